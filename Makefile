@@ -1,0 +1,73 @@
+# FoodSave AI — the project's vocabulary. `make run` and `make test` set everything up on a fresh machine.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+STAMP := $(VENV)/.installed
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
+export OMP_THREAD_LIMIT := 1
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: setup tesseract run serve demo test unit integration e2e lint format bench synth openapi clean
+
+setup: $(STAMP) tesseract
+
+$(STAMP): requirements.txt requirements-dev.txt pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -r requirements-dev.txt
+	$(PIP) install --quiet --no-deps -e .
+	touch $(STAMP)
+
+# Tesseract with Polish data: installed through apt when missing and running as root; otherwise say how.
+tesseract:
+	@if command -v tesseract >/dev/null && tesseract --list-langs 2>/dev/null | grep -qx pol; then :; \
+	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+	  echo "installing tesseract-ocr with Polish data"; \
+	  (apt-get install -y -qq tesseract-ocr tesseract-ocr-pol >/dev/null 2>&1 || \
+	   (apt-get update -qq >/dev/null && apt-get install -y -qq tesseract-ocr tesseract-ocr-pol >/dev/null)); \
+	else echo "WARNING: tesseract with 'pol' is missing; install tesseract-ocr tesseract-ocr-pol (OCR will report itself down)"; fi
+
+run: setup
+	$(VENV)/bin/foodsave serve --host $(HOST) --port $(PORT)
+
+serve: run
+
+demo: setup
+	$(VENV)/bin/foodsave demo
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check src functions infra tests benchmarks app.py
+	$(VENV)/bin/ruff format --check src functions infra tests benchmarks app.py
+	$(VENV)/bin/mypy src/foodsave
+
+format: $(STAMP)
+	$(VENV)/bin/ruff format src functions infra tests benchmarks app.py
+	$(VENV)/bin/ruff check --fix src functions infra tests benchmarks app.py
+
+test: setup lint
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+unit: setup
+	$(VENV)/bin/pytest tests/unit $(PYTEST_ARGS)
+
+integration: setup
+	$(VENV)/bin/pytest tests/integration $(PYTEST_ARGS)
+
+e2e: setup
+	$(VENV)/bin/pytest tests/e2e $(PYTEST_ARGS)
+
+openapi: $(STAMP)
+	$(PY) -m foodsave.api.export docs/openapi.json
+
+bench: setup
+	@for b in benchmarks/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+
+synth: setup
+	CDK_OUTDIR=cdk.out $(PY) app.py
+
+clean:
+	rm -rf $(VENV) cdk.out .foodsave .pytest_cache .mypy_cache .ruff_cache

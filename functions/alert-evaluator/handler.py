@@ -1,0 +1,26 @@
+"""alert-evaluator: the EventBridge schedule (food and operational alerts) and the alerts/notifications/status API."""
+
+from typing import Any
+
+from foodsave.alerts.schedule import run_scheduled
+from foodsave.api.apps import alerts_app
+from foodsave.observability import logger, metrics, span
+from foodsave.runtime.lambda_api import api_handler
+from foodsave.wiring import get_services
+
+_api = api_handler(alerts_app, "alert-evaluator")
+
+
+@logger.inject_lambda_context(clear_state=True)
+@metrics.log_metrics
+def _scheduled(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    with span("alert-evaluator.scheduled", rule=",".join(event.get("resources", []))):
+        result = run_scheduled(get_services())
+    logger.info("scheduled evaluation done", extra={"result": result})
+    return result
+
+
+def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    if event.get("source") == "aws.events" or event.get("detail-type") == "Scheduled Event":
+        return _scheduled(event, context)
+    return _api(event, context)

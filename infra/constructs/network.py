@@ -1,0 +1,75 @@
+"""VPC for the functions, RDS Proxy and Aurora: private subnets, one NAT, S3/DynamoDB gateway endpoints."""
+
+from __future__ import annotations
+
+from aws_cdk import RemovalPolicy
+from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_logs as logs
+from constructs import Construct
+
+
+# Services the functions call when the deployment opts into interface endpoints instead of relying on NAT.
+INTERFACE_ENDPOINT_SERVICES = {
+    "SecretsManager": ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER,
+    "Sqs": ec2.InterfaceVpcEndpointAwsService.SQS,
+    "EventBridge": ec2.InterfaceVpcEndpointAwsService.EVENTBRIDGE,
+    "Sns": ec2.InterfaceVpcEndpointAwsService.SNS,
+    "BedrockRuntime": ec2.InterfaceVpcEndpointAwsService.BEDROCK_RUNTIME,
+    "CloudWatch": ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_MONITORING,
+}
+
+
+class Network(Construct):
+    """Public subnets only hold the NAT; functions and the proxy sit in private subnets, Aurora in isolated ones.
+
+    Egress goes through one NAT gateway because the chat agents call public APIs (weather, web search),
+    which no VPC endpoint can serve; S3 and DynamoDB, the bulk of the traffic (receipt images, FAISS
+    indexes, idempotency records), use free gateway endpoints instead. Interface endpoints for the AWS
+    APIs the functions call are available behind the `interface_endpoints` context flag.
+    """
+
+    def __init__(self, scope: Construct, id: str, *, nat_gateways: int, interface_endpoints: bool) -> None:
+        super().__init__(scope, id)
+        self.vpc = ec2.Vpc(
+            self,
+            "Vpc",
+            max_azs=2,
+            nat_gateways=nat_gateways,
+            subnet_configuration=[
+                ec2.SubnetConfiguration(name="public", subnet_type=ec2.SubnetType.PUBLIC, cidr_mask=24),
+                ec2.SubnetConfiguration(name="private", subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS, cidr_mask=22),
+                ec2.SubnetConfiguration(name="data", subnet_type=ec2.SubnetType.PRIVATE_ISOLATED, cidr_mask=24),
+            ],
+            gateway_endpoints={
+                "S3": ec2.GatewayVpcEndpointOptions(service=ec2.GatewayVpcEndpointAwsService.S3),
+                "DynamoDb": ec2.GatewayVpcEndpointOptions(service=ec2.GatewayVpcEndpointAwsService.DYNAMODB),
+            },
+        )
+        flow_logs = logs.LogGroup(
+            self,
+            "FlowLogs",
+            retention=logs.RetentionDays.ONE_MONTH,
+            removal_policy=RemovalPolicy.DESTROY,
+        )
+        self.vpc.add_flow_log(
+            "FlowLog",
+            destination=ec2.FlowLogDestination.to_cloud_watch_logs(flow_logs),
+            traffic_type=ec2.FlowLogTrafficType.REJECT,
+        )
+        self.private_subnets = ec2.SubnetSelection(subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS)
+        self.isolated_subnets = ec2.SubnetSelection(subnet_type=ec2.SubnetType.PRIVATE_ISOLATED)
+        self.function_security_group = ec2.SecurityGroup(
+            self,
+            "FunctionsSg",
+            vpc=self.vpc,
+            description="FoodSave Lambda functions",
+            allow_all_outbound=True,
+        )
+        if interface_endpoints:
+            for name, service in INTERFACE_ENDPOINT_SERVICES.items():
+                self.vpc.add_interface_endpoint(
+                    name,
+                    service=service,
+                    subnets=self.private_subnets,
+                    private_dns_enabled=True,
+                )

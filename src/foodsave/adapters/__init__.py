@@ -1,0 +1,1 @@
+"""Adapters: AWS implementations (aws/) and embedded local implementations (local/) of foodsave.ports."""

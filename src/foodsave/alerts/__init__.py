@@ -1,0 +1,1 @@
+"""Alerts: expiry warnings for users and rule-based operational alerts for operators."""

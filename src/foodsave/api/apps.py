@@ -1,0 +1,58 @@
+"""FastAPI apps: one per API function (behind Mangum on API Gateway) and the merged local app."""
+
+from __future__ import annotations
+
+import importlib
+
+from fastapi import FastAPI
+
+from foodsave import __version__
+from foodsave.api.problems import install_problem_handlers
+
+# Each route belongs to exactly one function; the local runtime mounts them all.
+FUNCTION_ROUTERS: dict[str, tuple[str, ...]] = {
+    "agent-chat": ("pantry", "receipts", "chat", "shopping", "recipes", "me"),
+    "vector-search": ("search", "documents"),
+    "alert-evaluator": ("health", "alerts", "notifications"),
+}
+DESCRIPTION = (
+    "FoodSave AI: receipts to pantry, expiry warnings, recipes, meal plans and chat. "
+    "Errors are application/problem+json (RFC 9457). Authenticate with a Cognito JWT "
+    "(locally: `Authorization: Bearer dev-<name>`)."
+)
+
+
+def _build(title: str, modules: tuple[str, ...]) -> FastAPI:
+    app = FastAPI(title=title, version=__version__, description=DESCRIPTION)
+    install_problem_handlers(app)
+    for name in modules:
+        app.include_router(importlib.import_module(f"foodsave.api.routers.{name}").router)
+    return app
+
+
+def function_app(function: str) -> FastAPI:
+    """The app one Lambda function serves."""
+    return _build(f"FoodSave AI – {function}", FUNCTION_ROUTERS[function])
+
+
+def chat_app() -> FastAPI:
+    return function_app("agent-chat")
+
+
+def search_app() -> FastAPI:
+    return function_app("vector-search")
+
+
+def alerts_app() -> FastAPI:
+    return function_app("alert-evaluator")
+
+
+def local_app() -> FastAPI:
+    """Every route of every function in one app, plus the local stand-in for S3 uploads."""
+    modules = tuple(m for mods in FUNCTION_ROUTERS.values() for m in mods) + ("local_uploads",)
+    return _build("FoodSave AI", modules)
+
+
+def openapi_app() -> FastAPI:
+    """The contract with the mobile app: every public route (the local upload stand-in is hidden)."""
+    return local_app()

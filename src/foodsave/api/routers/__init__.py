@@ -1,0 +1,1 @@
+"""FastAPI routers, one module per area; each route belongs to exactly one function."""

@@ -1,0 +1,5 @@
+"""Routes of the alerts area."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

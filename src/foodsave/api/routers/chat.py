@@ -1,0 +1,5 @@
+"""Routes of the chat area."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

@@ -1,0 +1,5 @@
+"""Routes of the documents area."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

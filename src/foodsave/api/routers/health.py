@@ -1,0 +1,95 @@
+"""Liveness (`/health`, cheap) and readiness (`/v1/status`: each dependency with its state and latency)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+
+from foodsave import __version__
+from foodsave.api.deps import ServicesDep
+from foodsave.wiring import Services
+
+router = APIRouter(tags=["health"])
+
+
+class Health(BaseModel):
+    status: str
+    version: str
+
+
+class ComponentStatus(BaseModel):
+    status: str
+    required: bool
+    latency_ms: float | None = None
+    detail: str | None = None
+    info: dict[str, Any] | None = None
+
+
+class SystemStatus(BaseModel):
+    status: str
+    version: str
+    components: dict[str, ComponentStatus]
+
+
+StatusCheck = Callable[[Services], dict[str, Any] | None]
+# name -> (required, check); a check returns extra info or raises when its part is down.
+STATUS_CHECKS: dict[str, tuple[bool, StatusCheck]] = {}
+
+
+def register_status_check(name: str, check: StatusCheck, *, required: bool) -> None:
+    """Other areas add their parts (index, queue, OCR engine, LLM) to `/v1/status`."""
+    STATUS_CHECKS[name] = (required, check)
+
+
+register_status_check(
+    "database", lambda s: {"dialect": s.db.dialect, "round_trip_ms": round(s.db.ping(), 2)}, required=True
+)
+register_status_check(
+    "object_store", lambda s: (s.store.ping(), {"bucket": s.store.bucket})[1], required=True
+)
+
+
+@router.get("/health", response_model=Health, summary="Liveness: the process answers")
+def health() -> Health:
+    return Health(status="ok", version=__version__)
+
+
+@router.get(
+    "/v1/status",
+    response_model=SystemStatus,
+    summary="Readiness of every part, with latency",
+    responses={503: {"model": SystemStatus, "description": "A required part is down"}},
+)
+def status(services: ServicesDep) -> Any:
+    components: dict[str, ComponentStatus] = {}
+    for name, (required, check) in STATUS_CHECKS.items():
+        start = time.perf_counter()
+        try:
+            info = check(services)
+            components[name] = ComponentStatus(
+                status="ok",
+                required=required,
+                latency_ms=round((time.perf_counter() - start) * 1000, 2),
+                info=info,
+            )
+        except Exception as exc:  # noqa: BLE001 - a status page reports every failure as data
+            detail = getattr(exc, "detail", None) or type(exc).__name__
+            components[name] = ComponentStatus(
+                status="down" if required else "degraded",
+                required=required,
+                latency_ms=round((time.perf_counter() - start) * 1000, 2),
+                detail=str(detail),
+            )
+    down = any(c.status == "down" for c in components.values())
+    degraded = any(c.status == "degraded" for c in components.values())
+    body = SystemStatus(
+        status="down" if down else ("degraded" if degraded else "ok"),
+        version=__version__,
+        components=components,
+    )
+    return JSONResponse(body.model_dump(mode="json"), status_code=503 if down else 200)

@@ -1,0 +1,5 @@
+"""Routes of the me area."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

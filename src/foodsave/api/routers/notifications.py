@@ -1,0 +1,5 @@
+"""Routes of the notifications area."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

@@ -1,0 +1,5 @@
+"""Routes of the receipts area."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

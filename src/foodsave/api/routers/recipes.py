@@ -1,0 +1,5 @@
+"""Routes of the recipes area."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

@@ -1,0 +1,5 @@
+"""Routes of the search area."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

@@ -1,0 +1,5 @@
+"""Routes of the shopping area."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

@@ -1,0 +1,91 @@
+"""Typed settings read once from the environment (prefix FOODSAVE_), with safe defaults for a laptop."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Every knob of the system. Local defaults need nothing installed beyond the project."""
+
+    model_config = SettingsConfigDict(env_prefix="FOODSAVE_", extra="ignore")
+
+    env: Literal["local", "aws"] = "local"
+    data_dir: Path = Path(".foodsave")
+    database_url: SecretStr | None = None
+    # Production database through RDS Proxy: the secret holds username/password.
+    db_secret_arn: str | None = None
+    db_proxy_endpoint: str | None = None
+    db_name: str = "foodsave"
+    db_port: int = 5432
+    db_connect_timeout: float = 5.0
+
+    aws_region: str = Field(default="eu-central-1", validation_alias="AWS_REGION")
+    bucket: str = "foodsave-local"
+    index_queue_url: str | None = None
+    event_bus_name: str = "foodsave"
+    idempotency_table: str | None = None
+    notifications_topic_arn: str | None = None
+
+    # Authentication: `Bearer dev-<name>` is honoured only when the local runtime turns this on.
+    dev_auth: bool = False
+
+    llm_provider: Literal["offline", "bedrock"] = "offline"
+    bedrock_model_id: str = "anthropic.claude-3-haiku-20240307-v1:0"
+    llm_timeout_seconds: float = 10.0
+    embedder: str = "hashing"
+    ocr_engine: Literal["auto", "tesserocr", "pytesseract"] = "auto"
+    tessdata_prefix: str | None = None
+
+    max_upload_bytes: int = 10 * 1024 * 1024
+    presign_expires_seconds: int = 900
+    conversation_retention_days: int = 90
+    index_refresh_seconds: float = 60.0
+    index_cache_dir: Path | None = None
+    efs_index_dir: Path | None = None
+
+    weather_url: str = "https://api.open-meteo.com/v1/forecast"
+    web_search_url: str = "https://api.duckduckgo.com/"
+    http_timeout_seconds: float = 3.0
+
+    schedule_seconds: float = 900.0
+    trace_exporter: Literal["none", "console", "memory", "otlp"] = "none"
+    log_level: str = "INFO"
+
+    @property
+    def sqlite_path(self) -> Path:
+        return self.data_dir / "foodsave.db"
+
+    def resolved_database_url(self) -> str:
+        """The SQLAlchemy URL: explicit setting, else the embedded SQLite file under data_dir."""
+        if self.database_url is not None:
+            return self.database_url.get_secret_value()
+        return f"sqlite:///{self.sqlite_path}"
+
+    @property
+    def objects_dir(self) -> Path:
+        return self.data_dir / "objects"
+
+    @property
+    def queues_dir(self) -> Path:
+        return self.data_dir / "queues"
+
+    @property
+    def resolved_index_cache_dir(self) -> Path:
+        return self.index_cache_dir or (self.data_dir / "index-cache")
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Settings of this process; read once per warm container."""
+    return Settings()
+
+
+def reset_settings() -> None:
+    """Forget cached settings (tests and the CLI switch data folders)."""
+    get_settings.cache_clear()

@@ -1,0 +1,89 @@
+"""Engine once per warm container, one session and one transaction per invocation or request."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from foodsave.errors import Unavailable
+
+
+def _engine_for(url: str, connect_timeout: float) -> Engine:
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.close()
+
+        return engine
+    # Lambda: one connection per container is enough (one request at a time); RDS Proxy multiplexes.
+    return create_engine(
+        url,
+        pool_size=1,
+        max_overflow=1,
+        pool_pre_ping=True,
+        pool_recycle=300,
+        pool_timeout=connect_timeout,
+        connect_args={"timeout": connect_timeout} if "pg8000" in url else {},
+    )
+
+
+def is_outage(exc: DBAPIError) -> bool:
+    """Errors that mean the database cannot be reached, as opposed to a bad statement."""
+    return isinstance(exc, (OperationalError, InterfaceError)) or bool(exc.connection_invalidated)
+
+
+class Database:
+    """Owns the engine and the session factory; `session()` is one unit of work."""
+
+    def __init__(self, url: str, *, connect_timeout: float = 5.0) -> None:
+        self.url = url
+        self.engine = _engine_for(url, connect_timeout)
+        self._factory = sessionmaker(self.engine, expire_on_commit=False, autoflush=True)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """Commit when the block succeeds, roll back when it raises; DB outages become Unavailable."""
+        session = self._factory()
+        try:
+            yield session
+            session.commit()
+        except (OperationalError, DBAPIError) as exc:
+            session.rollback()
+            if is_outage(exc):
+                raise Unavailable("database is unavailable") from exc
+            raise
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    def ping(self) -> float:
+        """Round trip in milliseconds; raises Unavailable when the database does not answer."""
+        start = time.perf_counter()
+        try:
+            with self.engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+        except (OperationalError, DBAPIError) as exc:
+            raise Unavailable("database is unavailable") from exc
+        return (time.perf_counter() - start) * 1000
+
+    def dispose(self) -> None:
+        self.engine.dispose()

@@ -1,0 +1,52 @@
+"""Domain exceptions with a clear message; each edge (HTTP, SQS, receipt status) maps them once."""
+
+from __future__ import annotations
+
+
+class FoodSaveError(Exception):
+    """Base of every error the domain raises on purpose."""
+
+    status = 400
+    title = "Bad request"
+
+    def __init__(self, detail: str, *, code: str | None = None) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.code = code or type(self).__name__
+
+
+class InvalidInput(FoodSaveError):
+    status = 422
+    title = "Invalid input"
+
+
+class NotFound(FoodSaveError):
+    status = 404
+    title = "Not found"
+
+
+class Conflict(FoodSaveError):
+    status = 409
+    title = "Conflict"
+
+
+class Unauthorized(FoodSaveError):
+    status = 401
+    title = "Unauthorized"
+
+
+class TooLarge(FoodSaveError):
+    status = 413
+    title = "Payload too large"
+
+
+class UnsupportedMedia(FoodSaveError):
+    status = 415
+    title = "Unsupported media type"
+
+
+class Unavailable(FoodSaveError):
+    """A dependency (database, object store, index, engine, remote service) is down."""
+
+    status = 503
+    title = "Service unavailable"

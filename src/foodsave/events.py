@@ -1,0 +1,45 @@
+"""Domain event envelope shared by every producer and consumer (EventBridge detail, SQS body, local bus)."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+EVENT_SOURCE = "foodsave"
+EVENT_TYPES = (
+    "ReceiptUploaded",
+    "ReceiptParsed",
+    "ReceiptConfirmed",
+    "DocumentAdded",
+    "DocumentDeleted",
+    "IndexPublished",
+    "NotificationCreated",
+)
+
+
+@dataclass(frozen=True)
+class Event:
+    type: str
+    user_id: str | None
+    data: dict[str, Any]
+    version: int = 1
+    id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    occurred_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat())
+    trace: dict[str, str] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any]) -> Event:
+        return cls(
+            type=str(raw["type"]),
+            user_id=raw.get("user_id"),
+            data=dict(raw.get("data") or {}),
+            version=int(raw.get("version", 1)),
+            id=str(raw.get("id") or uuid.uuid4()),
+            occurred_at=str(raw.get("occurred_at") or datetime.now(UTC).isoformat()),
+            trace=dict(raw.get("trace") or {}),
+        )

@@ -1,0 +1,121 @@
+"""Logs, metrics and traces for every function: Powertools Logger (JSON) and Metrics (EMF),
+OpenTelemetry SDK traces with X-Ray ids and propagation. Locally the exporters print or keep spans in memory."""
+
+from __future__ import annotations
+
+import os
+import threading
+import warnings
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools.metrics import MetricUnit
+from opentelemetry import context as otel_context
+from opentelemetry import propagate, trace
+from opentelemetry.propagators.aws import AwsXRayPropagator
+from opentelemetry.sdk.extension.aws.trace import AwsXRayIdGenerator
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+SERVICE = os.environ.get("POWERTOOLS_SERVICE_NAME", "foodsave")
+NAMESPACE = os.environ.get("POWERTOOLS_METRICS_NAMESPACE", "FoodSave")
+TRACE_HEADER = "X-Amzn-Trace-Id"
+
+warnings.filterwarnings("ignore", message="No application metrics to publish")
+logger = Logger(service=SERVICE)
+metrics = Metrics(namespace=NAMESPACE, service=SERVICE)
+MetricSink = Callable[[str, float, str, dict[str, str]], None]
+_sinks: list[MetricSink] = []
+_provider_lock = threading.Lock()
+_memory_exporter: InMemorySpanExporter | None = None
+_configured = False
+
+
+def configure_tracing(exporter: str | None = None) -> None:
+    """Install the tracer provider once: X-Ray id generator and propagator, exporter by setting."""
+    global _configured, _memory_exporter
+    with _provider_lock:
+        if _configured:
+            return
+        exporter = exporter or os.environ.get("FOODSAVE_TRACE_EXPORTER", "none")
+        provider = TracerProvider(id_generator=AwsXRayIdGenerator())
+        if exporter == "console":
+            from opentelemetry.sdk.trace.export import ConsoleSpanExporter
+
+            provider.add_span_processor(SimpleSpanProcessor(ConsoleSpanExporter()))
+        elif exporter == "memory":
+            _memory_exporter = InMemorySpanExporter()
+            provider.add_span_processor(SimpleSpanProcessor(_memory_exporter))
+        elif exporter == "otlp":  # the ADOT collector extension listens on localhost in Lambda
+            from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+            from opentelemetry.sdk.trace.export import BatchSpanProcessor
+
+            provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
+        trace.set_tracer_provider(provider)
+        propagate.set_global_textmap(AwsXRayPropagator())
+        _configured = True
+
+
+def memory_spans() -> list[Any]:
+    """Spans kept by the in-memory exporter (tests)."""
+    return list(_memory_exporter.get_finished_spans()) if _memory_exporter else []
+
+
+def tracer() -> trace.Tracer:
+    configure_tracing()
+    return trace.get_tracer("foodsave")
+
+
+@contextmanager
+def span(name: str, **attributes: Any) -> Iterator[trace.Span]:
+    """A child span around one piece of work (OCR, parse, DB, search, LLM)."""
+    with tracer().start_as_current_span(name) as current:
+        for key, value in attributes.items():
+            if value is not None:
+                current.set_attribute(
+                    key, value if isinstance(value, (str, int, float, bool)) else str(value)
+                )
+        yield current
+
+
+def inject_trace() -> dict[str, str]:
+    """The current trace context as an X-Ray header, for SQS attributes and event envelopes."""
+    carrier: dict[str, str] = {}
+    propagate.inject(carrier)
+    return carrier
+
+
+@contextmanager
+def extracted_trace(carrier: dict[str, str] | None) -> Iterator[None]:
+    """Continue the trace carried by a message (SQS AWSTraceHeader, event envelope, Lambda env)."""
+    configure_tracing()
+    carrier = dict(carrier or {})
+    if TRACE_HEADER not in carrier and os.environ.get("_X_AMZN_TRACE_ID"):
+        carrier[TRACE_HEADER] = os.environ["_X_AMZN_TRACE_ID"]
+    token = otel_context.attach(propagate.extract(carrier))
+    try:
+        yield
+    finally:
+        otel_context.detach(token)
+
+
+def add_metric_sink(sink: MetricSink) -> None:
+    """Also send every business metric to `sink` (the local metrics store)."""
+    _sinks.append(sink)
+
+
+def clear_metric_sinks() -> None:
+    _sinks.clear()
+
+
+def record_metric(name: str, value: float, unit: str = "Count", **dimensions: str) -> None:
+    """A business metric: EMF through Powertools, and every registered local sink."""
+    metrics.add_metric(name=name, unit=getattr(MetricUnit, unit, MetricUnit.Count), value=value)
+    for sink in list(_sinks):
+        try:
+            sink(name, value, unit, dimensions)
+        except Exception:  # noqa: BLE001 - a broken sink must never fail the request
+            logger.exception("metric sink failed", extra={"metric": name})

@@ -1,0 +1,1 @@
+"""Pantry: what the household has, with quantities and expiry dates."""

@@ -1,0 +1,95 @@
+"""Pantry input and output shapes, validated once at the edge."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Generic, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, field_serializer, field_validator
+
+CATEGORIES = (
+    "dairy", "bakery", "meat", "fish", "fruit", "vegetables", "frozen", "dry_goods", "canned",
+    "snacks", "beverages", "alcohol", "condiments", "ready_meals", "household", "cosmetics", "other",
+)  # fmt: skip
+Category = Literal[
+    "dairy", "bakery", "meat", "fish", "fruit", "vegetables", "frozen", "dry_goods", "canned",
+    "snacks", "beverages", "alcohol", "condiments", "ready_meals", "household", "cosmetics", "other",
+]  # fmt: skip
+Unit = Literal["szt", "kg", "g", "l", "ml", "opak"]
+Status = Literal["active", "consumed", "discarded"]
+T = TypeVar("T")
+
+
+def format_quantity(value: Decimal) -> str:
+    """`1`, `0.535`, `2.5`: a quantity without trailing zeros and never in exponent form."""
+    text = format(value.normalize(), "f")
+    return text
+
+
+class PantryItemIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(min_length=1, max_length=200)
+    category: Category | None = None
+    quantity: Decimal = Field(
+        default=Decimal("1"), gt=0, le=Decimal("100000"), max_digits=12, decimal_places=3
+    )
+    unit: Unit = "szt"
+    price: Decimal | None = Field(
+        default=None, ge=0, le=Decimal("99999999.99"), max_digits=10, decimal_places=2
+    )
+    purchased_at: date | None = None
+    expires_at: date | None = None
+
+    @field_validator("name")
+    @classmethod
+    def _strip(cls, value: str) -> str:
+        value = " ".join(value.split())
+        if not value:
+            raise ValueError("name must not be blank")
+        return value
+
+
+class PantryItemPatch(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    category: Category | None = None
+    quantity: Decimal | None = Field(
+        default=None, gt=0, le=Decimal("100000"), max_digits=12, decimal_places=3
+    )
+    unit: Unit | None = None
+    price: Decimal | None = Field(
+        default=None, ge=0, le=Decimal("99999999.99"), max_digits=10, decimal_places=2
+    )
+    purchased_at: date | None = None
+    expires_at: date | None = None
+    status: Status | None = None
+
+
+class PantryItemOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: str
+    name: str
+    normalized_name: str
+    category: str
+    quantity: Decimal
+    unit: str
+    price: Decimal | None
+    purchased_at: date | None
+    expires_at: date | None
+    expiry_estimated: bool
+    status: str
+    receipt_line_id: str | None
+    created_at: datetime
+    updated_at: datetime
+
+    @field_serializer("quantity")
+    def _quantity(self, value: Decimal) -> str:
+        return format_quantity(value)
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    total: int
+    limit: int
+    offset: int

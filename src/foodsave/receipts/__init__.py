@@ -1,0 +1,1 @@
+"""Receipt pipeline: media sniffing, preprocessing, OCR, parsing, categorisation and expiry estimation."""

@@ -1,0 +1,194 @@
+"""The local runtime: the whole HTTP API in one process plus the event wiring AWS would provide.
+
+Uploads under `uploads/receipts/` fire the `ocr` handler with an S3 event; queue messages reach the
+`index-builder` as SQS batches (failed items are retried, then dead-lettered); a timer fires the
+`alert-evaluator` with an EventBridge scheduled event. Everything lives under FOODSAVE_DATA_DIR.
+"""
+
+from __future__ import annotations
+
+import json
+import queue
+import threading
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from foodsave.adapters.local import LocalObjectStore, LocalQueue
+from foodsave.config import Settings
+from foodsave.db.migrate import upgrade
+from foodsave.observability import add_metric_sink, logger
+from foodsave.ports import ObjectInfo
+from foodsave.runtime import events
+from foodsave.runtime.context import LocalLambdaContext
+from foodsave.runtime.handlers import load_handler
+from foodsave.wiring import Services, build_services, set_services
+
+
+def _db_metric_sink(services: Services) -> Callable[[str, float, str, dict[str, str]], None]:
+    from foodsave.db.models import MetricPoint
+
+    def sink(name: str, value: float, unit: str, dimensions: dict[str, str]) -> None:
+        with services.db.session() as session:
+            session.add(
+                MetricPoint(
+                    name=name, value=value, unit=unit, dimensions=dimensions or None, at=services.clock.now()
+                )
+            )
+
+    return sink
+
+
+class LocalRuntime:
+    """Owns the services and the three background wires (uploads, queue, schedule)."""
+
+    def __init__(self, settings: Settings, *, schedule: bool = True, poll_seconds: float = 0.5) -> None:
+        self.settings = settings.model_copy(update={"dev_auth": True, "env": "local"})
+        upgrade(self.settings.resolved_database_url())
+        self.services = build_services(self.settings)
+        set_services(self.services)
+        add_metric_sink(_db_metric_sink(self.services))
+        self.poll_seconds = poll_seconds
+        self.schedule = schedule
+        self._stop = threading.Event()
+        self._uploads: queue.Queue[dict[str, Any]] = queue.Queue()
+        self._threads: list[threading.Thread] = []
+        self._idle = threading.Condition()
+        self._busy = 0
+        store = self.services.store
+        if isinstance(store, LocalObjectStore):
+            store.on_put(self._on_object_created)
+
+    # -- wires ------------------------------------------------------------------------
+    def _on_object_created(self, bucket: str, info: ObjectInfo) -> None:
+        if info.key.startswith("uploads/receipts/"):
+            self._uploads.put(events.s3_object_created(bucket, info.key, info.etag, info.size))
+        elif info.key.startswith("uploads/documents/"):
+            # In AWS the bucket notifies the index queue; the message body is the S3 event itself.
+            self.services.queue.send(events.s3_object_created(bucket, info.key, info.etag, info.size))
+
+    def invoke(self, function: str, event: dict[str, Any]) -> Any:
+        """Call one handler as Lambda would, then publish what it left in the outbox."""
+        with self._idle:
+            self._busy += 1
+        try:
+            result = load_handler(function)(event, LocalLambdaContext(function_name=f"foodsave-{function}"))
+            self.services.dispatch_outbox()
+            return result
+        finally:
+            with self._idle:
+                self._busy -= 1
+                self._idle.notify_all()
+
+    def _safe_invoke(self, function: str, event: dict[str, Any]) -> Any:
+        try:
+            return self.invoke(function, event)
+        except Exception:  # noqa: BLE001 - a failed invocation is logged like Lambda would, the loop goes on
+            logger.exception("local invocation failed", extra={"function": function})
+            return None
+
+    def _upload_loop(self) -> None:
+        while not self._stop.is_set():
+            try:
+                event = self._uploads.get(timeout=self.poll_seconds)
+            except queue.Empty:
+                continue
+            self._safe_invoke("ocr", event)
+            self._uploads.task_done()
+
+    def drain_queue_once(self) -> int:
+        """Deliver one SQS-shaped batch to the index-builder; returns how many messages it held."""
+        q = self.services.queue
+        if not isinstance(q, LocalQueue):
+            return 0
+        messages = q.receive(10)
+        if not messages:
+            return 0
+        batch = events.sqs_batch(
+            events.sqs_record(
+                m.body,
+                message_id=m.message_id,
+                receipt_handle=m.receipt_handle,
+                receive_count=m.receive_count,
+                sent_at=m.sent_at,
+                trace_header=m.attributes.get("AWSTraceHeader"),
+                queue_arn=q.arn,
+            )
+            for m in messages
+        )
+        result = self._safe_invoke("index-builder", batch)
+        if result is None:
+            failed = {m.message_id for m in messages}
+        else:
+            failed = {f["itemIdentifier"] for f in (result or {}).get("batchItemFailures", [])}
+        for m in messages:
+            if m.message_id in failed:
+                q.release(m.receipt_handle)
+            else:
+                q.delete(m.receipt_handle)
+        return len(messages)
+
+    def _queue_loop(self) -> None:
+        while not self._stop.is_set():
+            if not self.drain_queue_once():
+                self._stop.wait(self.poll_seconds)
+
+    def fire_schedule(self, when: datetime | None = None) -> Any:
+        return self._safe_invoke("alert-evaluator", events.scheduled_event(when or datetime.now(UTC)))
+
+    def _schedule_loop(self) -> None:
+        while not self._stop.wait(self.settings.schedule_seconds):
+            self.fire_schedule()
+
+    # -- lifecycle ----------------------------------------------------------------------
+    def start(self) -> None:
+        loops = [self._upload_loop, self._queue_loop] + ([self._schedule_loop] if self.schedule else [])
+        for loop in loops:
+            thread = threading.Thread(target=loop, name=f"foodsave-{loop.__name__}", daemon=True)
+            thread.start()
+            self._threads.append(thread)
+
+    def wait_idle(self, timeout: float = 60.0) -> bool:
+        """Block until uploads and the queue are drained (tests and the demo use it)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            q = self.services.queue
+            pending = self._uploads.unfinished_tasks + (q.depth() if isinstance(q, LocalQueue) else 0)
+            with self._idle:
+                if pending == 0 and self._busy == 0:
+                    return True
+            time.sleep(0.05)
+        return False
+
+    def stop(self) -> None:
+        self._stop.set()
+        for thread in self._threads:
+            thread.join(timeout=5)
+        self._threads.clear()
+
+
+def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000) -> None:
+    """`foodsave serve`: the whole API with the event wiring, until interrupted."""
+    import uvicorn
+
+    from foodsave.api.apps import local_app
+
+    runtime = LocalRuntime(settings)
+    runtime.start()
+    base = f"http://{host}:{port}"
+    if isinstance(runtime.services.store, LocalObjectStore):
+        runtime.services.store.upload_url = f"{base}/local-uploads"
+    print(
+        f"FoodSave AI local runtime on {base}  (docs: {base}/docs, data: {runtime.settings.data_dir.resolve()})",
+        flush=True,
+    )
+    print(
+        "Try: curl -s -H 'Authorization: Bearer dev-anna' -H 'Content-Type: application/json' "
+        f"-d '{json.dumps({'name': 'Mleko 2%', 'expires_at': '2030-01-01'})}' {base}/v1/pantry/items",
+        flush=True,
+    )
+    try:
+        uvicorn.run(local_app(), host=host, port=port, log_level="warning")
+    finally:
+        runtime.stop()

@@ -1,0 +1,135 @@
+"""SearchService: validated semantic search over the shared corpora and each user's own documents."""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from foodsave.errors import InvalidInput, NotFound, Unavailable
+from foodsave.vectors.store import IndexReader, user_index_name
+
+if TYPE_CHECKING:
+    from foodsave.ports import ObjectStore
+    from foodsave.vectors.embed import Embedder
+
+SCOPES = ("recipes", "knowledge", "documents")
+MAX_QUERY_CHARS = 2000
+MAX_K = 50
+SNIPPET_CHARS = 320
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    score: float
+    snippet: str
+    source: str
+    title: str
+    document_id: str
+    chunk: int
+    text: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "score": round(self.score, 6),
+            "snippet": self.snippet,
+            "source": self.source,
+            "title": self.title,
+            "document_id": self.document_id,
+            "chunk": self.chunk,
+        }
+
+
+def snippet(text: str, limit: int = SNIPPET_CHARS) -> str:
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text.rfind(" ", 0, limit - 1)
+    return text[: cut if cut > limit // 2 else limit - 1] + "…"
+
+
+def validate(query: str, k: int, scope: str) -> str:
+    query = (query or "").strip()
+    if not query:
+        raise InvalidInput("query must not be empty", code="EmptyQuery")
+    if len(query) > MAX_QUERY_CHARS:
+        raise InvalidInput(f"query is longer than {MAX_QUERY_CHARS} characters", code="QueryTooLong")
+    if isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= MAX_K:
+        raise InvalidInput(f"k must be between 1 and {MAX_K}", code="InvalidK")
+    if scope not in SCOPES:
+        raise InvalidInput(f"unknown scope {scope!r} (expected one of {', '.join(SCOPES)})", code="UnknownScope")
+    return query
+
+
+class SearchService:
+    """Holds one IndexReader per index; user indexes are kept in a small LRU."""
+
+    def __init__(
+        self,
+        store: ObjectStore,
+        embedder: Embedder,
+        cache_dir: Path,
+        *,
+        refresh_seconds: float = 60.0,
+        efs_dir: Path | None = None,
+        max_user_indexes: int = 64,
+    ) -> None:
+        self.store = store
+        self.embedder = embedder
+        self.cache_dir = cache_dir
+        self.refresh_seconds = refresh_seconds
+        self.efs_dir = efs_dir
+        self.max_user_indexes = max_user_indexes
+        self._shared: dict[str, IndexReader] = {}
+        self._users: OrderedDict[str, IndexReader] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def _new_reader(self, name: str) -> IndexReader:
+        return IndexReader(
+            self.store,
+            name,
+            self.embedder,
+            self.cache_dir,
+            refresh_seconds=self.refresh_seconds,
+            efs_dir=self.efs_dir,
+        )
+
+    def reader(self, scope: str, user_id: str | None) -> IndexReader:
+        with self._lock:
+            if scope != "documents":
+                if scope not in self._shared:
+                    self._shared[scope] = self._new_reader(scope)
+                return self._shared[scope]
+            if not user_id:
+                raise InvalidInput("searching documents needs a user", code="UserRequired")
+            name = user_index_name(user_id)
+            reader = self._users.pop(name, None) or self._new_reader(name)
+            self._users[name] = reader
+            while len(self._users) > self.max_user_indexes:
+                self._users.popitem(last=False)
+            return reader
+
+    def search(self, query: str, k: int = 10, scope: str = "recipes", user_id: str | None = None) -> list[SearchHit]:
+        query = validate(query, k, scope)
+        reader = self.reader(scope, user_id)
+        try:
+            loaded = reader.current()
+        except NotFound:
+            if scope == "documents":
+                return []  # this user has not indexed any document yet
+            raise Unavailable(f"the {scope} index has not been published yet", code="IndexNotPublished") from None
+        vector = self.embedder.embed_query(query)
+        return [
+            SearchHit(
+                score=hit.score,
+                snippet=snippet(hit.chunk.text),
+                source=hit.chunk.source or scope,
+                title=hit.chunk.title,
+                document_id=hit.chunk.document_id,
+                chunk=hit.chunk.position,
+                text=hit.chunk.text,
+            )
+            for hit in loaded.search(vector, k)
+        ]
