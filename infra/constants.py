@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from aws_cdk.aws_logs import RetentionDays
+
 ROOT = Path(__file__).resolve().parent.parent
 FUNCTIONS_DIR = ROOT / "functions"
 MIGRATION_CODE_DIR = Path(__file__).resolve().parent / "migration"
@@ -21,7 +23,7 @@ PYTHON_VERSION = "3.12"
 HANDLER = "handler.handler"
 METRICS_NAMESPACE = "FoodSave"
 LOG_LEVEL = "INFO"
-LOG_RETENTION_DAYS = 30
+LOG_RETENTION = RetentionDays.ONE_MONTH
 LAMBDA_UNZIPPED_LIMIT_BYTES = 262_144_000  # 250 MB: function code plus all its layers, unzipped
 OCR_SIZE_TARGET_BYTES = 150 * 1024 * 1024
 DATA_DIR = "/tmp/foodsave"  # noqa: S108 - Lambda's only writable path

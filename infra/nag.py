@@ -24,11 +24,16 @@ def add_checks(app: App) -> None:
     Validations.of(app).add_plugins(AwsSolutionsChecks(app, verbose=True))
 
 
+def finding_id(rule: str) -> str:
+    """Fully qualified validation id: `COG2` -> `AwsSolutions::AwsSolutions-COG2`."""
+    return f"{PACK}::{PACK}-{rule}"
+
+
 def acknowledge(scope: IConstruct, rule: str, reason: str) -> None:
-    """Acknowledge one finding (`AwsSolutions-XYZ` or `AwsSolutions-IAM5[Resource::...]`) on a scope."""
+    """Acknowledge one finding (`COG2`, `IAM5[Resource::<Bucket.Arn>/x/*]`) on a scope, with its reason."""
     if len(reason.strip()) < 20:
         raise ValueError(f"acknowledging {rule} needs a real reason, got {reason!r}")
-    Validations.of(scope).acknowledge(Acknowledgment(id=f"{PACK}::{rule}", reason=reason))
+    Validations.of(scope).acknowledge(Acknowledgment(id=finding_id(rule), reason=reason))
 
 
 def _render(value: Any) -> str:
@@ -65,5 +70,5 @@ def acknowledge_wildcards(policy: iam.Policy | iam.CfnPolicy | IConstruct, reaso
                 acknowledge(policy, f"IAM5[Action::{action}]", reasons[sid])
         for resource in _as_list(statement.get("Resource", [])):
             rendered = _render(resource)
-            if "*" in rendered:
+            if "*" in rendered and rendered != "*":
                 acknowledge(policy, f"IAM5[Resource::{rendered}]", reasons[sid])

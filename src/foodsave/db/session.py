@@ -60,10 +60,13 @@ class Database:
     @contextmanager
     def session(self) -> Iterator[Session]:
         """Commit when the block succeeds, roll back when it raises; DB outages become Unavailable."""
+        from foodsave.observability import span
+
         session = self._factory()
         try:
-            yield session
-            session.commit()
+            with span("db.unit_of_work", db_system=self.dialect):
+                yield session
+                session.commit()
         except (OperationalError, DBAPIError) as exc:
             session.rollback()
             if is_outage(exc):

@@ -13,7 +13,6 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from datetime import date, time
 from decimal import Decimal
-from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 from foodsave.receipts.money import NUM, QTY, parse_amount, parse_quantity, q2
@@ -28,7 +27,7 @@ _AMT = rf"-?\s?{NUM}{{1,5}}\s?[,.]\s?{NUM}{{2}}"
 # Amount in a summary line: thousands separated by a space or a dot are allowed.
 _AMT_BIG = rf"-?\s?(?:\d{{1,3}}(?:[ .]\d{{3}})+|{NUM}{{1,7}})\s?[,.]\s?{NUM}{{2}}"
 # A VAT letter glued to or following the amount; OCR sometimes reads C as 0/O/(/€ and B as 8.
-_VAT = r"[A-Ga-g]|[0O(€8](?=\s*$)"
+_VAT = r"[A-Ga-g]|[0O(€©84](?=\s*$)"
 
 _TAIL_RE = re.compile(rf"(?:^|(?<=\s)|(?<=[^\W\d_]))(?P<amt>{_AMT})(?:\s*-)?\s*(?P<vat>{_VAT})?\s*[*#]?\s*$")
 _QTY_X_RE = re.compile(
@@ -339,6 +338,8 @@ class ReceiptParser:
                 for j in (-neg_i - 1, -neg_i + 1):
                     if 0 <= j < len(lines) and (t := self._find_time(lines[j])):
                         break
+            if t is None:
+                t = next((x for x in map(self._find_time, lines) if x is not None), None)
             result.time = t
         else:
             result.warnings.append("date not found")
@@ -692,7 +693,7 @@ def _vat_letter(raw: str | None) -> str | None:
     raw = raw.upper()
     if raw in "ABCDEFG":
         return raw
-    return {"0": "C", "O": "C", "(": "C", "€": "C", "8": "B"}.get(raw)
+    return {"0": "C", "O": "C", "(": "C", "€": "C", "©": "C", "8": "B", "4": "A"}.get(raw)
 
 
 def _one_digit_apart(a: Decimal, b: Decimal) -> bool:
@@ -702,4 +703,4 @@ def _one_digit_apart(a: Decimal, b: Decimal) -> bool:
     return sum(x != y for x, y in zip(sa, sb, strict=True)) == 1
 
 
-__all__ = ["ParsedReceipt", "ReceiptDiscount", "ReceiptItem", "ReceiptParser", "VatEntry", "fold", "pairwise"]
+__all__ = ["ParsedReceipt", "ReceiptDiscount", "ReceiptItem", "ReceiptParser", "VatEntry", "fold"]

@@ -1,0 +1,272 @@
+"""The five Lambda functions: packaging, sizing, environment, networking and least-privilege permissions."""
+
+from __future__ import annotations
+
+from aws_cdk import Duration, RemovalPolicy, Size, Stack
+from aws_cdk import aws_efs as efs
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_lambda_event_sources as sources
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_s3_notifications as s3n
+from constructs import Construct
+
+from infra import constants
+from infra.constructs.database import Database
+from infra.constructs.layers import Layers
+from infra.constructs.messaging import Messaging
+from infra.constructs.network import Network
+from infra.constructs.queues import Queues
+from infra.constructs.storage import Storage
+from infra.nag import acknowledge, acknowledge_wildcards
+
+CODE_EXCLUDES = ["__pycache__", "*.pyc", "tests", ".pytest_cache"]
+
+# Why each scoped wildcard in a function policy is acceptable; keyed by statement Sid.
+WILDCARD_REASONS = {
+    "ReadReceiptUploads": "Objects are created per user and receipt under uploads/receipts/; access is limited to that prefix.",
+    "PresignReceiptUploads": "Presigned POSTs create per-user keys under uploads/receipts/; the grant is limited to that prefix.",
+    "DocumentUploads": "Presigned POSTs and deletes act on per-user keys under uploads/documents/ only.",
+    "ReadDocumentUploads": "The builder reads queued documents, whose keys are per user under uploads/documents/.",
+    "ReadIndexes": "Index versions are published as indexes/{name}/v{n}/ objects; reading is limited to that prefix.",
+    "PublishIndexes": "The builder writes new index versions and the latest pointer under indexes/ only.",
+}
+RESOURCE_STAR_REASON = (
+    "Resource '*' only where AWS offers no resource-level permission: X-Ray PutTraceSegments/"
+    "PutTelemetryRecords (active tracing), EC2 network-interface actions of VPC functions, and "
+    "cloudwatch:GetMetricData for the alert evaluator's metric rules."
+)
+
+
+class Functions(Construct):
+    """Creates every function with its own role; each grant below lists exactly what that function calls."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        network: Network,
+        storage: Storage,
+        queues: Queues,
+        messaging: Messaging,
+        database: Database,
+        layers: Layers,
+        ocr_reserved_concurrency: int | None,
+        index_access_point: efs.IAccessPoint | None = None,
+    ) -> None:
+        super().__init__(scope, id)
+        self._network = network
+        self._storage = storage
+        self._layers = layers
+        self.functions: dict[str, lambda_.Function] = {}
+        self.roles: dict[str, iam.Role] = {}
+        self.log_groups: dict[str, logs.LogGroup] = {}
+        environment = self._environment(storage, queues, messaging, database)
+        for spec in constants.FUNCTIONS:
+            reserved = ocr_reserved_concurrency if spec is constants.OCR else spec.reserved_concurrency
+            mount = index_access_point if spec in (constants.VECTOR_SEARCH, constants.INDEX_BUILDER) else None
+            self._create(spec, environment, reserved, mount)
+        for fn in self.functions.values():
+            database.secret.grant_read(fn)
+            messaging.bus.grant_put_events_to(fn)
+        self._grant_ocr(storage)
+        self._grant_agent_chat(storage)
+        self._grant_vector_search(storage, queues)
+        self._grant_index_builder(storage, queues)
+        self._grant_alert_evaluator(queues, messaging)
+        database.allow_from(network.function_security_group)
+        for name, role in self.roles.items():
+            acknowledge(role, "IAM5[Resource::*]", RESOURCE_STAR_REASON)
+            acknowledge_wildcards(role.node.find_child("DefaultPolicy"), WILDCARD_REASONS)
+            acknowledge(
+                self.functions[name],
+                "L1",
+                "Python 3.12 is the runtime the native layers are built for (cp312 manylinux_2_28 wheels); "
+                "moving to a newer runtime means rebuilding and re-testing tesserocr and FAISS.",
+            )
+
+    @staticmethod
+    def _environment(storage: Storage, queues: Queues, messaging: Messaging, database: Database) -> dict[str, str]:
+        return {
+            "FOODSAVE_ENV": "aws",
+            "FOODSAVE_BUCKET": storage.bucket.bucket_name,
+            "FOODSAVE_INDEX_QUEUE_URL": queues.index_queue.queue_url,
+            "FOODSAVE_EVENT_BUS_NAME": messaging.bus.event_bus_name,
+            "FOODSAVE_DB_SECRET_ARN": database.secret.secret_arn,
+            "FOODSAVE_DB_PROXY_ENDPOINT": database.proxy.endpoint,
+            "FOODSAVE_DB_NAME": constants.DB_NAME,
+            "FOODSAVE_IDEMPOTENCY_TABLE": storage.idempotency_table.table_name,
+            "FOODSAVE_NOTIFICATIONS_TOPIC_ARN": messaging.notifications_topic.topic_arn,
+            "FOODSAVE_LLM_PROVIDER": constants.LLM_PROVIDER,
+            "FOODSAVE_BEDROCK_MODEL_ID": constants.BEDROCK_MODEL_ID,
+            "FOODSAVE_EMBEDDER": constants.EMBEDDER,
+            "FOODSAVE_DATA_DIR": constants.DATA_DIR,
+            "FOODSAVE_TESSDATA_PREFIX": constants.TESSDATA_DIR,
+            "TESSDATA_PREFIX": constants.TESSDATA_DIR,
+            "OMP_THREAD_LIMIT": "1",
+            "POWERTOOLS_METRICS_NAMESPACE": constants.METRICS_NAMESPACE,
+            "LOG_LEVEL": constants.LOG_LEVEL,
+        }
+
+    def _create(
+        self,
+        spec: constants.FunctionSpec,
+        environment: dict[str, str],
+        reserved: int | None,
+        access_point: efs.IAccessPoint | None,
+    ) -> None:
+        log_group = logs.LogGroup(
+            self,
+            f"{_camel(spec.name)}Logs",
+            retention=constants.LOG_RETENTION,
+            removal_policy=RemovalPolicy.DESTROY,
+        )
+        role = iam.Role(
+            self,
+            f"{_camel(spec.name)}Role",
+            assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
+            description=f"FoodSave {spec.name} function",
+        )
+        log_group.grant_write(role)
+        role.add_to_principal_policy(
+            iam.PolicyStatement(
+                sid="VpcNetworkInterfaces",
+                actions=[
+                    "ec2:CreateNetworkInterface",
+                    "ec2:DescribeNetworkInterfaces",
+                    "ec2:DescribeSubnets",
+                    "ec2:DeleteNetworkInterface",
+                    "ec2:AssignPrivateIpAddresses",
+                    "ec2:UnassignPrivateIpAddresses",
+                ],
+                resources=["*"],
+            )
+        )
+        env = dict(environment)
+        env["POWERTOOLS_SERVICE_NAME"] = spec.service_name
+        if access_point is not None:
+            env["FOODSAVE_EFS_INDEX_DIR"] = constants.EFS_MOUNT_PATH
+        fn = lambda_.Function(
+            self,
+            _camel(spec.name),
+            description=spec.description,
+            runtime=lambda_.Runtime.PYTHON_3_12,
+            architecture=lambda_.Architecture.X86_64,
+            handler=constants.HANDLER,
+            code=lambda_.Code.from_asset(str(spec.code_dir), exclude=CODE_EXCLUDES),
+            layers=self._layers.for_function(spec),
+            memory_size=spec.memory_mb,
+            timeout=Duration.seconds(spec.timeout_seconds),
+            ephemeral_storage_size=Size.mebibytes(spec.ephemeral_storage_mb),
+            reserved_concurrent_executions=reserved,
+            tracing=lambda_.Tracing.ACTIVE,
+            logging_format=lambda_.LoggingFormat.JSON,
+            application_log_level_v2=lambda_.ApplicationLogLevel.INFO,
+            system_log_level_v2=lambda_.SystemLogLevel.WARN,
+            log_group=log_group,
+            role=role,
+            vpc=self._network.vpc,
+            vpc_subnets=self._network.private_subnets,
+            security_groups=[self._network.function_security_group],
+            filesystem=(
+                lambda_.FileSystem.from_efs_access_point(access_point, constants.EFS_MOUNT_PATH)
+                if access_point is not None
+                else None
+            ),
+            environment=env,
+        )
+        self.functions[spec.name] = fn
+        self.roles[spec.name] = role
+        self.log_groups[spec.name] = log_group
+
+    def _objects(self, sid: str, actions: list[str], prefix: str) -> iam.PolicyStatement:
+        return iam.PolicyStatement(
+            sid=sid, actions=actions, resources=[self._storage.bucket.arn_for_objects(f"{prefix}*")]
+        )
+
+    def _list(self, sid: str, prefixes: list[str]) -> iam.PolicyStatement:
+        return iam.PolicyStatement(
+            sid=sid,
+            actions=["s3:ListBucket"],
+            resources=[self._storage.bucket.bucket_arn],
+            conditions={"StringLike": {"s3:prefix": [f"{p}*" for p in prefixes]}},
+        )
+
+    def _grant_ocr(self, storage: Storage) -> None:
+        fn = self.functions[constants.OCR.name]
+        fn.add_to_role_policy(self._objects("ReadReceiptUploads", ["s3:GetObject"], constants.RECEIPTS_PREFIX))
+        storage.idempotency_table.grant_read_write_data(fn)
+        storage.bucket.add_event_notification(
+            s3.EventType.OBJECT_CREATED,
+            s3n.LambdaDestination(fn),
+            s3.NotificationKeyFilter(prefix=constants.RECEIPTS_PREFIX),
+        )
+
+    def _grant_agent_chat(self, storage: Storage) -> None:
+        fn = self.functions[constants.AGENT_CHAT.name]
+        fn.add_to_role_policy(
+            self._objects("PresignReceiptUploads", ["s3:PutObject", "s3:GetObject"], constants.RECEIPTS_PREFIX)
+        )
+        fn.add_to_role_policy(self._objects("ReadIndexes", ["s3:GetObject"], constants.INDEXES_PREFIX))
+        fn.add_to_role_policy(self._bedrock_statement())
+        storage.idempotency_table.grant_read_write_data(fn)
+
+    def _grant_vector_search(self, storage: Storage, queues: Queues) -> None:
+        fn = self.functions[constants.VECTOR_SEARCH.name]
+        fn.add_to_role_policy(
+            self._objects(
+                "DocumentUploads", ["s3:PutObject", "s3:GetObject", "s3:DeleteObject"], constants.DOCUMENTS_PREFIX
+            )
+        )
+        fn.add_to_role_policy(self._objects("ReadIndexes", ["s3:GetObject"], constants.INDEXES_PREFIX))
+        fn.add_to_role_policy(self._list("ListIndexesAndDocuments", [constants.INDEXES_PREFIX, constants.DOCUMENTS_PREFIX]))
+        queues.index_queue.grant_send_messages(fn)
+
+    def _grant_index_builder(self, storage: Storage, queues: Queues) -> None:
+        fn = self.functions[constants.INDEX_BUILDER.name]
+        fn.add_to_role_policy(self._objects("ReadDocumentUploads", ["s3:GetObject"], constants.DOCUMENTS_PREFIX))
+        fn.add_to_role_policy(
+            self._objects("PublishIndexes", ["s3:GetObject", "s3:PutObject"], constants.INDEXES_PREFIX)
+        )
+        fn.add_to_role_policy(self._list("ListIndexes", [constants.INDEXES_PREFIX]))
+        storage.idempotency_table.grant_read_write_data(fn)
+        fn.add_event_source(
+            sources.SqsEventSource(
+                queues.index_queue,
+                batch_size=constants.INDEX_QUEUE_BATCH_SIZE,
+                max_batching_window=Duration.seconds(5),
+                report_batch_item_failures=True,
+                max_concurrency=constants.INDEX_QUEUE_MAX_CONCURRENCY,
+            )
+        )
+
+    def _grant_alert_evaluator(self, queues: Queues, messaging: Messaging) -> None:
+        fn = self.functions[constants.ALERT_EVALUATOR.name]
+        messaging.notifications_topic.grant_publish(fn)
+        fn.add_to_role_policy(
+            iam.PolicyStatement(
+                sid="QueueDepthForStatus",
+                actions=["sqs:GetQueueAttributes"],
+                resources=[queues.index_queue.queue_arn, queues.index_dlq.queue_arn],
+            )
+        )
+        fn.add_to_role_policy(
+            iam.PolicyStatement(sid="ReadOperationalMetrics", actions=["cloudwatch:GetMetricData"], resources=["*"])
+        )
+        messaging.schedule(fn)
+
+    def _bedrock_statement(self) -> iam.PolicyStatement:
+        model_arn = Stack.of(self).format_arn(
+            service="bedrock", account="", resource="foundation-model", resource_name=constants.BEDROCK_MODEL_ID
+        )
+        return iam.PolicyStatement(
+            sid="InvokeChatModel",
+            actions=["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"],
+            resources=[model_arn],
+        )
+
+
+def _camel(name: str) -> str:
+    return "".join(part.capitalize() for part in name.split("-"))

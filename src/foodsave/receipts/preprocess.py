@@ -1,0 +1,125 @@
+"""Image loading and clean-up before OCR: refuse bad or oversized images, fix orientation, scale, deskew."""
+
+from __future__ import annotations
+
+import io
+import warnings
+from typing import TYPE_CHECKING
+
+from foodsave.errors import InvalidInput, TooLarge, UnsupportedMedia
+from foodsave.receipts.media import sniff_media_type
+
+if TYPE_CHECKING:
+    from PIL import Image
+
+MAX_PIXELS = 40_000_000
+# Longest side handed to Tesseract: receipt text stays well above 20 px per line at this size.
+TARGET_MAX_SIDE = 2600
+MIN_WIDTH = 900
+
+
+def load_image(data: bytes, *, max_pixels: int = MAX_PIXELS) -> Image.Image:
+    """Decode an uploaded image safely: size checked from the header before any pixel is decoded."""
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
+    if not data:
+        raise InvalidInput("the file is empty", code="empty_file")
+    media = sniff_media_type(data)
+    if media is None or media == "application/pdf":
+        raise UnsupportedMedia("the file is not a JPEG, PNG or WebP image", code="not_an_image")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            img = Image.open(io.BytesIO(data))
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+            raise TooLarge(f"the image is too large to process ({exc})", code="image_too_large") from exc
+        except UnidentifiedImageError as exc:
+            raise UnsupportedMedia("the image cannot be decoded", code="not_an_image") from exc
+        width, height = img.size
+        if width * height > max_pixels:
+            raise TooLarge(
+                f"the image has {width * height / 1e6:.0f} megapixels; the limit is {max_pixels / 1e6:.0f}",
+                code="image_too_large",
+            )
+        if width < 16 or height < 16:
+            raise InvalidInput("the image is too small to hold a receipt", code="image_too_small")
+        if img.format == "JPEG" and max(width, height) > TARGET_MAX_SIDE * 1.5:
+            # Decode big JPEGs at a reduced scale: saves memory and time, the text stays readable.
+            scale = max(width, height) / TARGET_MAX_SIDE
+            img.draft("L", (int(width / scale), int(height / scale)))
+        try:
+            img.load()
+        except (OSError, SyntaxError, ValueError) as exc:
+            raise InvalidInput(f"the image is damaged or truncated ({exc})", code="damaged_image") from exc
+        except Image.DecompressionBombError as exc:
+            raise TooLarge(str(exc), code="image_too_large") from exc
+    try:
+        img = ImageOps.exif_transpose(img) or img
+    except Exception:  # noqa: BLE001 - a broken EXIF block must not fail the receipt
+        pass
+    return img
+
+
+def prepare_for_ocr(img: Image.Image, *, deskew: bool = True) -> Image.Image:
+    """Grayscale, scale to a size Tesseract reads well, straighten small rotations, stretch contrast."""
+    from PIL import Image, ImageOps
+
+    if img.mode in ("RGBA", "LA", "P"):
+        background = Image.new("RGB", img.size, "white")
+        rgba = img.convert("RGBA")
+        background.paste(rgba, mask=rgba.getchannel("A"))
+        img = background
+    gray = img.convert("L")
+    width, height = gray.size
+    longest = max(width, height)
+    if longest > TARGET_MAX_SIDE:
+        scale = TARGET_MAX_SIDE / longest
+        gray = gray.resize((max(1, int(width * scale)), max(1, int(height * scale))), Image.Resampling.LANCZOS)
+    elif width < MIN_WIDTH:
+        scale = min(3.0, MIN_WIDTH / width)
+        gray = gray.resize((int(width * scale), int(height * scale)), Image.Resampling.BICUBIC)
+    gray = ImageOps.autocontrast(gray, cutoff=1)
+    if deskew:
+        angle = estimate_skew(gray)
+        if abs(angle) >= 0.4:
+            gray = gray.rotate(angle, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=255)
+    return gray
+
+
+def estimate_skew(gray: Image.Image, *, max_angle: float = 6.0, step: float = 0.5) -> float:
+    """The rotation (degrees) that makes text rows horizontal, by maximising the row-profile variance."""
+    import numpy as np
+    from PIL import Image
+
+    small = gray
+    if max(gray.size) > 900:
+        scale = 900 / max(gray.size)
+        small = gray.resize((max(1, int(gray.width * scale)), max(1, int(gray.height * scale))), Image.Resampling.BILINEAR)
+    arr = np.asarray(small, dtype=np.uint8)
+    threshold = arr.mean() - arr.std() * 0.5
+    ink = Image.fromarray(((arr < threshold) * 255).astype(np.uint8))
+    if np.count_nonzero(np.asarray(ink)) < 50:
+        return 0.0
+
+    def score(angle: float) -> float:
+        rotated = np.asarray(ink.rotate(angle, resample=Image.Resampling.NEAREST, expand=False), dtype=np.float32)
+        profile = rotated.sum(axis=1)
+        return float(np.var(profile))
+
+    base = score(0.0)
+    best_angle, best_score = 0.0, base
+    angle = -max_angle
+    while angle <= max_angle + 1e-9:
+        if angle != 0.0:
+            s = score(angle)
+            if s > best_score:
+                best_angle, best_score = angle, s
+        angle += step
+    # Refine around the coarse optimum.
+    for delta in (-0.25, 0.25):
+        s = score(best_angle + delta)
+        if s > best_score:
+            best_angle, best_score = best_angle + delta, s
+    if best_score < base * 1.05:
+        return 0.0
+    return best_angle
