@@ -40,7 +40,7 @@ class Database(Construct):
         self.cluster = rds.DatabaseCluster(
             self,
             "Cluster",
-            engine=rds.DatabaseClusterEngine.aurora_postgres(version=rds.AuroraPostgresEngineVersion.VER_16_6),
+            engine=rds.DatabaseClusterEngine.aurora_postgres(version=rds.AuroraPostgresEngineVersion.VER_16_11),
             credentials=rds.Credentials.from_generated_secret(constants.DB_ADMIN_USER),
             default_database_name=constants.DB_NAME,
             writer=rds.ClusterInstance.serverless_v2("Writer", enable_performance_insights=True),

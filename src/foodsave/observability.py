@@ -107,6 +107,11 @@ def add_metric_sink(sink: MetricSink) -> None:
     _sinks.append(sink)
 
 
+def remove_metric_sink(sink: MetricSink) -> None:
+    if sink in _sinks:
+        _sinks.remove(sink)
+
+
 def clear_metric_sinks() -> None:
     _sinks.clear()
 

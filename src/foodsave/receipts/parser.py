@@ -29,7 +29,12 @@ _AMT_BIG = rf"-?\s?(?:\d{{1,3}}(?:[ .]\d{{3}})+|{NUM}{{1,7}})\s?[,.]\s?{NUM}{{2}
 # A VAT letter glued to or following the amount; OCR sometimes reads C as 0/O/(/€ and B as 8.
 _VAT = r"[A-Ga-g]|[0O(€©84](?=\s*$)"
 
-_TAIL_RE = re.compile(rf"(?:^|(?<=\s)|(?<=[^\W\d_]))(?P<amt>{_AMT})(?:\s*-)?\s*(?P<vat>{_VAT})?\s*[*#]?\s*$")
+_JUNK = r"[^\w\s,.]{0,2}"
+_TAIL_RE = re.compile(
+    rf"(?:^|(?<=\s)|(?<=[^\W\d_]))(?P<amt>{_AMT})(?:\s*-)?\s*(?P<vat>{_VAT})?\s*{_JUNK}\s*$"
+)
+# OCR lost the decimal comma: `1872C` is 18,72 C (only trusted when the line's arithmetic agrees).
+_TAIL_NOCOMMA_RE = re.compile(r"(?:^|(?<=\s))(?P<amt>\d{3,5})\s?(?P<vat>[A-G])\W{0,2}$")
 _QTY_X_RE = re.compile(
     rf"(?:^|(?<=\s)|(?<=[^\W\d_]))(?P<qty>{QTY})\s*(?P<qunit>szt\.?|kg|l|op\.?)?\s*"
     rf"(?P<x>[x×X*хK])\s*(?P<unit>{_AMT})\s*$"
@@ -446,7 +451,7 @@ class ReceiptParser:
             is_disc_word = any(head.startswith(w) for w in _DISCOUNT_WORDS) or any(
                 w in f for w in ("lidl plus", "kupon", "rabat", "upust", "opust")
             )
-            tail = _TAIL_RE.search(line)
+            tail = _TAIL_RE.search(line) or self._nocomma_tail(line)
             if tail is not None:
                 amount = parse_amount(tail.group("amt"))
                 negative = "-" in line[tail.start() :] or bool(re.search(r"-\s*$", line[: tail.start()]))
@@ -527,9 +532,9 @@ class ReceiptParser:
                             spec = _QtySpec(qty, _unit_of(qn.group("qunit"), qty), unit_price, i)
                             rest = rest[: qn.start()]
                 rest = rest.rstrip()
-                vm = re.search(r"\s([A-G])\s*$", rest)
+                vm = re.search(r"\s([A-G]|[a-g](?=\W*$))\W?\s*$", rest)
                 if vm and (spec is not None or vat is None):
-                    vat = vat or vm.group(1)
+                    vat = vat or vm.group(1).upper()
                     rest = rest[: vm.start()]
                 name = rest.strip(" .:-*")
                 letters = len(re.findall(r"[^\W\d_]", name))
@@ -560,6 +565,21 @@ class ReceiptParser:
             else:
                 last_kind = "other"
         return loose
+
+    @staticmethod
+    def _nocomma_tail(line: str) -> re.Match[str] | None:
+        m = _TAIL_NOCOMMA_RE.search(line)
+        if m is None:
+            return None
+        digits = m.group("amt")
+        fixed = f"{line[: m.start('amt')]}{digits[:-2]},{digits[-2:]}{line[m.end('amt') :]}"
+        qm = _QTY_X_RE.search(fixed[: m.start("amt")].rstrip())
+        if qm is None:
+            return None
+        qty, unit = parse_quantity(qm.group("qty")), parse_amount(qm.group("unit"))
+        if qty is None or unit is None or q2(qty * unit) != Decimal(f"{digits[:-2]}.{digits[-2:]}"):
+            return None
+        return _TAIL_RE.search(fixed)
 
     def _apply_spec(self, item: ReceiptItem, spec: _QtySpec, result: ParsedReceipt) -> None:
         item.quantity, item.unit, item.unit_price, item.qty_explicit = spec.qty, spec.unit, spec.unit_price, True

@@ -18,7 +18,7 @@ from typing import Any
 from foodsave.adapters.local import LocalObjectStore, LocalQueue
 from foodsave.config import Settings
 from foodsave.db.migrate import upgrade
-from foodsave.observability import add_metric_sink, logger
+from foodsave.observability import add_metric_sink, logger, remove_metric_sink
 from foodsave.ports import ObjectInfo
 from foodsave.runtime import events
 from foodsave.runtime.context import LocalLambdaContext
@@ -48,7 +48,8 @@ class LocalRuntime:
         upgrade(self.settings.resolved_database_url())
         self.services = build_services(self.settings)
         set_services(self.services)
-        add_metric_sink(_db_metric_sink(self.services))
+        self._metric_sink = _db_metric_sink(self.services)
+        add_metric_sink(self._metric_sink)
         self.poll_seconds = poll_seconds
         self.schedule = schedule
         self._stop = threading.Event()
@@ -166,6 +167,7 @@ class LocalRuntime:
         for thread in self._threads:
             thread.join(timeout=5)
         self._threads.clear()
+        remove_metric_sink(self._metric_sink)
 
 
 def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000) -> None:

@@ -17,9 +17,8 @@ def client(service: str, region: str | None = None, endpoint_url: str | None = N
         from botocore.config import Config
 
         config = Config(retries={"mode": "standard", "max_attempts": 3}, connect_timeout=3, read_timeout=10)
-        return boto3.session.Session().client(
-            service, region_name=region, endpoint_url=endpoint_url, config=config
-        )
+        session: Any = boto3.session.Session()
+        return session.client(service, region_name=region, endpoint_url=endpoint_url, config=config)
 
 
 def reset_clients() -> None:

@@ -49,9 +49,14 @@ def register_status_check(name: str, check: StatusCheck, *, required: bool) -> N
 register_status_check(
     "database", lambda s: {"dialect": s.db.dialect, "round_trip_ms": round(s.db.ping(), 2)}, required=True
 )
-register_status_check(
-    "object_store", lambda s: (s.store.ping(), {"bucket": s.store.bucket})[1], required=True
-)
+
+
+def _object_store(services: Services) -> dict[str, Any]:
+    services.store.ping()
+    return {"bucket": services.store.bucket}
+
+
+register_status_check("object_store", _object_store, required=True)
 
 
 @router.get("/health", response_model=Health, summary="Liveness: the process answers")

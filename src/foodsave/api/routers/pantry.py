@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
 
@@ -12,7 +12,7 @@ from foodsave.pantry.schemas import Category, Page, PantryItemIn, PantryItemOut,
 from foodsave.pantry.service import PantryService
 
 router = APIRouter(prefix="/v1/pantry", tags=["pantry"])
-NOT_FOUND = {404: {"description": "No such item for this user"}}
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "No such item for this user"}}
 
 
 @router.get("/items", response_model=Page[PantryItemOut], summary="List pantry items, soonest expiry first")

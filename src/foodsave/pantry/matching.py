@@ -1,0 +1,149 @@
+"""Product-name matching tolerant of Polish inflection: "mleka" is "mleko", "pomidory" is "pomidor",
+"jogurt naturalny" is a "jogurt"; receipts' missing diacritics and small typos are forgiven."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
+from functools import lru_cache
+from typing import TypeVar
+
+T = TypeVar("T")
+
+MATCH_THRESHOLD = 65.0
+
+# Words that say nothing about what the product is (packaging, sizes, marketing, prepositions).
+_NOISE = frozenset(
+    "z ze w we i oraz na do od dla po luz op opak opakowanie szt sztuk kg dag g l ml x bio eko extra premium "
+    "swiezy swieza swieze swiezych mix pack duzy duza duze maly mala male puszka puszce puszki sloik sloiku "
+    "a an the of and with in fresh".split()
+)
+# Irregular forms that suffix stripping cannot join.
+_LEMMAS = {
+    "jaja": "jajko",
+    "jaj": "jajko",
+    "jajek": "jajko",
+    "jajeczka": "jajko",
+    "kartofle": "ziemniak",
+    "kartofel": "ziemniak",
+    "ziemniaczki": "ziemniak",
+    "eggs": "jajko",
+    "egg": "jajko",
+    "milk": "mleko",
+    "butter": "masło",
+    "cheese": "ser",
+    "bread": "chleb",
+    "tomatoes": "pomidor",
+    "tomato": "pomidor",
+    "potatoes": "ziemniak",
+    "potato": "ziemniak",
+    "yogurt": "jogurt",
+    "yoghurt": "jogurt",
+    "onion": "cebula",
+    "onions": "cebula",
+    "apple": "jabłko",
+    "apples": "jabłko",
+    "rice": "ryż",
+    "chicken": "kurczak",
+}
+_SUFFIXES = sorted(
+    (
+        "ami imi ymi ach ich ych owie ów ow om em iem ie ego emu ej ym im y i a e ę ą o u "
+    ).split(),
+    key=len,
+    reverse=True,
+)
+# Qualifiers that turn one product into another ("mleko" vs "mleko kokosowe", "mąka" vs "mąka ziemniaczana").
+_DISTINCT = frozenset(
+    "kokosow sojow owsian migdalow ryzow roslinn orzechow ziemniaczan kukurydzian gryczan zytn jaglan "
+    "jeczmienn mann grecki wiejsk puder wanilinow trzcinow kiszon mielon suszon tart skondensowan "
+    "bezlaktozow".split()
+)
+_FOLD = str.maketrans("ąćęłńóśźż", "acelnoszz")
+
+
+def fold(text: str) -> str:
+    """Lowercase without Polish diacritics (receipts often print MASLO for MASŁO)."""
+    text = unicodedata.normalize("NFC", text).lower().translate(_FOLD)
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+
+
+@lru_cache(maxsize=8192)
+def stem(word: str) -> str:
+    """A crude Polish stem: strip one inflectional ending, keep at least three letters, fold diacritics."""
+    word = unicodedata.normalize("NFC", word).lower()
+    word = _LEMMAS.get(word, word)
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            word = word[: -len(suffix)]
+            break
+    folded = fold(word)
+    # Fleeting e of genitive plurals: jabłek/jabłko, ogórek/ogórka, czosnek/czosnku.
+    if len(folded) >= 5 and folded.endswith("ek") and folded[-3] not in "aeiouy":
+        folded = folded[:-2] + "k"
+    return folded
+
+
+@lru_cache(maxsize=8192)
+def key_tokens(name: str) -> tuple[str, ...]:
+    """Stemmed tokens that identify the product, in their original order (head noun usually first)."""
+    text = unicodedata.normalize("NFC", name).lower()
+    text = re.sub(r"\d+([.,]\d+)?\s*(%|g|kg|dag|ml|l|szt|x)?", " ", text)
+    words = re.findall(r"[^\W\d_]+", text)
+    tokens = [stem(w) for w in words if len(w) > 1 and fold(w) not in _NOISE]
+    return tuple(t for t in tokens if t)
+
+
+def name_key(name: str) -> str:
+    """One string per product, used to group "jajko" and "jajka" together."""
+    return " ".join(key_tokens(name))
+
+
+def _same_token(a: str, b: str) -> bool:
+    if a == b:
+        return True
+    if min(len(a), len(b)) < 5:
+        return False
+    from rapidfuzz import fuzz
+
+    return fuzz.ratio(a, b) >= 88.0
+
+
+def match_score(wanted: str, have: str) -> float:
+    """How well a pantry item named `have` satisfies a need named `wanted` (an ingredient or a user's words), 0..100.
+
+    The head noun of `wanted` must appear in `have` (first word: full credit; later, after a brand: less);
+    product-changing qualifiers (kokosowe, ziemniaczana, ...) must agree; other qualifiers add credit."""
+    want = key_tokens(wanted)
+    got = key_tokens(have)
+    if not want or not got:
+        return 0.0
+    head = want[0]
+    if _same_token(head, got[0]):
+        base, head_at = 100.0, 0
+    else:
+        later = next((i for i, t in enumerate(got[1:], start=1) if _same_token(head, t)), None)
+        if later is None:
+            return 0.0
+        base, head_at = 85.0, later
+    want_mods = want[1:]
+    got_mods = got[:head_at] + got[head_at + 1 :]
+    want_distinct = {m for m in want_mods if m in _DISTINCT}
+    got_distinct = {m for m in got_mods if m in _DISTINCT}
+    if want_distinct != got_distinct:
+        return 0.0
+    if not want_mods:
+        return base
+    found = sum(1 for m in want_mods if any(_same_token(m, g) for g in got_mods))
+    return base * (0.8 + 0.2 * found / len(want_mods))
+
+
+def matches(wanted: str, have: str, threshold: float = MATCH_THRESHOLD) -> bool:
+    return match_score(wanted, have) >= threshold
+
+
+def rank_by_name(wanted: str, candidates: Iterable[T], name_of: Callable[[T], str]) -> list[tuple[float, T]]:
+    """Candidates whose name matches `wanted`, best first (stable among equal scores)."""
+    scored = [(match_score(wanted, name_of(c)), c) for c in candidates]
+    return sorted((s for s in scored if s[0] >= MATCH_THRESHOLD), key=lambda s: -s[0])

@@ -1,0 +1,147 @@
+"""HTTP API routes and authorizer, Cognito, Aurora Serverless v2, RDS Proxy, migration and network."""
+
+from __future__ import annotations
+
+import pytest
+
+from infra import constants
+
+ROUTE_OWNERS = [(prefix, spec.name) for spec in constants.FUNCTIONS for prefix in spec.api_prefixes]
+
+
+def _routes(synth):
+    return {r["Properties"]["RouteKey"]: r["Properties"] for r in synth.resources("AWS::ApiGatewayV2::Route").values()}
+
+
+def _integration_function(synth, route_props):
+    integration_id = route_props["Target"]["Fn::Join"][1][1]["Ref"]
+    integration = synth.template["Resources"][integration_id]["Properties"]
+    return integration["IntegrationUri"]["Fn::GetAtt"][0]
+
+
+@pytest.mark.parametrize(("prefix", "owner"), ROUTE_OWNERS)
+def test_each_route_prefix_goes_to_exactly_its_function_behind_the_jwt_authorizer(synth, prefix, owner):
+    routes = _routes(synth)
+    owner_id, _ = synth.function(owner)
+    for key in (f"ANY {prefix}", f"ANY {prefix}/{{proxy+}}"):
+        assert _integration_function(synth, routes[key]) == owner_id
+        assert routes[key]["AuthorizationType"] == "JWT"
+
+
+def test_health_is_the_only_public_route(synth):
+    public = [k for k, r in _routes(synth).items() if r.get("AuthorizationType", "NONE") == "NONE"]
+    assert public == ["GET /health"]
+
+
+def test_jwt_authorizer_trusts_the_user_pool_and_its_app_client(synth):
+    (authorizer,) = synth.resources("AWS::ApiGatewayV2::Authorizer").values()
+    props = authorizer["Properties"]
+    assert props["AuthorizerType"] == "JWT"
+    (client_id,) = synth.resources("AWS::Cognito::UserPoolClient")
+    assert props["JwtConfiguration"]["Audience"] == [{"Ref": client_id}]
+    assert "cognito-idp" in str(props["JwtConfiguration"]["Issuer"])
+
+
+def test_api_allows_the_app_origins_with_authorization_headers(synth):
+    (api,) = synth.resources("AWS::ApiGatewayV2::Api").values()
+    cors = api["Properties"]["CorsConfiguration"]
+    assert cors["AllowOrigins"] == list(constants.CORS_ALLOWED_ORIGINS)
+    assert "Authorization" in cors["AllowHeaders"]
+
+
+def test_default_stage_is_throttled_and_access_logged(synth):
+    (stage,) = synth.resources("AWS::ApiGatewayV2::Stage").values()
+    props = stage["Properties"]
+    assert props["StageName"] == "$default"
+    assert props["DefaultRouteSettings"]["ThrottlingRateLimit"] == constants.API_THROTTLE_RATE
+    assert props["DefaultRouteSettings"]["ThrottlingBurstLimit"] == constants.API_THROTTLE_BURST
+    assert "DestinationArn" in props["AccessLogSettings"]
+
+
+def test_user_pool_signs_in_by_email_with_a_strong_password_policy(synth):
+    (pool,) = synth.resources("AWS::Cognito::UserPool").values()
+    props = pool["Properties"]
+    assert props["UsernameAttributes"] == ["email"]
+    assert props["Policies"]["PasswordPolicy"]["MinimumLength"] >= 12
+    (client,) = synth.resources("AWS::Cognito::UserPoolClient").values()
+    assert client["Properties"]["GenerateSecret"] is False
+
+
+def test_database_is_encrypted_aurora_postgresql_serverless_v2(synth):
+    (cluster,) = synth.resources("AWS::RDS::DBCluster").values()
+    props = cluster["Properties"]
+    assert props["Engine"] == "aurora-postgresql"
+    assert props["StorageEncrypted"] is True
+    assert props["ServerlessV2ScalingConfiguration"] == {
+        "MinCapacity": constants.DB_MIN_ACU,
+        "MaxCapacity": constants.DB_MAX_ACU,
+    }
+    (instance,) = synth.resources("AWS::RDS::DBInstance").values()
+    assert instance["Properties"]["DBInstanceClass"] == "db.serverless"
+
+
+def test_functions_reach_the_database_through_a_tls_only_proxy_using_the_secret(synth):
+    (proxy,) = synth.resources("AWS::RDS::DBProxy").values()
+    props = proxy["Properties"]
+    assert props["RequireTLS"] is True
+    assert props["EngineFamily"] == "POSTGRESQL"
+    (secret_id,) = synth.resources("AWS::SecretsManager::Secret")
+    assert props["Auth"][0]["SecretArn"] == {"Ref": secret_id.replace("Secret", "Secret", 1)} or "Ref" in str(
+        props["Auth"][0]["SecretArn"]
+    )
+    env = synth.function("ocr")[1]["Properties"]["Environment"]["Variables"]
+    assert env["FOODSAVE_DB_PROXY_ENDPOINT"]["Fn::GetAtt"][1] == "Endpoint"
+
+
+def test_database_secret_rotates(synth):
+    (rotation,) = synth.resources("AWS::SecretsManager::RotationSchedule").values()
+    assert rotation["Properties"]["RotationRules"]["ScheduleExpression"] == "rate(30 days)"
+
+
+def test_proxy_accepts_only_the_functions_security_group(synth):
+    ingress = [
+        r["Properties"]
+        for r in synth.resources("AWS::EC2::SecurityGroupIngress").values()
+        if r["Properties"].get("FromPort") == constants.DB_PORT
+    ]
+    assert ingress and all("SourceSecurityGroupId" in rule for rule in ingress)
+    assert not any(rule.get("CidrIp") == "0.0.0.0/0" for rule in ingress)
+
+
+def test_migration_runs_as_a_custom_resource_backed_by_the_migration_function(synth):
+    (resource,) = synth.resources("Custom::FoodSaveMigration").values()
+    migration_id, _ = synth.function("migration")
+    assert resource["Properties"]["ServiceToken"] == {"Fn::GetAtt": [migration_id, "Arn"]}
+    assert len(resource["Properties"]["MigrationsFingerprint"]) == 16
+
+
+def test_vpc_has_s3_and_dynamodb_gateway_endpoints_and_one_nat(synth):
+    endpoints = synth.resources("AWS::EC2::VPCEndpoint").values()
+    assert sorted(e["Properties"]["VpcEndpointType"] for e in endpoints) == ["Gateway", "Gateway"]
+    assert len(synth.resources("AWS::EC2::NatGateway")) == 1
+    assert len(synth.resources("AWS::EC2::FlowLog")) == 1
+
+
+def test_efs_flag_mounts_an_index_file_system_on_search_and_builder(synth_with_options):
+    assert len(synth_with_options.resources("AWS::EFS::FileSystem")) == 1
+    for service in ("vector-search", "index-builder"):
+        props = synth_with_options.function(service)[1]["Properties"]
+        assert props["FileSystemConfigs"][0]["LocalMountPath"] == constants.EFS_MOUNT_PATH
+        assert props["Environment"]["Variables"]["FOODSAVE_EFS_INDEX_DIR"] == constants.EFS_MOUNT_PATH
+    assert "FileSystemConfigs" not in synth_with_options.function("ocr")[1]["Properties"]
+
+
+def test_interface_endpoint_flag_adds_private_endpoints_for_the_called_services(synth_with_options):
+    interface = [
+        e for e in synth_with_options.resources("AWS::EC2::VPCEndpoint").values()
+        if e["Properties"]["VpcEndpointType"] == "Interface"
+    ]
+    assert len(interface) == 6
+
+
+def test_reserved_concurrency_can_be_switched_off_for_small_accounts(synth_with_options):
+    assert "ReservedConcurrentExecutions" not in synth_with_options.function("ocr")[1]["Properties"]
+
+
+def test_options_synthesis_also_passes_cdk_nag(synth_with_options):
+    assert synth_with_options.error is None
