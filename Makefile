@@ -71,3 +71,17 @@ synth: setup
 
 clean:
 	rm -rf $(VENV) cdk.out .foodsave .pytest_cache .mypy_cache .ruff_cache
+
+# Lambda layers for python3.12/x86_64 (pip --platform, no Docker); cached, rebuilt when a recipe changes.
+.PHONY: layers infra-test size-check
+layers: $(STAMP)
+	$(PY) layers/build.py all --json layers/sizes.json
+
+# `make synth` synthesises with the real layers (and fails when a function exceeds 250 MB).
+synth: layers
+
+size-check: layers
+	$(PY) layers/size_check.py
+
+infra-test: setup
+	$(VENV)/bin/pytest tests/infra -q $(PYTEST_ARGS)

@@ -41,7 +41,7 @@ def _render(value: Any) -> str:
     if isinstance(value, str):
         return value
     if isinstance(value, dict) and len(value) == 1:
-        (key, arg), = value.items()
+        ((key, arg),) = value.items()
         if key == "Ref":
             return f"<{arg}>"
         if key == "Fn::GetAtt":
@@ -56,10 +56,14 @@ def _as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
 
-def acknowledge_wildcards(policy: iam.Policy | iam.CfnPolicy | IConstruct, reasons: Mapping[str, str]) -> None:
+def acknowledge_wildcards(
+    policy: iam.Policy | iam.CfnPolicy | IConstruct, reasons: Mapping[str, str]
+) -> None:
     """Acknowledge each wildcard action/resource of the policy's statements whose Sid has a reason."""
     stack = Stack.of(policy)
-    document = policy.document if isinstance(policy, iam.Policy) else policy.node.default_child.policy_document  # type: ignore[union-attr]
+    document = (
+        policy.document if isinstance(policy, iam.Policy) else policy.node.default_child.policy_document
+    )  # type: ignore[union-attr]
     resolved = stack.resolve(document.to_json() if hasattr(document, "to_json") else document)
     for statement in resolved.get("Statement", []):
         sid = statement.get("Sid")

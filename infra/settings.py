@@ -37,7 +37,8 @@ class DeploymentSettings:
         ctx = node.try_get_context
         reserved = ctx("ocr_reserved_concurrency")
         layer_dirs = {
-            name: Path(ctx(f"layer_dir_{name}") or default) for name, default in constants.LAYER_BUILD_DIRS.items()
+            name: Path(ctx(f"layer_dir_{name}") or default)
+            for name, default in constants.LAYER_BUILD_DIRS.items()
         }
         return cls(
             placeholder_layers=_flag(ctx("placeholder_layers"), False),

@@ -30,10 +30,15 @@ class FoodSaveStack(Stack):
     def __init__(self, scope: Construct, id: str, *, settings: DeploymentSettings, **kwargs: Any) -> None:
         super().__init__(scope, id, description="FoodSave AI serverless backend", **kwargs)
         # DBProxyTargetGroup is taggable in aws-cdk-lib but not in the CloudFormation schema.
-        Tags.of(self).add("service", constants.SERVICE_TAG, exclude_resource_types=["AWS::RDS::DBProxyTargetGroup"])
+        Tags.of(self).add(
+            "service", constants.SERVICE_TAG, exclude_resource_types=["AWS::RDS::DBProxyTargetGroup"]
+        )
         self.settings = settings
         self.network = Network(
-            self, "Network", nat_gateways=settings.nat_gateways, interface_endpoints=settings.interface_endpoints
+            self,
+            "Network",
+            nat_gateways=settings.nat_gateways,
+            interface_endpoints=settings.interface_endpoints,
         )
         self.storage = Storage(self, "Storage")
         self.queues = Queues(self, "Queues")
@@ -53,7 +58,9 @@ class FoodSaveStack(Stack):
             layer_dirs=settings.layer_dirs or dict(constants.LAYER_BUILD_DIRS),
             placeholder=settings.placeholder_layers,
         )
-        self.index_fs = IndexFileSystem(self, "IndexFs", network=self.network) if settings.enable_efs else None
+        self.index_fs = (
+            IndexFileSystem(self, "IndexFs", network=self.network) if settings.enable_efs else None
+        )
         self.functions = Functions(
             self,
             "Functions",
@@ -67,7 +74,11 @@ class FoodSaveStack(Stack):
             index_access_point=self.index_fs.access_point if self.index_fs else None,
         )
         self.migration = Migration(
-            self, "Migration", network=self.network, database=self.database, core_layer=self.layers.layers["core"]
+            self,
+            "Migration",
+            network=self.network,
+            database=self.database,
+            core_layer=self.layers.layers["core"],
         )
         for fn in self.functions.functions.values():
             # New code only goes live once the schema it expects exists.

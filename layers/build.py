@@ -175,7 +175,9 @@ def _copy_tessdata(out_dir: Path) -> None:
     for lang in TESSDATA_LANGUAGES:
         src = TESSDATA_SOURCE / f"{lang}.traineddata"
         if not src.exists():
-            raise FileNotFoundError(f"{src} is missing; install tesseract-ocr-{lang} or set FOODSAVE_TESSDATA_SOURCE")
+            raise FileNotFoundError(
+                f"{src} is missing; install tesseract-ocr-{lang} or set FOODSAVE_TESSDATA_SOURCE"
+            )
         shutil.copy2(src, dest / src.name)
 
 

@@ -85,9 +85,13 @@ class Api(Construct):
             integration = integrations.HttpLambdaIntegration(f"{spec.name}-integration", functions[spec.name])
             for prefix in spec.api_prefixes:
                 for path in (prefix, f"{prefix}/{{proxy+}}"):
-                    self.http_api.add_routes(path=path, methods=[apigw.HttpMethod.ANY], integration=integration)
+                    self.http_api.add_routes(
+                        path=path, methods=[apigw.HttpMethod.ANY], integration=integration
+                    )
                     self.routes[path] = spec.name
-        health = integrations.HttpLambdaIntegration("health-integration", functions[constants.HEALTH_ROUTE_FUNCTION])
+        health = integrations.HttpLambdaIntegration(
+            "health-integration", functions[constants.HEALTH_ROUTE_FUNCTION]
+        )
         (health_route,) = self.http_api.add_routes(
             path="/health",
             methods=[apigw.HttpMethod.GET],

@@ -29,7 +29,11 @@ class Database(Construct):
             self, "ClusterSg", vpc=vpc, description="Aurora cluster: proxy only", allow_all_outbound=False
         )
         self.proxy_security_group = ec2.SecurityGroup(
-            self, "ProxySg", vpc=vpc, description="RDS Proxy: FoodSave functions only", allow_all_outbound=False
+            self,
+            "ProxySg",
+            vpc=vpc,
+            description="RDS Proxy: FoodSave functions only",
+            allow_all_outbound=False,
         )
         self.cluster_security_group.add_ingress_rule(
             self.proxy_security_group, ec2.Port.tcp(constants.DB_PORT), "RDS Proxy to Aurora"
@@ -40,7 +44,9 @@ class Database(Construct):
         self.cluster = rds.DatabaseCluster(
             self,
             "Cluster",
-            engine=rds.DatabaseClusterEngine.aurora_postgres(version=rds.AuroraPostgresEngineVersion.VER_16_11),
+            engine=rds.DatabaseClusterEngine.aurora_postgres(
+                version=rds.AuroraPostgresEngineVersion.VER_16_11
+            ),
             credentials=rds.Credentials.from_generated_secret(constants.DB_ADMIN_USER),
             default_database_name=constants.DB_NAME,
             writer=rds.ClusterInstance.serverless_v2("Writer", enable_performance_insights=True),
@@ -59,7 +65,9 @@ class Database(Construct):
         )
         assert self.cluster.secret is not None
         self.secret = self.cluster.secret
-        self.cluster.add_rotation_single_user(automatically_after=Duration.days(30), vpc_subnets=proxy_subnets)
+        self.cluster.add_rotation_single_user(
+            automatically_after=Duration.days(30), vpc_subnets=proxy_subnets
+        )
         self.proxy = self.cluster.add_proxy(
             "Proxy",
             secrets=[self.secret],
@@ -79,4 +87,6 @@ class Database(Construct):
 
     def allow_from(self, peer: ec2.ISecurityGroup) -> None:
         """Open the proxy to a client security group (the functions)."""
-        self.proxy_security_group.add_ingress_rule(peer, ec2.Port.tcp(constants.DB_PORT), "FoodSave functions")
+        self.proxy_security_group.add_ingress_rule(
+            peer, ec2.Port.tcp(constants.DB_PORT), "FoodSave functions"
+        )

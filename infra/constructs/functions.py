@@ -88,7 +88,9 @@ class Functions(Construct):
             )
 
     @staticmethod
-    def _environment(storage: Storage, queues: Queues, messaging: Messaging, database: Database) -> dict[str, str]:
+    def _environment(
+        storage: Storage, queues: Queues, messaging: Messaging, database: Database
+    ) -> dict[str, str]:
         return {
             "FOODSAVE_ENV": "aws",
             "FOODSAVE_BUCKET": storage.bucket.bucket_name,
@@ -196,7 +198,9 @@ class Functions(Construct):
 
     def _grant_ocr(self, storage: Storage) -> None:
         fn = self.functions[constants.OCR.name]
-        fn.add_to_role_policy(self._objects("ReadReceiptUploads", ["s3:GetObject"], constants.RECEIPTS_PREFIX))
+        fn.add_to_role_policy(
+            self._objects("ReadReceiptUploads", ["s3:GetObject"], constants.RECEIPTS_PREFIX)
+        )
         storage.idempotency_table.grant_read_write_data(fn)
         storage.bucket.add_event_notification(
             s3.EventType.OBJECT_CREATED,
@@ -207,7 +211,9 @@ class Functions(Construct):
     def _grant_agent_chat(self, storage: Storage) -> None:
         fn = self.functions[constants.AGENT_CHAT.name]
         fn.add_to_role_policy(
-            self._objects("PresignReceiptUploads", ["s3:PutObject", "s3:GetObject"], constants.RECEIPTS_PREFIX)
+            self._objects(
+                "PresignReceiptUploads", ["s3:PutObject", "s3:GetObject"], constants.RECEIPTS_PREFIX
+            )
         )
         fn.add_to_role_policy(self._objects("ReadIndexes", ["s3:GetObject"], constants.INDEXES_PREFIX))
         fn.add_to_role_policy(self._bedrock_statement())
@@ -217,16 +223,22 @@ class Functions(Construct):
         fn = self.functions[constants.VECTOR_SEARCH.name]
         fn.add_to_role_policy(
             self._objects(
-                "DocumentUploads", ["s3:PutObject", "s3:GetObject", "s3:DeleteObject"], constants.DOCUMENTS_PREFIX
+                "DocumentUploads",
+                ["s3:PutObject", "s3:GetObject", "s3:DeleteObject"],
+                constants.DOCUMENTS_PREFIX,
             )
         )
         fn.add_to_role_policy(self._objects("ReadIndexes", ["s3:GetObject"], constants.INDEXES_PREFIX))
-        fn.add_to_role_policy(self._list("ListIndexesAndDocuments", [constants.INDEXES_PREFIX, constants.DOCUMENTS_PREFIX]))
+        fn.add_to_role_policy(
+            self._list("ListIndexesAndDocuments", [constants.INDEXES_PREFIX, constants.DOCUMENTS_PREFIX])
+        )
         queues.index_queue.grant_send_messages(fn)
 
     def _grant_index_builder(self, storage: Storage, queues: Queues) -> None:
         fn = self.functions[constants.INDEX_BUILDER.name]
-        fn.add_to_role_policy(self._objects("ReadDocumentUploads", ["s3:GetObject"], constants.DOCUMENTS_PREFIX))
+        fn.add_to_role_policy(
+            self._objects("ReadDocumentUploads", ["s3:GetObject"], constants.DOCUMENTS_PREFIX)
+        )
         fn.add_to_role_policy(
             self._objects("PublishIndexes", ["s3:GetObject", "s3:PutObject"], constants.INDEXES_PREFIX)
         )
@@ -253,13 +265,18 @@ class Functions(Construct):
             )
         )
         fn.add_to_role_policy(
-            iam.PolicyStatement(sid="ReadOperationalMetrics", actions=["cloudwatch:GetMetricData"], resources=["*"])
+            iam.PolicyStatement(
+                sid="ReadOperationalMetrics", actions=["cloudwatch:GetMetricData"], resources=["*"]
+            )
         )
         messaging.schedule(fn)
 
     def _bedrock_statement(self) -> iam.PolicyStatement:
         model_arn = Stack.of(self).format_arn(
-            service="bedrock", account="", resource="foundation-model", resource_name=constants.BEDROCK_MODEL_ID
+            service="bedrock",
+            account="",
+            resource="foundation-model",
+            resource_name=constants.BEDROCK_MODEL_ID,
         )
         return iam.PolicyStatement(
             sid="InvokeChatModel",

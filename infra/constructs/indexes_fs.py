@@ -24,7 +24,9 @@ class IndexFileSystem(Construct):
             throughput_mode=efs.ThroughputMode.ELASTIC,
             removal_policy=RemovalPolicy.DESTROY,
         )
-        self.file_system.connections.allow_default_port_from(network.function_security_group, "FoodSave functions")
+        self.file_system.connections.allow_default_port_from(
+            network.function_security_group, "FoodSave functions"
+        )
         self.access_point = self.file_system.add_access_point(
             "Indexes",
             path="/indexes",

@@ -65,5 +65,7 @@ class Messaging(Construct):
             description="Evaluate alert rules and expiry notifications",
             schedule=events.Schedule.rate(Duration.minutes(constants.EVALUATOR_SCHEDULE_MINUTES)),
         )
-        rule.add_target(targets.LambdaFunction(function, retry_attempts=2, max_event_age=Duration.minutes(10)))
+        rule.add_target(
+            targets.LambdaFunction(function, retry_attempts=2, max_event_age=Duration.minutes(10))
+        )
         return rule

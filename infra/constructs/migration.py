@@ -33,7 +33,13 @@ class Migration(Construct):
     """Runs `alembic upgrade head` through RDS Proxy before the functions are updated."""
 
     def __init__(
-        self, scope: Construct, id: str, *, network: Network, database: Database, core_layer: lambda_.ILayerVersion
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        network: Network,
+        database: Database,
+        core_layer: lambda_.ILayerVersion,
     ) -> None:
         super().__init__(scope, id)
         log_group = logs.LogGroup(
@@ -43,7 +49,10 @@ class Migration(Construct):
             removal_policy=RemovalPolicy.DESTROY,
         )
         role = iam.Role(
-            self, "Role", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"), description="FoodSave migrations"
+            self,
+            "Role",
+            assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
+            description="FoodSave migrations",
         )
         log_group.grant_write(role)
         role.add_to_principal_policy(

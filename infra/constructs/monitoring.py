@@ -87,9 +87,15 @@ class Monitoring(Construct):
         self.dashboard = cw.Dashboard(self, "Dashboard", dashboard_name=f"{constants.STACK_NAME}-operations")
         fns = list(functions.items())
         self.dashboard.add_widgets(
-            cw.GraphWidget(title="Errors", left=[fn.metric_errors(period=FIVE_MINUTES, label=n) for n, fn in fns], width=8),
             cw.GraphWidget(
-                title="Throttles", left=[fn.metric_throttles(period=FIVE_MINUTES, label=n) for n, fn in fns], width=8
+                title="Errors",
+                left=[fn.metric_errors(period=FIVE_MINUTES, label=n) for n, fn in fns],
+                width=8,
+            ),
+            cw.GraphWidget(
+                title="Throttles",
+                left=[fn.metric_throttles(period=FIVE_MINUTES, label=n) for n, fn in fns],
+                width=8,
             ),
             cw.GraphWidget(
                 title="Duration p95 (ms)",
@@ -102,17 +108,29 @@ class Monitoring(Construct):
             cw.GraphWidget(
                 title="Index queue",
                 left=[
-                    index_queue.metric_approximate_number_of_messages_visible(period=FIVE_MINUTES, label="queued"),
-                    dlq.metric_approximate_number_of_messages_visible(period=FIVE_MINUTES, label="dead letters"),
+                    index_queue.metric_approximate_number_of_messages_visible(
+                        period=FIVE_MINUTES, label="queued"
+                    ),
+                    dlq.metric_approximate_number_of_messages_visible(
+                        period=FIVE_MINUTES, label="dead letters"
+                    ),
                 ],
                 width=8,
             ),
             cw.GraphWidget(title="Receipts failed", left=[receipts_failed], width=8),
         )
-        self.dashboard.add_widgets(cw.AlarmStatusWidget(title="Alarms", alarms=list(self.alarms.values()), width=24))
+        self.dashboard.add_widgets(
+            cw.AlarmStatusWidget(title="Alarms", alarms=list(self.alarms.values()), width=24)
+        )
 
     def _alarm(
-        self, name: str, metric: cw.IMetric, *, threshold: float, description: str, evaluation_periods: int = 1
+        self,
+        name: str,
+        metric: cw.IMetric,
+        *,
+        threshold: float,
+        description: str,
+        evaluation_periods: int = 1,
     ) -> cw.Alarm:
         alarm = cw.Alarm(
             self,

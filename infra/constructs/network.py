@@ -7,7 +7,6 @@ from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
-
 # Services the functions call when the deployment opts into interface endpoints instead of relying on NAT.
 INTERFACE_ENDPOINT_SERVICES = {
     "SecretsManager": ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER,
@@ -37,8 +36,12 @@ class Network(Construct):
             nat_gateways=nat_gateways,
             subnet_configuration=[
                 ec2.SubnetConfiguration(name="public", subnet_type=ec2.SubnetType.PUBLIC, cidr_mask=24),
-                ec2.SubnetConfiguration(name="private", subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS, cidr_mask=22),
-                ec2.SubnetConfiguration(name="data", subnet_type=ec2.SubnetType.PRIVATE_ISOLATED, cidr_mask=24),
+                ec2.SubnetConfiguration(
+                    name="private", subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS, cidr_mask=22
+                ),
+                ec2.SubnetConfiguration(
+                    name="data", subnet_type=ec2.SubnetType.PRIVATE_ISOLATED, cidr_mask=24
+                ),
             ],
             gateway_endpoints={
                 "S3": ec2.GatewayVpcEndpointOptions(service=ec2.GatewayVpcEndpointAwsService.S3),
@@ -67,9 +70,13 @@ class Network(Construct):
         )
         if interface_endpoints:
             for name, service in INTERFACE_ENDPOINT_SERVICES.items():
-                self.vpc.add_interface_endpoint(
+                endpoint = self.vpc.add_interface_endpoint(
                     name,
                     service=service,
                     subnets=self.private_subnets,
                     private_dns_enabled=True,
+                    open=False,  # only the functions' security group, not the whole VPC CIDR
+                )
+                endpoint.connections.allow_default_port_from(
+                    self.function_security_group, "FoodSave functions"
                 )

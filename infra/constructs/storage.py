@@ -25,7 +25,9 @@ class Storage(Construct):
             object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
             removal_policy=RemovalPolicy.RETAIN,
             lifecycle_rules=[
-                s3.LifecycleRule(id="expire-access-logs", expiration=Duration.days(constants.ACCESS_LOG_EXPIRY_DAYS))
+                s3.LifecycleRule(
+                    id="expire-access-logs", expiration=Duration.days(constants.ACCESS_LOG_EXPIRY_DAYS)
+                )
             ],
         )
         acknowledge(

@@ -23,7 +23,9 @@ def database_url() -> str:
     from sqlalchemy.engine import URL
 
     secret = json.loads(
-        boto3.client("secretsmanager").get_secret_value(SecretId=os.environ["FOODSAVE_DB_SECRET_ARN"])["SecretString"]
+        boto3.client("secretsmanager").get_secret_value(SecretId=os.environ["FOODSAVE_DB_SECRET_ARN"])[
+            "SecretString"
+        ]
     )
     return URL.create(
         "postgresql+pg8000",
@@ -44,7 +46,9 @@ def upgrade(revision: str) -> str | None:
 
     url = database_url()
     engine = create_engine(
-        url, poolclass=pool.NullPool, connect_args={"ssl_context": ssl.create_default_context(), "timeout": 10}
+        url,
+        poolclass=pool.NullPool,
+        connect_args={"ssl_context": ssl.create_default_context(), "timeout": 10},
     )
     try:
         with engine.begin() as connection:

@@ -10,7 +10,10 @@ ROUTE_OWNERS = [(prefix, spec.name) for spec in constants.FUNCTIONS for prefix i
 
 
 def _routes(synth):
-    return {r["Properties"]["RouteKey"]: r["Properties"] for r in synth.resources("AWS::ApiGatewayV2::Route").values()}
+    return {
+        r["Properties"]["RouteKey"]: r["Properties"]
+        for r in synth.resources("AWS::ApiGatewayV2::Route").values()
+    }
 
 
 def _integration_function(synth, route_props):
@@ -85,9 +88,10 @@ def test_functions_reach_the_database_through_a_tls_only_proxy_using_the_secret(
     props = proxy["Properties"]
     assert props["RequireTLS"] is True
     assert props["EngineFamily"] == "POSTGRESQL"
-    (secret_id,) = synth.resources("AWS::SecretsManager::Secret")
-    assert props["Auth"][0]["SecretArn"] == {"Ref": secret_id.replace("Secret", "Secret", 1)} or "Ref" in str(
-        props["Auth"][0]["SecretArn"]
+    secret_ref = props["Auth"][0]["SecretArn"]["Ref"]
+    assert synth.template["Resources"][secret_ref]["Type"] in (
+        "AWS::SecretsManager::Secret",
+        "AWS::SecretsManager::SecretTargetAttachment",
     )
     env = synth.function("ocr")[1]["Properties"]["Environment"]["Variables"]
     assert env["FOODSAVE_DB_PROXY_ENDPOINT"]["Fn::GetAtt"][1] == "Endpoint"
@@ -133,7 +137,8 @@ def test_efs_flag_mounts_an_index_file_system_on_search_and_builder(synth_with_o
 
 def test_interface_endpoint_flag_adds_private_endpoints_for_the_called_services(synth_with_options):
     interface = [
-        e for e in synth_with_options.resources("AWS::EC2::VPCEndpoint").values()
+        e
+        for e in synth_with_options.resources("AWS::EC2::VPCEndpoint").values()
         if e["Properties"]["VpcEndpointType"] == "Interface"
     ]
     assert len(interface) == 6

@@ -94,9 +94,7 @@ def test_api_functions_finish_before_the_http_api_integration_timeout(synth, ser
 
 
 def test_only_the_ocr_function_has_reserved_concurrency(synth):
-    reserved = {
-        s: synth.function(s)[1]["Properties"].get("ReservedConcurrentExecutions") for s in SERVICES
-    }
+    reserved = {s: synth.function(s)[1]["Properties"].get("ReservedConcurrentExecutions") for s in SERVICES}
     assert reserved.pop("ocr") == constants.OCR.reserved_concurrency
     assert set(reserved.values()) == {None}
 

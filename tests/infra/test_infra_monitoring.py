@@ -18,7 +18,8 @@ def _function_alarm(synth, service, metric_name):
     return [
         a
         for a in _alarms(synth)
-        if a.get("MetricName") == metric_name and a.get("Dimensions") == [{"Name": "FunctionName", "Value": {"Ref": fn_id}}]
+        if a.get("MetricName") == metric_name
+        and a.get("Dimensions") == [{"Name": "FunctionName", "Value": {"Ref": fn_id}}]
     ]
 
 

@@ -27,11 +27,14 @@ def test_uploads_bucket_blocks_public_access_and_encrypts_at_rest(synth):
 def test_uploads_bucket_denies_requests_without_tls(synth):
     bucket_id, _ = _uploads_bucket(synth)
     policies = [
-        p for p in synth.resources("AWS::S3::BucketPolicy").values() if p["Properties"]["Bucket"] == {"Ref": bucket_id}
+        p
+        for p in synth.resources("AWS::S3::BucketPolicy").values()
+        if p["Properties"]["Bucket"] == {"Ref": bucket_id}
     ]
     statements = policies[0]["Properties"]["PolicyDocument"]["Statement"]
     assert any(
-        s["Effect"] == "Deny" and s["Condition"] == {"Bool": {"aws:SecureTransport": "false"}} for s in statements
+        s["Effect"] == "Deny" and s["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+        for s in statements
     )
 
 
@@ -113,7 +116,9 @@ def test_a_custom_event_bus_carries_domain_events(synth):
 
 def test_alert_evaluator_runs_every_fifteen_minutes(synth):
     evaluator_id, _ = synth.function("alert-evaluator")
-    scheduled = [r for r in synth.resources("AWS::Events::Rule").values() if "ScheduleExpression" in r["Properties"]]
+    scheduled = [
+        r for r in synth.resources("AWS::Events::Rule").values() if "ScheduleExpression" in r["Properties"]
+    ]
     (rule,) = scheduled
     assert rule["Properties"]["ScheduleExpression"] == "rate(15 minutes)"
     assert rule["Properties"]["Targets"][0]["Arn"] == {"Fn::GetAtt": [evaluator_id, "Arn"]}

@@ -11,14 +11,125 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from foodsave.agents.text import fold, words
+from foodsave.agents.text import words
 
-INTENTS = ("pantry", "recipe", "meal_plan", "shopping", "receipt", "weather", "search", "documents", "general")
+INTENTS = (
+    "pantry",
+    "recipe",
+    "meal_plan",
+    "shopping",
+    "receipt",
+    "weather",
+    "search",
+    "documents",
+    "general",
+)
 DATA_DIR = Path(__file__).resolve().parent / "data"
 MODEL_PATH = DATA_DIR / "intent_model.json"
 DATASET_PATH = DATA_DIR / "intents.jsonl"
 CHAR_NGRAMS = (2, 5)
 _NUMBER = re.compile(r"^\d+([.,]\d+)?$")
+
+# Domain lexicon: folded word prefixes per concept (Polish and English). Each concept is one feature, so the
+# model generalises to words it never saw in a training sentence but that mean the same thing.
+LEXICON: dict[str, tuple[str, ...]] = {
+    "food": (
+        "mlek", "mlek", "chleb", "bulk", "jogurt", "jaj", "jajk", "ser", "serek", "masl", "banan", "jabl", "pomidor",
+        "ogork", "kurczak", "mies", "wedlin", "szynk", "kielbas", "ryz", "makaron", "ziemniak", "marchew", "cebul",
+        "salat", "kefir", "smietan", "twarog", "sok", "owoc", "warzyw", "ryb", "losos", "tunczyk", "cukini", "papryk",
+        "truskawk", "maliny", "jagod", "kasz", "mak", "cukier", "kaw", "herbat", "pieczyw", "wolowin", "wieprzowin",
+        "milk", "bread", "yogurt", "yoghurt", "egg", "cheese", "butter", "banana", "apple", "tomato", "cucumber",
+        "chicken", "meat", "ham", "sausage", "rice", "pasta", "potato", "carrot", "onion", "lettuce", "juice",
+        "fruit", "vegetable", "fish", "salmon", "tuna", "zucchini", "pepper", "strawberr", "flour", "sugar",
+        "coffee", "tea", "cream", "beef", "pork", "kefir",
+    ),
+    "consume": (
+        "zjad", "zjedl", "zjedz", "wypil", "wypij", "zuzy", "skonczy", "ate", "eaten", "drank", "finished",
+        "used", "consum",
+    ),
+    "discard": (
+        "wyrzuc", "wylal", "wylej", "zepsu", "splesni", "zgnil", "zgnile", "kwasn", "threw", "thrown", "bin",
+        "binned", "spoil", "rotten", "mould", "mold", "discard", "bad", "waste",
+    ),
+    "add": ("dodaj", "dopisz", "wrzuc", "wpisz", "dorzuc", "kupil", "add", "put", "bought", "log", "insert"),
+    "storage": (
+        "lodow", "spizarn", "zapas", "zamrazar", "szafk", "domu", "fridge", "pantry", "freezer", "cupboard",
+        "stock", "home", "inventory",
+    ),
+    "expiry": (
+        "koncz", "wazn", "termin", "przetermin", "psuj", "expir", "best", "before", "spoil", "soon", "niedlug",
+        "szybko", "first",
+    ),
+    "cook": (
+        "przepis", "ugotow", "gotow", "zrobi", "upiec", "upiek", "piec", "przyrzadz", "dani", "obiad", "kolacj",
+        "sniadan", "deser", "zup", "pomysl", "recipe", "cook", "bake", "make", "dish", "dinner", "lunch",
+        "breakfast", "dessert", "soup", "salad", "idea", "suggest", "zaproponuj", "polec", "slodk", "sweet",
+    ),
+    "diet": ("wegetarian", "wegan", "bezgluten", "vegetarian", "vegan", "gluten", "keto", "bezmies", "dieta", "diet"),
+    "plan": (
+        "plan", "zaplanuj", "jadlospis", "menu", "tydzien", "tygodn", "dni", "weekend", "rozpisz", "rozplanuj",
+        "uloz", "week", "weekly", "days", "schedule", "prep", "organiz", "poniedzial", "monday", "jutro",
+    ),
+    "list": ("list", "zakup", "kupi", "buy", "grocer", "shopping", "odhacz", "tick", "remind", "przypomn"),
+    "money": (
+        "wyda", "wydatk", "koszt", "pieniad", "zaplac", "zl", "zlot", "spend", "spent", "expens", "cost", "money",
+        "total", "budget", "paid", "pln", "ile", "much", "najwiec", "most",
+    ),
+    "merchant": (
+        "biedronk", "lidl", "zabk", "auchan", "carrefour", "kaufland", "netto", "dino", "rossmann", "aldi",
+        "stokrotk", "lewiatan", "tesco", "sklep", "shop", "store", "market",
+    ),
+    "receipt": (
+        "paragon", "rachun", "skan", "zeskan", "ocr", "zdjec", "receipt", "scan", "photo", "przetworz",
+        "processed", "wczyt", "rozpozna", "weryfik", "review", "confirm", "status",
+    ),
+    "weather": (
+        "pogod", "prognoz", "deszcz", "pada", "padac", "parasol", "temperatur", "stopni", "wiatr", "wieje", "snieg",
+        "burz", "slonecz", "slonc", "upal", "zimn", "ciepl", "mroz", "ubra", "kurtk", "grill", "weather",
+        "forecast", "rain", "umbrella", "sunny", "sun", "snow", "wind", "storm", "temperature", "degree", "jacket",
+        "hot", "cold", "warm", "outside", "zewnatrz", "bbq", "frost", "cloud", "chmur",
+    ),
+    "web": (
+        "internet", "sieci", "necie", "google", "wygoogl", "wyszuk", "poszuk", "szukaj", "online", "web", "look",
+        "kalori", "bialk", "witamin", "wiadomosc", "news", "promocj", "deal", "calori", "protein", "vitamin",
+        "wynalaz", "invent", "stolic", "capital", "godzin", "hours", "artykul", "article", "cen", "price",
+        "latest", "najnowsz", "aktualn", "current",
+    ),
+    "docs": (
+        "dokument", "plik", "pdf", "instrukcj", "notatk", "note", "manual", "file", "document", "upload", "wgral",
+        "wgran", "dietety", "wedlug", "according", "cytat", "zacytuj", "quote", "stresc", "summar", "guide",
+        "poradnik", "gwaranc", "zalecen",
+    ),
+    "social": (
+        "czesc", "hej", "siema", "witaj", "dzien", "dobry", "dzieki", "dziekuj", "pomoc", "pomoz", "help", "hello",
+        "hi", "hey", "thanks", "thank", "bye", "widzenia", "joke", "dowcip", "zart", "wiersz", "poem", "jestes",
+        "robot", "bot", "potrafisz", "morning", "ok", "okay", "super", "cool", "rozumiem", "understand",
+    ),
+    "inject": (
+        "ignore", "zignoruj", "instrukcj", "instruction", "prompt", "system", "select", "drop", "table", "delete",
+        "udawaj", "pretend", "dan", "restriction", "zasad", "uzytkownik", "users", "user",
+    ),
+}  # fmt: skip
+_LEX_INDEX: dict[str, tuple[str, ...]] = {}
+for _concept, _prefixes in LEXICON.items():
+    for _prefix in _prefixes:
+        _LEX_INDEX[_prefix] = (*_LEX_INDEX.get(_prefix, ()), _concept)
+_LEX_MAX = max(len(p) for p in _LEX_INDEX)
+
+
+def concepts(tokens: Iterable[str]) -> dict[str, int]:
+    """How many tokens hit each lexicon concept (a token hits a concept when it starts with one of its prefixes;
+    prefixes of two letters or fewer must match the whole token)."""
+    hits: dict[str, int] = {}
+    for token in tokens:
+        seen: set[str] = set()
+        for n in range(min(len(token), _LEX_MAX), 0, -1):
+            found = _LEX_INDEX.get(token[:n])
+            if found and (n > 3 or n == len(token)):
+                seen.update(found)
+        for concept in seen:
+            hits[concept] = hits.get(concept, 0) + 1
+    return hits
 
 
 def feature_counts(text: str) -> dict[str, float]:
@@ -37,6 +148,8 @@ def feature_counts(text: str) -> dict[str, float]:
     for a, b in zip(tokens, tokens[1:], strict=False):
         key = f"b:{a}_{b}"
         feats[key] = feats.get(key, 0.0) + 1.0
+    for concept, count in concepts(tokens).items():
+        feats["x:" + concept] = 2.0 * count
     if not tokens:
         feats["empty"] = 1.0
     # Sublinear counts, then unit length so long and short messages weigh alike.
@@ -44,10 +157,6 @@ def feature_counts(text: str) -> dict[str, float]:
         feats[key] = 1.0 + math.log(value) if value >= 1.0 else value
     norm = math.sqrt(sum(v * v for v in feats.values())) or 1.0
     return {k: v / norm for k, v in feats.items()}
-
-
-def folded(text: str) -> str:
-    return fold(text)
 
 
 @dataclass(frozen=True)

@@ -69,7 +69,9 @@ def language_scores(text: str) -> tuple[float, float, float]:
     en = sum(1 for t in tokens if t in EN_WORDS)
     other = sum(1 for t in tokens if t in OTHER_WORDS and t not in PL_WORDS and t not in EN_WORDS)
     # Polish words end in letters English words rarely end in; a weak hint for short, diacritic-free text.
-    pl += 0.3 * sum(1 for t in tokens if len(t) > 3 and t.endswith(("ie", "ego", "emu", "ych", "ami", "cie", "sz")))
+    pl += 0.3 * sum(
+        1 for t in tokens if len(t) > 3 and t.endswith(("ie", "ego", "emu", "ych", "ami", "cie", "sz"))
+    )
     en += 0.3 * sum(1 for t in tokens if len(t) > 3 and t.endswith(("ing", "ed", "th", "ly", "ght")))
     return pl, en, float(other)
 

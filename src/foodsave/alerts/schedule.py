@@ -1,15 +1,112 @@
-"""One scheduled run of the alert evaluator: publish outbox stragglers, then evaluate alerts."""
+"""One scheduled run of the alert evaluator: publish outbox stragglers, create expiry notifications,
+evaluate the operational rules, purge old conversations, publish what the run produced. Each part runs
+in its own transaction, so one failing part does not stop the others; the result counts what changed."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from foodsave.alerts import catalog
+from foodsave.alerts.evaluator import AlertEvaluator
+from foodsave.alerts.food import ExpiryNotifier
+from foodsave.alerts.metrics_source import build_metrics_source
+from foodsave.alerts.rules import seed_default_rules
+from foodsave.observability import logger, record_metric, span
+from foodsave.ports import Clock, EventBus
 from foodsave.wiring import Services
+
+
+class _FixedClock:
+    def __init__(self, when: datetime) -> None:
+        self._when = when
+
+    def now(self) -> datetime:
+        return self._when
+
+
+def notification_bus(services: Services) -> EventBus:
+    """The services' bus, with NotificationCreated sent to the SNS topic when one is configured."""
+    if "notification_bus" in services.extras:
+        bus: EventBus = services.extras["notification_bus"]
+        return bus
+    topic = services.settings.notifications_topic_arn
+    if not topic:
+        return services.bus
+    from foodsave.adapters.aws.clients import client
+    from foodsave.adapters.aws.sns_notifications import with_notification_topic
+
+    bus = with_notification_topic(services.bus, client("sns", services.settings.aws_region), topic)
+    services.extras["notification_bus"] = bus
+    return bus
+
+
+def dispatch(services: Services, bus: EventBus) -> int:
+    """Publish pending outbox events through `bus` (best effort: the next run retries)."""
+    from foodsave.outbox import dispatch_pending
+
+    try:
+        with services.db.session() as session:
+            return dispatch_pending(session, bus)
+    except Exception:  # noqa: BLE001 - events stay in the outbox for the next run
+        logger.exception("outbox dispatch failed")
+        return 0
+
+
+def _purge_conversations(services: Services, clock: Clock) -> dict[str, Any]:
+    try:
+        from foodsave.agents.memory import purge_expired_conversations  # type: ignore[import-not-found,unused-ignore]
+    except ImportError:
+        return {}
+    with services.db.session() as session:
+        purged = purge_expired_conversations(
+            session, clock.now(), services.settings.conversation_retention_days
+        )
+    return {"conversations_purged": int(purged or 0)}
 
 
 def run_scheduled(services: Services, now: datetime | None = None) -> dict[str, Any]:
     """Everything the EventBridge schedule triggers; returns counts of what changed."""
-    now = now or services.clock.now()
-    published = services.dispatch_outbox()
-    return {"at": now.isoformat(), "outbox_published": published}
+    clock: Clock = _FixedClock(now) if now is not None else services.clock
+    at = clock.now()
+    bus = notification_bus(services)
+    result: dict[str, Any] = {"at": at.isoformat(), "outbox_published": dispatch(services, bus)}
+    changes: list[dict[str, Any]] = []
+    failed: list[str] = []
+
+    def part(name: str, work: Callable[[], dict[str, Any]]) -> None:
+        try:
+            with span(f"alerts.scheduled.{name}"):
+                result.update(work())
+        except Exception:  # noqa: BLE001 - a failing part is reported; the others still run
+            logger.exception("scheduled part failed", extra={"part": name})
+            failed.append(name)
+
+    def seed() -> dict[str, Any]:
+        with services.db.session() as session:
+            return {"alert_rules_seeded": seed_default_rules(session)}
+
+    def food() -> dict[str, Any]:
+        with services.db.session() as session:
+            outcome = ExpiryNotifier(session, clock).run()
+        return {**outcome.counts(), "notification_ids": outcome.created}
+
+    def operational() -> dict[str, Any]:
+        source = build_metrics_source(services)
+        with services.db.session() as session:
+            outcome = AlertEvaluator(session, source, clock).evaluate()
+        changes.extend(t.to_dict() for t in outcome.transitions)
+        return outcome.counts()
+
+    part("seed", seed)
+    part("food", food)
+    part("operational", operational)
+    part("retention", lambda: _purge_conversations(services, clock))
+    result["outbox_published"] += dispatch(services, bus)
+    result["alert_changes"] = changes
+    result["failed"] = failed
+    record_metric(catalog.REQUESTS, 1, function="alert-evaluator")
+    if failed:
+        record_metric(catalog.ERRORS, 1, function="alert-evaluator")
+    return result

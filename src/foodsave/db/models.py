@@ -274,3 +274,20 @@ class MetricPoint(Base):
     unit: Mapped[str] = mapped_column(String(32), default="Count")
     dimensions: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class PantryEvent(Base):
+    """What happened to (part of) a pantry item: eaten or thrown away, with the money it was worth."""
+
+    __tablename__ = "pantry_events"
+    __table_args__ = (Index("ix_pantry_events_user_at", "user_id", "at"),)
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    pantry_item_id: Mapped[str | None] = mapped_column(
+        ForeignKey("pantry_items.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    kind: Mapped[str] = mapped_column(String(16))
+    quantity: Mapped[Decimal] = mapped_column(Quantity())
+    unit: Mapped[str] = mapped_column(String(16), default="szt")
+    value: Mapped[Decimal | None] = mapped_column(Money(), nullable=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -48,9 +48,7 @@ _LEMMAS = {
     "chicken": "kurczak",
 }
 _SUFFIXES = sorted(
-    (
-        "ami imi ymi ach ich ych owie ów ow om em iem ie ego emu ej ym im y i a e ę ą o u "
-    ).split(),
+    ("ami imi ymi ach ich ych owie ów ow om em iem ie ego emu ej ym im y i a e ę ą o u ").split(),
     key=len,
     reverse=True,
 )
@@ -100,16 +98,19 @@ def name_key(name: str) -> str:
     return " ".join(key_tokens(name))
 
 
+@lru_cache(maxsize=65536)
 def _same_token(a: str, b: str) -> bool:
+    """Equal stems, or long stems one typo or one diminutive ending apart ("marchew"/"marchewk")."""
     if a == b:
         return True
-    if min(len(a), len(b)) < 5:
+    if min(len(a), len(b)) < 5 or a[0] != b[0] or abs(len(a) - len(b)) > 2:
         return False
     from rapidfuzz import fuzz
 
     return fuzz.ratio(a, b) >= 88.0
 
 
+@lru_cache(maxsize=65536)
 def match_score(wanted: str, have: str) -> float:
     """How well a pantry item named `have` satisfies a need named `wanted` (an ingredient or a user's words), 0..100.
 

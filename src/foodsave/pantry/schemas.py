@@ -93,3 +93,30 @@ class Page(BaseModel, Generic[T]):
     total: int
     limit: int
     offset: int
+
+
+class UseIn(BaseModel):
+    """How much of an item was eaten or thrown away, in the item's unit; all of it when omitted."""
+
+    model_config = ConfigDict(extra="forbid")
+    quantity: Decimal | None = Field(
+        default=None, gt=0, le=Decimal("100000"), max_digits=12, decimal_places=3
+    )
+
+
+class PantryStatsOut(BaseModel):
+    """Items bought from `since` to `until`: counts by status and where their money went."""
+
+    model_config = ConfigDict(from_attributes=True)
+    since: date | None
+    until: date
+    counts: dict[str, int] = Field(
+        description="active, consumed, discarded, and expired (active past its date)"
+    )
+    spent: Decimal = Field(description="sum of the prices of the items bought in the period")
+    eaten: Decimal = Field(description="value of what was eaten")
+    wasted: Decimal = Field(description="value of what was thrown away")
+    in_pantry: Decimal = Field(description="value still in the pantry")
+    eaten_share: Decimal | None = Field(description="eaten / spent, 0..1; null when nothing was spent")
+    wasted_share: Decimal | None = Field(description="wasted / spent, 0..1; null when nothing was spent")
+    currency: str = "PLN"

@@ -1,18 +1,26 @@
-"""PantryService: create, list, read, update and delete a user's pantry items; every query scoped by user id."""
+"""PantryService: a user's pantry items (CRUD, eating, throwing away, expiring, finding by name) and their
+money statistics; every query scoped by user id."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
 from collections.abc import Sequence
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from foodsave.db.models import PantryItem
-from foodsave.errors import NotFound
+from foodsave.db.models import PantryEvent, PantryItem
+from foodsave.errors import Conflict, InvalidInput, NotFound
+from foodsave.pantry.matching import rank_by_name
 from foodsave.pantry.schemas import PantryItemIn, PantryItemPatch
+
+CENT = Decimal("0.01")
+ZERO = Decimal("0")
+FINISHED = {"consume": "consumed", "discard": "discarded"}
 
 
 def normalize_name(name: str) -> str:
@@ -22,6 +30,41 @@ def normalize_name(name: str) -> str:
     text = re.sub(r"\b\d+([.,]\d+)?\s*(g|kg|ml|l|szt)\b", " ", text)
     text = re.sub(r"[^\w\s-]", " ", text)
     return " ".join(text.split())
+
+
+@dataclass(frozen=True)
+class PantryStats:
+    """Items bought in a period (purchase date, or the day they were added) and what became of their money.
+
+    `spent = eaten + wasted + in_pantry`: eaten and wasted are the values of the portions consumed and
+    discarded (a partly eaten item splits its price by quantity)."""
+
+    since: date | None
+    until: date
+    counts: dict[str, int] = field(default_factory=dict)
+    spent: Decimal = ZERO
+    eaten: Decimal = ZERO
+    wasted: Decimal = ZERO
+    in_pantry: Decimal = ZERO
+    eaten_share: Decimal | None = None
+    wasted_share: Decimal | None = None
+    currency: str = "PLN"
+
+
+def local_today(now: datetime, timezone: str = "Europe/Warsaw") -> date:
+    """The calendar day in the user's time zone (expiry dates are local days); UTC when the zone is unknown."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        return now.astimezone(ZoneInfo(timezone)).date()
+    except (ZoneInfoNotFoundError, ValueError):
+        return now.astimezone(UTC).date()
+
+
+def _share(part: Decimal, whole: Decimal) -> Decimal | None:
+    if whole <= 0:
+        return None
+    return (part / whole).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
 
 
 class PantryService:
@@ -88,6 +131,10 @@ class PantryService:
     def update(self, item_id: str, patch: PantryItemPatch) -> PantryItem:
         item = self.get(item_id)
         changes = patch.model_dump(exclude_unset=True)
+        new_status = changes.get("status")
+        if new_status in ("consumed", "discarded") and item.status == "active":
+            # Marking an item finished through PATCH is the same as eating or throwing away what is left.
+            self._record(item, "consume" if new_status == "consumed" else "discard", item.quantity, None)
         for key, value in changes.items():
             if key in ("name", "quantity", "unit", "status", "category") and value is None:
                 continue
@@ -103,3 +150,130 @@ class PantryService:
         item = self.get(item_id)
         self.session.delete(item)
         self.session.flush()
+
+    # --- eating, throwing away, expiring, finding -------------------------------------------------
+
+    def consume(
+        self, item_id: str, quantity: Decimal | None = None, *, at: datetime | None = None
+    ) -> PantryItem:
+        """Eat `quantity` (in the item's unit) or all of it; eating what is left marks the item consumed."""
+        return self._use(item_id, "consume", quantity, at)
+
+    def discard(
+        self, item_id: str, quantity: Decimal | None = None, *, at: datetime | None = None
+    ) -> PantryItem:
+        """Throw away `quantity` or all of it (wasted); throwing away what is left marks the item discarded."""
+        return self._use(item_id, "discard", quantity, at)
+
+    def _use(self, item_id: str, action: str, quantity: Decimal | None, at: datetime | None) -> PantryItem:
+        if quantity is not None and (not quantity.is_finite() or quantity <= 0):
+            raise InvalidInput("quantity must be greater than zero")
+        item = self.session.scalar(self._scoped().where(PantryItem.id == item_id).with_for_update())
+        if item is None:
+            raise NotFound(f"pantry item {item_id} not found")
+        if item.status != "active":
+            raise Conflict(f"pantry item {item_id} is already {item.status}")
+        self._record(item, action, quantity, at)
+        self.session.flush()
+        return item
+
+    def _record(self, item: PantryItem, action: str, quantity: Decimal | None, at: datetime | None) -> None:
+        """Write the event with the value of the portion, then shrink or finish the item."""
+        remaining_qty = item.quantity if item.quantity and item.quantity > 0 else Decimal("1")
+        whole = quantity is None or quantity >= remaining_qty
+        portion = remaining_qty if whole else quantity
+        assert portion is not None
+        value: Decimal | None = None
+        if item.price is not None:
+            remaining_value = max(item.price - self._events_value(item.id), ZERO)
+            value = (
+                remaining_value
+                if whole
+                else (remaining_value * portion / remaining_qty).quantize(CENT, rounding=ROUND_HALF_UP)
+            )
+        self.session.add(
+            PantryEvent(
+                user_id=self.user_id,
+                pantry_item_id=item.id,
+                kind=FINISHED[action],
+                quantity=portion,
+                unit=item.unit,
+                value=value,
+                at=at or datetime.now(UTC),
+            )
+        )
+        if whole:
+            item.status = FINISHED[action]
+        else:
+            item.quantity = remaining_qty - portion
+
+    def _events_value(self, item_id: str) -> Decimal:
+        values = self.session.scalars(
+            select(PantryEvent.value).where(
+                PantryEvent.user_id == self.user_id, PantryEvent.pantry_item_id == item_id
+            )
+        ).all()
+        return sum((v for v in values if v is not None), ZERO)
+
+    def expiring(self, today: date, days: int) -> list[PantryItem]:
+        """Active items that expire within `days` of `today`, already expired ones included, soonest first."""
+        rows, _ = self.list(status="active", expires_before=today + timedelta(days=days), limit=10_000)
+        return list(rows)
+
+    def find_active_by_name(self, text: str) -> list[PantryItem]:
+        """Active items whose name matches `text` despite inflection ("mleka" finds "Mleko 3,2%"), best first;
+        among equally good matches the one that expires first comes first."""
+        items = self.session.scalars(self._scoped().where(PantryItem.status == "active")).all()
+        items = sorted(items, key=lambda i: (i.expires_at is None, i.expires_at or date.max, i.created_at))
+        return [item for _, item in rank_by_name(text, items, lambda i: i.normalized_name or i.name)]
+
+    def stats(self, today: date, since: date | None = None) -> PantryStats:
+        """Counts and money of the items bought from `since` (all time when None) to `today`, both inclusive."""
+        items = self.session.scalars(self._scoped()).all()
+
+        def bought(item: PantryItem) -> date:
+            return item.purchased_at or item.created_at.astimezone(UTC).date()
+
+        cohort = [i for i in items if bought(i) <= today and (since is None or bought(i) >= since)]
+        ids = [i.id for i in cohort]
+        event_values: dict[tuple[str, str], Decimal] = {}
+        for chunk_start in range(0, len(ids), 500):
+            chunk = ids[chunk_start : chunk_start + 500]
+            rows = self.session.execute(
+                select(PantryEvent.pantry_item_id, PantryEvent.kind, PantryEvent.value).where(
+                    PantryEvent.user_id == self.user_id, PantryEvent.pantry_item_id.in_(chunk)
+                )
+            ).all()
+            for item_id, kind, value in rows:
+                if value is not None and item_id is not None:
+                    event_values[(item_id, kind)] = event_values.get((item_id, kind), ZERO) + value
+        counts = {"active": 0, "consumed": 0, "discarded": 0, "expired": 0}
+        spent = eaten = wasted = ZERO
+        for item in cohort:
+            counts[item.status] = counts.get(item.status, 0) + 1
+            if item.status == "active" and item.expires_at is not None and item.expires_at < today:
+                counts["expired"] += 1
+            if item.price is None:
+                continue
+            ate = event_values.get((item.id, "consumed"), ZERO)
+            threw = event_values.get((item.id, "discarded"), ZERO)
+            left = max(item.price - ate - threw, ZERO)
+            if item.status == "consumed":
+                ate += left
+            elif item.status == "discarded":
+                threw += left
+            spent += item.price
+            eaten += ate
+            wasted += threw
+        in_pantry = spent - eaten - wasted
+        return PantryStats(
+            since=since,
+            until=today,
+            counts=counts,
+            spent=spent,
+            eaten=eaten,
+            wasted=wasted,
+            in_pantry=in_pantry,
+            eaten_share=_share(eaten, spent),
+            wasted_share=_share(wasted, spent),
+        )

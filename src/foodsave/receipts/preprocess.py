@@ -17,7 +17,7 @@ MAX_PIXELS = 40_000_000
 TARGET_MAX_SIDE = 2600
 MIN_WIDTH = 900
 # Height of a text line's ink after scaling; measured on the synthetic benchmark (see benchmarks/receipts.py).
-TARGET_LINE_PX = 36
+TARGET_LINE_PX = 30
 
 
 def load_image(data: bytes, *, max_pixels: int = MAX_PIXELS) -> Image.Image:

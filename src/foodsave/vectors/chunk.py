@@ -112,20 +112,23 @@ def chunk_text(
         raise InvalidInput("overlap_chars must be between 0 and max_chars")
     chunks: list[Chunk] = []
     current: list[_Unit] = []
+    length = 0  # len(_render(current)), kept incrementally
     fresh = 0  # units in `current` that are not overlap from the previous chunk
 
-    def emit() -> None:
-        chunks.append(Chunk(document_id=document_id, position=len(chunks), text=_render(current)))
+    def joined_length(units: list[_Unit], unit: _Unit, base: int) -> int:
+        if not units:
+            return len(unit.text)
+        return base + (2 if unit.paragraph != units[-1].paragraph else 1) + len(unit.text)
 
     for unit in _units(text, max_chars):
         if current:
             new_paragraph = unit.paragraph != current[-1].paragraph
-            too_long = len(_render([*current, unit])) > max_chars
-            if too_long or (new_paragraph and len(_render(current)) >= max_chars // 2):
-                emit()
+            too_long = joined_length(current, unit, length) > max_chars
+            if too_long or (new_paragraph and length >= max_chars // 2):
+                chunks.append(Chunk(document_id=document_id, position=len(chunks), text=_render(current)))
                 overlap: list[_Unit] = []
                 if not new_paragraph and overlap_chars:
-                    for prev in reversed(current[-fresh:] if fresh else current):
+                    for prev in reversed(current[-fresh:]):
                         candidate = [prev, *overlap]
                         if len(_render(candidate)) > overlap_chars:
                             break
@@ -133,9 +136,11 @@ def chunk_text(
                     while overlap and len(_render([*overlap, unit])) > max_chars:
                         overlap.pop(0)
                 current = overlap
+                length = len(_render(current)) if current else 0
                 fresh = 0
+        length = joined_length(current, unit, length)
         current.append(unit)
         fresh += 1
     if current and fresh:
-        emit()
+        chunks.append(Chunk(document_id=document_id, position=len(chunks), text=_render(current)))
     return chunks

@@ -1,5 +1,115 @@
-"""Routes of the shopping area."""
+"""Shopping-list routes (`/v1/shopping-list`) and spending from stored receipts (`/v1/spending`)."""
 
-from fastapi import APIRouter
+from __future__ import annotations
 
-router = APIRouter()
+from datetime import date, timedelta
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Response
+
+from foodsave.api.deps import CurrentUser, ServicesDep, SessionDep
+from foodsave.errors import InvalidInput
+from foodsave.pantry.schemas import Category, Page
+from foodsave.pantry.service import local_today
+from foodsave.shopping.schemas import (
+    ClearedOut,
+    ShoppingItemIn,
+    ShoppingItemOut,
+    ShoppingItemPatch,
+    SpendingOut,
+)
+from foodsave.shopping.service import ShoppingListService
+from foodsave.shopping.spending import spending
+
+router = APIRouter(tags=["shopping"])
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "No such item for this user"}}
+MAX_SPENDING_DAYS = 3660
+
+
+@router.get(
+    "/v1/shopping-list", response_model=Page[ShoppingItemOut], summary="The shopping list, open lines first"
+)
+def list_shopping(
+    user: CurrentUser,
+    session: SessionDep,
+    done: bool | None = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> Page[ShoppingItemOut]:
+    rows, total = ShoppingListService(session, user.id).list(done=done, limit=limit, offset=offset)
+    return Page[ShoppingItemOut](
+        items=[ShoppingItemOut.model_validate(r) for r in rows], total=total, limit=limit, offset=offset
+    )
+
+
+@router.post(
+    "/v1/shopping-list",
+    response_model=ShoppingItemOut,
+    status_code=201,
+    summary="Add a line (an open line for the same product and unit grows instead)",
+)
+def add_shopping(body: ShoppingItemIn, user: CurrentUser, session: SessionDep) -> ShoppingItemOut:
+    item = ShoppingListService(session, user.id).add(body.name, body.quantity, body.unit)
+    return ShoppingItemOut.model_validate(item)
+
+
+@router.post(
+    "/v1/shopping-list/clear-done", response_model=ClearedOut, summary="Remove the lines already bought"
+)
+def clear_done(user: CurrentUser, session: SessionDep) -> ClearedOut:
+    return ClearedOut(removed=ShoppingListService(session, user.id).clear_done())
+
+
+@router.get("/v1/shopping-list/{item_id}", response_model=ShoppingItemOut, responses=NOT_FOUND)
+def get_shopping(item_id: str, user: CurrentUser, session: SessionDep) -> ShoppingItemOut:
+    return ShoppingItemOut.model_validate(ShoppingListService(session, user.id).get(item_id))
+
+
+@router.patch(
+    "/v1/shopping-list/{item_id}",
+    response_model=ShoppingItemOut,
+    responses=NOT_FOUND,
+    summary="Change a line or tick it off (`done`)",
+)
+def update_shopping(
+    item_id: str, body: ShoppingItemPatch, user: CurrentUser, session: SessionDep
+) -> ShoppingItemOut:
+    return ShoppingItemOut.model_validate(ShoppingListService(session, user.id).update(item_id, body))
+
+
+@router.delete("/v1/shopping-list/{item_id}", status_code=204, responses=NOT_FOUND)
+def delete_shopping(item_id: str, user: CurrentUser, session: SessionDep) -> Response:
+    ShoppingListService(session, user.id).delete(item_id)
+    return Response(status_code=204)
+
+
+@router.get(
+    "/v1/spending",
+    response_model=SpendingOut,
+    summary="Money spent on stored receipts between two days (inclusive), by category and merchant",
+)
+def get_spending(
+    user: CurrentUser,
+    session: SessionDep,
+    services: ServicesDep,
+    start: Annotated[date | None, Query(description="first day; 30 days before `end` when omitted")] = None,
+    end: Annotated[date | None, Query(description="last day; today when omitted")] = None,
+    category: Category | None = None,
+    merchant: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
+) -> SpendingOut:
+    end = end or local_today(services.clock.now(), user.timezone)
+    start = start or end - timedelta(days=30)
+    if end < start:
+        raise InvalidInput("end must not be before start")
+    if (end - start).days > MAX_SPENDING_DAYS:
+        raise InvalidInput("the period can be at most 10 years")
+    result = spending(session, user.id, start, end, category=category, merchant=merchant)
+    return SpendingOut(
+        start=start,
+        end=end,
+        total=result.total,
+        by_category=result.by_category,
+        by_merchant=result.by_merchant,
+        receipts=result.receipts,
+        currency=result.currency,
+    )

@@ -1,0 +1,1 @@
+"""Recipes: the bundled catalog, suggestions that use what expires first, and meal plans."""

@@ -1,0 +1,1 @@
+"""Shopping: the household's shopping list and spending computed from stored receipts."""
