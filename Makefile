@@ -75,7 +75,7 @@ clean:
 # Lambda layers for python3.12/x86_64 (pip --platform, no Docker); cached, rebuilt when a recipe changes.
 .PHONY: layers infra-test size-check
 layers: $(STAMP)
-	$(PY) layers/build.py all --json layers/sizes.json
+	$(PY) layers/build.py all --json layers/native/build/sizes.json
 
 # `make synth` synthesises with the real layers (and fails when a function exceeds 250 MB).
 synth: layers

@@ -33,6 +33,19 @@ TRIM_DIR_NAMES = {"__pycache__", "tests", "include"}
 TRIM_SUFFIXES = (".pyi", ".pxd", ".h", ".hpp", ".c", ".cpp", ".pyx")
 TRIM_TOP_LEVEL = {"bin", "pypdfium2_cli"}
 TRIM_PATHS = ("numpy/f2py", "numpy/_pyinstaller", "numpy/_core/lib/pkgconfig")
+# numpy's compiled test helpers are only imported by numpy's own test suite.
+TRIM_GLOBS = ("numpy/_core/_*_tests.*.so", "numpy/_core/_simd.*.so")
+# Pillow codecs and font rendering that receipt OCR never uses. PIL imports each optional plugin inside
+# try/except ImportError (AvifImagePlugin), and ImageFont is only needed to draw text.
+OCR_TRIM_GLOBS = (
+    "PIL/_avif.*.so",
+    "pillow.libs/libavif-*",
+    "PIL/_imagingft.*.so",
+    "pillow.libs/libfreetype-*",
+    "pillow.libs/libharfbuzz-*",
+    # numpy.random loads lazily (numpy.__getattr__) and receipt preprocessing never draws random numbers.
+    "numpy/random",
+)
 
 
 @dataclass(frozen=True)
@@ -44,6 +57,7 @@ class LayerRecipe:
     packages: tuple[str, ...]
     tessdata: bool = False
     foodsave: bool = False
+    extra_trim: tuple[str, ...] = ()
 
 
 def _read_requirements(path: Path) -> list[str]:
@@ -76,8 +90,9 @@ def recipes() -> dict[str, LayerRecipe]:
         "ocr": LayerRecipe(
             name="ocr",
             out_dir=LAYERS / "native" / "build" / "ocr",
-            packages=tuple(native[n] for n in ("tesserocr", "pillow", "pypdfium2")),
+            packages=tuple(native[n] for n in ("tesserocr", "pillow", "pypdfium2", "numpy")),
             tessdata=True,
+            extra_trim=OCR_TRIM_GLOBS,
         ),
         "vectors": LayerRecipe(
             name="vectors",
@@ -95,7 +110,9 @@ def recipes() -> dict[str, LayerRecipe]:
 
 def _stamp(recipe: LayerRecipe) -> str:
     h = hashlib.sha256()
-    h.update(json.dumps([recipe.packages, PLATFORMS, PYTHON_VERSION, recipe.tessdata]).encode())
+    h.update(
+        json.dumps([recipe.packages, PLATFORMS, PYTHON_VERSION, recipe.tessdata, recipe.extra_trim]).encode()
+    )
     h.update(Path(__file__).read_bytes())
     return h.hexdigest()
 
@@ -111,9 +128,15 @@ def dir_size(path: Path) -> int:
     return total
 
 
-def trim(site: Path) -> int:
+def trim(site: Path, extra_globs: tuple[str, ...] = ()) -> int:
     """Remove what Lambda never loads; returns bytes removed."""
     before = dir_size(site)
+    for pattern in (*TRIM_GLOBS, *extra_globs):
+        for path in site.glob(pattern):
+            if path.is_dir():
+                shutil.rmtree(path)
+            else:
+                path.unlink()
     for name in TRIM_TOP_LEVEL:
         target = site / name
         if target.exists():
@@ -201,7 +224,7 @@ def build(recipe: LayerRecipe, force: bool = False) -> dict[str, object]:
             shutil.rmtree(recipe.out_dir)
         site.mkdir(parents=True)
         _pip_install(recipe.packages, site)
-        trimmed = trim(site)
+        trimmed = trim(site, recipe.extra_trim)
         if recipe.tessdata:
             _copy_tessdata(recipe.out_dir)
         stamp_file.write_text(stamp)

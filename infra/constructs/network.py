@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from aws_cdk import RemovalPolicy
+from aws_cdk import RemovalPolicy, Stack
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_logs as logs
 from constructs import Construct
+
+AZ_SUFFIXES = ("a", "b")
 
 # Services the functions call when the deployment opts into interface endpoints instead of relying on NAT.
 INTERFACE_ENDPOINT_SERVICES = {
@@ -32,7 +34,8 @@ class Network(Construct):
         self.vpc = ec2.Vpc(
             self,
             "Vpc",
-            max_azs=2,
+            # Named explicitly: an offline synthesis cannot look them up and would emit placeholder AZs.
+            availability_zones=[f"{Stack.of(self).region}{suffix}" for suffix in AZ_SUFFIXES],
             nat_gateways=nat_gateways,
             subnet_configuration=[
                 ec2.SubnetConfiguration(name="public", subnet_type=ec2.SubnetType.PUBLIC, cidr_mask=24),

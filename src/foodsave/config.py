@@ -24,6 +24,7 @@ class Settings(BaseSettings):
     db_name: str = "foodsave"
     db_port: int = 5432
     db_connect_timeout: float = 5.0
+    db_tls: bool = True  # applies to PostgreSQL in AWS (RDS Proxy requires TLS)
 
     aws_region: str = Field(default="eu-central-1", validation_alias="AWS_REGION")
     bucket: str = "foodsave-local"

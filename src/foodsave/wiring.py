@@ -72,7 +72,7 @@ def build_services(settings: Settings) -> Services:
             raise RuntimeError("FOODSAVE_INDEX_QUEUE_URL is required in AWS")
         return Services(
             settings=settings,
-            db=Database(url, connect_timeout=settings.db_connect_timeout),
+            db=Database(url, connect_timeout=settings.db_connect_timeout, tls=settings.db_tls),
             store=S3ObjectStore(client("s3", settings.aws_region), settings.bucket),
             queue=SqsQueue(client("sqs", settings.aws_region), settings.index_queue_url),
             bus=EventBridgeBus(client("events", settings.aws_region), settings.event_bus_name),

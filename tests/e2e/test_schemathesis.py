@@ -25,7 +25,6 @@ from typing import Any
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, Phase, settings
-
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -97,7 +96,9 @@ def test_operation_never_fails_with_5xx_and_answers_per_its_schema(case):  # typ
     case.call_and_validate(headers=AUTH, checks=CHECKS)
 
 
-@pytest.mark.xfail(strict=True, reason="problems.py drops the Allow header of Starlette's 405 (RFC 9110 15.5.6)")
+@pytest.mark.xfail(
+    strict=True, reason="problems.py drops the Allow header of Starlette's 405 (RFC 9110 15.5.6)"
+)
 def test_method_not_allowed_names_the_allowed_methods(e2e):
     resp = e2e.client.request("TRACE", "/v1/pantry/items", headers=AUTH)
     assert resp.status_code == 405
@@ -116,6 +117,7 @@ def test_published_spec_documents_errors_as_problem_json():
         for path, item in spec["paths"].items()
         for method, op in item.items()
         for code, response in op.get("responses", {}).items()
-        if code[0] in "45" and "application/problem+json" not in response.get("content", {"application/problem+json": 1})
+        if code[0] in "45"
+        and "application/problem+json" not in response.get("content", {"application/problem+json": 1})
     ]
     assert not wrong, wrong

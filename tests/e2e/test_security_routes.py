@@ -157,7 +157,12 @@ def test_route_refuses_a_request_without_a_token(e2e, op: Operation):
 @pytest.mark.parametrize("op", [o for o in OPS if not o.public], ids=_ids([o for o in OPS if not o.public]))
 def test_route_refuses_a_forged_or_malformed_token(e2e, op: Operation):
     path = fill(op.path, {p: str(uuid.uuid4()) for p in op.path_params})
-    for header in ("Bearer dev-", "Bearer dev-../../admin", "Basic YWRtaW46YWRtaW4=", "Bearer eyJhbGciOiJub25lIn0.e30."):
+    for header in (
+        "Bearer dev-",
+        "Bearer dev-../../admin",
+        "Basic YWRtaW46YWRtaW4=",
+        "Bearer eyJhbGciOiJub25lIn0.e30.",
+    ):
         resp = e2e.client.request(op.method.upper(), path, headers={"Authorization": header})
         assert resp.status_code == 401, f"{op.key} with {header!r}: {resp.status_code}"
 
@@ -236,6 +241,8 @@ def test_user_a_still_owns_everything_after_user_b_attempts(e2e, world: World):
         if values is None:
             continue
         resp = _send(e2e.client, op, fill(op.path, values), examples, bearer("alice"))
-        assert resp.status_code == 200, f"{op.key} as A after B's attempts: {resp.status_code} {resp.text[:200]}"
+        assert resp.status_code == 200, (
+            f"{op.key} as A after B's attempts: {resp.status_code} {resp.text[:200]}"
+        )
         checked += 1
     assert checked >= 1

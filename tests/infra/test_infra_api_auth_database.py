@@ -150,3 +150,8 @@ def test_reserved_concurrency_can_be_switched_off_for_small_accounts(synth_with_
 
 def test_options_synthesis_also_passes_cdk_nag(synth_with_options):
     assert synth_with_options.error is None
+
+
+def test_subnets_use_real_availability_zones_of_the_region(synth):
+    zones = {s["Properties"]["AvailabilityZone"] for s in synth.resources("AWS::EC2::Subnet").values()}
+    assert zones == {"eu-central-1a", "eu-central-1b"}

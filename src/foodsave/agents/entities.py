@@ -372,7 +372,7 @@ def parse_period(text: str, today: date) -> Period:
 SPEND_CATEGORIES = (
     (r"nabial\w*|dairy|mlecz\w*", "dairy"),
     (r"pieczyw\w*|bread|bakery", "bakery"),
-    (r"mies\w*|wedlin\w*|meat", "meat"),
+    (r"mieso|miesa|miesie|miesem|miesn\w*|wedlin\w*|meat", "meat"),
     (r"ryb\w*|fish|seafood", "fish"),
     (r"owoc\w*|fruits?", "fruit"),
     (r"warzyw\w*|vegetables?|veggies", "vegetables"),

@@ -30,7 +30,10 @@ class CircuitBreaker:
     success closes, failure opens again."""
 
     def __init__(
-        self, failure_threshold: int = 3, reset_seconds: float = 30.0, clock: Callable[[], float] = time.monotonic
+        self,
+        failure_threshold: int = 3,
+        reset_seconds: float = 30.0,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.failure_threshold = failure_threshold
         self.reset_seconds = reset_seconds
@@ -103,7 +106,9 @@ class ResilientHttpClient:
     def breaker(self, service: str) -> CircuitBreaker:
         with self._lock:
             if service not in self.breakers:
-                self.breakers[service] = CircuitBreaker(self.failure_threshold, self.reset_seconds, self.clock)
+                self.breakers[service] = CircuitBreaker(
+                    self.failure_threshold, self.reset_seconds, self.clock
+                )
             return self.breakers[service]
 
     def _http(self) -> httpx.Client:

@@ -89,7 +89,12 @@ def llm_for(settings: Settings) -> ChatLLM:
     """The configured model, built once per warm container (the Bedrock client is created lazily)."""
     if settings.llm_provider != "bedrock":
         return OfflineLLM()
-    key = (settings.llm_provider, settings.bedrock_model_id, settings.llm_timeout_seconds, settings.aws_region)
+    key = (
+        settings.llm_provider,
+        settings.bedrock_model_id,
+        settings.llm_timeout_seconds,
+        settings.aws_region,
+    )
     with _lock:
         if key not in _cached:
             from foodsave.adapters.aws.bedrock_llm import BedrockConverseLLM

@@ -64,7 +64,7 @@ def corpus_suggestions(normalized_name: str, limit: int = MAX_SUGGESTIONS) -> li
 
 def _summary(recipe: Any) -> dict[str, Any]:
     get = recipe.get if isinstance(recipe, dict) else (lambda k, d=None: getattr(recipe, k, d))
-    out = {"id": str(get("id")), "title": str(get("title", ""))}
+    out: dict[str, Any] = {"id": str(get("id")), "title": str(get("title", ""))}
     minutes = get("time_minutes")
     if minutes is not None:
         out["time_minutes"] = int(minutes)

@@ -8,11 +8,24 @@ import json
 from typing import Any
 
 
+def _logs_to_stderr() -> None:
+    """Keep stdout for the command's output (the JSON logger writes to stdout, as Lambda wants)."""
+    import logging
+    import sys
+
+    from foodsave.observability import logger
+
+    for handler in logger.handlers:
+        if isinstance(handler, logging.StreamHandler):
+            handler.setStream(sys.__stderr__ or sys.stderr)
+
+
 def _services():  # type: ignore[no-untyped-def]
     from foodsave.config import get_settings, reset_settings
     from foodsave.db.migrate import upgrade
     from foodsave.wiring import build_services
 
+    _logs_to_stderr()
     reset_settings()
     settings = get_settings()
     upgrade(settings.resolved_database_url())

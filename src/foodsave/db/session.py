@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from foodsave.errors import Unavailable
 
 
-def _engine_for(url: str, connect_timeout: float) -> Engine:
+def _engine_for(url: str, connect_timeout: float, tls: bool = False) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
 
@@ -36,8 +36,17 @@ def _engine_for(url: str, connect_timeout: float) -> Engine:
         pool_pre_ping=True,
         pool_recycle=300,
         pool_timeout=connect_timeout,
-        connect_args={"timeout": connect_timeout} if "pg8000" in url else {},
+        connect_args=_pg8000_args(connect_timeout, tls) if "pg8000" in url else {},
     )
+
+
+def _pg8000_args(connect_timeout: float, tls: bool) -> dict[str, Any]:
+    args: dict[str, Any] = {"timeout": connect_timeout}
+    if tls:  # RDS Proxy requires TLS; verify against the system trust store (Amazon roots included)
+        import ssl
+
+        args["ssl_context"] = ssl.create_default_context()
+    return args
 
 
 def is_outage(exc: DBAPIError) -> bool:
@@ -48,9 +57,9 @@ def is_outage(exc: DBAPIError) -> bool:
 class Database:
     """Owns the engine and the session factory; `session()` is one unit of work."""
 
-    def __init__(self, url: str, *, connect_timeout: float = 5.0) -> None:
+    def __init__(self, url: str, *, connect_timeout: float = 5.0, tls: bool = False) -> None:
         self.url = url
-        self.engine = _engine_for(url, connect_timeout)
+        self.engine = _engine_for(url, connect_timeout, tls)
         self._factory = sessionmaker(self.engine, expire_on_commit=False, autoflush=True)
 
     @property

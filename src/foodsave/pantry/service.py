@@ -3,14 +3,15 @@ money statistics; every query scoped by user id."""
 
 from __future__ import annotations
 
+import builtins
 import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from foodsave.db.models import PantryEvent, PantryItem
@@ -135,6 +136,8 @@ class PantryService:
         if new_status in ("consumed", "discarded") and item.status == "active":
             # Marking an item finished through PATCH is the same as eating or throwing away what is left.
             self._record(item, "consume" if new_status == "consumed" else "discard", item.quantity, None)
+        elif new_status == "active" and item.status in ("consumed", "discarded"):
+            self._undo_finish(item)
         for key, value in changes.items():
             if key in ("name", "quantity", "unit", "status", "category") and value is None:
                 continue
@@ -207,6 +210,17 @@ class PantryService:
         else:
             item.quantity = remaining_qty - portion
 
+    def _undo_finish(self, item: PantryItem) -> None:
+        """Bringing a finished item back takes back the event that finished it (earlier partial uses stay)."""
+        last = self.session.scalar(
+            select(PantryEvent.id)
+            .where(PantryEvent.user_id == self.user_id, PantryEvent.pantry_item_id == item.id)
+            .order_by(PantryEvent.at.desc(), PantryEvent.id.desc())
+            .limit(1)
+        )
+        if last is not None:
+            self.session.execute(delete(PantryEvent).where(PantryEvent.id == last))
+
     def _events_value(self, item_id: str) -> Decimal:
         values = self.session.scalars(
             select(PantryEvent.value).where(
@@ -215,12 +229,12 @@ class PantryService:
         ).all()
         return sum((v for v in values if v is not None), ZERO)
 
-    def expiring(self, today: date, days: int) -> list[PantryItem]:
+    def expiring(self, today: date, days: int) -> builtins.list[PantryItem]:
         """Active items that expire within `days` of `today`, already expired ones included, soonest first."""
         rows, _ = self.list(status="active", expires_before=today + timedelta(days=days), limit=10_000)
         return list(rows)
 
-    def find_active_by_name(self, text: str) -> list[PantryItem]:
+    def find_active_by_name(self, text: str) -> builtins.list[PantryItem]:
         """Active items whose name matches `text` despite inflection ("mleka" finds "Mleko 3,2%"), best first;
         among equally good matches the one that expires first comes first."""
         items = self.session.scalars(self._scoped().where(PantryItem.status == "active")).all()
@@ -228,13 +242,19 @@ class PantryService:
         return [item for _, item in rank_by_name(text, items, lambda i: i.normalized_name or i.name)]
 
     def stats(self, today: date, since: date | None = None) -> PantryStats:
-        """Counts and money of the items bought from `since` (all time when None) to `today`, both inclusive."""
-        items = self.session.scalars(self._scoped()).all()
-
-        def bought(item: PantryItem) -> date:
-            return item.purchased_at or item.created_at.astimezone(UTC).date()
-
-        cohort = [i for i in items if bought(i) <= today and (since is None or bought(i) >= since)]
+        """Counts and money of the items bought since `since` (all time when None); `today` dates "expired"."""
+        query = self._scoped()
+        if since is not None:
+            query = query.where(
+                or_(
+                    PantryItem.purchased_at >= since,
+                    and_(
+                        PantryItem.purchased_at.is_(None),
+                        PantryItem.created_at >= datetime.combine(since, time.min, tzinfo=UTC),
+                    ),
+                )
+            )
+        cohort = self.session.scalars(query).all()
         ids = [i.id for i in cohort]
         event_values: dict[tuple[str, str], Decimal] = {}
         for chunk_start in range(0, len(ids), 500):

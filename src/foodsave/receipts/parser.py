@@ -31,7 +31,7 @@ _VAT = r"[A-Ga-g]|[0O(€©84](?=\s*$)"
 
 _JUNK = r"[^\w\s,.]{0,2}"
 _TAIL_RE = re.compile(
-    rf"(?:^|(?<=\s)|(?<=[^\W\d_]))(?P<amt>{_AMT})(?:\s*-)?\s*(?P<vat>{_VAT})?\s*{_JUNK}\s*$"
+    rf"(?:^|(?<=\s)|(?<=[^\W\d_]))(?P<amt>{_AMT})(?:\s*-)?\s*(?:[.,](?=\s*[A-G]))?\s*(?P<vat>{_VAT})?\s*{_JUNK}\s*$"
 )
 # OCR lost the decimal comma: `1872C` is 18,72 C (only trusted when the line's arithmetic agrees).
 _TAIL_NOCOMMA_RE = re.compile(r"(?:^|(?<=\s))(?P<amt>\d{3,5})\s?(?P<vat>[A-G])\W{0,2}$")
@@ -44,10 +44,12 @@ _QTY_ONLY_RE = re.compile(
     rf"^\W{{0,2}}(?P<qty>{QTY})\s*(?P<qunit>szt\.?|kg|l|op\.?)?\s*[x×X*х]\s*(?P<unit>{_AMT})\s*(?P<vat>[A-G])?\s*$"
 )
 _AMOUNT_ONLY_RE = re.compile(rf"^\W{{0,2}}(?P<amt>{_AMT})(?:\s*-)?\s*(?P<vat>{_VAT})?\s*$")
+_THOUSANDS_RE = re.compile(r"(?<![\d,.])(\d{1,3}) (\d{3}[,.]\d\d)(?!\d)")
+_GLUED_AMOUNTS_RE = re.compile(r"(?<=[,.]\d\d)(?=\d{1,4}[,.]\d\d(?!\d))")
 _SEPARATOR_RE = re.compile(r"^[\s\-=_*#.~:]*$")
 
 _DISCOUNT_WORDS = ("rabat", "upust", "opust", "obnizka", "promocja", "promo", "znizka", "taniej", "kupon", "bonus")
-_RECEIPT_DISCOUNT_WORDS = ("kupon", "grupow", "lidl plus", "na paragon", "lacznie", "laczny", "suma rabat", "od paragonu")
+_RECEIPT_DISCOUNT_WORDS = ("kupon", "grupow", "na paragon", "lacznie", "laczny", "suma rabat", "od paragonu")
 _SUMMARY_START_RE = re.compile(
     r"^\W*(sprzeda|opodatk|ptu\b|[s5][uv][mn]a\b|[s5][uv][mn]a[:.]|razem|do zaplaty|zaplacono|"
     r"gotowka|karta\b|karta plat|platnosc|reszta|wartosc pln|niefiskaln|kwota\s*[a-g]\b)"
@@ -129,6 +131,7 @@ class ReceiptItem:
     checked: bool = True
     line_no: int = 0
     qty_explicit: bool = False
+    unknown_amount: bool = False
     net_printed: Decimal | None = None
     alt_amounts: list[Decimal] = field(default_factory=list)
 
@@ -192,7 +195,7 @@ class ParsedReceipt:
 
         data = asdict(self)
         for item in data["items"]:
-            for key in ("qty_explicit", "net_printed", "alt_amounts", "line_no"):
+            for key in ("qty_explicit", "net_printed", "alt_amounts", "line_no", "unknown_amount"):
                 item.pop(key, None)
         return {k: conv(v) for k, v in data.items()}
 
@@ -419,7 +422,9 @@ class ReceiptParser:
         last_kind = ""  # item | discount | qty | name | other
         items = result.items
 
-        def add_item(name: str, line_no: int, amount: Decimal, vat: str | None, spec: _QtySpec | None) -> ReceiptItem:
+        def add_item(
+            name: str, line_no: int, amount: Decimal, vat: str | None, spec: _QtySpec | None, unknown: bool = False
+        ) -> ReceiptItem:
             nonlocal pending_qty
             if spec is None and pending_qty is not None:
                 if q2(pending_qty.qty * pending_qty.unit_price) == amount:
@@ -435,17 +440,28 @@ class ReceiptParser:
                 vat_letter=vat,
                 line_no=line_no,
                 qty_explicit=spec is not None,
+                unknown_amount=unknown,
             )
+            if unknown:
+                item.checked = False
             if spec is not None:
                 self._check_qty(item, result)
             item.recompute()
             items.append(item)
             return item
 
+        def flush_pending() -> None:
+            # A name line that never met its amount is a garbled item line: keep a placeholder the totals may fill.
+            nonlocal pending_name
+            if pending_name is not None:
+                add_item(pending_name[0], pending_name[1], ZERO, None, None, unknown=True)
+                pending_name = None
+
         for i in range(start, end):
             line, f = lines[i], folded[i]
             if not line or _SEPARATOR_RE.match(line):
                 continue
+            line = _GLUED_AMOUNTS_RE.sub(" ", line)
             # Discount lines: keyword first, or a negative amount at the end of a line with a label.
             head = re.sub(r"^[^a-z]+", "", f)
             is_disc_word = any(head.startswith(w) for w in _DISCOUNT_WORDS) or any(
@@ -458,14 +474,18 @@ class ReceiptParser:
                 if amount is not None and (is_disc_word or negative) and not _QTY_X_RE.search(line[: tail.start()]):
                     label = line[: tail.start()].strip(" -:")
                     value = -abs(amount)
-                    receipt_level = any(w in f for w in _RECEIPT_DISCOUNT_WORDS) or not items
-                    if not receipt_level and items and items[-1].amount + items[-1].discount + value < 0:
-                        receipt_level = True
-                    if receipt_level:
+                    receipt_level = any(w in f for w in _RECEIPT_DISCOUNT_WORDS)
+                    if not receipt_level:
+                        flush_pending()
+                    receipt_level = receipt_level or not items
+                    last = items[-1] if items else None
+                    if not receipt_level and last is not None and not last.unknown_amount:
+                        receipt_level = last.amount + last.discount + value < 0
+                    if receipt_level or last is None:
                         result.receipt_discounts.append(ReceiptDiscount(label or "rabat", value))
                     else:
-                        items[-1].discount = q2(items[-1].discount + value)
-                        items[-1].recompute()
+                        last.discount = q2(last.discount + value)
+                        last.recompute()
                     last_kind = "discount"
                     continue
             if is_disc_word and tail is None:
@@ -498,7 +518,12 @@ class ReceiptParser:
                     continue
                 vat = _vat_letter(m.group("vat"))
                 if last_kind == "discount" and items:
-                    items[-1].net_printed = amount
+                    last = items[-1]
+                    last.net_printed = amount
+                    if last.unknown_amount:
+                        last.amount, last.unknown_amount = q2(amount - last.discount), False
+                        last.unit_price = last.amount
+                        last.recompute()
                 elif pending_name is not None:
                     add_item(pending_name[0], pending_name[1], amount, vat, None)
                     pending_name = None
@@ -512,31 +537,17 @@ class ReceiptParser:
                 last_kind = "other"
                 continue
             if tail is not None:
-                amount = parse_amount(tail.group("amt"))
-                if amount is None:
+                split = self._split_item_line(line, tail)
+                joined = _THOUSANDS_RE.sub(r"\1\2", line)
+                if joined != line and (split is None or not split[3]):
+                    jtail = _TAIL_RE.search(joined)
+                    jsplit = self._split_item_line(joined, jtail) if jtail else None
+                    if jsplit is not None and jsplit[3]:
+                        split = jsplit
+                if split is None:
                     continue
-                vat = _vat_letter(tail.group("vat"))
-                rest = line[: tail.start()].rstrip(" *")
-                spec = None
-                qm = _QTY_X_RE.search(rest)
-                if qm:
-                    qty, unit_price = parse_quantity(qm.group("qty")), parse_amount(qm.group("unit"))
-                    if qty is not None and unit_price is not None:
-                        spec = _QtySpec(qty, _unit_of(qm.group("qunit"), qty), unit_price, i)
-                        rest = rest[: qm.start()]
-                else:
-                    qn = _QTY_NOX_RE.search(rest)
-                    if qn:
-                        qty, unit_price = parse_quantity(qn.group("qty")), parse_amount(qn.group("unit"))
-                        if qty is not None and unit_price is not None and q2(qty * unit_price) == amount:
-                            spec = _QtySpec(qty, _unit_of(qn.group("qunit"), qty), unit_price, i)
-                            rest = rest[: qn.start()]
-                rest = rest.rstrip()
-                vm = re.search(r"\s([A-G]|[a-g](?=\W*$))\W?\s*$", rest)
-                if vm and (spec is not None or vat is None):
-                    vat = vat or vm.group(1).upper()
-                    rest = rest[: vm.start()]
-                name = rest.strip(" .:-*")
+                rest, spec, amount, _, vat = split
+                name = rest.strip(" :-*|").lstrip(".")
                 letters = len(re.findall(r"[^\W\d_]", name))
                 if letters < 2 or _NOT_NAME_RE.search(fold(name)):
                     if pending_name is not None:
@@ -553,18 +564,54 @@ class ReceiptParser:
                     continue
                 if pending_name is not None and spec is None and len(name) <= 3:
                     name = f"{pending_name[0]} {name}".strip()
-                pending_name = None
+                    pending_name = None
+                flush_pending()
                 add_item(name, i, amount, vat, spec)
                 last_kind = "item"
                 continue
             # Name-only line (first half of a two-line item), unless it is clearly not a product.
             letters = len(re.findall(r"[^\W\d_]", line))
             if letters >= 2 and not _NOT_NAME_RE.search(f):
-                pending_name = (line.strip(" .:-*"), i)
+                flush_pending()
+                pending_name = (line.strip(" :-*|").lstrip("."), i)
                 last_kind = "name"
             else:
                 last_kind = "other"
+        if pending_name is not None and re.search(r"\d", pending_name[0]):
+            flush_pending()
         return loose
+
+    @staticmethod
+    def _split_item_line(
+        line: str, tail: re.Match[str]
+    ) -> tuple[str, _QtySpec | None, Decimal, bool, str | None] | None:
+        """(name part, quantity spec, amount, arithmetic holds, VAT letter) of a line ending in an amount."""
+        amount = parse_amount(tail.group("amt"))
+        if amount is None:
+            return None
+        vat = _vat_letter(tail.group("vat"))
+        rest = line[: tail.start()].rstrip(" *=")
+        spec = None
+        qm = _QTY_X_RE.search(rest)
+        if qm:
+            qty, unit_price = parse_quantity(qm.group("qty")), parse_amount(qm.group("unit"))
+            if qty is not None and unit_price is not None:
+                spec = _QtySpec(qty, _unit_of(qm.group("qunit"), qty), unit_price, 0)
+                rest = rest[: qm.start()]
+        else:
+            qn = _QTY_NOX_RE.search(rest)
+            if qn:
+                qty, unit_price = parse_quantity(qn.group("qty")), parse_amount(qn.group("unit"))
+                if qty is not None and unit_price is not None and q2(qty * unit_price) == amount:
+                    spec = _QtySpec(qty, _unit_of(qn.group("qunit"), qty), unit_price, 0)
+                    rest = rest[: qn.start()]
+        holds = spec is not None and q2(spec.qty * spec.unit_price) == amount
+        rest = rest.rstrip()
+        vm = re.search(r"\s([A-G]|[a-g](?=\W*$))\W?\s*$", rest)
+        if vm and (spec is not None or vat is None):
+            vat = vat or vm.group(1).upper()
+            rest = rest[: vm.start()]
+        return rest, spec, amount, holds, vat
 
     @staticmethod
     def _nocomma_tail(line: str) -> re.Match[str] | None:
@@ -599,21 +646,21 @@ class ReceiptParser:
         for item in items:
             if item.net_printed is not None and q2(item.amount + item.discount) != item.net_printed:
                 item.checked = False
+        unknowns = [i for i in items if i.unknown_amount]
         computed = result.items_total
-        total = self._choose_total(result, summary, computed)
+        total = self._choose_total(result, summary, None if unknowns else computed)
         result.total = total
         if total is None:
-            result.total = computed if items else None
+            for u in unknowns:
+                items.remove(u)
+            result.total = result.items_total if items else None
             result.warnings.append("total (SUMA) not found")
             result.needs_review = True
             return
+        if unknowns:
+            self._fill_unknowns(result, unknowns, q2(total - computed))
+            computed = result.items_total
         if computed == total:
-            for item in items:
-                if not item.checked and item.alt_amounts:
-                    # The total confirms the printed amount; the unit price or quantity was misread.
-                    if item.quantity:
-                        item.unit_price = q2(item.amount / item.quantity)
-                    item.checked = True
             return
         fix = self._find_fix(result, total, loose)
         if fix is not None:
@@ -623,7 +670,41 @@ class ReceiptParser:
         result.needs_review = True
         result.warnings.append(f"items sum {result.items_total} does not match total {total}")
 
-    def _choose_total(self, result: ParsedReceipt, summary: dict[str, Any], computed: Decimal) -> Decimal | None:
+    def _fill_unknowns(self, result: ParsedReceipt, unknowns: list[ReceiptItem], diff: Decimal) -> None:
+        """Give garbled item lines the amounts the totals leave for them, checked against their own digits."""
+        from itertools import product
+
+        options: list[list[Decimal]] = []
+        for u in unknowns:
+            text = u.name_raw.translate(str.maketrans({"O": "0", "o": "0", "l": "1", "I": "1", "S": "5"}))
+            found = {a for a in (parse_amount(m.group(0)) for m in re.finditer(_AMT, text)) if a and a > 0}
+            for run in re.findall(r"\d{3,6}", text):
+                found.add(Decimal(f"{run[:-2]}.{run[-2:]}"))
+            options.append([ZERO, *sorted(found)])
+        chosen: list[Decimal] | None = None
+        if len(unknowns) <= 4:
+            fits = [combo for combo in product(*options) if q2(sum(combo, ZERO)) == diff]
+            if len(fits) == 1:
+                chosen = list(fits[0])
+        verified = chosen is not None
+        if chosen is None and len(unknowns) == 1 and diff > 0:
+            chosen = [diff]
+        for u, value in zip(unknowns, chosen or [ZERO] * len(unknowns), strict=True):
+            if value == ZERO and not u.discount:
+                result.items.remove(u)
+                continue
+            u.amount = u.unit_price = value
+            u.unknown_amount = False
+            u.recompute()
+            result.warnings.append(f"line {u.line_no + 1}: unreadable amount taken as {value} from the totals")
+            if not verified:
+                result.needs_review = True
+            # The name still carries the garbled numbers; keep the leading words only.
+            u.name_raw = re.split(r"\s+(?=\S*\d[\d,.]*\S*\s*[A-Ga-g]?\W*$)|\s{2,}", u.name_raw)[0].strip()
+
+    def _choose_total(
+        self, result: ParsedReceipt, summary: dict[str, Any], computed: Decimal | None
+    ) -> Decimal | None:
         votes: Counter[Decimal] = Counter()
         suma: list[Decimal] = [s for s in summary["suma"] if s > 0]
         for s in suma:
@@ -636,7 +717,7 @@ class ReceiptParser:
         if summary["cash"]:
             paid = summary["cash"][0] - (summary["change"][0] if summary["change"] else ZERO)
             votes[q2(paid)] += 1
-        if result.items:
+        if result.items and computed is not None:
             votes[computed] += 2
         if not votes:
             return None

@@ -18,6 +18,7 @@ TARGET_MAX_SIDE = 2600
 MIN_WIDTH = 900
 # Height of a text line's ink after scaling; measured on the synthetic benchmark (see benchmarks/receipts.py).
 TARGET_LINE_PX = 30
+NOISE_THRESHOLD = 5.5
 
 
 def load_image(data: bytes, *, max_pixels: int = MAX_PIXELS) -> Image.Image:
@@ -62,9 +63,11 @@ def load_image(data: bytes, *, max_pixels: int = MAX_PIXELS) -> Image.Image:
     return img
 
 
-def prepare_for_ocr(img: Image.Image, *, deskew: bool = True, target_line_px: int = TARGET_LINE_PX) -> Image.Image:
+def prepare_for_ocr(
+    img: Image.Image, *, deskew: bool = True, target_line_px: int = TARGET_LINE_PX, denoise: str = "auto"
+) -> Image.Image:
     """Grayscale, straighten small rotations, scale so text lines have the height Tesseract reads best."""
-    from PIL import Image, ImageOps
+    from PIL import Image, ImageFilter, ImageOps
 
     if img.mode in ("RGBA", "LA", "P"):
         background = Image.new("RGB", img.size, "white")
@@ -77,6 +80,8 @@ def prepare_for_ocr(img: Image.Image, *, deskew: bool = True, target_line_px: in
     if longest > TARGET_MAX_SIDE:
         scale = TARGET_MAX_SIDE / longest
         gray = gray.resize((max(1, int(width * scale)), max(1, int(height * scale))), Image.Resampling.LANCZOS)
+    if denoise == "always" or (denoise == "auto" and noise_level(gray) > NOISE_THRESHOLD):
+        gray = gray.filter(ImageFilter.MedianFilter(3))
     gray = ImageOps.autocontrast(gray, cutoff=1)
     if deskew:
         angle = estimate_skew(gray)
@@ -93,6 +98,17 @@ def prepare_for_ocr(img: Image.Image, *, deskew: bool = True, target_line_px: in
         scale = min(3.0, MIN_WIDTH / gray.width)
         gray = gray.resize((int(gray.width * scale), int(gray.height * scale)), Image.Resampling.BICUBIC)
     return gray
+
+
+def noise_level(gray: Image.Image) -> float:
+    """Mean absolute difference between the image and its median-filtered self (grain, not text)."""
+    import numpy as np
+    from PIL import ImageFilter
+
+    small = gray if max(gray.size) <= 1200 else gray.reduce(2)
+    a = np.asarray(small, dtype=np.int16)
+    b = np.asarray(small.filter(ImageFilter.MedianFilter(3)), dtype=np.int16)
+    return float(np.abs(a - b).mean())
 
 
 def estimate_line_height(gray: Image.Image) -> float | None:

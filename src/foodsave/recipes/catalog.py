@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from foodsave.errors import NotFound
-from foodsave.pantry.matching import key_tokens, match_score, name_key
+from foodsave.pantry.matching import MATCH_THRESHOLD, key_tokens, match_score, name_key
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpora" / "recipes.jsonl"
 DIET_TAGS = ("vegetarian", "vegan", "gluten_free")
@@ -163,7 +163,7 @@ class RecipeCatalog:
         return [
             r
             for r in self.recipes
-            if any(match_score(i.normalized, normalized_name) >= 65.0 for i in r.ingredients)
+            if any(match_score(i.normalized, normalized_name) >= MATCH_THRESHOLD for i in r.ingredients)
         ]
 
 

@@ -110,11 +110,15 @@ class SuggestionPage(BaseModel):
     offset: int
 
 
+def _default_meals() -> list[Meal]:
+    return ["breakfast", "dinner"]
+
+
 class MealPlanIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     days: int = Field(default=3, ge=1, le=MAX_DAYS)
     diet_tags: list[DietTag] = Field(default_factory=list, max_length=3)
-    meals: list[Meal] = Field(default_factory=lambda: ["breakfast", "dinner"], min_length=1, max_length=6)
+    meals: list[Meal] = Field(default_factory=_default_meals, min_length=1, max_length=6)
     start: date | None = Field(default=None, description="first day of the plan; today when omitted")
     add_to_shopping_list: bool = Field(default=False, description="also put the missing items on the list")
 

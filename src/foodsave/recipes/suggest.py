@@ -28,7 +28,10 @@ _QUERY_FORMS: dict[tuple[str, str], str] = {
     ("tag", "quick"): "szybki szybkie szybką szybko quick fast",
 }
 _QUERY_WORDS: dict[str, tuple[str, str]] = {
-    token: kind for kind, forms in _QUERY_FORMS.items() for form in forms.split() for token in key_tokens(form)
+    token: kind
+    for kind, forms in _QUERY_FORMS.items()
+    for form in forms.split()
+    for token in key_tokens(form)
 }
 _DIET_PREFIXES = (
     ("wegetaria", "vegetarian"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
@@ -77,9 +78,9 @@ class ShoppingListService:
         self.session.flush()
         return item
 
-    def add_many(self, items: Iterable[Any], source: str = "meal_plan") -> list[ShoppingListItem]:
+    def add_many(self, items: Iterable[Any], source: str = "meal_plan") -> builtins.list[ShoppingListItem]:
         """Add lines given as objects or mappings with name, quantity and unit (e.g. a meal plan's needs)."""
-        added: list[ShoppingListItem] = []
+        added: builtins.list[ShoppingListItem] = []
         for entry in items:
             row = self.add(
                 str(_field(entry, "name", "")),
@@ -115,7 +116,7 @@ class ShoppingListService:
         self.session.flush()
         return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
-    def find(self, text: str, *, done: bool | None = False) -> list[ShoppingListItem]:
+    def find(self, text: str, *, done: bool | None = False) -> builtins.list[ShoppingListItem]:
         """Lines whose name matches `text` despite inflection ("pomidory" finds "pomidor"), best first."""
         rows, _ = self.list(done=done, limit=10_000)
         return [item for _, item in rank_by_name(text, rows, lambda i: i.name)]

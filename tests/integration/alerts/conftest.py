@@ -23,7 +23,9 @@ def points(services, clock):
         with services.db.session() as session:
             for value in values:
                 session.add(
-                    MetricPoint(name=name, value=float(value), dimensions=dimensions or None, at=clock.now() - ago)
+                    MetricPoint(
+                        name=name, value=float(value), dimensions=dimensions or None, at=clock.now() - ago
+                    )
                 )
 
     return add
@@ -46,7 +48,11 @@ def add_item(services):
     def add(user_id: str, name: str, expires_at: date | None, status: str = "active") -> str:
         with services.db.session() as session:
             item = PantryItem(
-                user_id=user_id, name=name, normalized_name=normalize_name(name), expires_at=expires_at, status=status
+                user_id=user_id,
+                name=name,
+                normalized_name=normalize_name(name),
+                expires_at=expires_at,
+                status=status,
             )
             session.add(item)
             session.flush()

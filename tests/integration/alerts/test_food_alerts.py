@@ -20,17 +20,25 @@ def _run(services, suggester=None):
 
 def _notifications(services):
     with services.db.session() as session:
-        return session.scalars(select(Notification).order_by(Notification.created_at, Notification.kind)).all()
+        return session.scalars(
+            select(Notification).order_by(Notification.created_at, Notification.kind)
+        ).all()
 
 
-def test_item_inside_the_window_gets_one_notification_with_item_days_and_recipes(services, clock, make_user, add_item):
+def test_item_inside_the_window_gets_one_notification_with_item_days_and_recipes(
+    services, clock, make_user, add_item
+):
     user = make_user()
     item = add_item(user, "Banany 1kg", local_date(clock, days=1))
     result = _run(services)
     assert len(result.created) == 1
     (n,) = _notifications(services)
     assert (n.user_id, n.kind, n.threshold, n.pantry_item_id) == (user, "expiring", 2, item)
-    assert n.payload["item"] == {"id": item, "name": "Banany 1kg", "expires_at": local_date(clock, days=1).isoformat()}
+    assert n.payload["item"] == {
+        "id": item,
+        "name": "Banany 1kg",
+        "expires_at": local_date(clock, days=1).isoformat(),
+    }
     assert n.payload["days_left"] == 1
     assert 1 <= len(n.payload["recipes"]) <= 3
     assert n.payload["message"] == "Banany 1kg: termin ważności mija jutro"
@@ -51,7 +59,10 @@ def test_an_item_that_then_expires_gets_its_expired_notification(services, clock
     _run(services)
     clock.advance(days=1)
     _run(services)
-    assert [(n.kind, n.payload["days_left"]) for n in _notifications(services)] == [("expiring", 0), ("expired", -1)]
+    assert [(n.kind, n.payload["days_left"]) for n in _notifications(services)] == [
+        ("expiring", 0),
+        ("expired", -1),
+    ]
 
 
 def test_items_outside_the_window_without_date_or_finished_get_nothing(services, clock, make_user, add_item):

@@ -8,7 +8,12 @@ from foodsave.alerts.schedule import run_scheduled
 def _seed(client, auth, services, user="anna", names=("Mleko", "Jajka", "Chleb")):
     for name in names:
         today = services.clock.now().date().isoformat()
-        assert client.post("/v1/pantry/items", json={"name": name, "expires_at": today}, headers=auth(user)).status_code == 201
+        assert (
+            client.post(
+                "/v1/pantry/items", json={"name": name, "expires_at": today}, headers=auth(user)
+            ).status_code
+            == 201
+        )
     run_scheduled(services)
 
 

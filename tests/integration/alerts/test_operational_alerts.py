@@ -43,7 +43,10 @@ def _traffic(points, errors: int, requests: int = 100, function: str = "agent-ch
 
 def _history(services):
     with services.db.session() as session:
-        return [(h.from_state, h.to_state) for h in session.scalars(select(AlertHistory).order_by(AlertHistory.at))]
+        return [
+            (h.from_state, h.to_state)
+            for h in session.scalars(select(AlertHistory).order_by(AlertHistory.at))
+        ]
 
 
 def test_rule_walks_pending_firing_resolved_and_cooldown_without_sleeping(services, clock, points):
@@ -173,7 +176,16 @@ def test_rules_without_data_stay_ok(services, clock):
 def test_gauges_are_probed_at_evaluation_time(services, clock):
     depth = {"value": 0.0}
     source = ProbedMetricsSource(LocalMetricsSource(services.db), {"DlqDepth": lambda: depth["value"]})
-    _rule(services, name="dlq", metric="DlqDepth", statistic="Maximum", operator=">", threshold=0, duration_seconds=0, dimensions={})
+    _rule(
+        services,
+        name="dlq",
+        metric="DlqDepth",
+        statistic="Maximum",
+        operator=">",
+        threshold=0,
+        duration_seconds=0,
+        dimensions={},
+    )
     query = MetricQuery("DlqDepth", "Maximum", 300)
     assert source.value(query, clock.now()) == 0
     depth["value"] = 2

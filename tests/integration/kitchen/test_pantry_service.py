@@ -156,3 +156,14 @@ def test_stats_of_an_empty_pantry_have_no_shares(pantry):
     stats = anna.stats(TODAY)
     assert stats.spent == Decimal(0)
     assert stats.eaten_share is None
+
+
+def test_bringing_a_finished_item_back_takes_back_only_the_finishing_event(pantry):
+    anna, _ = pantry
+    item = _add(anna, quantity="2", price="8.00")
+    anna.consume(item.id, Decimal("1"), at=AT)
+    anna.discard(item.id, at=AT)
+    anna.update(item.id, PantryItemPatch(status="active"))
+    stats = anna.stats(TODAY)
+    assert (stats.eaten, stats.wasted, stats.in_pantry) == (Decimal("4.00"), Decimal("0"), Decimal("4.00"))
+    assert anna.get(item.id).status == "active"

@@ -81,7 +81,9 @@ def test_a_due_item_is_either_expired_or_within_the_window(days, window):
     decision = due(days, window)
     if decision is not None:
         kind, threshold = decision
-        assert (kind == EXPIRED and days < 0 and threshold == 0) or (kind == EXPIRING and 0 <= days <= window == threshold)
+        assert (kind == EXPIRED and days < 0 and threshold == 0) or (
+            kind == EXPIRING and 0 <= days <= window == threshold
+        )
 
 
 def test_unknown_time_zone_falls_back_to_warsaw():

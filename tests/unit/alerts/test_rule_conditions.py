@@ -17,8 +17,12 @@ finite = st.floats(allow_nan=False, allow_infinity=False, width=64)
 
 @given(finite, finite)
 def test_strict_and_loose_operators_agree(value, threshold):
-    assert compare(value, ">=", threshold) == (compare(value, ">", threshold) or compare(value, "==", threshold))
-    assert compare(value, "<=", threshold) == (compare(value, "<", threshold) or compare(value, "==", threshold))
+    assert compare(value, ">=", threshold) == (
+        compare(value, ">", threshold) or compare(value, "==", threshold)
+    )
+    assert compare(value, "<=", threshold) == (
+        compare(value, "<", threshold) or compare(value, "==", threshold)
+    )
 
 
 @given(finite, finite)
@@ -86,7 +90,9 @@ def test_valid_rule_keeps_its_fields():
     cooldown=st.integers(0, 7 * 86400),
     data=st.data(),
 )
-def test_every_catalogue_metric_accepts_its_own_statistics(metric, operator, threshold, period, cooldown, data):
+def test_every_catalogue_metric_accepts_its_own_statistics(
+    metric, operator, threshold, period, cooldown, data
+):
     statistic = data.draw(st.sampled_from(catalog.CATALOGUE[metric].statistics))
     rule = AlertRuleIn(
         name="generated",

@@ -57,14 +57,18 @@ states = st.sampled_from([OK, PENDING, FIRING, RESOLVED])
 
 
 @given(states, st.booleans(), st.floats(0, 1e6), st.integers(0, 86400), st.booleans())
-def test_an_alert_never_fires_without_its_condition_nor_during_cooldown(state, breaching, held, duration, cooldown):
+def test_an_alert_never_fires_without_its_condition_nor_during_cooldown(
+    state, breaching, held, duration, cooldown
+):
     path = step(state, breaching, held, duration, cooldown)
     if FIRING in path:
         assert breaching and not cooldown and held >= duration
 
 
 @given(states, st.booleans(), st.floats(0, 1e6), st.integers(0, 86400), st.booleans())
-def test_only_a_firing_alert_resolves_and_only_pending_returns_to_ok(state, breaching, held, duration, cooldown):
+def test_only_a_firing_alert_resolves_and_only_pending_returns_to_ok(
+    state, breaching, held, duration, cooldown
+):
     path = step(state, breaching, held, duration, cooldown)
     if RESOLVED in path:
         assert state == FIRING and path == [RESOLVED]

@@ -11,7 +11,9 @@ from foodsave.recipes.stock import StockItem
 TODAY = date(2030, 3, 10)
 
 
-def ing(name: str, quantity: str | int | None = 1, unit: str = "szt", *, optional: bool = False) -> Ingredient:
+def ing(
+    name: str, quantity: str | int | None = 1, unit: str = "szt", *, optional: bool = False
+) -> Ingredient:
     return Ingredient(
         name=name,
         normalized=name,
@@ -23,7 +25,11 @@ def ing(name: str, quantity: str | int | None = 1, unit: str = "szt", *, optiona
 
 
 def recipe(
-    rid: str, *ingredients: Ingredient, meal: str = "dinner", tags: tuple[str, ...] = (), title: str | None = None
+    rid: str,
+    *ingredients: Ingredient,
+    meal: str = "dinner",
+    tags: tuple[str, ...] = (),
+    title: str | None = None,
 ) -> Recipe:
     return Recipe(
         id=rid,

@@ -9,7 +9,6 @@ import pytest
 
 from foodsave.errors import NotFound
 from foodsave.recipes.catalog import CORPUS, RecipeCatalog, _CachedCatalog
-
 from tests.unit.kitchen.factories import ing, recipe
 
 LINE = {
@@ -21,9 +20,30 @@ LINE = {
     "meal": "breakfast",
     "tags": ["vegetarian"],
     "ingredients": [
-        {"name": "jajka", "normalized": "jajko", "quantity": 2, "unit": "szt", "optional": False, "category": "dairy"},
-        {"name": "sól", "normalized": "sól", "quantity": 1, "unit": "szczypta", "optional": False, "category": "condiments"},
-        {"name": "szczypiorek", "normalized": "szczypiorek", "quantity": 1, "unit": "łyżka", "optional": True, "category": "vegetables"},
+        {
+            "name": "jajka",
+            "normalized": "jajko",
+            "quantity": 2,
+            "unit": "szt",
+            "optional": False,
+            "category": "dairy",
+        },
+        {
+            "name": "sól",
+            "normalized": "sól",
+            "quantity": 1,
+            "unit": "szczypta",
+            "optional": False,
+            "category": "condiments",
+        },
+        {
+            "name": "szczypiorek",
+            "normalized": "szczypiorek",
+            "quantity": 1,
+            "unit": "łyżka",
+            "optional": True,
+            "category": "vegetables",
+        },
     ],
     "steps": ["Roztrzep", "Usmaż"],
     "description": "Szybki omlet.",
@@ -62,7 +82,9 @@ def test_unknown_recipe_id_is_not_found():
 
 
 def test_matching_finds_recipes_by_an_inflected_pantry_name():
-    catalog = RecipeCatalog((recipe("a", ing("mleko")), recipe("b", ing("pomidor")), recipe("c", ing("mleko kokosowe"))))
+    catalog = RecipeCatalog(
+        (recipe("a", ing("mleko")), recipe("b", ing("pomidor")), recipe("c", ing("mleko kokosowe")))
+    )
     assert [r.id for r in catalog.matching("Mleka")] == ["a"]
 
 

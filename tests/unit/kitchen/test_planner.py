@@ -12,7 +12,6 @@ from hypothesis import strategies as st
 from foodsave.errors import InvalidInput
 from foodsave.recipes.planner import plan_from, shopping_needs
 from foodsave.recipes.stock import to_base
-
 from tests.unit.kitchen.factories import TODAY, ing, recipe, stock
 
 
@@ -50,7 +49,9 @@ def test_plan_honours_diet_tags():
         recipe("veg", ing("ryż"), tags=("vegetarian",)),
         recipe("vegan", ing("tofu"), tags=("vegan",)),
     ]
-    plan = plan_from(recipes, [stock("Schab", expires_in=0)], TODAY, days=2, diet_tags=["vegetarian"], meals=("dinner",))
+    plan = plan_from(
+        recipes, [stock("Schab", expires_in=0)], TODAY, days=2, diet_tags=["vegetarian"], meals=("dinner",)
+    )
     assert sorted(plan.recipe_ids) == ["veg", "vegan"]
 
 
@@ -112,13 +113,17 @@ def test_pantry_item_in_an_incomparable_unit_counts_as_enough():
 
 
 def test_shopping_list_leaves_out_staples_and_optional_ingredients():
-    recipes = [recipe("a", ing("sól"), ing("woda", 1, "l"), ing("koperek", optional=True), ing("ryż", 100, "g"))]
+    recipes = [
+        recipe("a", ing("sól"), ing("woda", 1, "l"), ing("koperek", optional=True), ing("ryż", 100, "g"))
+    ]
     assert _needs(recipes, []) == {("ryż", "g"): Decimal(100)}
 
 
 def test_a_plan_comes_with_the_shopping_list_of_its_recipes():
     pantry = [stock("Ryż", 50, "g")]
-    plan = plan_from([recipe("d", ing("ryż", 100, "g"), ing("cebula", 1))], pantry, TODAY, days=1, meals=("dinner",))
+    plan = plan_from(
+        [recipe("d", ing("ryż", 100, "g"), ing("cebula", 1))], pantry, TODAY, days=1, meals=("dinner",)
+    )
     assert {(n.name, n.unit, n.quantity) for n in plan.shopping_list} == {
         ("ryż", "g", Decimal(50)),
         ("cebula", "szt", Decimal(1)),
@@ -130,7 +135,9 @@ def test_a_plan_comes_with_the_shopping_list_of_its_recipes():
 PRODUCTS = ["mleko", "jajko", "ser żółty", "pomidor", "cebula", "ryż", "makaron", "jabłko", "banan", "chleb"]
 UNITS = ["g", "kg", "ml", "l", "szt", "łyżka"]
 quantities = st.integers(min_value=1, max_value=2000).map(lambda n: Decimal(n) / 4)
-ingredients = st.builds(lambda p, q, u: ing(p, q, u), st.sampled_from(PRODUCTS), quantities, st.sampled_from(UNITS))
+ingredients = st.builds(
+    lambda p, q, u: ing(p, q, u), st.sampled_from(PRODUCTS), quantities, st.sampled_from(UNITS)
+)
 recipes_st = st.lists(st.lists(ingredients, min_size=1, max_size=5), min_size=1, max_size=8).map(
     lambda groups: [recipe(f"r{i}", *g, tags=("vegetarian",) if i % 2 else ()) for i, g in enumerate(groups)]
 )
@@ -156,7 +163,14 @@ def _required(recipes):
 
 
 def _pantry(pantry, product, unit):
-    same = sum((to_base(s.quantity, s.unit)[0] for s in pantry if s.name.lower() == product and to_base(s.quantity, s.unit)[1] == unit), Decimal(0))
+    same = sum(
+        (
+            to_base(s.quantity, s.unit)[0]
+            for s in pantry
+            if s.name.lower() == product and to_base(s.quantity, s.unit)[1] == unit
+        ),
+        Decimal(0),
+    )
     other = any(s.name.lower() == product and to_base(s.quantity, s.unit)[1] != unit for s in pantry)
     return same, other
 

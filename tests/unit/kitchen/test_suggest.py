@@ -7,7 +7,6 @@ import pytest
 from foodsave.errors import InvalidInput
 from foodsave.pantry.matching import key_tokens
 from foodsave.recipes.suggest import RecipeQuery, assess, rank_recipes
-
 from tests.unit.kitchen.factories import TODAY, ing, recipe, stock
 
 
@@ -16,7 +15,11 @@ def _ids(suggestions):
 
 
 def test_recipe_using_more_soon_expiring_items_ranks_first():
-    pantry = [stock("Szpinak", expires_in=1), stock("Jogurt naturalny", expires_in=2), stock("Ryż", expires_in=200)]
+    pantry = [
+        stock("Szpinak", expires_in=1),
+        stock("Jogurt naturalny", expires_in=2),
+        stock("Ryż", expires_in=200),
+    ]
     recipes = [
         recipe("rice", ing("ryż"), ing("cebula")),
         recipe("spinach", ing("szpinak"), ing("jogurt naturalny"), ing("czosnek")),
@@ -85,7 +88,10 @@ def test_query_words_for_diets_and_meals_filter_like_tags():
         recipe("veg-dinner", ing("ryż"), tags=("vegetarian",)),
         recipe("veg-breakfast", ing("jajko"), meal="breakfast", tags=("vegetarian",)),
     ]
-    assert _ids(rank_recipes(recipes, [], TODAY, query="a coś wegetariańskiego?")) == ["veg-dinner", "veg-breakfast"]
+    assert _ids(rank_recipes(recipes, [], TODAY, query="a coś wegetariańskiego?")) == [
+        "veg-dinner",
+        "veg-breakfast",
+    ]
     assert _ids(rank_recipes(recipes, [], TODAY, query="wegetariańskie śniadanie")) == ["veg-breakfast"]
 
 

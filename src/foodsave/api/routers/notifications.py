@@ -13,7 +13,7 @@ from foodsave.api.deps import CurrentUser, ServicesDep, SessionDep
 from foodsave.pantry.schemas import Page
 
 router = APIRouter(prefix="/v1/notifications", tags=["notifications"])
-NOT_FOUND = {404: {"description": "No such notification for this user"}}
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "No such notification for this user"}}
 
 
 class NotificationOut(BaseModel):

@@ -1,0 +1,185 @@
+"""Load steps against the local runtime: starts `foodsave serve` on a free 127.0.0.1 port with its own temp
+data folder, runs Locust headless at 10, 50 and 100 users (bounded time each), and writes RPS, p50/p95/p99
+and errors per route and step to benchmarks/results/load.json. `/health` in the same run is the baseline.
+
+    .venv/bin/python benchmarks/load/run.py [--users 10 50 100] [--seconds 30]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+RESULTS = ROOT / "benchmarks" / "results" / "load.json"
+BIN = Path(sys.executable).parent
+TARGET_USERS, TARGET_P95_MS = 50, 300.0
+OCR_ROUTES = ("POST /v1/receipts (upload, OCR queued)", "POST /local-uploads (receipt file)")
+
+
+def log(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_up(base: str, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{base}/health", timeout=2) as resp:  # noqa: S310 - 127.0.0.1 only
+                if resp.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError("the local runtime did not come up")
+
+
+def _num(value: str | None) -> float:
+    try:
+        return float(value or 0)
+    except ValueError:  # "N/A" when a route saw no request
+        return 0.0
+
+
+def read_stats(prefix: Path) -> list[dict[str, Any]]:
+    rows = []
+    with open(f"{prefix}_stats.csv", newline="") as fh:
+        for row in csv.DictReader(fh):
+            count = int(row["Request Count"])
+            rows.append(
+                {
+                    "name": row["Name"] if row["Name"] != "Aggregated" else "all",
+                    "requests": count,
+                    "errors": int(row["Failure Count"]),
+                    "rps": round(_num(row["Requests/s"]), 2),
+                    "p50_ms": _num(row["50%"]),
+                    "p95_ms": _num(row["95%"]),
+                    "p99_ms": _num(row["99%"]),
+                    "max_ms": round(_num(row["Max Response Time"]), 1),
+                }
+            )
+    return rows
+
+
+def failures(prefix: Path) -> list[dict[str, str]]:
+    path = Path(f"{prefix}_failures.csv")
+    if not path.exists():
+        return []
+    with path.open(newline="") as fh:
+        return [dict(r) for r in csv.DictReader(fh)][:10]
+
+
+def receipts_backlog(base: str) -> dict[str, Any]:
+    """Receipt processing after the step: the status route's queue view, if the runtime reports one."""
+    try:
+        with urllib.request.urlopen(f"{base}/v1/status", timeout=10) as resp:  # noqa: S310 - 127.0.0.1 only
+            return {k: v.get("info") for k, v in json.loads(resp.read())["components"].items() if v.get("info")}
+    except OSError as exc:
+        return {"error": str(exc)}
+
+
+def run_step(base: str, users: int, seconds: int, workdir: Path) -> dict[str, Any]:
+    prefix = workdir / f"step{users}"
+    cmd = [
+        str(BIN / "locust"), "-f", str(HERE / "locustfile.py"), "--headless", "--only-summary",
+        "-u", str(users), "-r", str(max(1, users // 5)), "-t", f"{seconds}s", "--host", base,
+        "--csv", str(prefix), "--reset-stats", "--stop-timeout", "5", "--loglevel", "WARNING",
+    ]  # fmt: skip
+    log(f"step: {users} users for {seconds} s")
+    started = time.monotonic()
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, check=False)  # noqa: S603
+    rows = read_stats(prefix)
+    by_name = {r["name"]: r for r in rows}
+    health = by_name.get("GET /health (baseline)", {})
+    non_ocr = [r for r in rows if r["name"] not in OCR_ROUTES + ("all", "GET /health (baseline)", "/openapi.json")]
+    worst = max((r["p95_ms"] for r in non_ocr), default=0.0)
+    step = {
+        "users": users,
+        "seconds": round(time.monotonic() - started, 1),
+        "locust_exit": proc.returncode,
+        "locust_errors": [ln for ln in proc.stderr.splitlines() if "Error" in ln or "Traceback" in ln][:5],
+        "total": by_name.get("all"),
+        "routes": [r for r in rows if r["name"] != "all"],
+        "baseline_health_p95_ms": health.get("p95_ms"),
+        "worst_non_ocr_p95_ms": worst,
+        "worst_non_ocr_p95_vs_health": round(worst / health["p95_ms"], 1) if health.get("p95_ms") else None,
+        "errors": sum(r["errors"] for r in rows if r["name"] != "all"),
+        "failure_samples": failures(prefix),
+        "after_step": receipts_backlog(base),
+    }
+    log(
+        f"  {users} users: {step['total']['rps'] if step['total'] else 0} rps, worst non-OCR p95 {worst} ms, "
+        f"errors {step['errors']}"
+    )
+    return step
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--users", type=int, nargs="+", default=[10, 50, 100])
+    parser.add_argument("--seconds", type=int, default=30)
+    parser.add_argument("--output", type=Path, default=RESULTS)
+    args = parser.parse_args(argv)
+
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    with tempfile.TemporaryDirectory(prefix="foodsave-load-") as tmp:
+        workdir = Path(tmp)
+        env = {**os.environ, "FOODSAVE_DATA_DIR": str(workdir / "data"), "OMP_THREAD_LIMIT": "1",
+               "POWERTOOLS_LOG_LEVEL": "WARNING", "FOODSAVE_LOG_LEVEL": "WARNING"}  # fmt: skip
+        env.pop("FOODSAVE_DATABASE_URL", None)
+        log(f"starting the local runtime on {base} (data in {workdir / 'data'})")
+        server = subprocess.Popen(  # noqa: S603
+            [str(BIN / "foodsave"), "serve", "--host", "127.0.0.1", "--port", str(port)],
+            env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=(workdir / "server.log").open("w"),
+        )  # fmt: skip
+        try:
+            wait_up(base)
+            steps = [run_step(base, users, args.seconds, workdir) for users in args.users]
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                server.kill()
+        server_log = (workdir / "server.log").read_text().splitlines()
+        server_errors = [ln for ln in server_log if "Error" in ln or "error" in ln][:8]
+
+    target = next((s for s in steps if s["users"] == TARGET_USERS), None)
+    report = {
+        "benchmark": "load",
+        "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]},
+        "server": "foodsave serve (uvicorn, one process, SQLite in a temp folder, OCR in the runtime's background thread)",
+        "seconds_per_step": args.seconds,
+        "steps": steps,
+        "server_tracebacks": server_errors,
+        "target": {
+            "users": TARGET_USERS,
+            "p95_ms_non_ocr": TARGET_P95_MS,
+            "met": bool(target and target["worst_non_ocr_p95_ms"] <= TARGET_P95_MS and target["errors"] == 0),
+        },
+    }
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    print(json.dumps(report, indent=2, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,128 @@
+"""Documents agent: answers from the user's own uploaded documents (semantic search over their index) with
+numbered citations; when the index is missing or down it says so and lists `documents_index` as degraded."""
+
+from __future__ import annotations
+
+import re
+import threading
+from typing import Any
+
+from foodsave.agents.base import AgentContext, AgentReply
+from foodsave.agents.text import fold
+
+SERVICE = "documents_index"
+TOP_K = 3
+MIN_SCORE = 0.05
+LIST_DOCUMENTS = re.compile(
+    r"\b(jakie|ktore|lista|list|which|what) (dokument\w*|plik\w*|documents?|files?)\b"
+)
+_lock = threading.Lock()
+
+
+def search_service(ctx: AgentContext) -> Any:
+    """The container's SearchService (shared with the search routes when they built one)."""
+    services = ctx.services
+    extras: dict[str, Any] = services.extras if services is not None else {}
+    with _lock:
+        existing = extras.get("search_service")
+        if existing is not None:
+            return existing
+        from foodsave.vectors.embed import make_embedder
+        from foodsave.vectors.search import SearchService
+
+        settings = ctx.settings
+        if services is None:
+            raise RuntimeError("no object store to read indexes from")
+        built = SearchService(
+            services.store,
+            make_embedder(settings.embedder),
+            settings.resolved_index_cache_dir,
+            refresh_seconds=settings.index_refresh_seconds,
+            efs_dir=settings.efs_index_dir,
+        )
+        extras["search_service"] = built
+        return built
+
+
+def handle(ctx: AgentContext) -> AgentReply:
+    from sqlalchemy import select
+
+    from foodsave.db.models import Document
+
+    documents = ctx.session.scalars(
+        select(Document)
+        .where(Document.user_id == ctx.user.id)
+        .order_by(Document.created_at.desc())
+        .limit(100)
+    ).all()
+    if not documents:
+        return AgentReply(
+            ctx.say(
+                "Nie masz jeszcze wgranych dokumentów. Dodaj PDF lub notatkę w aplikacji, a będę odpowiadać na ich "
+                "podstawie.",
+                "You have not uploaded any documents yet. Add a PDF or a note in the app and I will answer from them.",
+            ),
+            facts=["documents: 0"],
+        )
+    if LIST_DOCUMENTS.search(fold(ctx.message)):
+        lines = [f"- {d.title} ({d.status})" for d in documents[:20]]
+        return AgentReply(
+            ctx.say("Twoje dokumenty ({n}):", "Your documents ({n}):", n=len(documents))
+            + "\n"
+            + "\n".join(lines),
+            facts=lines,
+            sources=[{"type": "document", "id": d.id, "title": d.title} for d in documents[:20]],
+        )
+    try:
+        service = search_service(ctx)
+        from foodsave.errors import NotFound
+
+        try:
+            service.reader("documents", ctx.user.id).current()
+        except NotFound:
+            return _unavailable(ctx, missing=True)
+        hits = service.search(ctx.message[:2000], k=TOP_K, scope="documents", user_id=ctx.user.id)
+    except Exception:  # noqa: BLE001 - any index failure is an honest "unavailable", never a 500
+        from foodsave.observability import logger
+
+        logger.exception("documents search failed")
+        return _unavailable(ctx, missing=False)
+    hits = [h for h in hits if h.score >= MIN_SCORE]
+    if not hits:
+        return AgentReply(
+            ctx.say(
+                "W Twoich dokumentach nie znalazłem nic na ten temat.",
+                "I found nothing about that in your documents.",
+            ),
+            facts=["document hits: 0"],
+        )
+    lines = [f"[{n}] {h.title}: {h.snippet}" for n, h in enumerate(hits, start=1)]
+    text = ctx.say("Z Twoich dokumentów:", "From your documents:") + "\n" + "\n".join(lines)
+    sources = [
+        {
+            "type": "document",
+            "n": n,
+            "id": h.document_id,
+            "title": h.title,
+            "chunk": h.chunk,
+            "score": round(h.score, 4),
+        }
+        for n, h in enumerate(hits, start=1)
+    ]
+    return AgentReply(text, facts=lines, sources=sources)
+
+
+def _unavailable(ctx: AgentContext, *, missing: bool) -> AgentReply:
+    if missing:
+        text = ctx.say(
+            "Indeks Twoich dokumentów jeszcze nie istnieje (dokumenty mogą być w trakcie indeksowania), więc nie "
+            "mogę w nich teraz szukać.",
+            "The index of your documents does not exist yet (they may still be indexing), so I cannot search them "
+            "right now.",
+        )
+    else:
+        text = ctx.say(
+            "Wyszukiwanie w Twoich dokumentach jest teraz niedostępne. Spróbuj później.",
+            "Searching your documents is unavailable right now. Please try again later.",
+        )
+    return AgentReply(text, degraded=[SERVICE])

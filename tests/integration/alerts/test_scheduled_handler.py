@@ -1,0 +1,80 @@
+"""The alert-evaluator Lambda handler fed a real-shaped EventBridge scheduled event: one run does food
+alerts, operational rules and outbox publishing, and a second run changes nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+from foodsave.runtime.context import LocalLambdaContext
+from foodsave.runtime.events import scheduled_event
+from foodsave.runtime.handlers import load_handler
+from tests.integration.alerts.conftest import local_date
+
+pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+
+
+def _fire(services):
+    ctx = LocalLambdaContext(function_name="foodsave-alert-evaluator")
+    return load_handler("alert-evaluator")(scheduled_event(services.clock.now()), ctx)
+
+
+def test_scheduled_event_creates_notifications_evaluates_rules_and_publishes(
+    services, clock, make_user, add_item, points
+):
+    user = make_user()
+    add_item(user, "Mleko", local_date(clock, days=1))
+    add_item(user, "Jogurt", local_date(clock, days=-1))
+    points("Requests", [1] * 20, function="vector-search")
+    points("Errors", [1] * 2 + [0] * 18, function="vector-search")
+    result = _fire(services)
+    assert result["notifications_created"] == 2
+    assert result["alert_rules_seeded"] == 12
+    assert result["outbox_published"] == 2
+    assert result["failed"] == []
+    fired = {(c["rule"], c["to_state"]) for c in result["alert_changes"]}
+    assert fired == {("error-rate-vector-search", "pending"), ("error-rate-vector-search", "firing")}
+    assert [e.type for e in services.bus.published()] == ["NotificationCreated", "NotificationCreated"]
+
+
+def test_a_second_run_changes_nothing(services, clock, make_user, add_item, points):
+    add_item(make_user(), "Mleko", local_date(clock, days=1))
+    points("Requests", [1] * 20, function="vector-search")
+    points("Errors", [1] * 20, function="vector-search")
+    _fire(services)
+    clock.advance(minutes=1)
+    again = _fire(services)
+    assert (again["notifications_created"], again["alert_rules_seeded"], again["outbox_published"]) == (
+        0,
+        0,
+        0,
+    )
+    assert again["alert_changes"] == []
+    assert again["firing_unacknowledged"] == 1
+
+
+def test_a_failing_part_is_reported_and_the_others_still_run(
+    services, clock, make_user, add_item, monkeypatch
+):
+    import foodsave.alerts.schedule as schedule
+
+    def broken(_services):
+        raise RuntimeError("metrics store gone")
+
+    monkeypatch.setattr(schedule, "build_metrics_source", broken)
+    add_item(make_user(), "Mleko", local_date(clock, days=1))
+    result = _fire(services)
+    assert result["failed"] == ["operational"]
+    assert result["notifications_created"] == 1
+
+
+def test_conversation_retention_is_purged_when_the_chat_memory_offers_it(services, monkeypatch):
+    import sys
+    import types
+
+    calls = []
+    memory = types.ModuleType("foodsave.agents.memory")
+    memory.purge_expired_conversations = lambda session, now, days: calls.append((now, days)) or 4
+    monkeypatch.setitem(sys.modules, "foodsave.agents.memory", memory)
+    result = _fire(services)
+    assert result["conversations_purged"] == 4
+    assert calls == [(services.clock.now(), services.settings.conversation_retention_days)]
