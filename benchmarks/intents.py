@@ -74,7 +74,10 @@ def main() -> int:
     majority = Counter(r["intent"] for r in train).most_common(1)[0][0]
     result: dict[str, Any] = {
         "target": TARGET,
-        "dataset": {"messages": len(rows), "intents": dict(sorted(Counter(r["intent"] for r in rows).items()))},
+        "dataset": {
+            "messages": len(rows),
+            "intents": dict(sorted(Counter(r["intent"] for r in rows).items())),
+        },
         "split": {
             "train": len(train),
             "test": len(test),

@@ -235,12 +235,12 @@ def main() -> None:
             rows.append(run_size(n, args, Path(tmp)))
             progress(json.dumps({k: rows[-1][k] for k in ("n", "recall_at_10", "qps", "speedup_vs_faiss_flat")}))
     headline = next((r for r in rows if r["n"] == 100_000), rows[-1])
-    checks = {
-        "recall_at_10": headline["recall_at_10"] >= TARGETS["recall_at_10"],
-        "speedup_vs_numpy": headline["speedup_vs_numpy"] >= TARGETS["speedup_vs_numpy"],
-        "speedup_vs_faiss_flat": headline["speedup_vs_faiss_flat"] >= TARGETS["speedup_vs_faiss_flat"],
-        "memory_ratio_vs_flat": headline["memory"]["resident_ratio_vs_flat"] <= TARGETS["memory_ratio_vs_flat"],  # type: ignore[index]
-        "open_ms": headline["open_ms_median"] <= TARGETS["open_ms"],
+    checks = {  # plain bools: numpy bools are not JSON
+        "recall_at_10": bool(headline["recall_at_10"] >= TARGETS["recall_at_10"]),
+        "speedup_vs_numpy": bool(headline["speedup_vs_numpy"] >= TARGETS["speedup_vs_numpy"]),
+        "speedup_vs_faiss_flat": bool(headline["speedup_vs_faiss_flat"] >= TARGETS["speedup_vs_faiss_flat"]),
+        "memory_ratio_vs_flat": bool(headline["memory"]["resident_ratio_vs_flat"] <= TARGETS["memory_ratio_vs_flat"]),  # type: ignore[index]
+        "open_ms": bool(headline["open_ms_median"] <= TARGETS["open_ms"]),
     }
     result = {
         "benchmark": "vector_search",

@@ -35,7 +35,9 @@ def receipt_photo() -> bytes:
 
             receipt = synth.generate_receipt(random.Random(3))
             font = synth.installed_fonts()[0]
-            _receipt = synth.encode(synth.render_receipt(receipt, synth.RenderOptions(font_path=font)), "jpeg")
+            _receipt = synth.encode(
+                synth.render_receipt(receipt, synth.RenderOptions(font_path=font)), "jpeg"
+            )
         return _receipt
 
 
@@ -66,8 +68,13 @@ class AppUser(HttpUser):
 
     @task(3)
     def add_item(self) -> None:
-        body = {"name": random.choice(("Mleko 2%", "Jogurt naturalny", "Chleb żytni")), "expires_at": "2030-01-01"}
-        resp = self.client.post("/v1/pantry/items", json=body, headers=self.headers, name="POST /v1/pantry/items")
+        body = {
+            "name": random.choice(("Mleko 2%", "Jogurt naturalny", "Chleb żytni")),
+            "expires_at": "2030-01-01",
+        }
+        resp = self.client.post(
+            "/v1/pantry/items", json=body, headers=self.headers, name="POST /v1/pantry/items"
+        )
         if resp.status_code == 201:
             self.items.append(resp.json()["id"])
 
@@ -77,7 +84,10 @@ class AppUser(HttpUser):
             return
         item = random.choice(self.items)
         self.client.patch(
-            f"/v1/pantry/items/{item}", json={"quantity": "2"}, headers=self.headers, name="PATCH /v1/pantry/items/{id}"
+            f"/v1/pantry/items/{item}",
+            json={"quantity": "2"},
+            headers=self.headers,
+            name="PATCH /v1/pantry/items/{id}",
         )
 
     @task(3)

@@ -28,6 +28,21 @@ TARGET_USERS, TARGET_P95_MS = 50, 300.0
 OCR_ROUTES = ("POST /v1/receipts (upload, OCR queued)", "POST /local-uploads (receipt file)")
 
 
+# Diagnostic launcher: the same runtime and app, without the local metrics sink (see --without-metrics-sink).
+LAUNCHER = """
+import sys, uvicorn
+from foodsave.config import get_settings
+from foodsave.observability import clear_metric_sinks
+from foodsave.runtime.local import LocalRuntime
+from foodsave.api.apps import local_app
+runtime = LocalRuntime(get_settings())
+clear_metric_sinks()
+runtime.start()
+runtime.services.store.upload_url = f"http://127.0.0.1:{sys.argv[1]}/local-uploads"
+uvicorn.run(local_app(), host="127.0.0.1", port=int(sys.argv[1]), log_level="warning")
+"""
+
+
 def log(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
 
@@ -89,7 +104,9 @@ def receipts_backlog(base: str) -> dict[str, Any]:
     """Receipt processing after the step: the status route's queue view, if the runtime reports one."""
     try:
         with urllib.request.urlopen(f"{base}/v1/status", timeout=10) as resp:  # noqa: S310 - 127.0.0.1 only
-            return {k: v.get("info") for k, v in json.loads(resp.read())["components"].items() if v.get("info")}
+            return {
+                k: v.get("info") for k, v in json.loads(resp.read())["components"].items() if v.get("info")
+            }
     except OSError as exc:
         return {"error": str(exc)}
 
@@ -107,7 +124,9 @@ def run_step(base: str, users: int, seconds: int, workdir: Path) -> dict[str, An
     rows = read_stats(prefix)
     by_name = {r["name"]: r for r in rows}
     health = by_name.get("GET /health (baseline)", {})
-    non_ocr = [r for r in rows if r["name"] not in OCR_ROUTES + ("all", "GET /health (baseline)", "/openapi.json")]
+    non_ocr = [
+        r for r in rows if r["name"] not in OCR_ROUTES + ("all", "GET /health (baseline)", "/openapi.json")
+    ]
     worst = max((r["p95_ms"] for r in non_ocr), default=0.0)
     step = {
         "users": users,
@@ -131,10 +150,17 @@ def run_step(base: str, users: int, seconds: int, workdir: Path) -> dict[str, An
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--users", type=int, nargs="+", default=[10, 50, 100])
     parser.add_argument("--seconds", type=int, default=30)
     parser.add_argument("--output", type=Path, default=RESULTS)
+    parser.add_argument(
+        "--without-metrics-sink",
+        action="store_true",
+        help="diagnostic: serve without the runtime's SQLite metrics sink (isolates its lock waits)",
+    )
     args = parser.parse_args(argv)
 
     port = free_port()
@@ -145,8 +171,13 @@ def main(argv: list[str] | None = None) -> int:
                "POWERTOOLS_LOG_LEVEL": "WARNING", "FOODSAVE_LOG_LEVEL": "WARNING"}  # fmt: skip
         env.pop("FOODSAVE_DATABASE_URL", None)
         log(f"starting the local runtime on {base} (data in {workdir / 'data'})")
+        command = (
+            [sys.executable, "-c", LAUNCHER, str(port)]
+            if args.without_metrics_sink
+            else [str(BIN / "foodsave"), "serve", "--host", "127.0.0.1", "--port", str(port)]
+        )
         server = subprocess.Popen(  # noqa: S603
-            [str(BIN / "foodsave"), "serve", "--host", "127.0.0.1", "--port", str(port)],
+            command,
             env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=(workdir / "server.log").open("w"),
         )  # fmt: skip
         try:
@@ -167,6 +198,7 @@ def main(argv: list[str] | None = None) -> int:
         "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]},
         "server": "foodsave serve (uvicorn, one process, SQLite in a temp folder, OCR in the runtime's background thread)",
         "seconds_per_step": args.seconds,
+        "metrics_sink": not args.without_metrics_sink,
         "steps": steps,
         "server_tracebacks": server_errors,
         "target": {

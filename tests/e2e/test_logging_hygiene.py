@@ -60,7 +60,9 @@ def test_chat_message_and_token_never_reach_the_logs(e2e, captured):
     resp = e2e.client.post("/v1/chat", json={"message": SECRET_MESSAGE}, headers=bearer(TOKEN_NAME))
     assert resp.status_code == 200, resp.text
     assert captured.lines, "the request logged nothing at all; the capture is not wired"
-    _assert_absent(captured.lines, SECRET_MESSAGE, "orzechy", "Zzyzx", f"dev-{TOKEN_NAME}", resp.json()["reply"][:40])
+    _assert_absent(
+        captured.lines, SECRET_MESSAGE, "orzechy", "Zzyzx", f"dev-{TOKEN_NAME}", resp.json()["reply"][:40]
+    )
 
 
 def test_receipt_text_and_upload_signature_never_reach_the_logs(e2e, captured):
@@ -76,10 +78,16 @@ def test_receipt_text_and_upload_signature_never_reach_the_logs(e2e, captured):
     assert e2e.runtime.wait_idle(120)
     parsed = e2e.client.get(f"/v1/receipts/{result.resource_id}", headers=bearer(TOKEN_NAME)).json()
     assert captured.lines
-    item_names = [line["name_raw"] for line in parsed.get("lines", parsed.get("items", [])) if len(line["name_raw"]) > 5]
-    raw_lines = [ln.strip() for ln in (parsed.get("raw_text") or receipt.text()).splitlines() if len(ln.strip()) > 12]
+    item_names = [
+        line["name_raw"] for line in parsed.get("lines", parsed.get("items", [])) if len(line["name_raw"]) > 5
+    ]
+    raw_lines = [
+        ln.strip() for ln in (parsed.get("raw_text") or receipt.text()).splitlines() if len(ln.strip()) > 12
+    ]
     signature = json.dumps(result.body)
-    secrets = [v for k, v in _walk(result.body) if k in ("signature", "policy", "x-amz-signature", "X-Amz-Signature")]
+    secrets = [
+        v for k, v in _walk(result.body) if k in ("signature", "policy", "x-amz-signature", "X-Amz-Signature")
+    ]
     _assert_absent(captured.lines, *item_names, *raw_lines[:10], *secrets, f"dev-{TOKEN_NAME}")
     assert signature  # the slot itself was answered to the client, only the client
 

@@ -142,6 +142,18 @@ def world(e2e) -> World:  # type: ignore[no-untyped-def]
         resp = _send(client, op, op.path, examples, bearer("alice"))
         if resp.status_code == 200:
             found.add(op.path, resp.json())
+    # Read each of A's resources once: nested children (receipt lines) become addressable too.
+    for op in OPS:
+        if op.method != "get" or len(op.path_params) != 1 or _operator(op) or _shared(op):
+            continue
+        values = found.resolve(op)
+        if values is None:
+            continue
+        resp = _send(client, op, fill(op.path, values), examples, bearer("alice"))
+        if resp.status_code == 200 and isinstance(resp.json(), dict):
+            for key, value in resp.json().items():
+                if isinstance(value, list):
+                    found.add(f"{op.path}/{key}", {"items": value})
     return found
 
 

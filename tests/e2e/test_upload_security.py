@@ -13,7 +13,6 @@ import pytest
 from tests.e2e.conftest import bearer, receipt_jpeg
 from tests.e2e.uploads import (
     encrypted_pdf,
-    pdf_with_escaped_javascript_name,
     pdf_with_javascript,
     png_bomb,
     upload,
@@ -21,7 +20,9 @@ from tests.e2e.uploads import (
 )
 
 RECEIPTS, DOCUMENTS = "/v1/receipts", "/v1/documents"
-KEY = re.compile(r"^uploads/(receipts|documents)/[0-9a-f-]{36}/[0-9A-Za-z_-]{8,64}\.(jpg|png|webp|pdf|txt|md)$")
+KEY = re.compile(
+    r"^uploads/(receipts|documents)/[0-9a-f-]{36}/[0-9A-Za-z_-]{8,64}\.(jpg|png|webp|pdf|txt|md)$"
+)
 
 
 def _route(path: str) -> None:
@@ -48,7 +49,11 @@ def _pantry(e2e, name: str) -> list:  # type: ignore[no-untyped-def]
 
 
 HOSTILE: dict[str, tuple[str, Callable[[], bytes], str]] = {
-    "text file named .jpg": ("paragon.jpg", lambda: b"PARAGON FISKALNY\nMleko 3,49\nSUMA PLN 3,49\n" * 20, "image/jpeg"),
+    "text file named .jpg": (
+        "paragon.jpg",
+        lambda: b"PARAGON FISKALNY\nMleko 3,49\nSUMA PLN 3,49\n" * 20,
+        "image/jpeg",
+    ),
     "html named .png": ("photo.png", lambda: b"<html><script>alert(1)</script></html>", "image/png"),
     "zip named .pdf": ("receipt.pdf", lambda: b"PK\x03\x04" + b"\x00" * 200, "application/pdf"),
     "64-megapixel PNG bomb": ("receipt.png", lambda: png_bomb(8000, 8000), "image/png"),
@@ -58,6 +63,42 @@ HOSTILE: dict[str, tuple[str, Callable[[], bytes], str]] = {
     "empty file": ("receipt.jpg", lambda: b"", "image/jpeg"),
     "truncated JPEG": ("receipt.jpg", lambda: receipt_jpeg()[:600], "image/jpeg"),
 }
+
+
+def _receipt_pdf_with(catalog_extra: bytes) -> bytes:
+    """A real receipt PDF (text layer that parses) with an extra entry in its catalog."""
+    from tests.e2e.uploads import _pdf
+
+    lines = ["JERONIMO MARTINS POLSKA S.A.", "NIP 779-10-11-327", "2025-01-15 10:12", "PARAGON FISKALNY",
+             "Mleko UHT 3,2% 1L  1 x3,49  3,49C", "Chleb zytni 500g  1 x4,99  4,99C", "SUMA PLN 8,48"]  # fmt: skip
+    ops = " ".join(f"BT /F1 10 Tf 20 {400 - 14 * i} Td ({t}) Tj ET" for i, t in enumerate(lines)).encode()
+    return _pdf(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R " + catalog_extra + b">>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 300 420] /Contents 4 0 R "
+            b"/Resources << /Font << /F1 5 0 R >> >> >>",
+            f"<< /Length {len(ops)} >>\nstream\n".encode() + ops + b"\nendstream",
+            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        ]
+    )
+
+
+def test_a_clean_receipt_pdf_is_accepted_so_the_refusals_below_mean_something(e2e):
+    _route(RECEIPTS)
+    refused, why = _outcome(e2e, RECEIPTS, "clean-pdf", "r.pdf", _receipt_pdf_with(b""), "application/pdf")
+    assert not refused, why
+
+
+@pytest.mark.parametrize(
+    "catalog_extra",
+    [b"/OpenAction << /S /JavaScript /JS (app.alert\\(1\\)) >> ", b"/Names << /JavaScript << /Names [] >> >> "],
+    ids=["OpenAction", "Names tree"],
+)
+def test_receipt_pdf_with_javascript_is_refused_because_of_it(e2e, catalog_extra):
+    _route(RECEIPTS)
+    refused, why = _outcome(e2e, RECEIPTS, "pdf-js", "r.pdf", _receipt_pdf_with(catalog_extra), "application/pdf")
+    assert refused and "javascript" in why.lower(), why
 
 
 @pytest.mark.parametrize("case", list(HOSTILE), ids=list(HOSTILE))
@@ -79,11 +120,15 @@ def test_hostile_receipt_upload_is_refused_and_adds_nothing_to_the_pantry(e2e, c
 )
 def test_receipt_pdf_with_hex_escaped_javascript_name_is_refused(e2e):
     _route(RECEIPTS)
-    refused, why = _outcome(e2e, RECEIPTS, "escaped-js", "r.pdf", pdf_with_escaped_javascript_name(), "application/pdf")
+    refused, why = _outcome(
+        e2e, RECEIPTS, "escaped-js", "r.pdf", pdf_with_escaped_javascript_name(), "application/pdf"
+    )
     assert refused, why
 
 
-DOC_HOSTILE = {k: HOSTILE[k] for k in ("zip named .pdf", "PDF with JavaScript", "encrypted PDF", "empty file")}
+DOC_HOSTILE = {
+    k: HOSTILE[k] for k in ("zip named .pdf", "PDF with JavaScript", "encrypted PDF", "empty file")
+}
 DOC_HOSTILE["binary named .txt"] = ("notes.txt", lambda: bytes(range(256)) * 8, "text/plain")
 
 
@@ -98,11 +143,20 @@ def test_hostile_document_upload_is_refused(e2e, case):
 @pytest.mark.parametrize("path", [RECEIPTS, DOCUMENTS])
 @pytest.mark.parametrize(
     "filename",
-    ["../../../../etc/passwd.jpg", "..%2f..%2fescape.jpg", "/abs/path.jpg", "a\x00b.jpg", "ż ółw;rm -rf.jpg", "x" * 300 + ".jpg"],
+    [
+        "../../../../etc/passwd.jpg",
+        "..%2f..%2fescape.jpg",
+        "/abs/path.jpg",
+        "a\x00b.jpg",
+        "ż ółw;rm -rf.jpg",
+        "x" * 300 + ".jpg",
+    ],
 )
 def test_object_keys_are_never_built_from_the_file_name(e2e, path, filename):
     _route(path)
-    data, ctype = (receipt_jpeg(), "image/jpeg") if path == RECEIPTS else (b"Notatki o jedzeniu.\n", "text/plain")
+    data, ctype = (
+        (receipt_jpeg(), "image/jpeg") if path == RECEIPTS else (b"Notatki o jedzeniu.\n", "text/plain")
+    )
     if path == DOCUMENTS:
         filename = filename.replace(".jpg", ".txt")
     before = set(e2e.services.store.list("uploads/"))

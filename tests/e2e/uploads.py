@@ -46,7 +46,9 @@ def _json_request(op: Operation, filename: str, content_type: str) -> dict[str, 
     return body
 
 
-def upload(client, path: str, headers: dict[str, str], filename: str, data: bytes, content_type: str) -> UploadResult:  # type: ignore[no-untyped-def]
+def upload(
+    client, path: str, headers: dict[str, str], filename: str, data: bytes, content_type: str
+) -> UploadResult:  # type: ignore[no-untyped-def]
     op = upload_operation(path)
     if op is None:
         raise LookupError(path)
@@ -55,8 +57,12 @@ def upload(client, path: str, headers: dict[str, str], filename: str, data: byte
         spec = openapi_document()
         schema = SchemaExamples(spec, "upload").resolve(op.body_schema() or {})
         field = next(
-            (n for n, p in schema.get("properties", {}).items() if SchemaExamples(spec, "").resolve(p).get("format") == "binary"
-             or "contentMediaType" in SchemaExamples(spec, "").resolve(p)),  # fmt: skip
+            (
+                n
+                for n, p in schema.get("properties", {}).items()
+                if SchemaExamples(spec, "").resolve(p).get("format") == "binary"
+                or "contentMediaType" in SchemaExamples(spec, "").resolve(p)
+            ),  # fmt: skip
             "file",
         )
         resp = client.post(path, files={field: (filename, data, content_type)}, headers=headers)
@@ -103,7 +109,12 @@ def png_bomb(width: int = 8000, height: int = 8000) -> bytes:
     comp = zlib.compressobj(9)
     chunks = [comp.compress(row) for _ in range(height)]
     idat = b"".join(chunks) + comp.flush()
-    return b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", ihdr) + _png_chunk(b"IDAT", idat) + _png_chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + _png_chunk(b"IHDR", ihdr)
+        + _png_chunk(b"IDAT", idat)
+        + _png_chunk(b"IEND", b"")
+    )
 
 
 def _pdf(objects: list[bytes], trailer_extra: bytes = b"") -> bytes:
@@ -149,7 +160,10 @@ def encrypted_pdf() -> bytes:
         b"<< /Filter /Standard /V 1 /R 2 /O (0123456789abcdef0123456789abcdef) "
         b"/U (0123456789abcdef0123456789abcdef) /P -4 >>"
     )
-    return _pdf(objects, b"/Encrypt 6 0 R /ID [<00112233445566778899aabbccddeeff> <00112233445566778899aabbccddeeff>] ")
+    return _pdf(
+        objects,
+        b"/Encrypt 6 0 R /ID [<00112233445566778899aabbccddeeff> <00112233445566778899aabbccddeeff>] ",
+    )
 
 
 def plain_pdf() -> bytes:

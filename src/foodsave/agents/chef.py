@@ -43,9 +43,11 @@ def _shown_ids(ctx: AgentContext) -> list[str]:
     for turn in ctx.history:
         if turn.role == "assistant" and turn.intent == "recipe":
             ids.extend(
-                s.get("id") for s in (turn.sources or []) if isinstance(s, dict) and s.get("type") == "recipe"
+                str(s["id"])
+                for s in (turn.sources or [])
+                if isinstance(s, dict) and s.get("type") == "recipe" and s.get("id")
             )
-    return [i for i in ids if i]
+    return ids
 
 
 def handle(ctx: AgentContext) -> AgentReply:

@@ -175,7 +175,7 @@ def shared_client(timeout: float = 3.0) -> ResilientHttpClient:
     global _shared
     with _shared_lock:
         if _shared is None:
-            _shared = ResilientHttpClient(timeout=timeout, retries=1, backoff=0.2)
+            _shared = ResilientHttpClient(timeout=timeout, retries=1, backoff=0.1)
         return _shared
 
 

@@ -46,6 +46,7 @@ RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\b(moich|moje|moj|mojej|moim|moja|wgran\w*|przeslan\w*)\s+(dokument\w*|plik\w*|pdf\w*|notat\w*|instrukcj\w*)"
             r"|\bmy\s+(\w+\s+)?(documents?|files?|pdfs?|notes?|manual|uploads?|guide)\b|\buploaded\s+(files?|documents?|guide|pdf)"
             r"|\bw (notatkach|notatce|dokumentach|dokumencie|pliku|pdf\w*)\b|\b(in|from) (the|my) (file|document|pdf|note)"
+            r"|\bpdf\w*|\bwgran\w*"
         ),
     ),
     (
@@ -123,10 +124,18 @@ class Route:
         return AGENT_OF[self.intent]
 
 
+# A pantry phrase inside a cooking question ("co ugotować z tego, co się kończy") is about a recipe.
+COOKING = _rx(
+    r"\b(ugotow\w*|gotowa\w*|przepis\w*|obiad\w*|kolacj\w*|sniadani\w*|cook\w*|recipes?|dinner|inspiracj\w*)\b"
+)
+
+
 def rule_intent(text: str) -> str | None:
     folded = fold(text).strip()
     for intent, pattern in RULES:
         if pattern.search(folded):
+            if intent == "pantry" and COOKING.search(folded):
+                continue
             return intent
     return None
 

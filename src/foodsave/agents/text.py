@@ -65,8 +65,8 @@ def language_scores(text: str) -> tuple[float, float, float]:
     """(pl, en, other) evidence: stopwords of each language, Polish diacritics count double."""
     tokens = words(text)
     lowered = text.lower()
-    pl = sum(1 for t in tokens if t in PL_WORDS) + 2.0 * sum(1 for c in lowered if c in PL_LETTERS)
-    en = sum(1 for t in tokens if t in EN_WORDS)
+    pl: float = sum(1 for t in tokens if t in PL_WORDS) + 2.0 * sum(1 for c in lowered if c in PL_LETTERS)
+    en: float = sum(1 for t in tokens if t in EN_WORDS)
     other = sum(1 for t in tokens if t in OTHER_WORDS and t not in PL_WORDS and t not in EN_WORDS)
     # Polish words end in letters English words rarely end in; a weak hint for short, diacritic-free text.
     pl += 0.3 * sum(

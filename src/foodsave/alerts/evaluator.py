@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from foodsave.alerts import catalog
 from foodsave.alerts.metrics_source import MetricQuery, MetricsSource
 from foodsave.alerts.rules import compare
 from foodsave.db.models import Alert, AlertHistory, AlertRule
@@ -145,6 +146,12 @@ class AlertEvaluator:
                 if alert is not None:
                     to = RESOLVED if alert.state == FIRING else OK
                     transitions.append(_apply(self.session, alert, rule, to, now, "rule disabled"))
+                continue
+            if rule.metric not in catalog.CATALOGUE:
+                read_errors += 1
+                logger.warning(
+                    "alert rule watches an unknown metric", extra={"rule": rule.name, "metric": rule.metric}
+                )
                 continue
             query = MetricQuery(rule.metric, rule.statistic, rule.period_seconds, dict(rule.dimensions or {}))
             try:

@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
 
 from foodsave.alerts import catalog
 from foodsave.db.models import MetricPoint
@@ -114,6 +115,15 @@ class LocalMetricsSource:
         if definition.kind == "gauge":
             return None  # gauges are probed (ProbedMetricsSource), never stored series
         return aggregate(self._values(query.metric, query.dimensions, start, end), query.statistic)
+
+
+METRIC_RETENTION_DAYS = 14
+
+
+def purge_metric_points(session: Session, now: datetime, days: int = METRIC_RETENTION_DAYS) -> int:
+    """Drop local samples older than any rule can look back (periods are at most a day)."""
+    result = session.execute(delete(MetricPoint).where(MetricPoint.at < now - timedelta(days=days)))
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 Probe = Callable[[], float | None]

@@ -100,9 +100,22 @@ class AlertRuleIn(BaseModel):
         return self
 
 
-class AlertRuleOut(AlertRuleIn):
+class AlertRuleOut(BaseModel):
+    """A stored rule as read back (not re-validated, so an old rule never breaks the listing)."""
+
     model_config = ConfigDict(from_attributes=True)
     id: str
+    name: str
+    metric: str
+    statistic: str
+    period_seconds: int
+    operator: str
+    threshold: float
+    duration_seconds: int
+    severity: str
+    cooldown_seconds: int
+    enabled: bool
+    dimensions: dict[str, str] = Field(default_factory=dict)
     created_at: datetime
     updated_at: datetime
 

@@ -11,7 +11,7 @@ from typing import Any
 from foodsave.alerts import catalog
 from foodsave.alerts.evaluator import AlertEvaluator
 from foodsave.alerts.food import ExpiryNotifier
-from foodsave.alerts.metrics_source import build_metrics_source
+from foodsave.alerts.metrics_source import build_metrics_source, purge_metric_points
 from foodsave.alerts.rules import seed_default_rules
 from foodsave.observability import logger, record_metric, span
 from foodsave.ports import Clock, EventBus
@@ -99,10 +99,17 @@ def run_scheduled(services: Services, now: datetime | None = None) -> dict[str, 
         changes.extend(t.to_dict() for t in outcome.transitions)
         return outcome.counts()
 
+    def retention() -> dict[str, Any]:
+        out = _purge_conversations(services, clock)
+        if services.settings.env == "local":  # metric_points is the local metrics store only
+            with services.db.session() as session:
+                out["metric_points_purged"] = purge_metric_points(session, clock.now())
+        return out
+
     part("seed", seed)
     part("food", food)
     part("operational", operational)
-    part("retention", lambda: _purge_conversations(services, clock))
+    part("retention", retention)
     result["outbox_published"] += dispatch(services, bus)
     result["alert_changes"] = changes
     result["failed"] = failed

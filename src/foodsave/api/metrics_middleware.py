@@ -18,6 +18,13 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 UNMATCHED = "unmatched"
 
 
+def record_request(function: str, *, error: bool, latency_ms: float) -> None:
+    """The three series of one request or invocation (the ocr and index-builder handlers can call it too)."""
+    record_metric(catalog.REQUESTS, 1, function=function)
+    record_metric(catalog.ERRORS, 1 if error else 0, function=function)
+    record_metric(catalog.LATENCY_MS, latency_ms, "Milliseconds", function=function)
+
+
 def function_of(scope: Scope) -> str:
     """The function serving the route the router matched (by the endpoint's router module)."""
     from foodsave.api.apps import FUNCTION_ROUTERS
@@ -58,10 +65,7 @@ class RequestMetricsMiddleware:
         finally:
             function = self.function or function_of(scope)
             if function != UNMATCHED:  # 404s for unknown paths belong to no function
-                elapsed_ms = (time.perf_counter() - start) * 1000
-                record_metric(catalog.REQUESTS, 1, function=function)
-                record_metric(catalog.ERRORS, 1 if status >= 500 else 0, function=function)
-                record_metric(catalog.LATENCY_MS, elapsed_ms, "Milliseconds", function=function)
+                record_request(function, error=status >= 500, latency_ms=(time.perf_counter() - start) * 1000)
 
 
 def install_request_metrics(app: Any, function: str | None = None) -> None:

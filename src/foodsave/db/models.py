@@ -290,4 +290,5 @@ class PantryEvent(Base):
     quantity: Mapped[Decimal] = mapped_column(Quantity())
     unit: Mapped[str] = mapped_column(String(16), default="szt")
     value: Mapped[Decimal | None] = mapped_column(Money(), nullable=True)
+    finishes: Mapped[bool] = mapped_column(Boolean, default=False)
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -69,13 +69,14 @@ class Database:
     @contextmanager
     def session(self) -> Iterator[Session]:
         """Commit when the block succeeds, roll back when it raises; DB outages become Unavailable."""
-        from foodsave.observability import span
+        from foodsave.observability import tracer
 
         session = self._factory()
+        # Not made current: a request's unit of work may open and close on different worker threads.
+        unit = tracer().start_span("db.unit_of_work", attributes={"db.system": self.dialect})
         try:
-            with span("db.unit_of_work", db_system=self.dialect):
-                yield session
-                session.commit()
+            yield session
+            session.commit()
         except (OperationalError, DBAPIError) as exc:
             session.rollback()
             if is_outage(exc):
@@ -86,6 +87,7 @@ class Database:
             raise
         finally:
             session.close()
+            unit.end()
 
     def ping(self) -> float:
         """Round trip in milliseconds; raises Unavailable when the database does not answer."""

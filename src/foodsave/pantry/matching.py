@@ -52,11 +52,12 @@ _SUFFIXES = sorted(
     key=len,
     reverse=True,
 )
-# Qualifiers that turn one product into another ("mleko" vs "mleko kokosowe", "mąka" vs "mąka ziemniaczana").
-_DISTINCT = frozenset(
-    "kokosow sojow owsian migdalow ryzow roslinn orzechow ziemniaczan kukurydzian gryczan zytn jaglan "
-    "jeczmienn mann grecki wiejsk puder wanilinow trzcinow kiszon mielon suszon tart skondensowan "
-    "bezlaktozow".split()
+# Qualifiers that turn one product into another ("mleko" vs "mleko kokosowe", "mąka" vs "mąka ziemniaczana");
+# both names must agree on them. Stemmed below, after `stem` is defined.
+_DISTINCT_WORDS = (
+    "kokosowe sojowe owsiane migdałowe ryżowe roślinne orzechowe ziemniaczana kukurydziana gryczana żytnia "
+    "jaglana jęczmienna manna grecki puder wanilinowy trzcinowy kiszony mielona suszone tarta skondensowane "
+    "feta topiony pleśniowy kozi"
 )
 _FOLD = str.maketrans("ąćęłńóśźż", "acelnoszz")
 
@@ -81,6 +82,9 @@ def stem(word: str) -> str:
     if len(folded) >= 5 and folded.endswith("ek") and folded[-3] not in "aeiouy":
         folded = folded[:-2] + "k"
     return folded
+
+
+_DISTINCT = frozenset(stem(w) for w in _DISTINCT_WORDS.split())
 
 
 @lru_cache(maxsize=8192)
@@ -133,6 +137,11 @@ def match_score(wanted: str, have: str) -> float:
     want_distinct = {m for m in want_mods if m in _DISTINCT}
     got_distinct = {m for m in got_mods if m in _DISTINCT}
     if want_distinct != got_distinct:
+        return 0.0
+    # Two different "-owy" kinds (sok malinowy / sok pomarańczowy, olej rzepakowy / słonecznikowy) differ too.
+    want_kind = {m for m in want_mods if m.endswith("ow")}
+    got_kind = {m for m in got_mods if m.endswith("ow")}
+    if want_kind and got_kind and not want_kind & got_kind:
         return 0.0
     if not want_mods:
         return base

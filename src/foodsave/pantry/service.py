@@ -169,8 +169,10 @@ class PantryService:
         return self._use(item_id, "discard", quantity, at)
 
     def _use(self, item_id: str, action: str, quantity: Decimal | None, at: datetime | None) -> PantryItem:
-        if quantity is not None and (not quantity.is_finite() or quantity <= 0):
-            raise InvalidInput("quantity must be greater than zero")
+        if quantity is not None:
+            if not quantity.is_finite() or quantity.quantize(Decimal("0.001")) <= 0:
+                raise InvalidInput("quantity must be at least 0.001")
+            quantity = quantity.quantize(Decimal("0.001"))
         item = self.session.scalar(self._scoped().where(PantryItem.id == item_id).with_for_update())
         if item is None:
             raise NotFound(f"pantry item {item_id} not found")
@@ -202,6 +204,7 @@ class PantryService:
                 quantity=portion,
                 unit=item.unit,
                 value=value,
+                finishes=whole,
                 at=at or datetime.now(UTC),
             )
         )
@@ -212,14 +215,13 @@ class PantryService:
 
     def _undo_finish(self, item: PantryItem) -> None:
         """Bringing a finished item back takes back the event that finished it (earlier partial uses stay)."""
-        last = self.session.scalar(
-            select(PantryEvent.id)
-            .where(PantryEvent.user_id == self.user_id, PantryEvent.pantry_item_id == item.id)
-            .order_by(PantryEvent.at.desc(), PantryEvent.id.desc())
-            .limit(1)
+        self.session.execute(
+            delete(PantryEvent).where(
+                PantryEvent.user_id == self.user_id,
+                PantryEvent.pantry_item_id == item.id,
+                PantryEvent.finishes.is_(True),
+            )
         )
-        if last is not None:
-            self.session.execute(delete(PantryEvent).where(PantryEvent.id == last))
 
     def _events_value(self, item_id: str) -> Decimal:
         values = self.session.scalars(

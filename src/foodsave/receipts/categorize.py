@@ -161,7 +161,7 @@ class Categorizer:
             n = len(e.words)
             for i in range(len(words) - n + 1):
                 if all(words[i + k].startswith(e.words[k]) for k in range(n)):
-                    scores[e.category] += 3.0 * _position_weight(i) * (0.5 if e.weak else 1.0)
+                    scores[e.category] += 2.5 * _position_weight(i) * (0.5 if e.weak else 1.0)
                     used.update(range(i, i + n))
                     break
         for i, word in enumerate(words):

@@ -726,6 +726,9 @@ class ReceiptParser:
             result.warnings.append(f"SUMA {suma[0]} disagrees with the other totals; using {best[0]}")
         if not suma:
             result.warnings.append("SUMA line not found; total taken from other lines")
+            if best[1] < 4:
+                # Only one source (e.g. the items alone) vouches for this total.
+                result.needs_review = True
         return best[0]
 
     def _find_fix(self, result: ParsedReceipt, total: Decimal, loose: list[_Loose]) -> str | None:

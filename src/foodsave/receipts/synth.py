@@ -438,3 +438,45 @@ def generate_dataset(n: int, seed: int = 7, degraded: bool = True) -> list[Synth
 
 def timestamp() -> str:
     return datetime.now().strftime("%Y%m%d%H%M%S")
+
+
+def text_pdf(text: str) -> bytes:
+    """A one-page PDF whose text layer holds `text` (Courier, WinAnsi; letters outside cp1252 lose accents)."""
+    import unicodedata
+
+    def pdf_escape(line: str) -> str:
+        out = []
+        for ch in line:
+            try:
+                ch.encode("cp1252")
+            except UnicodeEncodeError:
+                ch = unicodedata.normalize("NFKD", ch.replace("ł", "l").replace("Ł", "L"))[0]
+            out.append(ch)
+        return "".join(out).replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+
+    lines = text.splitlines()
+    height = 40 + 12 * len(lines)
+    ops = ["BT", "/F1 9 Tf", "11 TL", f"20 {height - 30} Td"]
+    for line in lines:
+        ops.append(f"({pdf_escape(line)}) Tj T*")
+    ops.append("ET")
+    stream = "\n".join(ops).encode("cp1252")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 300 {height}] /Contents 4 0 R "
+        f"/Resources << /Font << /F1 5 0 R >> >> >>".encode(),
+        b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Courier /Encoding /WinAnsiEncoding >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for n, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{n} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    for off in offsets:
+        out += f"{off:010d} 00000 n \n".encode()
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return bytes(out)

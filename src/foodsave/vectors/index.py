@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -30,6 +31,24 @@ FLAT_MAX_VECTORS = 5000
 INDEX_FILE = "index.faiss"
 IDS_FILE = "ids.npy"
 VECTORS_FILE = "vectors.npy"
+
+
+_faiss_module: Any = None
+
+
+def load_faiss() -> Any:
+    """Import faiss once, limited to FOODSAVE_FAISS_THREADS OpenMP threads (default 1).
+
+    A Lambda search is one query at a time, and on small shared machines OpenMP's spinning worker
+    threads slow builds down instead of speeding them up.
+    """
+    global _faiss_module
+    if _faiss_module is None:
+        faiss = load_faiss()
+
+        faiss.omp_set_num_threads(max(1, int(os.environ.get("FOODSAVE_FAISS_THREADS", "1"))))
+        _faiss_module = faiss
+    return _faiss_module
 
 
 def document_key(document_id: str) -> int:
@@ -114,7 +133,7 @@ class VectorIndex:
         seed: int = 1234,
     ) -> VectorIndex:
         """Build in memory. `auto` picks Flat up to `flat_max` vectors, IVF-PQ with re-ranking above."""
-        import faiss
+        faiss = load_faiss()
 
         vectors = np.ascontiguousarray(vectors, dtype=np.float32)
         ids = np.ascontiguousarray(ids, dtype=np.int64)
@@ -150,7 +169,7 @@ class VectorIndex:
 
     def remove_ids(self, remove: NDArray[np.int64]) -> int:
         """Drop the given ids from an in-memory index; returns how many were present."""
-        import faiss
+        faiss = load_faiss()
 
         if self.read_only:
             raise Conflict("a memory-mapped index is read-only; rebuild it instead")
@@ -202,7 +221,7 @@ class VectorIndex:
     # -- files ---------------------------------------------------------------------------------------------
     def save(self, directory: Path) -> list[str]:
         """Write index.faiss, ids.npy and vectors.npy into `directory`; returns the file names."""
-        import faiss
+        faiss = load_faiss()
 
         directory.mkdir(parents=True, exist_ok=True)
         faiss.write_index(self.faiss_index, str(directory / INDEX_FILE))
@@ -215,7 +234,7 @@ class VectorIndex:
         cls, directory: Path, kind: IndexKind, params: IvfPqParams | None = None, *, mmap: bool = True
     ) -> VectorIndex:
         """Open saved files; with `mmap`, IVF lists use IO_FLAG_MMAP and Flat codes IO_FLAG_MMAP_IFC."""
-        import faiss
+        faiss = load_faiss()
 
         flags = 0
         if mmap:

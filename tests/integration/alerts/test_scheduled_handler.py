@@ -78,3 +78,11 @@ def test_conversation_retention_is_purged_when_the_chat_memory_offers_it(service
     result = _fire(services)
     assert result["conversations_purged"] == 4
     assert calls == [(services.clock.now(), services.settings.conversation_retention_days)]
+
+
+def test_old_local_metric_samples_are_purged(services, points):
+    from datetime import timedelta
+
+    points("Requests", [1, 1], ago=timedelta(days=15), function="ocr")
+    points("Requests", [1], ago=timedelta(days=1), function="ocr")
+    assert _fire(services)["metric_points_purged"] == 2

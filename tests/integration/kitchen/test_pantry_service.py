@@ -83,7 +83,7 @@ def test_finished_item_cannot_be_eaten_again(pantry):
 def test_zero_or_negative_quantity_is_invalid(pantry):
     anna, _ = pantry
     item = _add(anna)
-    for bad in (Decimal("0"), Decimal("-1"), Decimal("NaN")):
+    for bad in (Decimal("0"), Decimal("-1"), Decimal("NaN"), Decimal("0.0001")):
         with pytest.raises(InvalidInput):
             anna.consume(item.id, bad)
 

@@ -27,6 +27,9 @@ from foodsave.pantry.matching import MATCH_THRESHOLD, fold, key_tokens, match_sc
         ("marchewka", "Marchew"),
         ("kurczakiem", "kurczak"),
         ("pierś z kurczaka", "Filet z piersi kurczaka"),
+        ("jajko", "Jaja wiejskie M 10szt"),
+        ("mięso mielone", "Mięso mielone wieprzowe"),
+        ("olej rzepakowy", "Olej 1l"),
     ],
 )
 def test_inflected_forms_of_the_same_product_match(wanted, have):
@@ -51,6 +54,10 @@ def test_brand_before_the_product_still_matches_but_scores_lower():
         ("mąka pszenna", "Mąka ziemniaczana"),
         ("oliwa z oliwek", "Oliwki zielone"),
         ("ogórek kiszony", "Ogórek gruntowy"),
+        ("jogurt naturalny", "Jogurt grecki"),
+        ("ser feta", "Ser Gouda"),
+        ("sok malinowy", "Sok pomarańczowy"),
+        ("mleko", "Mleko owsiane"),
         ("ser", "Serek wiejski"),
         ("ryż", "Ryba"),
         ("cebula", "Cukinia"),

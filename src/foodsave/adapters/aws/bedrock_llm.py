@@ -41,9 +41,13 @@ class BedrockConverseLLM:
 
         timeout = settings.llm_timeout_seconds
         config = Config(
-            connect_timeout=min(timeout, 3.0), read_timeout=timeout, retries={"mode": "standard", "max_attempts": 2}
+            connect_timeout=min(timeout, 3.0),
+            read_timeout=timeout,
+            retries={"mode": "standard", "max_attempts": 2},
         )
-        client = boto3.session.Session().client("bedrock-runtime", region_name=settings.aws_region, config=config)
+        client = boto3.session.Session().client(
+            "bedrock-runtime", region_name=settings.aws_region, config=config
+        )
         return cls(client, settings.bedrock_model_id)
 
     def request(self, *, lang: str, message: str, draft: AgentReply, history: list[Turn]) -> dict[str, Any]:
@@ -70,7 +74,9 @@ class BedrockConverseLLM:
 
     def rephrase(self, *, lang: str, message: str, draft: AgentReply, history: list[Turn]) -> str:
         try:
-            response = self._client.converse(**self.request(lang=lang, message=message, draft=draft, history=history))
+            response = self._client.converse(
+                **self.request(lang=lang, message=message, draft=draft, history=history)
+            )
         except (ClientError, BotoCoreError) as exc:
             raise LLMUnavailable(f"Bedrock converse failed: {exc}") from exc
         if response.get("stopReason") not in (None, "end_turn", "stop_sequence"):

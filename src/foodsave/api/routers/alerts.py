@@ -44,7 +44,7 @@ def operator_dep(request: Request, user: CurrentUser, services: ServicesDep) -> 
     return user
 
 
-Operator = Annotated[User, Depends(operator_dep)]
+OperatorUser = Annotated[User, Depends(operator_dep)]
 
 
 class AlertOut(BaseModel):
@@ -109,7 +109,7 @@ class RuleList(BaseModel):
 
 
 @router.get("", response_model=AlertList, responses=ERRORS, summary="Active (pending and firing) alerts")
-def active_alerts(_: Operator, session: SessionDep, services: ServicesDep) -> AlertList:
+def active_alerts(_: OperatorUser, session: SessionDep, services: ServicesDep) -> AlertList:
     return AlertList(items=[AlertOut.of(a, r) for a, r in AlertService(session, services.clock).active()])
 
 
@@ -117,7 +117,7 @@ def active_alerts(_: Operator, session: SessionDep, services: ServicesDep) -> Al
     "/history", response_model=HistoryList, responses=ERRORS, summary="Alert state changes, newest first"
 )
 def alert_history(
-    _: Operator,
+    _: OperatorUser,
     session: SessionDep,
     services: ServicesDep,
     hours: Annotated[float, Query(gt=0, le=24 * 90)] = 24,
@@ -143,7 +143,7 @@ def alert_history(
 
 
 @router.get("/rules", response_model=RuleList, responses=ERRORS, summary="Alert rules")
-def list_rules(_: Operator, session: SessionDep) -> RuleList:
+def list_rules(_: OperatorUser, session: SessionDep) -> RuleList:
     return RuleList(items=[AlertRuleOut.model_validate(r) for r in RuleService(session).list()])
 
 
@@ -154,26 +154,26 @@ def list_rules(_: Operator, session: SessionDep) -> RuleList:
     responses={**ERRORS, 409: {"description": "A rule with this name exists"}},
     summary="Create an alert rule",
 )
-def create_rule(body: AlertRuleIn, _: Operator, session: SessionDep) -> AlertRuleOut:
+def create_rule(body: AlertRuleIn, _: OperatorUser, session: SessionDep) -> AlertRuleOut:
     return AlertRuleOut.model_validate(RuleService(session).create(body))
 
 
 @router.get("/rules/{rule_id}", response_model=AlertRuleOut, responses=NOT_FOUND)
-def get_rule(rule_id: str, _: Operator, session: SessionDep) -> AlertRuleOut:
+def get_rule(rule_id: str, _: OperatorUser, session: SessionDep) -> AlertRuleOut:
     return AlertRuleOut.model_validate(RuleService(session).get(rule_id))
 
 
 @router.put(
     "/rules/{rule_id}", response_model=AlertRuleOut, responses=CONFLICT, summary="Replace an alert rule"
 )
-def replace_rule(rule_id: str, body: AlertRuleIn, _: Operator, session: SessionDep) -> AlertRuleOut:
+def replace_rule(rule_id: str, body: AlertRuleIn, _: OperatorUser, session: SessionDep) -> AlertRuleOut:
     return AlertRuleOut.model_validate(RuleService(session).replace(rule_id, body))
 
 
 @router.delete(
     "/rules/{rule_id}", status_code=204, responses=NOT_FOUND, summary="Delete a rule and its alerts"
 )
-def delete_rule(rule_id: str, _: Operator, session: SessionDep) -> Response:
+def delete_rule(rule_id: str, _: OperatorUser, session: SessionDep) -> Response:
     RuleService(session).delete(rule_id)
     return Response(status_code=204)
 
@@ -181,12 +181,12 @@ def delete_rule(rule_id: str, _: Operator, session: SessionDep) -> Response:
 @router.post(
     "/{alert_id}/acknowledge", response_model=AlertOut, responses=CONFLICT, summary="Silence an alert"
 )
-def acknowledge(alert_id: str, user: Operator, session: SessionDep, services: ServicesDep) -> AlertOut:
+def acknowledge(alert_id: str, user: OperatorUser, session: SessionDep, services: ServicesDep) -> AlertOut:
     return AlertOut.of(*AlertService(session, services.clock).acknowledge(alert_id, user.external_sub))
 
 
 @router.post(
     "/{alert_id}/resolve", response_model=AlertOut, responses=CONFLICT, summary="Resolve an alert by hand"
 )
-def resolve(alert_id: str, user: Operator, session: SessionDep, services: ServicesDep) -> AlertOut:
+def resolve(alert_id: str, user: OperatorUser, session: SessionDep, services: ServicesDep) -> AlertOut:
     return AlertOut.of(*AlertService(session, services.clock).resolve(alert_id, user.external_sub))

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from foodsave.api.deps import CurrentUser, ServicesDep, SessionDep
 
 router = APIRouter(prefix="/v1", tags=["chat"])
-NOT_FOUND = {404: {"description": "No such conversation for this user"}}
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "No such conversation for this user"}}
 MAX_MESSAGE_CHARS = 4000
 
 

@@ -1,5 +1,149 @@
-"""Routes of the receipts area."""
+"""Receipt routes: upload slots (or direct multipart uploads locally), listing, review edits, confirmation."""
 
-from fastapi import APIRouter
+from __future__ import annotations
 
-router = APIRouter()
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse
+
+from foodsave.api.deps import CurrentUser, ServicesDep, SessionDep
+from foodsave.errors import InvalidInput
+from foodsave.pantry.schemas import Page, PantryItemOut
+from foodsave.receipts.schemas import (
+    ConfirmOut,
+    ReceiptLineOut,
+    ReceiptLinePatch,
+    ReceiptOut,
+    ReceiptStatus,
+    UploadOut,
+    UploadRequest,
+    UploadSlotOut,
+)
+from foodsave.receipts.service import ReceiptService
+from foodsave.wiring import Services
+
+router = APIRouter(prefix="/v1/receipts", tags=["receipts"])
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "No such receipt for this user"}}
+
+
+def _service(session: SessionDep, user: CurrentUser, services: Services) -> ReceiptService:
+    return ReceiptService(
+        session,
+        user.id,
+        store=services.store,
+        clock=services.clock,
+        max_bytes=services.settings.max_upload_bytes,
+        presign_expires_seconds=services.settings.presign_expires_seconds,
+    )
+
+
+@router.post(
+    "",
+    response_model=UploadOut,
+    status_code=201,
+    summary="Start a receipt: JSON gives a presigned upload slot; a multipart `file` is stored at once (local)",
+    openapi_extra={
+        "requestBody": {
+            "content": {
+                "application/json": {"schema": UploadRequest.model_json_schema()},
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {"file": {"type": "string", "format": "binary"}},
+                        "required": ["file"],
+                    }
+                },
+            }
+        }
+    },
+    responses={413: {"description": "File too large"}, 415: {"description": "Not a JPEG, PNG, WebP or PDF"}},
+)
+async def create_receipt(request: Request, user: CurrentUser, session: SessionDep, services: ServicesDep) -> Any:
+    service = _service(session, user, services)
+    content_type = request.headers.get("content-type", "")
+    if content_type.startswith("multipart/form-data"):
+        limit = services.settings.max_upload_bytes
+        length = request.headers.get("content-length")
+        if length and length.isdigit() and int(length) > limit + 64 * 1024:
+            from foodsave.errors import TooLarge
+
+            raise TooLarge(f"the upload is larger than {limit} bytes")
+        form = await request.form(max_files=1, max_fields=5)
+        upload = form.get("file")
+        if upload is None or isinstance(upload, str):
+            raise InvalidInput("send the receipt as a multipart field named `file`")
+        data = await upload.read(limit + 1)
+        receipt = service.upload(data)
+        session.refresh(receipt)
+        body = UploadOut(receipt=ReceiptOut.model_validate(receipt))
+        return JSONResponse(body.model_dump(mode="json"), status_code=202)
+    raw = await request.body()
+    try:
+        payload = UploadRequest.model_validate_json(raw or b"{}")
+    except ValueError as exc:
+        raise InvalidInput(f"invalid request body: {exc}") from exc
+    receipt, slot = service.create_upload_slot(payload.content_type)
+    return UploadOut(
+        receipt=ReceiptOut.model_validate(receipt),
+        upload=UploadSlotOut(
+            url=slot.url,
+            fields=slot.fields,
+            key=slot.key,
+            expires_at=slot.expires_at,
+            max_bytes=slot.max_bytes,
+            content_types=list(slot.content_types),
+        ),
+    )
+
+
+@router.get("", response_model=Page[ReceiptOut], summary="List receipts, newest first")
+def list_receipts(
+    user: CurrentUser,
+    session: SessionDep,
+    services: ServicesDep,
+    status: ReceiptStatus | None = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> Page[ReceiptOut]:
+    rows, total = _service(session, user, services).list(limit=limit, offset=offset, status=status)
+    return Page[ReceiptOut](
+        items=[ReceiptOut.model_validate(r) for r in rows], total=total, limit=limit, offset=offset
+    )
+
+
+@router.get("/{receipt_id}", response_model=ReceiptOut, responses=NOT_FOUND)
+def get_receipt(receipt_id: str, user: CurrentUser, session: SessionDep, services: ServicesDep) -> ReceiptOut:
+    return ReceiptOut.model_validate(_service(session, user, services).get(receipt_id))
+
+
+@router.patch(
+    "/{receipt_id}/lines/{line_id}",
+    response_model=ReceiptLineOut,
+    responses={**NOT_FOUND, 409: {"description": "The receipt is not in review"}},
+    summary="Correct one line before confirming",
+)
+def patch_line(
+    receipt_id: str,
+    line_id: str,
+    body: ReceiptLinePatch,
+    user: CurrentUser,
+    session: SessionDep,
+    services: ServicesDep,
+) -> ReceiptLineOut:
+    line = _service(session, user, services).patch_line(receipt_id, line_id, body.model_dump(exclude_unset=True))
+    return ReceiptLineOut.model_validate(line)
+
+
+@router.post(
+    "/{receipt_id}/confirm",
+    response_model=ConfirmOut,
+    responses={**NOT_FOUND, 409: {"description": "The receipt is not parsed yet or failed"}},
+    summary="Move the food lines into the pantry (idempotent)",
+)
+def confirm_receipt(receipt_id: str, user: CurrentUser, session: SessionDep, services: ServicesDep) -> ConfirmOut:
+    receipt, items = _service(session, user, services).confirm(receipt_id)
+    session.refresh(receipt)
+    return ConfirmOut(
+        receipt=ReceiptOut.model_validate(receipt), pantry_items=[PantryItemOut.model_validate(i) for i in items]
+    )

@@ -30,6 +30,7 @@ def upgrade() -> None:
         sa.Column("quantity", foodsave.db.types.Quantity(), nullable=False),
         sa.Column("unit", sa.String(length=16), nullable=False),
         sa.Column("value", foodsave.db.types.Money(), nullable=True),
+        sa.Column("finishes", sa.Boolean(), nullable=False),
         sa.Column("at", foodsave.db.types.UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(
             ["pantry_item_id"],

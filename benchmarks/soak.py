@@ -1,0 +1,301 @@
+"""Soak: many invocations of each Lambda handler in one process with real-shaped events and rotating users.
+
+Measures resident memory growth after the first 1 000 invocations (target < 10 MB), and open file
+descriptors, temp files and DB connections before/after; checks that nothing a user stored disappeared.
+Baseline in the same run: the cheapest handler path (`GET /health` through the alert-evaluator's API).
+
+    .venv/bin/python benchmarks/soak.py [--iterations 10000] [--ocr-iterations 300] [--only ocr agent-chat]
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import gc
+import io
+import json
+import os
+import random
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
+os.environ.setdefault("POWERTOOLS_METRICS_NAMESPACE", "FoodSaveSoak")
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "benchmarks" / "results" / "soak.json"
+WARMUP = 1000
+RSS_TARGET_MB = 10.0
+USERS = [f"soak-user-{i}" for i in range(25)]
+MESSAGES = ("co mam w spiżarni?", "co ugotować z tego, co się kończy?", "dodaj 2 mleka", "ile wydałem?",
+            "zjadłem jogurt", "what can I cook tonight?")  # fmt: skip
+QUERIES = ("jak przechowywać chleb", "zupa z pomidorów", "mrożenie mięsa", "ryż", "pleśń na serze")
+
+
+def log(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+def snapshot(proc: Any, services: Any, tmp_root: Path) -> dict[str, Any]:
+    gc.collect()
+    db_path = str(services.settings.sqlite_path.resolve())
+    files = proc.open_files()
+    pool = services.db.engine.pool
+    return {
+        "rss_mb": round(proc.memory_info().rss / 2**20, 2),
+        "open_fds": proc.num_fds(),
+        "db_files_open": sum(1 for f in files if f.path.startswith(db_path)),
+        "db_connections_checked_out": pool.checkedout() if hasattr(pool, "checkedout") else None,
+        "temp_entries": len(list(tmp_root.iterdir())),
+        "threads": proc.num_threads(),
+    }
+
+
+class Soak:
+    def __init__(self, data_dir: Path, tmp_root: Path) -> None:
+        from foodsave.config import Settings
+        from foodsave.db.migrate import upgrade
+        from foodsave.wiring import build_services, set_services
+
+        self.settings = Settings(env="local", data_dir=data_dir, dev_auth=True)
+        upgrade(self.settings.resolved_database_url())
+        self.services = build_services(self.settings)
+        set_services(self.services)
+        self.tmp_root = tmp_root
+        self.rng = random.Random(11)
+        self.created_items: dict[str, int] = {}
+        self.sink = io.StringIO()
+        self.statuses: dict[str, int] = {}
+
+    def call(self, function: str, event: dict[str, Any]) -> Any:
+        from foodsave.runtime.context import LocalLambdaContext
+        from foodsave.runtime.handlers import load_handler
+
+        # EMF metrics are printed to stdout per invocation; keep stdout for the JSON report.
+        with contextlib.redirect_stdout(self.sink):
+            result = load_handler(function)(event, LocalLambdaContext(function_name=f"foodsave-{function}"))
+        self.sink.seek(0)
+        self.sink.truncate()
+        if isinstance(result, dict) and "statusCode" in result:
+            code = str(result["statusCode"])
+            self.statuses[code] = self.statuses.get(code, 0) + 1
+        return result
+
+    # -- one real-shaped invocation per function -------------------------------------------------------------
+    def health(self, i: int) -> bool:
+        from foodsave.runtime import events
+
+        return self.call("alert-evaluator", events.http_api_request("GET", "/health"))["statusCode"] == 200
+
+    def agent_chat(self, i: int) -> bool:
+        from foodsave.runtime import events
+
+        user = USERS[i % len(USERS)]
+        kind = i % 4
+        if kind == 0:
+            body = {"name": f"Jogurt {i}", "expires_at": "2030-01-01"}
+            resp = self.call(
+                "agent-chat", events.http_api_request("POST", "/v1/pantry/items", sub=user, body=body)
+            )
+            if resp["statusCode"] == 201:
+                self.created_items[user] = self.created_items.get(user, 0) + 1
+        elif kind == 1:
+            resp = self.call(
+                "agent-chat", events.http_api_request("GET", "/v1/pantry/items", sub=user, query="limit=20")
+            )
+        else:
+            body = {"message": self.rng.choice(MESSAGES)}
+            resp = self.call("agent-chat", events.http_api_request("POST", "/v1/chat", sub=user, body=body))
+        return int(resp["statusCode"]) < 500
+
+    def vector_search(self, i: int) -> bool:
+        from urllib.parse import urlencode
+
+        from foodsave.runtime import events
+
+        query = urlencode({"q": self.rng.choice(QUERIES), "scope": ("recipes", "knowledge")[i % 2], "k": 5})
+        resp = self.call(
+            "vector-search", events.http_api_request("GET", "/v1/search", sub=USERS[i % 25], query=query)
+        )
+        return int(resp["statusCode"]) == 200
+
+    def alert_evaluator(self, i: int) -> bool:
+        from foodsave.runtime import events
+
+        if i % 2:
+            return "outbox_published" in self.call("alert-evaluator", events.scheduled_event())
+        resp = self.call(
+            "alert-evaluator", events.http_api_request("GET", "/v1/notifications", sub=USERS[i % 25])
+        )
+        return int(resp["statusCode"]) < 500
+
+    def index_builder(self, i: int) -> bool:
+        from foodsave.runtime import events
+
+        user = USERS[i % len(USERS)]
+        key = f"uploads/documents/soak-{user}/doc-{i % 50}.txt"
+        info = self.services.store.put(
+            key, f"Notatki {i}: chleb trzymaj w lnianym worku.\n".encode(), "text/plain"
+        )
+        body = events.s3_object_created(self.settings.bucket, key, info.etag, info.size)
+        result = self.call("index-builder", events.sqs_event([body]))
+        return isinstance(result, dict)
+
+    def ocr(self, i: int) -> bool:
+        from foodsave.runtime import events
+
+        user = USERS[i % len(USERS)]
+        key = f"uploads/receipts/{user}/soak-{i}.jpg"
+        info = self.services.store.put(key, self.receipt, "image/jpeg")
+        self.call("ocr", events.s3_object_created(self.settings.bucket, key, info.etag, info.size))
+        return True
+
+    @property
+    def receipt(self) -> bytes:
+        if not hasattr(self, "_receipt"):
+            from foodsave.receipts import synth
+
+            r = synth.generate_receipt(random.Random(5))
+            img = synth.render_receipt(
+                r, synth.RenderOptions(font_path=synth.installed_fonts()[0], font_size=22)
+            )
+            self._receipt = synth.encode(img, "jpeg", 85)
+        return self._receipt
+
+
+def run_function(
+    soak: Soak, name: str, work: Callable[[int], bool], iterations: int, proc: Any
+) -> dict[str, Any]:
+    before = snapshot(proc, soak.services, soak.tmp_root)
+    soak.statuses = {}
+    warm = min(WARMUP, max(1, iterations // 10))
+    at_warm: dict[str, Any] | None = None
+    failures = 0
+    errors: list[str] = []
+    started = time.perf_counter()
+    for i in range(iterations):
+        try:
+            if not work(i):
+                failures += 1
+        except Exception as exc:  # noqa: BLE001 - counted and reported; the soak goes on
+            failures += 1
+            if len(errors) < 3:
+                errors.append(f"{type(exc).__name__}: {exc}"[:300])
+        if i + 1 == warm:
+            at_warm = snapshot(proc, soak.services, soak.tmp_root)
+        if (i + 1) % max(1, iterations // 10) == 0:
+            log(
+                f"  {name}: {i + 1}/{iterations}, rss {proc.memory_info().rss / 2**20:.1f} MB, failures {failures}"
+            )
+    seconds = time.perf_counter() - started
+    after = snapshot(proc, soak.services, soak.tmp_root)
+    at_warm = at_warm or before
+    growth = round(after["rss_mb"] - at_warm["rss_mb"], 2)
+    return {
+        "function": name,
+        "iterations": iterations,
+        "warmup_iterations": warm,
+        "ms_per_invocation": round(seconds * 1000 / max(iterations, 1), 3),
+        "failures": failures,
+        "error_samples": errors,
+        "http_statuses": dict(soak.statuses),
+        "before": before,
+        "after_warmup": at_warm,
+        "after": after,
+        "rss_growth_after_warmup_mb": growth,
+        "rss_ok": growth < RSS_TARGET_MB,
+        "fd_delta_after_warmup": after["open_fds"] - at_warm["open_fds"],
+        "temp_entries_delta": after["temp_entries"] - before["temp_entries"],
+        "db_connections_checked_out_after": after["db_connections_checked_out"],
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    import psutil
+
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--iterations", type=int, default=10_000)
+    parser.add_argument("--ocr-iterations", type=int, default=300, help="OCR is ~1 s per receipt on one core")
+    parser.add_argument("--only", nargs="*", default=None)
+    parser.add_argument("--output", type=Path, default=RESULTS)
+    args = parser.parse_args(argv)
+
+    from foodsave.runtime.handlers import functions_dir
+
+    with tempfile.TemporaryDirectory(prefix="foodsave-soak-") as tmp:
+        tmp_root = Path(tmp) / "tmp"
+        tmp_root.mkdir()
+        tempfile.tempdir = str(tmp_root)  # temp files the handlers create land here, where we count them
+        soak = Soak(Path(tmp) / "data", tmp_root)
+        proc = psutil.Process()
+        plan: list[tuple[str, Callable[[int], bool], int, str | None]] = [
+            ("baseline:/health", soak.health, args.iterations, None),
+            ("agent-chat", soak.agent_chat, args.iterations, None),
+            ("vector-search", soak.vector_search, args.iterations, None),
+            ("alert-evaluator", soak.alert_evaluator, args.iterations, None),
+            ("index-builder", soak.index_builder, args.iterations, None),
+            ("ocr", soak.ocr, min(args.iterations, args.ocr_iterations),
+             f"OCR runs Tesseract per receipt; {args.ocr_iterations} iterations instead of {args.iterations}"),
+        ]  # fmt: skip
+        results = []
+        for name, work, n, note in plan:
+            if args.only and name not in args.only and not name.startswith("baseline"):
+                continue
+            fn = name.split(":")[0]
+            if fn != "baseline" and not (functions_dir() / fn / "handler.py").exists():
+                results.append({"function": name, "skipped": f"functions/{fn}/handler.py does not exist yet"})
+                log(f"{name}: skipped (no handler yet)")
+                continue
+            log(f"{name}: {n} invocations")
+            row = run_function(soak, name, work, n, proc)
+            if note:
+                row["note"] = note
+            results.append(row)
+        base = next(
+            (r for r in results if r["function"].startswith("baseline") and "ms_per_invocation" in r), None
+        )
+        for row in results:
+            if base and "ms_per_invocation" in row:
+                row["time_vs_baseline"] = round(
+                    row["ms_per_invocation"] / max(base["ms_per_invocation"], 1e-6), 1
+                )
+        # Nothing a user stored may disappear: every pantry item created is still listed.
+        from sqlalchemy import func, select
+
+        from foodsave.db.models import PantryItem, User
+
+        with soak.services.db.session() as s:
+            stored = {
+                sub.removeprefix("dev:"): n
+                for sub, n in s.execute(
+                    select(User.external_sub, func.count(PantryItem.id))
+                    .join(PantryItem)
+                    .group_by(User.external_sub)
+                )
+            }
+        lost = {u: n - stored.get(u, 0) for u, n in soak.created_items.items() if stored.get(u, 0) < n}
+        report = {
+            "benchmark": "soak",
+            "iterations": args.iterations,
+            "rss_target_mb": RSS_TARGET_MB,
+            "functions": results,
+            "pantry_items_created": sum(soak.created_items.values()),
+            "pantry_items_lost": lost,
+            "all_rss_ok": all(r.get("rss_ok", True) for r in results),
+        }
+        soak.services.db.dispose()
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    print(json.dumps(report, indent=2, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
