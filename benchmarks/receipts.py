@@ -49,7 +49,10 @@ def item_scores(parsed: ParsedReceipt | None, truth: dict[str, Any]) -> tuple[in
     for gold in expected:
         gold_name = normalize_name(gold["name_raw"])
         for cand in unmatched:
-            if str(cand.total) == gold["total"] and fuzz.token_set_ratio(normalize_name(cand.name_raw), gold_name) >= 70:
+            if (
+                str(cand.total) == gold["total"]
+                and fuzz.token_set_ratio(normalize_name(cand.name_raw), gold_name) >= 70
+            ):
                 unmatched.remove(cand)
                 tp += 1
                 break
@@ -79,11 +82,15 @@ def summarise(rows: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def score(parsed: ParsedReceipt | None, truth: dict[str, Any], seconds: float, error: str | None) -> dict[str, Any]:
+def score(
+    parsed: ParsedReceipt | None, truth: dict[str, Any], seconds: float, error: str | None
+) -> dict[str, Any]:
     tp, pred, exp = item_scores(parsed, truth)
     return {
         "total_ok": parsed is not None and str(parsed.total) == truth["total"],
-        "date_ok": parsed is not None and parsed.date is not None and parsed.date.isoformat() == truth["date"],
+        "date_ok": parsed is not None
+        and parsed.date is not None
+        and parsed.date.isoformat() == truth["date"],
         "merchant_ok": parsed is not None and parsed.merchant == truth["merchant"],
         "needs_review": parsed is None or parsed.needs_review,
         "tp": tp,
@@ -214,12 +221,17 @@ def main() -> int:
     log("raw tesseract baseline")
     raw_rows = run_raw(samples)
     report: dict[str, Any] = {
-        "dataset": {"receipts": len(samples), "seed": args.seed, "kinds": dict(_count(s.kind for s in samples))},
+        "dataset": {
+            "receipts": len(samples),
+            "seed": args.seed,
+            "kinds": dict(_count(s.kind for s in samples)),
+        },
         "pipeline_tesserocr": summarise(main_rows),
         "raw_tesseract_baseline": summarise(raw_rows),
     }
     report["pipeline_vs_raw_time_ratio"] = round(
-        report["pipeline_tesserocr"]["seconds_per_receipt_mean"] / report["raw_tesseract_baseline"]["seconds_per_receipt_mean"],
+        report["pipeline_tesserocr"]["seconds_per_receipt_mean"]
+        / report["raw_tesseract_baseline"]["seconds_per_receipt_mean"],
         2,
     )
     if not args.skip_pytesseract:

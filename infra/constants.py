@@ -114,7 +114,7 @@ ALERT_EVALUATOR = FunctionSpec(
     api_prefixes=("/v1/alerts", "/v1/notifications", "/v1/status"),
 )
 FUNCTIONS: tuple[FunctionSpec, ...] = (OCR, AGENT_CHAT, VECTOR_SEARCH, INDEX_BUILDER, ALERT_EVALUATOR)
-HEALTH_ROUTE_FUNCTION = AGENT_CHAT.name
+HEALTH_ROUTE_FUNCTION = ALERT_EVALUATOR.name  # the health router is mounted in the alert-evaluator app
 MIGRATION_TIMEOUT_SECONDS = 300
 MIGRATION_MEMORY_MB = 512
 

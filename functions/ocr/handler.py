@@ -16,9 +16,13 @@ def processor() -> ReceiptProcessor:
     """One processor per warm container (it keeps the Tesseract engine loaded)."""
     global _processor
     services = get_services()
-    if _processor is None or _processor.db is not services.db:
+    if _processor is None or _processor.db is not services.db or _processor.store is not services.store:
         _processor = ReceiptProcessor(
-            services.db, services.store, services.clock, max_bytes=services.settings.max_upload_bytes
+            services.db,
+            services.store,
+            services.clock,
+            max_bytes=services.settings.max_upload_bytes,
+            engine_name=services.settings.ocr_engine,
         )
     return _processor
 
@@ -45,7 +49,9 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
             record_metric("ReceiptRecordErrors", 1)
             results.append({"key": key, "outcome": "error"})
             continue
-        logger.info("receipt record done", extra={"key": key, "outcome": outcome.outcome, "status": outcome.status})
+        logger.info(
+            "receipt record done", extra={"key": key, "outcome": outcome.outcome, "status": outcome.status}
+        )
         results.append({"key": key, **outcome.__dict__})
     get_services().dispatch_outbox()
     if any(r.get("outcome") == "error" for r in results):

@@ -75,7 +75,7 @@ class Functions(Construct):
         self._grant_agent_chat(storage)
         self._grant_vector_search(storage, queues)
         self._grant_index_builder(storage, queues)
-        self._grant_alert_evaluator(queues, messaging)
+        self._grant_alert_evaluator(storage, queues, messaging)
         database.allow_from(network.function_security_group)
         for name, role in self.roles.items():
             acknowledge(role, "IAM5[Resource::*]", RESOURCE_STAR_REASON)
@@ -254,8 +254,11 @@ class Functions(Construct):
             )
         )
 
-    def _grant_alert_evaluator(self, queues: Queues, messaging: Messaging) -> None:
+    def _grant_alert_evaluator(self, storage: Storage, queues: Queues, messaging: Messaging) -> None:
         fn = self.functions[constants.ALERT_EVALUATOR.name]
+        # Status page and the stale-index rule read each index's latest pointer and manifest.
+        fn.add_to_role_policy(self._objects("ReadIndexes", ["s3:GetObject"], constants.INDEXES_PREFIX))
+        fn.add_to_role_policy(self._list("ListIndexes", [constants.INDEXES_PREFIX]))
         messaging.notifications_topic.grant_publish(fn)
         fn.add_to_role_policy(
             iam.PolicyStatement(

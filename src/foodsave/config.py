@@ -35,6 +35,8 @@ class Settings(BaseSettings):
 
     # Authentication: `Bearer dev-<name>` is honoured only when the local runtime turns this on.
     dev_auth: bool = False
+    # Locally, dev users named ops-* are operators; this makes every dev user one (never in AWS).
+    dev_operators: bool = False
 
     llm_provider: Literal["offline", "bedrock"] = "offline"
     bedrock_model_id: str = "anthropic.claude-3-haiku-20240307-v1:0"

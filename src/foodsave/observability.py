@@ -23,6 +23,8 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 SERVICE = os.environ.get("POWERTOOLS_SERVICE_NAME", "foodsave")
 NAMESPACE = os.environ.get("POWERTOOLS_METRICS_NAMESPACE", "FoodSave")
 TRACE_HEADER = "X-Amzn-Trace-Id"
+# EMF goes to CloudWatch only from inside Lambda; elsewhere metrics go to the registered sinks.
+IN_LAMBDA = bool(os.environ.get("AWS_LAMBDA_FUNCTION_NAME"))
 
 warnings.filterwarnings("ignore", message="No application metrics to publish")
 logger = Logger(service=SERVICE)
@@ -92,7 +94,9 @@ def inject_trace() -> dict[str, str]:
 def extracted_trace(carrier: dict[str, str] | None) -> Iterator[None]:
     """Continue the trace carried by a message (SQS AWSTraceHeader, event envelope, Lambda env)."""
     configure_tracing()
-    carrier = dict(carrier or {})
+    carrier = {
+        TRACE_HEADER if k.lower() == TRACE_HEADER.lower() else k: v for k, v in (carrier or {}).items()
+    }
     if TRACE_HEADER not in carrier and os.environ.get("_X_AMZN_TRACE_ID"):
         carrier[TRACE_HEADER] = os.environ["_X_AMZN_TRACE_ID"]
     token = otel_context.attach(propagate.extract(carrier))
@@ -117,8 +121,19 @@ def clear_metric_sinks() -> None:
 
 
 def record_metric(name: str, value: float, unit: str = "Count", **dimensions: str) -> None:
-    """A business metric: EMF through Powertools, and every registered local sink."""
-    metrics.add_metric(name=name, unit=getattr(MetricUnit, unit, MetricUnit.Count), value=value)
+    """A business metric: EMF through Powertools in Lambda, and every registered local sink."""
+    if IN_LAMBDA:
+        metric_unit = getattr(MetricUnit, unit, MetricUnit.Count)
+        extra = {k: v for k, v in dimensions.items() if k != "function"}  # function = the service dimension
+        if extra:
+            from aws_lambda_powertools.metrics import single_metric
+
+            with single_metric(name=name, unit=metric_unit, value=value, namespace=NAMESPACE) as single:
+                single.add_dimension("service", SERVICE)
+                for key, dim in extra.items():
+                    single.add_dimension(key, str(dim))
+        else:
+            metrics.add_metric(name=name, unit=metric_unit, value=value)
     for sink in list(_sinks):
         try:
             sink(name, value, unit, dimensions)

@@ -64,6 +64,7 @@ def build_services(settings: Settings) -> Services:
         from foodsave.adapters.aws.clients import client
         from foodsave.adapters.aws.messaging import EventBridgeBus, SqsQueue
         from foodsave.adapters.aws.objects import S3ObjectStore
+        from foodsave.adapters.aws.sns_notifications import with_notification_topic
 
         url = (
             settings.database_url.get_secret_value() if settings.database_url else _aws_database_url(settings)
@@ -75,7 +76,11 @@ def build_services(settings: Settings) -> Services:
             db=Database(url, connect_timeout=settings.db_connect_timeout, tls=settings.db_tls),
             store=S3ObjectStore(client("s3", settings.aws_region), settings.bucket),
             queue=SqsQueue(client("sqs", settings.aws_region), settings.index_queue_url),
-            bus=EventBridgeBus(client("events", settings.aws_region), settings.event_bus_name),
+            bus=with_notification_topic(
+                EventBridgeBus(client("events", settings.aws_region), settings.event_bus_name),
+                client("sns", settings.aws_region),
+                settings.notifications_topic_arn,
+            ),
             clock=SystemClock(),
         )
     settings.data_dir.mkdir(parents=True, exist_ok=True)

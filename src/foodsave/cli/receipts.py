@@ -80,7 +80,9 @@ def _print_human(out: dict[str, Any]) -> None:
         return
     print(f"{out['file']}: {out['merchant']} {out['date']} total {out['total']} {out['currency']}")
     for item in out["items"]:
-        print(f"  {item['name_raw']:<28} {item['quantity']:>6} x {item['unit_price']:>7} {item['total']:>8}  {item['category']}")
+        print(
+            f"  {item['name_raw']:<28} {item['quantity']:>6} x {item['unit_price']:>7} {item['total']:>8}  {item['category']}"
+        )
     for w in out["warnings"]:
         print(f"  ! {w}")
 
@@ -93,7 +95,9 @@ def _categorize_cmd(args: argparse.Namespace) -> int:
     for name in names:
         category, confidence = categorizer.categorize(name)
         if args.json:
-            print(json.dumps({"name": name, "category": category, "confidence": confidence}, ensure_ascii=False))
+            print(
+                json.dumps({"name": name, "category": category, "confidence": confidence}, ensure_ascii=False)
+            )
         else:
             print(f"{name}\t{category}\t{confidence:.2f}")
     return 0

@@ -42,7 +42,9 @@ _SIZE_RE = re.compile(
     re.IGNORECASE,
 )
 _MULTI_RE = re.compile(r"\b\d+\s*[x*]\s*\d+(?:[.,]\d+)?\s*(?:g|ml|l|kg|szt)?\b", re.IGNORECASE)
-_NOISE_WORDS = frozenset({"luz", "szt", "op", "opak", "kg", "g", "ml", "l", "x", "pak", "waga", "sztuka", "wag"})
+_NOISE_WORDS = frozenset(
+    {"luz", "szt", "op", "opak", "kg", "g", "ml", "l", "x", "pak", "waga", "sztuka", "wag"}
+)
 
 
 def fold(text: str) -> str:

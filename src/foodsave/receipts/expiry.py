@@ -73,7 +73,10 @@ class ExpiryEstimator:
         for pattern, days in HINTS:
             if re.search(pattern, folded):
                 # Processing hints always apply; freshness hints never extend a frozen/canned/dry product.
-                if category in ("frozen", "canned", "dry_goods", "snacks", "beverages", "condiments") and days < base:
+                if (
+                    category in ("frozen", "canned", "dry_goods", "snacks", "beverages", "condiments")
+                    and days < base
+                ):
                     continue
                 return days, f"hint /{pattern}/"
         return base, f"category {category}"

@@ -8,7 +8,9 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 GROSZ = Decimal("0.01")
 
 # Characters OCR commonly reads instead of digits inside a number.
-_OCR_DIGITS = str.maketrans({"O": "0", "o": "0", "D": "0", "Q": "0", "l": "1", "I": "1", "|": "1", "i": "1", "S": "5", "s": "5"})
+_OCR_DIGITS = str.maketrans(
+    {"O": "0", "o": "0", "D": "0", "Q": "0", "l": "1", "I": "1", "|": "1", "i": "1", "S": "5", "s": "5"}
+)
 
 # A digit or a character OCR confuses with one.
 NUM = r"[0-9OoDlI|S]"

@@ -63,9 +63,10 @@ class TesserocrEngine:
 
     def __init__(self, psm: int = DEFAULT_PSM, tessdata: str | None = None) -> None:
         self.psm = psm
-        self.tessdata = tessdata or find_tessdata()
-        if self.tessdata is None:
+        found = tessdata or find_tessdata()
+        if found is None:
             raise Unavailable("no tessdata directory with pol.traineddata found", code="ocr_unavailable")
+        self.tessdata: str = found
 
     def _get_api(self):  # type: ignore[no-untyped-def]
         cls = type(self)

@@ -44,11 +44,24 @@ _QTY_ONLY_RE = re.compile(
     rf"^\W{{0,2}}(?P<qty>{QTY})\s*(?P<qunit>szt\.?|kg|l|op\.?)?\s*[x×X*х]\s*(?P<unit>{_AMT})\s*(?P<vat>[A-G])?\s*$"
 )
 _AMOUNT_ONLY_RE = re.compile(rf"^\W{{0,2}}(?P<amt>{_AMT})(?:\s*-)?\s*(?P<vat>{_VAT})?\s*$")
+_SPACED_LETTERS_RE = re.compile(r"(?<![^\s])(?:[^\W\d_] ){2,}[^\W\d_](?![^\s])")
+_DIGIT_LOOKALIKES = str.maketrans("OolIS", "00115")
 _THOUSANDS_RE = re.compile(r"(?<![\d,.])(\d{1,3}) (\d{3}[,.]\d\d)(?!\d)")
 _GLUED_AMOUNTS_RE = re.compile(r"(?<=[,.]\d\d)(?=\d{1,4}[,.]\d\d(?!\d))")
 _SEPARATOR_RE = re.compile(r"^[\s\-=_*#.~:]*$")
 
-_DISCOUNT_WORDS = ("rabat", "upust", "opust", "obnizka", "promocja", "promo", "znizka", "taniej", "kupon", "bonus")
+_DISCOUNT_WORDS = (
+    "rabat",
+    "upust",
+    "opust",
+    "obnizka",
+    "promocja",
+    "promo",
+    "znizka",
+    "taniej",
+    "kupon",
+    "bonus",
+)
 _RECEIPT_DISCOUNT_WORDS = ("kupon", "grupow", "na paragon", "lacznie", "laczny", "suma rabat", "od paragonu")
 _SUMMARY_START_RE = re.compile(
     r"^\W*(sprzeda|opodatk|ptu\b|[s5][uv][mn]a\b|[s5][uv][mn]a[:.]|razem|do zaplaty|zaplacono|"
@@ -59,7 +72,7 @@ _HEADER_LINE_RE = re.compile(
 )
 _NOT_NAME_RE = re.compile(
     r"(paragon|fiskaln|\bnip\b|kasjer|\bkasa\b|\bnr\s*(sys|wydr|transakcji)|numer transakcji|"
-    r"\bsprzedawca\b|\bterminal\b|\bwydruk\b)"
+    r"\bsprzedawca\b|\bterminal\b|\bwydruk\b|podsuma|suma czesc|subtotal|\bnazwa\b.*\b(ilosc|cena|wartosc)\b)"
 )
 
 _PAY_CARD_RE = re.compile(r"^\W*(karta|platnosc kart|karta platnicza|blik|przelew|visa|mastercard|bon\b)")
@@ -177,7 +190,9 @@ class ParsedReceipt:
 
     @property
     def items_total(self) -> Decimal:
-        return q2(sum((i.total for i in self.items), ZERO) + sum((d.amount for d in self.receipt_discounts), ZERO))
+        return q2(
+            sum((i.total for i in self.items), ZERO) + sum((d.amount for d in self.receipt_discounts), ZERO)
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict: Decimals as strings, dates ISO."""
@@ -218,6 +233,8 @@ class _Loose:
 def _clean_line(line: str) -> str:
     line = unicodedata.normalize("NFC", line)
     line = line.replace("\u00a0", " ").replace("×", "x").replace("–", "-").replace("—", "-").replace("‚", ",")
+    # Double-width print read letter by letter: `S U M A  P L N` -> `SUMA PLN`.
+    line = _SPACED_LETTERS_RE.sub(lambda m: m.group(0).replace(" ", ""), line.replace("\t", "  "))
     line = re.sub(r"[ \t]+", " ", line)
     return line.strip()
 
@@ -285,7 +302,9 @@ class ReceiptParser:
         return len(folded)
 
     # ------------------------------------------------------------------ header
-    def _detect_merchant(self, lines: list[str], folded: list[str], start: int, result: ParsedReceipt) -> None:
+    def _detect_merchant(
+        self, lines: list[str], folded: list[str], start: int, result: ParsedReceipt
+    ) -> None:
         from rapidfuzz import fuzz
 
         for i, f in enumerate(folded):
@@ -298,7 +317,9 @@ class ReceiptParser:
                     result.merchant_raw = lines[i]
         if result.merchant != "other":
             return
-        header = list(range(min(max(start, 1), len(folded)))) + list(range(min(max(start, 1), len(folded)), len(folded)))
+        header = list(range(min(max(start, 1), len(folded)))) + list(
+            range(min(max(start, 1), len(folded)), len(folded))
+        )
         for exact in (True, False):
             for i in header:
                 f = folded[i]
@@ -316,7 +337,7 @@ class ReceiptParser:
 
     @staticmethod
     def _find_date(line: str) -> date | None:
-        s = line.translate(str.maketrans({"O": "0", "o": "0", "l": "1", "I": "1", "S": "5"}))
+        s = line.translate(_DIGIT_LOOKALIKES)
         for m in re.finditer(r"(?<!\d)(\d{4})\s?[-./]\s?(\d{1,2})\s?[-./]\s?(\d{1,2})(?!\d)", s):
             try:
                 return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
@@ -367,7 +388,9 @@ class ReceiptParser:
         cash: list[Decimal] = []
         change: list[Decimal] = []
         for line, f in zip(lines, folded, strict=True):
-            amounts = [a for a in (parse_amount(m.group(0)) for m in re.finditer(_AMT_BIG, line)) if a is not None]
+            amounts = [
+                a for a in (parse_amount(m.group(0)) for m in re.finditer(_AMT_BIG, line)) if a is not None
+            ]
             if "eur" in f.split() and "pln" not in f:
                 result.currency = "EUR"
             if not amounts:
@@ -410,7 +433,14 @@ class ReceiptParser:
             entry.taxable = value
             if entry.rate is None and letter in _VAT_RATES:
                 entry.rate = _VAT_RATES[letter]
-        return {"suma": suma, "taxable": taxable, "exempt": exempt, "card": card, "cash": cash, "change": change}
+        return {
+            "suma": suma,
+            "taxable": taxable,
+            "exempt": exempt,
+            "card": card,
+            "cash": cash,
+            "change": change,
+        }
 
     # ------------------------------------------------------------------ items
     def _parse_items(
@@ -423,7 +453,12 @@ class ReceiptParser:
         items = result.items
 
         def add_item(
-            name: str, line_no: int, amount: Decimal, vat: str | None, spec: _QtySpec | None, unknown: bool = False
+            name: str,
+            line_no: int,
+            amount: Decimal,
+            vat: str | None,
+            spec: _QtySpec | None,
+            unknown: bool = False,
         ) -> ReceiptItem:
             nonlocal pending_qty
             if spec is None and pending_qty is not None:
@@ -471,7 +506,11 @@ class ReceiptParser:
             if tail is not None:
                 amount = parse_amount(tail.group("amt"))
                 negative = "-" in line[tail.start() :] or bool(re.search(r"-\s*$", line[: tail.start()]))
-                if amount is not None and (is_disc_word or negative) and not _QTY_X_RE.search(line[: tail.start()]):
+                if (
+                    amount is not None
+                    and (is_disc_word or negative)
+                    and not _QTY_X_RE.search(line[: tail.start()])
+                ):
                     label = line[: tail.start()].strip(" -:")
                     value = -abs(amount)
                     receipt_level = any(w in f for w in _RECEIPT_DISCOUNT_WORDS)
@@ -496,19 +535,19 @@ class ReceiptParser:
                 unit_price = parse_amount(m.group("unit"))
                 if qty is None or unit_price is None:
                     continue
-                spec = _QtySpec(qty, _unit_of(m.group("qunit"), qty), unit_price, i)
+                qspec = _QtySpec(qty, _unit_of(m.group("qunit"), qty), unit_price, i)
                 prev = items[-1] if items else None
                 fits_prev = prev is not None and not prev.qty_explicit and q2(qty * unit_price) == prev.amount
                 if fits_prev and prev is not None:
-                    self._apply_spec(prev, spec, result)
+                    self._apply_spec(prev, qspec, result)
                 elif pending_name is not None:
-                    pending_qty = spec
+                    pending_qty = qspec
                 elif prev is not None and not prev.qty_explicit and last_kind in ("item", "discount"):
                     # Arithmetic does not fit, but layout says it belongs to the item above; keep both readings.
-                    pending_qty = spec
-                    self._apply_spec(prev, spec, result)
+                    pending_qty = qspec
+                    self._apply_spec(prev, qspec, result)
                 else:
-                    pending_qty = spec
+                    pending_qty = qspec
                 last_kind = "qty"
                 continue
             m = _AMOUNT_ONLY_RE.match(line)
@@ -629,7 +668,12 @@ class ReceiptParser:
         return _TAIL_RE.search(fixed)
 
     def _apply_spec(self, item: ReceiptItem, spec: _QtySpec, result: ParsedReceipt) -> None:
-        item.quantity, item.unit, item.unit_price, item.qty_explicit = spec.qty, spec.unit, spec.unit_price, True
+        item.quantity, item.unit, item.unit_price, item.qty_explicit = (
+            spec.qty,
+            spec.unit,
+            spec.unit_price,
+            True,
+        )
         self._check_qty(item, result)
 
     @staticmethod
@@ -676,7 +720,7 @@ class ReceiptParser:
 
         options: list[list[Decimal]] = []
         for u in unknowns:
-            text = u.name_raw.translate(str.maketrans({"O": "0", "o": "0", "l": "1", "I": "1", "S": "5"}))
+            text = u.name_raw.translate(_DIGIT_LOOKALIKES)
             found = {a for a in (parse_amount(m.group(0)) for m in re.finditer(_AMT, text)) if a and a > 0}
             for run in re.findall(r"\d{3,6}", text):
                 found.add(Decimal(f"{run[:-2]}.{run[-2:]}"))
@@ -696,7 +740,9 @@ class ReceiptParser:
             u.amount = u.unit_price = value
             u.unknown_amount = False
             u.recompute()
-            result.warnings.append(f"line {u.line_no + 1}: unreadable amount taken as {value} from the totals")
+            result.warnings.append(
+                f"line {u.line_no + 1}: unreadable amount taken as {value} from the totals"
+            )
             if not verified:
                 result.needs_review = True
             # The name still carries the garbled numbers; keep the leading words only.
@@ -770,7 +816,9 @@ class ReceiptParser:
         if len(matches) == 1:
             lo = matches[0]
             name = re.sub(_AMT, "", lo.text).strip(" .:-*") or "?"
-            item = ReceiptItem(name, name, Decimal(1), "szt", lo.amount, lo.amount, line_no=lo.line_no, checked=False)
+            item = ReceiptItem(
+                name, name, Decimal(1), "szt", lo.amount, lo.amount, line_no=lo.line_no, checked=False
+            )
             item.recompute()
             items.append(item)
             items.sort(key=lambda x: x.line_no)

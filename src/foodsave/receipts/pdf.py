@@ -48,7 +48,9 @@ def read_pdf(data: bytes, *, max_pages: int = MAX_PAGES, dpi: int = RENDER_DPI) 
         if pages == 0:
             raise InvalidInput("the PDF has no pages", code="empty_pdf")
         if pages > max_pages:
-            raise TooLarge(f"the PDF has {pages} pages; a receipt may have at most {max_pages}", code="pdf_too_long")
+            raise TooLarge(
+                f"the PDF has {pages} pages; a receipt may have at most {max_pages}", code="pdf_too_long"
+            )
         texts: list[str] = []
         for i in range(pages):
             page = doc[i]

@@ -42,7 +42,9 @@ class ReceiptPipeline:
         if not data:
             raise InvalidInput("the file is empty", code="empty_file")
         if len(data) > self.max_bytes:
-            raise TooLarge(f"the file has {len(data)} bytes; the limit is {self.max_bytes}", code="file_too_large")
+            raise TooLarge(
+                f"the file has {len(data)} bytes; the limit is {self.max_bytes}", code="file_too_large"
+            )
         media = sniff_media_type(data)
         engine_used: str | None = None
         if media is None:

@@ -7,6 +7,7 @@ import warnings
 from typing import TYPE_CHECKING
 
 from foodsave.errors import InvalidInput, TooLarge, UnsupportedMedia
+from foodsave.observability import logger
 from foodsave.receipts.media import sniff_media_type
 
 if TYPE_CHECKING:
@@ -33,7 +34,7 @@ def load_image(data: bytes, *, max_pixels: int = MAX_PIXELS) -> Image.Image:
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
-            img = Image.open(io.BytesIO(data))
+            img: Image.Image = Image.open(io.BytesIO(data))
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
             raise TooLarge(f"the image is too large to process ({exc})", code="image_too_large") from exc
         except UnidentifiedImageError as exc:
@@ -58,8 +59,8 @@ def load_image(data: bytes, *, max_pixels: int = MAX_PIXELS) -> Image.Image:
             raise TooLarge(str(exc), code="image_too_large") from exc
     try:
         img = ImageOps.exif_transpose(img) or img
-    except Exception:  # noqa: BLE001 - a broken EXIF block must not fail the receipt
-        pass
+    except Exception as exc:  # noqa: BLE001 - a broken EXIF block must not fail the receipt
+        logger.info("EXIF orientation ignored", extra={"error": str(exc)})
     return img
 
 
@@ -79,7 +80,9 @@ def prepare_for_ocr(
     longest = max(width, height)
     if longest > TARGET_MAX_SIDE:
         scale = TARGET_MAX_SIDE / longest
-        gray = gray.resize((max(1, int(width * scale)), max(1, int(height * scale))), Image.Resampling.LANCZOS)
+        gray = gray.resize(
+            (max(1, int(width * scale)), max(1, int(height * scale))), Image.Resampling.LANCZOS
+        )
     if denoise == "always" or (denoise == "auto" and noise_level(gray) > NOISE_THRESHOLD):
         gray = gray.filter(ImageFilter.MedianFilter(3))
     gray = ImageOps.autocontrast(gray, cutoff=1)
@@ -140,7 +143,9 @@ def estimate_skew(gray: Image.Image, *, max_angle: float = 6.0, step: float = 0.
     small = gray
     if max(gray.size) > 900:
         scale = 900 / max(gray.size)
-        small = gray.resize((max(1, int(gray.width * scale)), max(1, int(gray.height * scale))), Image.Resampling.BILINEAR)
+        small = gray.resize(
+            (max(1, int(gray.width * scale)), max(1, int(gray.height * scale))), Image.Resampling.BILINEAR
+        )
     arr = np.asarray(small, dtype=np.uint8)
     threshold = arr.mean() - arr.std() * 0.5
     ink = Image.fromarray(((arr < threshold) * 255).astype(np.uint8))
@@ -148,7 +153,9 @@ def estimate_skew(gray: Image.Image, *, max_angle: float = 6.0, step: float = 0.
         return 0.0
 
     def score(angle: float) -> float:
-        rotated = np.asarray(ink.rotate(angle, resample=Image.Resampling.NEAREST, expand=False), dtype=np.float32)
+        rotated = np.asarray(
+            ink.rotate(angle, resample=Image.Resampling.NEAREST, expand=False), dtype=np.float32
+        )
         profile = rotated.sum(axis=1)
         return float(np.var(profile))
 

@@ -75,7 +75,9 @@ class ReceiptLinePatch(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: str | None = Field(default=None, min_length=1, max_length=200)
     category: Category | None = None
-    quantity: Decimal | None = Field(default=None, gt=0, le=Decimal("100000"), max_digits=12, decimal_places=3)
+    quantity: Decimal | None = Field(
+        default=None, gt=0, le=Decimal("100000"), max_digits=12, decimal_places=3
+    )
     unit: Literal["szt", "kg", "g", "l", "ml", "opak"] | None = None
     unit_price: Decimal | None = Field(default=None, ge=0, max_digits=10, decimal_places=2)
     discount: Decimal | None = Field(default=None, le=0, max_digits=10, decimal_places=2)

@@ -3,6 +3,7 @@ pantry. Every user-facing query is scoped by user id; processing is keyed by buc
 
 from __future__ import annotations
 
+import builtins
 import re
 import uuid
 from collections.abc import Sequence
@@ -27,7 +28,9 @@ if TYPE_CHECKING:
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 KEY_PREFIX = "uploads/receipts/"
-KEY_RE = re.compile(r"^uploads/receipts/(?P<user>[^/]+)/(?P<receipt>[0-9a-f-]{36})\.(?P<ext>jpg|png|webp|pdf)$")
+KEY_RE = re.compile(
+    r"^uploads/receipts/(?P<user>[^/]+)/(?P<receipt>[0-9a-f-]{36})\.(?P<ext>jpg|png|webp|pdf)$"
+)
 REVIEWABLE = ("parsed", "needs_review")
 # A `processing` claim older than this is taken over by a redelivery (the first attempt died).
 STALE_CLAIM = timedelta(minutes=15)
@@ -80,7 +83,9 @@ class ReceiptService:
     def create_upload_slot(self, media_type: str = "image/jpeg") -> tuple[Receipt, UploadSlot]:
         """A `pending` receipt and a presigned POST for its object (4 media types, at most max_bytes)."""
         if media_type not in ALLOWED_MEDIA_TYPES:
-            raise UnsupportedMedia(f"{media_type} is not accepted; use one of {', '.join(ALLOWED_MEDIA_TYPES)}")
+            raise UnsupportedMedia(
+                f"{media_type} is not accepted; use one of {', '.join(ALLOWED_MEDIA_TYPES)}"
+            )
         receipt_id = str(uuid.uuid4())
         receipt = Receipt(
             id=receipt_id,
@@ -161,7 +166,11 @@ class ReceiptService:
         line = next((ln for ln in receipt.lines if ln.id == line_id), None)
         if line is None:
             raise NotFound(f"line {line_id} not found on receipt {receipt_id}")
-        if "category" in changes and changes["category"] is not None and changes["category"] not in CATEGORIES:
+        if (
+            "category" in changes
+            and changes["category"] is not None
+            and changes["category"] not in CATEGORIES
+        ):
             raise InvalidInput(f"unknown category {changes['category']!r}")
         for field in ("name", "quantity", "unit", "unit_price", "discount", "total", "category"):
             if field in changes and changes[field] is not None:
@@ -175,7 +184,7 @@ class ReceiptService:
         self.session.flush()
         return line
 
-    def confirm(self, receipt_id: str) -> tuple[Receipt, list[PantryItem]]:
+    def confirm(self, receipt_id: str) -> tuple[Receipt, builtins.list[PantryItem]]:
         """Move the food lines into the pantry with estimated expiry; a second confirm returns the same items."""
         from foodsave.outbox import record
         from foodsave.pantry.schemas import PantryItemIn
@@ -191,7 +200,11 @@ class ReceiptService:
             raise Conflict(f"the receipt is {receipt.status}; only a parsed receipt can be confirmed")
         user = self.session.get(User, self.user_id)
         zone = user.timezone if user else LOCAL_ZONE
-        purchased = _local_date(receipt.purchased_at, zone) if receipt.purchased_at else _local_date(self._now(), zone)
+        purchased = (
+            _local_date(receipt.purchased_at, zone)
+            if receipt.purchased_at
+            else _local_date(self._now(), zone)
+        )
         estimator = ExpiryEstimator()
         pantry = PantryService(self.session, self.user_id)
         existing = {p.receipt_line_id for p in self._pantry_items_of(line_ids)}
@@ -228,7 +241,7 @@ class ReceiptService:
         self.session.flush()
         return receipt, items
 
-    def _pantry_items_of(self, line_ids: list[str]) -> list[PantryItem]:
+    def _pantry_items_of(self, line_ids: builtins.list[str]) -> builtins.list[PantryItem]:
         if not line_ids:
             return []
         return list(
@@ -251,12 +264,14 @@ class ReceiptProcessor:
         pipeline: ReceiptPipeline | None = None,
         *,
         max_bytes: int = MAX_UPLOAD_BYTES,
+        engine_name: str = "auto",
     ) -> None:
         self.db = db
         self.store = store
         self.clock = clock
         self._pipeline = pipeline
         self.max_bytes = max_bytes
+        self.engine_name = engine_name
 
     def _now(self) -> datetime:
         return self.clock.now() if self.clock else datetime.now(UTC)
@@ -266,10 +281,12 @@ class ReceiptProcessor:
         if self._pipeline is None:
             from foodsave.receipts.pipeline import ReceiptPipeline
 
-            self._pipeline = ReceiptPipeline(max_bytes=self.max_bytes)
+            self._pipeline = ReceiptPipeline(engine_name=self.engine_name, max_bytes=self.max_bytes)
         return self._pipeline
 
-    def process_object(self, bucket: str, key: str, etag: str | None, size: int | None = None) -> ProcessOutcome:
+    def process_object(
+        self, bucket: str, key: str, etag: str | None, size: int | None = None
+    ) -> ProcessOutcome:
         """Process one S3 object; never raises for bad input (the receipt ends `failed` with a reason)."""
         etag = (etag or "").strip('"') or None
         m = KEY_RE.match(key)
@@ -312,7 +329,9 @@ class ReceiptProcessor:
             if receipt.status == "confirmed":
                 return ProcessOutcome("duplicate", receipt_id, receipt.status)
             if receipt.etag == etag and receipt.status != "pending":
-                stale = receipt.status == "processing" and _aware(receipt.updated_at) < self._now() - STALE_CLAIM
+                stale = (
+                    receipt.status == "processing" and _aware(receipt.updated_at) < self._now() - STALE_CLAIM
+                )
                 if not stale:
                     return ProcessOutcome("duplicate", receipt_id, receipt.status)
             previous = (receipt.status, receipt.etag)
@@ -358,7 +377,9 @@ class ReceiptProcessor:
             receipt.status = status
             receipt.failure_reason = None
             receipt.merchant = parsed.merchant
-            receipt.purchased_at = _purchase_instant(parsed.date, parsed.time, user.timezone if user else LOCAL_ZONE)
+            receipt.purchased_at = _purchase_instant(
+                parsed.date, parsed.time, user.timezone if user else LOCAL_ZONE
+            )
             receipt.total = parsed.total
             receipt.currency = parsed.currency
             receipt.vat_summary = {

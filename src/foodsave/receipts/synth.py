@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import random
+import shutil
 import subprocess
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -172,15 +173,45 @@ class SynthReceipt:
 
 
 HEADERS: dict[str, list[str]] = {
-    "biedronka": ["BIEDRONKA", "Jeronimo Martins Polska S.A.", "62-025 Kostrzyn, ul. Żniwna 5", "NIP 779-10-11-327"],
+    "biedronka": [
+        "BIEDRONKA",
+        "Jeronimo Martins Polska S.A.",
+        "62-025 Kostrzyn, ul. Żniwna 5",
+        "NIP 779-10-11-327",
+    ],
     "lidl": ["LIDL", "Lidl sp. z o.o. sp. k.", "ul. Poznańska 48, 62-080 Jankowice", "NIP 781-18-97-358"],
-    "kaufland": ["Kaufland Polska Markety", "Sp. z o.o. sp.j.", "ul. Wiśniowa 46, 02-520 Warszawa", "NIP 676-10-30-325"],
-    "auchan": ["AUCHAN Polska Sp. z o.o.", "Hipermarket Piaseczno", "ul. Puławska 46, 05-500 Piaseczno", "NIP 526-03-09-174"],
-    "zabka": ["Żabka Polska sp. z o.o.", "Sklep Żabka Z1234", "ul. Stanisława Mikołajczyka 5a", "NIP 972-11-10-045"],
+    "kaufland": [
+        "Kaufland Polska Markety",
+        "Sp. z o.o. sp.j.",
+        "ul. Wiśniowa 46, 02-520 Warszawa",
+        "NIP 676-10-30-325",
+    ],
+    "auchan": [
+        "AUCHAN Polska Sp. z o.o.",
+        "Hipermarket Piaseczno",
+        "ul. Puławska 46, 05-500 Piaseczno",
+        "NIP 526-03-09-174",
+    ],
+    "zabka": [
+        "Żabka Polska sp. z o.o.",
+        "Sklep Żabka Z1234",
+        "ul. Stanisława Mikołajczyka 5a",
+        "NIP 972-11-10-045",
+    ],
     "carrefour": ["Carrefour Polska Sp. z o.o.", "ul. Targowa 72, 03-734 Warszawa", "NIP 937-20-26-578"],
     "netto": ["NETTO Sp. z o.o.", "Sklep nr 241", "ul. Krakowska 12, 30-001 Kraków", "NIP 854-19-53-445"],
-    "dino": ["DINO POLSKA S.A.", "Market Dino nr 1022", "ul. Ostrowska 122, 63-700 Krotoszyn", "NIP 621-17-37-108"],
-    "lewiatan": ["Lewiatan Holding S.A.", "Sklep Lewiatan 0045", "ul. Kilińskiego 10, 87-800 Włocławek", "NIP 888-22-37-515"],
+    "dino": [
+        "DINO POLSKA S.A.",
+        "Market Dino nr 1022",
+        "ul. Ostrowska 122, 63-700 Krotoszyn",
+        "NIP 621-17-37-108",
+    ],
+    "lewiatan": [
+        "Lewiatan Holding S.A.",
+        "Sklep Lewiatan 0045",
+        "ul. Kilińskiego 10, 87-800 Włocławek",
+        "NIP 888-22-37-515",
+    ],
     "stokrotka": ["Stokrotka Sp. z o.o.", "ul. Projektowa 1, 20-209 Lublin", "NIP 712-01-06-937"],
 }
 # Layout per merchant: one | one_nox | two_after (name amount / qty line) | two_before (name / qty amount)
@@ -222,11 +253,17 @@ def generate_receipt(rng: random.Random, merchant: str | None = None) -> SynthRe
         if rng.random() < 0.18 and amount > Decimal("2"):
             discount = -q2(amount * Decimal(rng.choice(("0.1", "0.2", "0.25", "0.3", "0.5"))))
         vat = VAT_BY_CATEGORY.get(category, rng.choice("CCCB"))
-        items.append(SynthItem(product, category, quantity, unit, unit_price, amount, discount, q2(amount + discount), vat))
+        items.append(
+            SynthItem(
+                product, category, quantity, unit, unit_price, amount, discount, q2(amount + discount), vat
+            )
+        )
     receipt_discounts: list[tuple[str, Decimal]] = []
     subtotal = sum((i.total for i in items), Decimal("0"))
     if rng.random() < 0.2 and subtotal > 20:
-        label = {"lidl": "Lidl Plus kupon", "biedronka": "Rabat Moja Biedronka kupon"}.get(merchant, "Rabat grupowy")
+        label = {"lidl": "Lidl Plus kupon", "biedronka": "Rabat Moja Biedronka kupon"}.get(
+            merchant, "Rabat grupowy"
+        )
         receipt_discounts.append((label, -q2(Decimal(rng.choice(("1.50", "3.00", "3.89", "5.00"))))))
     total = q2(subtotal + sum((d for _, d in receipt_discounts), Decimal("0")))
     r = SynthReceipt(merchant, style, day, clock, items, receipt_discounts, total, width=width)
@@ -251,14 +288,18 @@ def _layout(r: SynthReceipt, rng: random.Random) -> None:
         amt = format_amount(item.amount)
         x = rng.choice(("x", "x", " x ", "*")) if r.style != "one_star" else "*"
         if r.style == "one":
-            lines.append((item.name_raw[:22], f"{item.vat} {qty} {x}{format_amount(item.unit_price)} {amt}{item.vat}"))
+            lines.append(
+                (item.name_raw[:22], f"{item.vat} {qty} {x}{format_amount(item.unit_price)} {amt}{item.vat}")
+            )
         elif r.style == "one_star":
             lines.append((item.name_raw[:22], f"{qty}{x}{format_amount(item.unit_price)} {amt} {item.vat}"))
         elif r.style == "one_simple":
             if item.quantity == 1:
                 lines.append((item.name_raw[:24], f"{amt} {item.vat}"))
             else:
-                lines.append((item.name_raw[:24], f"{qty} x{format_amount(item.unit_price)} {amt} {item.vat}"))
+                lines.append(
+                    (item.name_raw[:24], f"{qty} x{format_amount(item.unit_price)} {amt} {item.vat}")
+                )
         elif r.style == "two_after":
             lines.append((item.name_raw[:26], f"{amt} {item.vat}"))
             if item.quantity != 1:
@@ -294,7 +335,9 @@ def _layout(r: SynthReceipt, rng: random.Random) -> None:
         paid = q2(r.total + Decimal(rng.randint(0, 50)))
         lines.append(("Gotówka", format_amount(paid)))
         lines.append(("Reszta", format_amount(paid - r.total)))
-    lines.append((f"{rng.randint(10000, 99999)} #Kasa {rng.randint(1, 9)}", f"Kasjer nr {rng.randint(1, 40)}"))
+    lines.append(
+        (f"{rng.randint(10000, 99999)} #Kasa {rng.randint(1, 9)}", f"Kasjer nr {rng.randint(1, 40)}")
+    )
     lines.append((f"{r.date.isoformat()} {r.time}", "<center>"))
     lines.append((f"BWR {rng.randint(10**9, 10**10 - 1)}", "<center>"))
 
@@ -309,7 +352,13 @@ def _qty_text(item: SynthItem) -> str:
 def installed_fonts() -> list[str]:
     """Paths of installed TrueType fonts fit for receipts (sans and mono families with Polish glyphs)."""
     try:
-        out = subprocess.run(["fc-list", ":lang=pl", "file"], capture_output=True, text=True, timeout=10, check=False)
+        out = subprocess.run(  # noqa: S603 - fixed argument list, no user input
+            [shutil.which("fc-list") or "/usr/bin/fc-list", ":lang=pl", "file"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+        )
         paths = [line.split(":")[0].strip() for line in out.stdout.splitlines()]
     except (OSError, subprocess.SubprocessError):
         paths = []
@@ -365,7 +414,9 @@ def render_receipt(r: SynthReceipt, opts: RenderOptions) -> Image.Image:
                 draw.text((width_px - margin - w, y), right, font=font, fill=ink)
         y += line_h
     if opts.scale != 1.0:
-        img = img.resize((int(img.width * opts.scale), int(img.height * opts.scale)), Image.Resampling.BILINEAR)
+        img = img.resize(
+            (int(img.width * opts.scale), int(img.height * opts.scale)), Image.Resampling.BILINEAR
+        )
     if opts.rotation:
         img = img.rotate(opts.rotation, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=opts.paper)
     if opts.blur:
@@ -373,7 +424,7 @@ def render_receipt(r: SynthReceipt, opts: RenderOptions) -> Image.Image:
     if opts.noise:
         arr = np.asarray(img, dtype=np.float32)
         seed = int(opts.noise * 1000) + img.width
-        arr = arr + np.random.default_rng(seed).normal(0, opts.noise, arr.shape)
+        arr = arr + np.random.default_rng(seed).normal(0, opts.noise, arr.shape).astype(np.float32)
         img = Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8))
     return img
 
@@ -432,7 +483,11 @@ def generate_dataset(n: int, seed: int = 7, degraded: bool = True) -> list[Synth
         kind = rng.choice(("jpeg", "jpeg", "jpeg", "png", "pdf"))
         data = encode(img, kind, opts.jpeg_quality or 85)
         truth = receipt.truth() | {"font": Path(opts.font_path).name, "kind": kind, "style": receipt.style}
-        samples.append(SynthSample(f"receipt_{k:03d}.{ 'jpg' if kind == 'jpeg' else kind}", data, kind, truth, receipt.text()))
+        samples.append(
+            SynthSample(
+                f"receipt_{k:03d}.{'jpg' if kind == 'jpeg' else kind}", data, kind, truth, receipt.text()
+            )
+        )
     return samples
 
 

@@ -7,7 +7,15 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from foodsave.observability import configure_tracing, extracted_trace, logger, metrics, span
+from foodsave.observability import (
+    TRACE_HEADER,
+    configure_tracing,
+    extracted_trace,
+    inject_trace,
+    logger,
+    metrics,
+    span,
+)
 
 
 def api_handler(
@@ -23,6 +31,10 @@ def api_handler(
     @metrics.log_metrics
     def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         with extracted_trace(event.get("headers") or {}), span(f"{name}.request", route=event.get("rawPath")):
+            # FastAPI's own server span reads only the request headers: hand it the Lambda's trace.
+            header = inject_trace().get(TRACE_HEADER)
+            if header:
+                event.setdefault("headers", {})["x-amzn-trace-id"] = header
             return adapter(event, context)  # type: ignore[arg-type]
 
     return handler

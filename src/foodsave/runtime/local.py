@@ -11,7 +11,6 @@ import json
 import queue
 import threading
 import time
-from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -26,18 +25,31 @@ from foodsave.runtime.handlers import load_handler
 from foodsave.wiring import Services, build_services, set_services
 
 
-def _db_metric_sink(services: Services) -> Callable[[str, float, str, dict[str, str]], None]:
-    from foodsave.db.models import MetricPoint
+class MetricBuffer:
+    """The local metrics store's writer: points are buffered and written in one transaction per flush."""
 
-    def sink(name: str, value: float, unit: str, dimensions: dict[str, str]) -> None:
-        with services.db.session() as session:
-            session.add(
-                MetricPoint(
-                    name=name, value=value, unit=unit, dimensions=dimensions or None, at=services.clock.now()
+    def __init__(self, services: Services) -> None:
+        self.services = services
+        self._points: list[tuple[str, float, str, dict[str, str]]] = []
+        self._lock = threading.Lock()
+
+    def __call__(self, name: str, value: float, unit: str, dimensions: dict[str, str]) -> None:
+        with self._lock:
+            self._points.append((name, value, unit, dimensions))
+
+    def flush(self) -> int:
+        from foodsave.db.models import MetricPoint
+
+        with self._lock:
+            points, self._points = self._points, []
+        if points:
+            now = self.services.clock.now()
+            with self.services.db.session() as session:
+                session.add_all(
+                    MetricPoint(name=n, value=v, unit=u, dimensions=d or None, at=now)
+                    for n, v, u, d in points
                 )
-            )
-
-    return sink
+        return len(points)
 
 
 class LocalRuntime:
@@ -48,7 +60,7 @@ class LocalRuntime:
         upgrade(self.settings.resolved_database_url())
         self.services = build_services(self.settings)
         set_services(self.services)
-        self._metric_sink = _db_metric_sink(self.services)
+        self._metric_sink = MetricBuffer(self.services)
         add_metric_sink(self._metric_sink)
         self.poll_seconds = poll_seconds
         self.schedule = schedule
@@ -135,7 +147,19 @@ class LocalRuntime:
             if not self.drain_queue_once():
                 self._stop.wait(self.poll_seconds)
 
+    def flush_metrics(self) -> int:
+        try:
+            return self._metric_sink.flush()
+        except Exception:  # noqa: BLE001 - metrics must never stop the runtime
+            logger.exception("local metrics flush failed")
+            return 0
+
+    def _metrics_loop(self) -> None:
+        while not self._stop.wait(1.0):
+            self.flush_metrics()
+
     def fire_schedule(self, when: datetime | None = None) -> Any:
+        self.flush_metrics()
         return self._safe_invoke("alert-evaluator", events.scheduled_event(when or datetime.now(UTC)))
 
     def _schedule_loop(self) -> None:
@@ -144,7 +168,9 @@ class LocalRuntime:
 
     # -- lifecycle ----------------------------------------------------------------------
     def start(self) -> None:
-        loops = [self._upload_loop, self._queue_loop] + ([self._schedule_loop] if self.schedule else [])
+        loops = [self._upload_loop, self._queue_loop, self._metrics_loop] + (
+            [self._schedule_loop] if self.schedule else []
+        )
         for loop in loops:
             thread = threading.Thread(target=loop, name=f"foodsave-{loop.__name__}", daemon=True)
             thread.start()
@@ -167,6 +193,7 @@ class LocalRuntime:
         for thread in self._threads:
             thread.join(timeout=5)
         self._threads.clear()
+        self.flush_metrics()
         remove_metric_sink(self._metric_sink)
 
 

@@ -44,7 +44,7 @@ def load_faiss() -> Any:
     """
     global _faiss_module
     if _faiss_module is None:
-        faiss = load_faiss()
+        import faiss
 
         faiss.omp_set_num_threads(max(1, int(os.environ.get("FOODSAVE_FAISS_THREADS", "1"))))
         _faiss_module = faiss

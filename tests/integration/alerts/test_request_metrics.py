@@ -11,7 +11,7 @@ from foodsave.alerts.evaluator import AlertEvaluator
 from foodsave.alerts.metrics_source import build_metrics_source
 from foodsave.alerts.rules import seed_default_rules
 from foodsave.api.apps import local_app
-from foodsave.api.metrics_middleware import RequestMetricsMiddleware, install_request_metrics
+from foodsave.api.metrics_middleware import RequestMetricsMiddleware
 from foodsave.api.problems import install_problem_handlers
 from foodsave.db.models import MetricPoint
 from foodsave.observability import _sinks, add_metric_sink
@@ -42,8 +42,7 @@ def recorded(services):
 
 @pytest.fixture
 def metered_client(services, recorded):
-    app = local_app()
-    install_request_metrics(app)
+    app = local_app()  # the apps install the middleware themselves
     with TestClient(app, raise_server_exceptions=False) as client:
         yield client
 

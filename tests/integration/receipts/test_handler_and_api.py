@@ -67,7 +67,9 @@ def test_api_multipart_upload_then_review_and_confirm(client, auth, services, re
     assert got["status"] == "parsed" and got["total"] == "49.57" and len(got["lines"]) == 8
     bag = next(ln for ln in got["lines"] if ln["category"] == "household")
     patched = client.patch(
-        f"/v1/receipts/{receipt_id}/lines/{got['lines'][0]['id']}", json={"quantity": "3"}, headers=auth("anna")
+        f"/v1/receipts/{receipt_id}/lines/{got['lines'][0]['id']}",
+        json={"quantity": "3"},
+        headers=auth("anna"),
     )
     assert patched.status_code == 200 and Decimal(patched.json()["quantity"]) == 3
 
@@ -80,7 +82,9 @@ def test_api_multipart_upload_then_review_and_confirm(client, auth, services, re
 
 
 def test_api_refuses_a_non_receipt_multipart_file(client, auth) -> None:
-    response = client.post("/v1/receipts", files={"file": ("x.gif", b"GIF89a....", "image/gif")}, headers=auth("anna"))
+    response = client.post(
+        "/v1/receipts", files={"file": ("x.gif", b"GIF89a....", "image/gif")}, headers=auth("anna")
+    )
     assert response.status_code == 415
 
 
@@ -102,7 +106,13 @@ def test_handler_reads_a_real_photo_with_tesseract(services, make_user) -> None:
     import random
     import uuid
 
-    from foodsave.receipts.synth import RenderOptions, encode, generate_receipt, installed_fonts, render_receipt
+    from foodsave.receipts.synth import (
+        RenderOptions,
+        encode,
+        generate_receipt,
+        installed_fonts,
+        render_receipt,
+    )
 
     synth = generate_receipt(random.Random(2), "kaufland")
     image = render_receipt(synth, RenderOptions(font_path=installed_fonts()[0], rotation=1.0, noise=6.0))

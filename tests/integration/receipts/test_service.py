@@ -16,7 +16,9 @@ from foodsave.receipts.service import ReceiptProcessor, ReceiptService
 
 def upload(services, user_id: str, data: bytes, media: str = "application/pdf") -> str:  # type: ignore[no-untyped-def]
     with services.db.session() as session:
-        receipt, _ = ReceiptService(session, user_id, store=services.store, clock=services.clock).create_upload_slot(media)
+        receipt, _ = ReceiptService(
+            session, user_id, store=services.store, clock=services.clock
+        ).create_upload_slot(media)
         key, receipt_id = receipt.object_key, receipt.id
     services.store.put(key, data, content_type=media)
     return receipt_id
@@ -80,7 +82,9 @@ def test_repeated_s3_event_is_a_duplicate_without_new_rows(services, make_user, 
     assert count(services, OutboxEvent, type="ReceiptParsed") == 1
 
 
-def test_event_for_a_key_without_a_slot_creates_one_receipt_only_once(services, make_user, receipt_pdf) -> None:
+def test_event_for_a_key_without_a_slot_creates_one_receipt_only_once(
+    services, make_user, receipt_pdf
+) -> None:
     import uuid
 
     user = make_user()
@@ -93,7 +97,9 @@ def test_event_for_a_key_without_a_slot_creates_one_receipt_only_once(services, 
     assert count(services, Receipt) == 1
 
 
-def test_a_new_version_of_the_object_is_processed_again_without_duplicate_lines(services, make_user, receipt_pdf) -> None:
+def test_a_new_version_of_the_object_is_processed_again_without_duplicate_lines(
+    services, make_user, receipt_pdf
+) -> None:
     from foodsave.receipts.synth import text_pdf
     from tests.integration.receipts.conftest import FIXTURES
 
@@ -109,7 +115,9 @@ def test_a_new_version_of_the_object_is_processed_again_without_duplicate_lines(
 
 
 def test_oversized_object_fails_before_ocr(services, make_user) -> None:
-    receipt_id = upload(services, make_user(), b"\xff\xd8\xff" + b"\x00" * (10 * 1024 * 1024 + 10), "image/jpeg")
+    receipt_id = upload(
+        services, make_user(), b"\xff\xd8\xff" + b"\x00" * (10 * 1024 * 1024 + 10), "image/jpeg"
+    )
     outcome = process(services, receipt_id)
     assert outcome.status == "failed" and "limit" in outcome.reason
 
@@ -134,7 +142,9 @@ def _long_pdf() -> bytes:
 def _encrypted_pdf() -> bytes:
     from foodsave.receipts.synth import text_pdf
 
-    return text_pdf("x" * 60).replace(b"/Root 1 0 R", b"/Root 1 0 R /Encrypt << /Filter /Standard /V 1 /R 2 >>")
+    return text_pdf("x" * 60).replace(
+        b"/Root 1 0 R", b"/Root 1 0 R /Encrypt << /Filter /Standard /V 1 /R 2 >>"
+    )
 
 
 def _huge_png() -> bytes:
@@ -145,7 +155,12 @@ def _huge_png() -> bytes:
         return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
 
     ihdr = struct.pack(">IIBBBBB", 10_000, 6_000, 8, 0, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\x00" * 64)) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", ihdr)
+        + chunk(b"IDAT", zlib.compress(b"\x00" * 64))
+        + chunk(b"IEND", b"")
+    )
 
 
 @pytest.mark.parametrize(
@@ -160,7 +175,9 @@ def _huge_png() -> bytes:
     ],
     ids=["empty", "not-an-image", "truncated-jpeg", "60-megapixels", "50-page-pdf", "encrypted-pdf"],
 )
-def test_bad_input_ends_failed_with_a_reason_and_nothing_else_written(services, make_user, make_data, media) -> None:
+def test_bad_input_ends_failed_with_a_reason_and_nothing_else_written(
+    services, make_user, make_data, media
+) -> None:
     receipt_id = upload(services, make_user(), make_data(), media)
     outcome = process(services, receipt_id)
     assert outcome.outcome == "failed"
@@ -171,7 +188,9 @@ def test_bad_input_ends_failed_with_a_reason_and_nothing_else_written(services, 
     assert count(services, OutboxEvent) == 0
 
 
-def test_confirm_moves_food_lines_into_the_pantry_with_estimated_expiry(services, make_user, receipt_pdf) -> None:
+def test_confirm_moves_food_lines_into_the_pantry_with_estimated_expiry(
+    services, make_user, receipt_pdf
+) -> None:
     user = make_user()
     receipt_id = upload(services, user, receipt_pdf)
     process(services, receipt_id)

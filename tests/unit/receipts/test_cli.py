@@ -26,8 +26,20 @@ def test_receipt_parse_prints_one_json_line_per_file(capsys: pytest.CaptureFixtu
     assert run(["receipt", "parse", *files, "--json"]) == 0
     lines = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
     assert [x["file"] for x in lines] == files
-    assert lines[0]["merchant"] == "biedronka" and lines[0]["date"] == "2025-01-31" and lines[0]["total"] == "49.57"
-    assert set(lines[0]["items"][0]) >= {"name_raw", "name", "quantity", "unit_price", "discount", "total", "category"}
+    assert (
+        lines[0]["merchant"] == "biedronka"
+        and lines[0]["date"] == "2025-01-31"
+        and lines[0]["total"] == "49.57"
+    )
+    assert set(lines[0]["items"][0]) >= {
+        "name_raw",
+        "name",
+        "quantity",
+        "unit_price",
+        "discount",
+        "total",
+        "category",
+    }
 
 
 def test_failing_file_gives_an_error_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -43,11 +55,16 @@ def test_failing_file_gives_an_error_line(tmp_path: Path, capsys: pytest.Capture
 def test_categorize_reads_names_from_arguments(capsys: pytest.CaptureFixture[str]) -> None:
     run(["categorize", "SerekWiejski200g", "Reklamówka", "--json"])
     out = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
-    assert [(x["name"], x["category"]) for x in out] == [("SerekWiejski200g", "dairy"), ("Reklamówka", "household")]
+    assert [(x["name"], x["category"]) for x in out] == [
+        ("SerekWiejski200g", "dairy"),
+        ("Reklamówka", "household"),
+    ]
     assert all(0 <= x["confidence"] <= 1 for x in out)
 
 
-def test_categorize_reads_names_from_stdin(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_categorize_reads_names_from_stdin(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setattr("sys.stdin", io.StringIO("Mleko 2%\n\nChleb żytni\n"))
     run(["categorize", "--json"])
     out = [json.loads(x) for x in capsys.readouterr().out.splitlines()]

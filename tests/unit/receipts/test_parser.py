@@ -17,7 +17,9 @@ def parser() -> ReceiptParser:
     return ReceiptParser()
 
 
-def receipt(body: str, total: str, header: str = "LIDL\nNIP 781-18-97-358\n2025-01-31 17:59\nPARAGON FISKALNY") -> str:
+def receipt(
+    body: str, total: str, header: str = "LIDL\nNIP 781-18-97-358\n2025-01-31 17:59\nPARAGON FISKALNY"
+) -> str:
     return f"{header}\n{body}\nSUMA PLN {total}\nKarta płatnicza {total}\n"
 
 
@@ -25,7 +27,11 @@ def test_one_line_item_with_glued_vat_letter(parser: ReceiptParser) -> None:
     r = parser.parse(receipt("Mleko UHT 3,2% 1L C 2 x3,49 6,98C", "6,98"))
     (item,) = r.items
     assert (item.name_raw, item.quantity, item.unit_price, item.total, item.vat_letter) == (
-        "Mleko UHT 3,2% 1L", D("2"), D("3.49"), D("6.98"), "C",
+        "Mleko UHT 3,2% 1L",
+        D("2"),
+        D("3.49"),
+        D("6.98"),
+        "C",
     )
 
 
@@ -38,7 +44,12 @@ def test_two_line_item_with_quantity_below(parser: ReceiptParser) -> None:
 def test_two_line_item_with_name_above(parser: ReceiptParser) -> None:
     r = parser.parse(receipt("Filet z kurczaka\n  0,812 x 21,99   17,86 C", "17,86"))
     (item,) = r.items
-    assert (item.name_raw, item.quantity, item.unit, item.total) == ("Filet z kurczaka", D("0.812"), "kg", D("17.86"))
+    assert (item.name_raw, item.quantity, item.unit, item.total) == (
+        "Filet z kurczaka",
+        D("0.812"),
+        "kg",
+        D("17.86"),
+    )
 
 
 def test_weighed_item_uses_kilograms(parser: ReceiptParser) -> None:
@@ -104,7 +115,9 @@ def test_garbled_amount_is_repaired_from_quantity_times_price(parser: ReceiptPar
 
 
 def test_garbled_suma_is_outvoted_by_payment_and_items(parser: ReceiptParser) -> None:
-    text = receipt("Mleko C 2 x3,49 6,98C\nChleb C 1 x4,99 4,99C", "11,97").replace("SUMA PLN 11,97", "SUMA PLN 17,97")
+    text = receipt("Mleko C 2 x3,49 6,98C\nChleb C 1 x4,99 4,99C", "11,97").replace(
+        "SUMA PLN 11,97", "SUMA PLN 17,97"
+    )
     r = parser.parse(text)
     assert r.total == D("11.97")
 
@@ -122,7 +135,11 @@ def test_receipt_without_total_needs_review(parser: ReceiptParser) -> None:
 
 @pytest.mark.parametrize(
     ("line", "expected"),
-    [("2025-01-31 17:59", date(2025, 1, 31)), ("31.01.2025 17:59", date(2025, 1, 31)), ("31-01-2025", date(2025, 1, 31))],
+    [
+        ("2025-01-31 17:59", date(2025, 1, 31)),
+        ("31.01.2025 17:59", date(2025, 1, 31)),
+        ("31-01-2025", date(2025, 1, 31)),
+    ],
 )
 def test_date_formats(parser: ReceiptParser, line: str, expected: date) -> None:
     r = parser.parse(receipt("Mleko 2,69 C", "2,69", header=f"LIDL\n{line}\nPARAGON FISKALNY"))

@@ -32,7 +32,9 @@ def items(draw: st.DrawFn) -> SynthItem:
     if amount > 1 and draw(st.booleans()):
         discount = -q2(amount * Decimal(draw(st.sampled_from(["0.10", "0.25", "0.50"]))))
     vat = draw(st.sampled_from("ABC"))
-    return SynthItem(name, category, qty, "kg" if weighed else "szt", price, amount, discount, q2(amount + discount), vat)
+    return SynthItem(
+        name, category, qty, "kg" if weighed else "szt", price, amount, discount, q2(amount + discount), vat
+    )
 
 
 @st.composite
@@ -45,7 +47,16 @@ def receipts(draw: st.DrawFn) -> SynthReceipt:
     if total > 10 and draw(st.booleans()):
         coupons = [("Lidl Plus kupon", Decimal("-1.50"))]
         total -= Decimal("1.50")
-    r = SynthReceipt(merchant, STYLES[merchant], day, "12:34", its, coupons, total, width=draw(st.sampled_from([32, 40, 48])))
+    r = SynthReceipt(
+        merchant,
+        STYLES[merchant],
+        day,
+        "12:34",
+        its,
+        coupons,
+        total,
+        width=draw(st.sampled_from([32, 40, 48])),
+    )
     _layout(r, random.Random(draw(st.integers(0, 2**16))))
     return r
 

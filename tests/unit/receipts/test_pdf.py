@@ -39,12 +39,16 @@ def test_fifty_page_pdf_is_too_large() -> None:
 
 
 def test_pdf_with_javascript_is_refused() -> None:
-    data = text_pdf("x" * 50).replace(b"/Type /Catalog", b"/Type /Catalog /OpenAction << /S /JavaScript /JS (app.alert(1)) >>")
+    data = text_pdf("x" * 50).replace(
+        b"/Type /Catalog", b"/Type /Catalog /OpenAction << /S /JavaScript /JS (app.alert(1)) >>"
+    )
     with pytest.raises(UnsupportedMedia):
         read_pdf(data)
 
 
 def test_encrypted_pdf_is_refused() -> None:
-    data = text_pdf("x" * 50).replace(b"/Root 1 0 R", b"/Root 1 0 R /Encrypt << /Filter /Standard /V 1 /R 2 >>")
+    data = text_pdf("x" * 50).replace(
+        b"/Root 1 0 R", b"/Root 1 0 R /Encrypt << /Filter /Standard /V 1 /R 2 >>"
+    )
     with pytest.raises(UnsupportedMedia):
         read_pdf(data)

@@ -59,7 +59,9 @@ def _service(session: SessionDep, user: CurrentUser, services: Services) -> Rece
     },
     responses={413: {"description": "File too large"}, 415: {"description": "Not a JPEG, PNG, WebP or PDF"}},
 )
-async def create_receipt(request: Request, user: CurrentUser, session: SessionDep, services: ServicesDep) -> Any:
+async def create_receipt(
+    request: Request, user: CurrentUser, session: SessionDep, services: ServicesDep
+) -> Any:
     service = _service(session, user, services)
     content_type = request.headers.get("content-type", "")
     if content_type.startswith("multipart/form-data"):
@@ -131,7 +133,9 @@ def patch_line(
     session: SessionDep,
     services: ServicesDep,
 ) -> ReceiptLineOut:
-    line = _service(session, user, services).patch_line(receipt_id, line_id, body.model_dump(exclude_unset=True))
+    line = _service(session, user, services).patch_line(
+        receipt_id, line_id, body.model_dump(exclude_unset=True)
+    )
     return ReceiptLineOut.model_validate(line)
 
 
@@ -141,9 +145,12 @@ def patch_line(
     responses={**NOT_FOUND, 409: {"description": "The receipt is not parsed yet or failed"}},
     summary="Move the food lines into the pantry (idempotent)",
 )
-def confirm_receipt(receipt_id: str, user: CurrentUser, session: SessionDep, services: ServicesDep) -> ConfirmOut:
+def confirm_receipt(
+    receipt_id: str, user: CurrentUser, session: SessionDep, services: ServicesDep
+) -> ConfirmOut:
     receipt, items = _service(session, user, services).confirm(receipt_id)
     session.refresh(receipt)
     return ConfirmOut(
-        receipt=ReceiptOut.model_validate(receipt), pantry_items=[PantryItemOut.model_validate(i) for i in items]
+        receipt=ReceiptOut.model_validate(receipt),
+        pantry_items=[PantryItemOut.model_validate(i) for i in items],
     )

@@ -1,0 +1,182 @@
+"""Index jobs consumed by the index-builder: document added/deleted, corpus rebuild, user deleted.
+
+A message body is one of: an S3 ObjectCreated notification for `uploads/documents/{user}/{doc}.{ext}`,
+an event envelope (`DocumentAdded`/`DocumentDeleted`), or a plain job `{"type": "corpus_rebuild", ...}`.
+Bad documents (no text, wrong type) end as a failed Document row, not a retried message; malformed
+messages raise PoisonMessage so the batch reports them and SQS dead-letters them after the retries.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote_plus
+
+from sqlalchemy import select
+
+from foodsave.db.models import Document
+from foodsave.errors import FoodSaveError, InvalidInput, UnsupportedMedia
+from foodsave.observability import logger, record_metric, span
+
+if TYPE_CHECKING:
+    from foodsave.vectors.builder import IndexBuilder
+    from foodsave.wiring import Services
+
+DOCUMENT_ADDED = "document_added"
+DOCUMENT_DELETED = "document_deleted"
+CORPUS_REBUILD = "corpus_rebuild"
+USER_DELETED = "user_deleted"
+_ENVELOPE_TYPES = {"DocumentAdded": DOCUMENT_ADDED, "DocumentDeleted": DOCUMENT_DELETED}
+_UPLOAD_KEY = re.compile(r"^(?:uploads/)?documents/(?P<user>[A-Za-z0-9-]{1,64})/(?P<doc>[A-Za-z0-9-]{1,64})\.(txt|md|pdf)$")
+
+
+class PoisonMessage(InvalidInput):
+    """A message that no retry can process."""
+
+
+@dataclass(frozen=True)
+class IndexJob:
+    type: str
+    document_id: str | None = None
+    user_id: str | None = None
+    name: str | None = None
+    force: bool = False
+
+
+def parse_job(body: str) -> list[IndexJob]:
+    """The jobs a message body asks for (an S3 notification may carry several records)."""
+    try:
+        raw = json.loads(body)
+    except ValueError as exc:
+        raise PoisonMessage(f"message body is not JSON: {exc}") from exc
+    if not isinstance(raw, dict):
+        raise PoisonMessage("message body is not a JSON object")
+    if raw.get("Event") == "s3:TestEvent":
+        return []
+    if "Records" in raw:
+        jobs = []
+        for record in raw["Records"] or []:
+            try:
+                key = unquote_plus(record["s3"]["object"]["key"])
+            except (KeyError, TypeError) as exc:
+                raise PoisonMessage("S3 notification without an object key") from exc
+            match = _UPLOAD_KEY.match(key)
+            if not match:
+                raise PoisonMessage(f"object {key!r} is not a document upload")
+            jobs.append(IndexJob(DOCUMENT_ADDED, document_id=match["doc"], user_id=match["user"]))
+        return jobs
+    kind = _ENVELOPE_TYPES.get(str(raw.get("type")), str(raw.get("type")))
+    data = raw.get("data") if isinstance(raw.get("data"), dict) else raw
+    user_id = raw.get("user_id") or data.get("user_id")
+    if kind in (DOCUMENT_ADDED, DOCUMENT_DELETED):
+        document_id = data.get("document_id")
+        if not isinstance(document_id, str) or not document_id or not isinstance(user_id, str) or not user_id:
+            raise PoisonMessage(f"{kind} needs document_id and user_id")
+        return [IndexJob(kind, document_id=document_id, user_id=user_id)]
+    if kind == CORPUS_REBUILD:
+        from foodsave.vectors.corpus import CORPUS_NAMES
+
+        name = data.get("name") or "all"
+        if name != "all" and name not in CORPUS_NAMES:
+            raise PoisonMessage(f"unknown corpus {name!r}")
+        names = CORPUS_NAMES if name == "all" else (name,)
+        return [IndexJob(CORPUS_REBUILD, name=n, force=bool(data.get("force"))) for n in names]
+    if kind == USER_DELETED:
+        if not isinstance(user_id, str) or not user_id:
+            raise PoisonMessage("user_deleted needs user_id")
+        return [IndexJob(USER_DELETED, user_id=user_id)]
+    raise PoisonMessage(f"unknown job type {raw.get('type')!r}")
+
+
+class IndexJobRunner:
+    """Runs jobs against the services of this container (DB rows, object store, published indexes)."""
+
+    def __init__(self, services: Services, builder: IndexBuilder | None = None) -> None:
+        from foodsave.vectors.builder import IndexBuilder
+        from foodsave.vectors.embed import make_embedder
+        from foodsave.vectors.store import IndexPublisher
+
+        self.services = services
+        self.builder = builder or IndexBuilder(
+            IndexPublisher(services.store, efs_dir=services.settings.efs_index_dir),
+            make_embedder(services.settings.embedder),
+        )
+
+    def run_body(self, body: str) -> None:
+        for job in parse_job(body):
+            self.run(job)
+
+    def run(self, job: IndexJob) -> None:
+        with span("index.job", job=job.type, document_id=job.document_id, index=job.name):
+            if job.type == DOCUMENT_ADDED:
+                self._document_added(job)
+            elif job.type == DOCUMENT_DELETED:
+                self._document_deleted(job)
+            elif job.type == CORPUS_REBUILD:
+                from foodsave.vectors.corpus import build_corpus_index
+
+                assert job.name is not None
+                manifest = build_corpus_index(
+                    job.name, store=self.services.store, embedder=self.builder.embedder, force=job.force
+                )
+                if manifest is not None:
+                    record_metric("IndexPublished", 1, index="corpus")
+            elif job.type == USER_DELETED:
+                from foodsave.vectors.store import user_index_name
+
+                assert job.user_id is not None
+                self.services.store.delete_prefix(f"indexes/{user_index_name(job.user_id)}/")
+
+    def _document_added(self, job: IndexJob) -> None:
+        from foodsave.vectors.builder import SourceDocument
+        from foodsave.vectors.extract import extract_text, sniff_media_type
+        from foodsave.vectors.store import user_index_name
+
+        assert job.document_id and job.user_id
+        with self.services.db.session() as session:
+            doc = session.scalar(
+                select(Document).where(Document.id == job.document_id, Document.user_id == job.user_id)
+            )
+            if doc is None or doc.status == "deleted" or not doc.object_key:
+                logger.info("document gone before indexing; nothing to do", extra={"document_id": job.document_id})
+                return
+            object_key, title = doc.object_key, doc.title
+            doc.status = "processing"
+        try:
+            data = self.services.store.get(object_key)
+            media = sniff_media_type(data, object_key)
+            text = extract_text(data, media)
+            manifest = self.builder.add_document(
+                user_index_name(job.user_id),
+                SourceDocument(document_id=job.document_id, title=title, text=text, source="documents"),
+            )
+        except (InvalidInput, UnsupportedMedia) as exc:
+            self._finish(job, status="failed", reason=exc.detail)
+            record_metric("DocumentIndexFailed", 1)
+            return
+        except FoodSaveError as exc:
+            self._finish(job, status="pending", reason=exc.detail)
+            raise
+        chunks = manifest.documents[job.document_id]["chunks"] if manifest else None
+        self._finish(job, status="ready", chunks=chunks)
+        record_metric("DocumentIndexed", 1)
+
+    def _finish(self, job: IndexJob, *, status: str, reason: str | None = None, chunks: int | None = None) -> None:
+        with self.services.db.session() as session:
+            doc = session.scalar(
+                select(Document).where(Document.id == job.document_id, Document.user_id == job.user_id)
+            )
+            if doc is None:
+                return
+            doc.status = status
+            doc.failure_reason = reason
+            if chunks is not None:
+                doc.chunks = int(chunks)
+
+    def _document_deleted(self, job: IndexJob) -> None:
+        from foodsave.vectors.store import user_index_name
+
+        assert job.document_id and job.user_id
+        self.builder.delete_document(user_index_name(job.user_id), job.document_id)
