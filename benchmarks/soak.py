@@ -134,26 +134,41 @@ class Soak:
         )
         return int(resp["statusCode"]) < 500
 
+    def _slot(self, function: str, path: str, user: str, body: dict[str, Any]) -> str:
+        """Ask the API for an upload slot, as the app does; returns the object key to upload to."""
+        from foodsave.runtime import events
+
+        resp = self.call(function, events.http_api_request("POST", path, sub=user, body=body))
+        assert int(resp["statusCode"]) < 300, resp
+        upload = json.loads(resp["body"])["upload"]
+        return str(upload.get("key") or upload["fields"]["key"])
+
     def index_builder(self, i: int) -> bool:
+        """A real document upload: slot from the API, object put, then the S3 event as the SQS body."""
         from foodsave.runtime import events
 
         user = USERS[i % len(USERS)]
-        key = f"uploads/documents/soak-{user}/doc-{i % 50}.txt"
-        info = self.services.store.put(
-            key, f"Notatki {i}: chleb trzymaj w lnianym worku.\n".encode(), "text/plain"
+        key = self._slot(
+            "vector-search", "/v1/documents", user, {"title": f"Notatki {i}", "content_type": "text/plain"}
         )
+        text = f"Notatki {i}: chleb trzymaj w lnianym worku, jogurt zjedz w trzy dni.\n".encode()
+        info = self.services.store.put(key, text, "text/plain")
         body = events.s3_object_created(self.settings.bucket, key, info.etag, info.size)
         result = self.call("index-builder", events.sqs_event([body]))
-        return isinstance(result, dict)
+        return isinstance(result, dict) and not result.get("batchItemFailures")
 
     def ocr(self, i: int) -> bool:
+        """A real receipt upload: slot from the API, photo put, then the S3 event to the OCR handler."""
         from foodsave.runtime import events
 
         user = USERS[i % len(USERS)]
-        key = f"uploads/receipts/{user}/soak-{i}.jpg"
+        key = self._slot("agent-chat", "/v1/receipts", user, {"content_type": "image/jpeg"})
         info = self.services.store.put(key, self.receipt, "image/jpeg")
-        self.call("ocr", events.s3_object_created(self.settings.bucket, key, info.etag, info.size))
-        return True
+        result = self.call("ocr", events.s3_object_created(self.settings.bucket, key, info.etag, info.size))
+        outcomes = [r.get("status") or r.get("outcome") for r in (result or {}).get("results", [])]
+        for outcome in outcomes:
+            self.statuses[f"receipt:{outcome}"] = self.statuses.get(f"receipt:{outcome}", 0) + 1
+        return bool(outcomes) and all(o in ("parsed", "needs_review") for o in outcomes)
 
     @property
     def receipt(self) -> bytes:

@@ -11,7 +11,9 @@ from foodsave.observability import extracted_trace, logger, metrics, record_metr
 from foodsave.vectors.jobs import IndexJobRunner, PoisonMessage
 from foodsave.wiring import get_services
 
-processor = BatchProcessor(event_type=EventType.SQS)
+# An all-poison batch still answers with its item failures (not an exception), so SQS retries and then
+# dead-letters exactly those messages.
+processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
 _runner: IndexJobRunner | None = None
 
 
@@ -38,4 +40,6 @@ def record_handler(record: SQSRecord) -> None:
 @logger.inject_lambda_context(clear_state=True)
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    return process_partial_response(event=event, record_handler=record_handler, processor=processor, context=context)
+    return process_partial_response(
+        event=event, record_handler=record_handler, processor=processor, context=context
+    )

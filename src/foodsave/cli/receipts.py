@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -109,7 +110,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     parse = rsub.add_parser("parse", help="OCR and parse receipt images, PDFs or text files")
     parse.add_argument("files", nargs="+", metavar="FILE")
     parse.add_argument("--json", action="store_true", help="one JSON object per line per file")
-    parse.add_argument("--engine", default="auto", choices=("auto", "tesserocr", "pytesseract"))
+    parse.add_argument(
+        "--engine",
+        default=os.environ.get("FOODSAVE_OCR_ENGINE", "auto"),
+        choices=("auto", "tesserocr", "pytesseract"),
+    )
     parse.set_defaults(func=_parse_cmd)
 
     cat = subparsers.add_parser("categorize", help="categorise product names (arguments or stdin lines)")

@@ -468,7 +468,7 @@ class ReceiptParser:
             item = ReceiptItem(
                 name_raw=name,
                 name=name,
-                quantity=spec.qty if spec else Decimal(1),
+                quantity=_normal_qty(spec.qty, spec.unit) if spec else Decimal(1),
                 unit=spec.unit if spec else "szt",
                 unit_price=spec.unit_price if spec else amount,
                 amount=amount,
@@ -586,7 +586,7 @@ class ReceiptParser:
                 if split is None:
                     continue
                 rest, spec, amount, _, vat = split
-                name = rest.strip(" :-*|").lstrip(".")
+                name = _clean_name(rest)
                 letters = len(re.findall(r"[^\W\d_]", name))
                 if letters < 2 or _NOT_NAME_RE.search(fold(name)):
                     if pending_name is not None:
@@ -610,9 +610,10 @@ class ReceiptParser:
                 continue
             # Name-only line (first half of a two-line item), unless it is clearly not a product.
             letters = len(re.findall(r"[^\W\d_]", line))
-            if letters >= 2 and not _NOT_NAME_RE.search(f):
+            looks_like_header = self._find_date(line) is not None or self._find_time(line) is not None
+            if letters >= 2 and not _NOT_NAME_RE.search(f) and not looks_like_header:
                 flush_pending()
-                pending_name = (line.strip(" :-*|").lstrip("."), i)
+                pending_name = (_clean_name(line), i)
                 last_kind = "name"
             else:
                 last_kind = "other"
@@ -837,6 +838,19 @@ class ReceiptParser:
             if q2(entry.taxable - group) == diff:
                 bad_letters.add(letter)
         return [c for c in candidates if c[0].vat_letter in bad_letters]
+
+
+def _clean_name(text: str) -> str:
+    """Drop OCR specks around a product name: leading quotes, bars, commas; trailing separators."""
+    text = re.sub(r"^[^\w(]+", "", text)
+    return text.rstrip(" :-*|,_~")
+
+
+def _normal_qty(qty: Decimal, unit: str) -> Decimal:
+    """Pieces printed as `1,000` become 1; weights keep their printed precision."""
+    if unit == "szt" and qty == qty.to_integral_value():
+        return qty.quantize(Decimal(1))
+    return qty
 
 
 def _vat_letter(raw: str | None) -> str | None:

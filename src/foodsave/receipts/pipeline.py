@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass, field
 
@@ -10,6 +11,13 @@ from foodsave.receipts.media import looks_like_text, sniff_media_type
 from foodsave.receipts.parser import ParsedReceipt, ReceiptParser
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+# Fewer amounts than this in the OCR text means the page was probably read in the wrong orientation.
+MIN_MONEY_TOKENS = 3
+_MONEY_RE = re.compile(r"\d[,.]\d\d(?!\d)")
+
+
+def _money_tokens(text: str) -> int:
+    return len(_MONEY_RE.findall(text))
 
 
 @dataclass
@@ -90,6 +98,15 @@ class ReceiptPipeline:
             prepared = prepare_for_ocr(image)
             timings["preprocess"] = timings.get("preprocess", 0.0) + time.perf_counter() - t
             t = time.perf_counter()
-            texts.append(engine.image_to_text(prepared))
+            text = engine.image_to_text(prepared)
+            if _money_tokens(text) < MIN_MONEY_TOKENS:
+                # Upside down or sideways without EXIF: try the other orientations, keep the most legible.
+                for angle in (180, 90, 270):
+                    candidate = engine.image_to_text(prepared.rotate(angle, expand=True, fillcolor=255))
+                    if _money_tokens(candidate) > _money_tokens(text):
+                        text = candidate
+                    if _money_tokens(text) >= MIN_MONEY_TOKENS:
+                        break
+            texts.append(text)
             timings["ocr"] = timings.get("ocr", 0.0) + time.perf_counter() - t
         return "\n".join(texts), engine.name

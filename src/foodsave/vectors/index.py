@@ -91,7 +91,13 @@ class IvfPqParams:
         return cls(nlist=max(nlist, 1), m=m, nbits=nbits, nprobe=nprobe, k_factor=16)
 
     def to_dict(self) -> dict[str, int]:
-        return {"nlist": self.nlist, "m": self.m, "nbits": self.nbits, "nprobe": self.nprobe, "k_factor": self.k_factor}
+        return {
+            "nlist": self.nlist,
+            "m": self.m,
+            "nbits": self.nbits,
+            "nprobe": self.nprobe,
+            "k_factor": self.k_factor,
+        }
 
 
 @dataclass(frozen=True)
@@ -155,7 +161,9 @@ class VectorIndex:
             raise InvalidInput("an IVF-PQ index needs at least 78 vectors")
         params = params or IvfPqParams.for_size(n, dim)
         quantizer = faiss.IndexFlatIP(dim)
-        index = faiss.IndexIVFPQ(quantizer, dim, params.nlist, params.m, params.nbits, faiss.METRIC_INNER_PRODUCT)
+        index = faiss.IndexIVFPQ(
+            quantizer, dim, params.nlist, params.m, params.nbits, faiss.METRIC_INNER_PRODUCT
+        )
         index.cp.seed = seed
         index.pq.cp.seed = seed
         rng = np.random.default_rng(seed)
@@ -190,7 +198,9 @@ class VectorIndex:
         """Top-k neighbours per query by inner product (cosine on unit vectors); never a -1 id."""
         queries = np.ascontiguousarray(np.atleast_2d(queries), dtype=np.float32)
         if queries.shape[1] != self.dim:
-            raise InvalidInput(f"query dimension {queries.shape[1]} does not match index dimension {self.dim}")
+            raise InvalidInput(
+                f"query dimension {queries.shape[1]} does not match index dimension {self.dim}"
+            )
         if k < 1:
             raise InvalidInput("k must be at least 1")
         if self.count == 0:
@@ -249,4 +259,16 @@ class VectorIndex:
             if params is None:
                 raise InvalidInput("an IVF-PQ index needs its parameters")
             index.nprobe = params.nprobe
-        return cls(kind=kind, faiss_index=index, ids=ids, vectors=vectors, params=params, read_only=mmap)
+            lists = faiss.downcast_InvertedLists(faiss.extract_index_ivf(index).invlists)
+            if hasattr(lists, "prefetch_nthread"):
+                # mapped lists would otherwise start prefetch threads on every search call (~1 ms each)
+                lists.prefetch_nthread = 0
+        # plain ndarray views of the mappings: np.memmap's subclass overhead shows at one query per call
+        return cls(
+            kind=kind,
+            faiss_index=index,
+            ids=np.asarray(ids),
+            vectors=np.asarray(vectors),
+            params=params,
+            read_only=mmap,
+        )

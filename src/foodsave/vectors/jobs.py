@@ -29,7 +29,9 @@ DOCUMENT_DELETED = "document_deleted"
 CORPUS_REBUILD = "corpus_rebuild"
 USER_DELETED = "user_deleted"
 _ENVELOPE_TYPES = {"DocumentAdded": DOCUMENT_ADDED, "DocumentDeleted": DOCUMENT_DELETED}
-_UPLOAD_KEY = re.compile(r"^(?:uploads/)?documents/(?P<user>[A-Za-z0-9-]{1,64})/(?P<doc>[A-Za-z0-9-]{1,64})\.(txt|md|pdf)$")
+_UPLOAD_KEY = re.compile(
+    r"^(?:uploads/)?documents/(?P<user>[A-Za-z0-9-]{1,64})/(?P<doc>[A-Za-z0-9-]{1,64})\.(txt|md|pdf)$"
+)
 
 
 class PoisonMessage(InvalidInput):
@@ -68,7 +70,8 @@ def parse_job(body: str) -> list[IndexJob]:
             jobs.append(IndexJob(DOCUMENT_ADDED, document_id=match["doc"], user_id=match["user"]))
         return jobs
     kind = _ENVELOPE_TYPES.get(str(raw.get("type")), str(raw.get("type")))
-    data = raw.get("data") if isinstance(raw.get("data"), dict) else raw
+    nested = raw.get("data")
+    data: dict[str, Any] = nested if isinstance(nested, dict) else raw
     user_id = raw.get("user_id") or data.get("user_id")
     if kind in (DOCUMENT_ADDED, DOCUMENT_DELETED):
         document_id = data.get("document_id")
@@ -140,7 +143,9 @@ class IndexJobRunner:
                 select(Document).where(Document.id == job.document_id, Document.user_id == job.user_id)
             )
             if doc is None or doc.status == "deleted" or not doc.object_key:
-                logger.info("document gone before indexing; nothing to do", extra={"document_id": job.document_id})
+                logger.info(
+                    "document gone before indexing; nothing to do", extra={"document_id": job.document_id}
+                )
                 return
             object_key, title = doc.object_key, doc.title
             doc.status = "processing"
@@ -163,7 +168,9 @@ class IndexJobRunner:
         self._finish(job, status="ready", chunks=chunks)
         record_metric("DocumentIndexed", 1)
 
-    def _finish(self, job: IndexJob, *, status: str, reason: str | None = None, chunks: int | None = None) -> None:
+    def _finish(
+        self, job: IndexJob, *, status: str, reason: str | None = None, chunks: int | None = None
+    ) -> None:
         with self.services.db.session() as session:
             doc = session.scalar(
                 select(Document).where(Document.id == job.document_id, Document.user_id == job.user_id)

@@ -59,7 +59,9 @@ def validate(query: str, k: int, scope: str) -> str:
     if isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= MAX_K:
         raise InvalidInput(f"k must be between 1 and {MAX_K}", code="InvalidK")
     if scope not in SCOPES:
-        raise InvalidInput(f"unknown scope {scope!r} (expected one of {', '.join(SCOPES)})", code="UnknownScope")
+        raise InvalidInput(
+            f"unknown scope {scope!r} (expected one of {', '.join(SCOPES)})", code="UnknownScope"
+        )
     return query
 
 
@@ -111,7 +113,9 @@ class SearchService:
                 self._users.popitem(last=False)
             return reader
 
-    def search(self, query: str, k: int = 10, scope: str = "recipes", user_id: str | None = None) -> list[SearchHit]:
+    def search(
+        self, query: str, k: int = 10, scope: str = "recipes", user_id: str | None = None
+    ) -> list[SearchHit]:
         query = validate(query, k, scope)
         reader = self.reader(scope, user_id)
         try:
@@ -119,7 +123,9 @@ class SearchService:
         except NotFound:
             if scope == "documents":
                 return []  # this user has not indexed any document yet
-            raise Unavailable(f"the {scope} index has not been published yet", code="IndexNotPublished") from None
+            raise Unavailable(
+                f"the {scope} index has not been published yet", code="IndexNotPublished"
+            ) from None
         vector = self.embedder.embed_query(query)
         return [
             SearchHit(

@@ -380,7 +380,9 @@ def load_version(
                     try:
                         store.download_to(f"{base_key}/{fname}", staging / fname)
                     except NotFound as exc:
-                        raise CorruptIndex(f"index {manifest.name} v{manifest.version}: {fname} is missing") from exc
+                        raise CorruptIndex(
+                            f"index {manifest.name} v{manifest.version}: {fname} is missing"
+                        ) from exc
                 _verify(staging, manifest)
                 (staging / ".verified").write_text(expected_sha or "")
                 shutil.rmtree(folder, ignore_errors=True)
@@ -486,7 +488,9 @@ class IndexReader:
         self._error = None
         self.last_error = None
         if previous is not None:
-            log.info("index %s swapped v%s -> v%s", self.name, previous.manifest.version, loaded.manifest.version)
+            log.info(
+                "index %s swapped v%s -> v%s", self.name, previous.manifest.version, loaded.manifest.version
+            )
             self._drop_cached(previous)
 
     def _drop_cached(self, previous: LoadedIndex) -> None:

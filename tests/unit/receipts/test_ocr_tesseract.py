@@ -60,3 +60,16 @@ def test_image_without_text_fails_with_a_reason() -> None:
     blank = Image.new("L", (600, 900), 255)
     with pytest.raises(InvalidInput):
         ReceiptPipeline().process(encode(blank, "png"))
+
+
+def test_upside_down_photo_is_read_in_the_right_orientation(clean_receipt) -> None:  # type: ignore[no-untyped-def]
+    receipt, image = clean_receipt
+    result = ReceiptPipeline().process(encode(image.rotate(180, expand=True), "png"))
+    assert result.receipt.total == receipt.total
+
+
+def test_shadowed_photo_is_flattened_and_read(clean_receipt) -> None:  # type: ignore[no-untyped-def]
+    fonts = installed_fonts()
+    receipt = generate_receipt(random.Random(8), "kaufland")
+    image = render_receipt(receipt, RenderOptions(font_path=fonts[0], font_size=24, shadow=0.55))
+    assert ReceiptPipeline().process(encode(image, "jpeg", 85)).receipt.total == receipt.total

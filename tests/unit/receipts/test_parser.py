@@ -176,3 +176,33 @@ def test_to_dict_is_json_ready(parser: ReceiptParser) -> None:
 
     data = parser.parse(receipt("Mleko 2,69 C", "2,69")).to_dict()
     assert json.loads(json.dumps(data))["total"] == "2.69"
+
+
+def test_pieces_printed_with_three_decimals_are_whole_pieces(parser: ReceiptParser) -> None:
+    r = parser.parse(receipt("Mleko 1,000 szt x 2,69 2,69 C\nSer 2,000 x 3,00 6,00 C", "8,69"))
+    assert [(i.quantity, i.unit) for i in r.items] == [(D("1"), "szt"), (D("2"), "szt")]
+
+
+def test_column_header_and_subtotal_lines_are_not_items(parser: ReceiptParser) -> None:
+    r = parser.parse(
+        receipt(
+            "Nazwa Ilość Cena Wartość\nMleko 2,69 C\nChleb 3,00 C\nPodsuma 5,69\nLidl Plus kupon -1,00",
+            "4,69",
+        )
+    )
+    assert [i.name_raw for i in r.items] == ["Mleko", "Chleb"]
+    assert r.total == D("4.69") and not r.needs_review
+
+
+def test_double_width_summary_read_letter_by_letter_is_still_the_total(parser: ReceiptParser) -> None:
+    text = receipt("Mleko 2,69 C", "2,69").replace("SUMA PLN 2,69", "S U M A  P L N   2,69")
+    r = parser.parse(text)
+    assert r.total == D("2.69") and len(r.items) == 1
+
+
+def test_garbled_item_line_is_recovered_from_the_totals(parser: ReceiptParser) -> None:
+    r = parser.parse(
+        receipt("Mleko C 1 x2,69 2,69C\nSerekWiejski Gl 7X2779 2,7/9C\nChleb C 1 x3,00 3,00C", "8,48")
+    )
+    assert [i.total for i in r.items] == [D("2.69"), D("2.79"), D("3.00")]
+    assert any("unreadable amount" in w for w in r.warnings)

@@ -104,3 +104,29 @@ def test_amount_parser_never_raises(text: str) -> None:
 @given(st.text(max_size=400))
 def test_parser_never_raises_on_arbitrary_text(text: str) -> None:
     PARSER.parse(text)
+
+
+def _ocr_confuse(text: str, rng: random.Random) -> str:
+    """Typical OCR confusions inside numbers: `,`/`.`, `0`/`O`, `1`/`l`, and dropped spaces before `x`."""
+    import re
+
+    def amount(m: re.Match[str]) -> str:
+        s = m.group(0)
+        if rng.random() < 0.3:
+            s = s.replace(",", ".")
+        if rng.random() < 0.2:
+            s = s.replace("0", "O", 1)
+        if rng.random() < 0.2:
+            s = s.replace("1", "l", 1)
+        return s
+
+    text = re.sub(r"\d+,\d\d", amount, text)
+    return text.replace(" x", "x") if rng.random() < 0.5 else text
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(receipts(), st.randoms(use_true_random=False))
+def test_ocr_confusions_inside_numbers_do_not_change_the_result(r: SynthReceipt, rng: random.Random) -> None:
+    parsed = PARSER.parse(_ocr_confuse(r.text(), rng))
+    assert parsed.total == r.total
+    assert [i.total for i in parsed.items] == [i.total for i in r.items]

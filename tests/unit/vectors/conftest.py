@@ -36,10 +36,30 @@ def builder(publisher: IndexPublisher, embedder: HashingEmbedder) -> IndexBuilde
 @pytest.fixture
 def knowledge_docs() -> list[SourceDocument]:
     return [
-        SourceDocument("mleko", "Mleko", "Otwarte mleko przechowuj w lodówce do trzech dni. Nie trzymaj go w drzwiach lodówki.", "knowledge"),
-        SourceDocument("chleb", "Chleb", "Chleb można zamrozić nawet na trzy miesiące. Kromki rozmrażaj w tosterze.", "knowledge"),
-        SourceDocument("jajka", "Jajka", "Jajka trzymaj w lodówce, czubkiem w dół. Surowe jajka zużyj w ciągu czterech tygodni.", "knowledge"),
-        SourceDocument("pleśń", "Pleśń", "Spleśniały dżem wyrzuć w całości. Z twardego sera można odkroić spleśniały fragment.", "knowledge"),
+        SourceDocument(
+            "mleko",
+            "Mleko",
+            "Otwarte mleko przechowuj w lodówce do trzech dni. Nie trzymaj go w drzwiach lodówki.",
+            "knowledge",
+        ),
+        SourceDocument(
+            "chleb",
+            "Chleb",
+            "Chleb można zamrozić nawet na trzy miesiące. Kromki rozmrażaj w tosterze.",
+            "knowledge",
+        ),
+        SourceDocument(
+            "jajka",
+            "Jajka",
+            "Jajka trzymaj w lodówce, czubkiem w dół. Surowe jajka zużyj w ciągu czterech tygodni.",
+            "knowledge",
+        ),
+        SourceDocument(
+            "pleśń",
+            "Pleśń",
+            "Spleśniały dżem wyrzuć w całości. Z twardego sera można odkroić spleśniały fragment.",
+            "knowledge",
+        ),
     ]
 
 

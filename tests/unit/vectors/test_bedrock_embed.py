@@ -35,8 +35,12 @@ def test_titan_embedder_sends_text_dimension_and_normalise_flag(runtime) -> None
     stubber.add_response(
         "invoke_model",
         {"body": _body({"embedding": vector, "inputTextTokenCount": 3}), "contentType": "application/json"},
-        {"modelId": TITAN_V2, "body": json.dumps({"inputText": "mleko", "dimensions": 256, "normalize": True}),
-         "contentType": "application/json", "accept": "application/json"},
+        {
+            "modelId": TITAN_V2,
+            "body": json.dumps({"inputText": "mleko", "dimensions": 256, "normalize": True}),
+            "contentType": "application/json",
+            "accept": "application/json",
+        },
     )
     embedder = BedrockTitanEmbedder(client, dim=256)
     assert isinstance(embedder, Embedder) and embedder.name == f"bedrock:{TITAN_V2}:d256"
@@ -48,8 +52,11 @@ def test_titan_embedder_sends_text_dimension_and_normalise_flag(runtime) -> None
 def test_titan_embedder_embeds_each_document(runtime) -> None:  # type: ignore[no-untyped-def]
     client, stubber = runtime
     for i in range(3):
-        stubber.add_response("invoke_model", {"body": _body({"embedding": [float(i + 1)] * 512}), "contentType": "application/json"},
-                             {"modelId": TITAN_V2, "body": ANY, "contentType": ANY, "accept": ANY})
+        stubber.add_response(
+            "invoke_model",
+            {"body": _body({"embedding": [float(i + 1)] * 512}), "contentType": "application/json"},
+            {"modelId": TITAN_V2, "body": ANY, "contentType": ANY, "accept": ANY},
+        )
     out = BedrockTitanEmbedder(client).embed_documents(["a", "b", "c"])
     assert out.shape == (3, 512) and np.allclose(np.linalg.norm(out, axis=1), 1)
 
@@ -70,7 +77,9 @@ def test_a_rejected_text_is_invalid_input(runtime) -> None:  # type: ignore[no-u
 
 def test_a_wrong_sized_embedding_is_unavailable(runtime) -> None:  # type: ignore[no-untyped-def]
     client, stubber = runtime
-    stubber.add_response("invoke_model", {"body": _body({"embedding": [1.0] * 10}), "contentType": "application/json"})
+    stubber.add_response(
+        "invoke_model", {"body": _body({"embedding": [1.0] * 10}), "contentType": "application/json"}
+    )
     with pytest.raises(Unavailable, match="size 10"):
         BedrockTitanEmbedder(client).embed_query("mleko")
 

@@ -10,7 +10,9 @@ from foodsave.errors import InvalidInput
 from foodsave.vectors.chunk import chunk_text, split_paragraphs, split_sentences
 
 words = st.text(alphabet="abcdefghijklmnoprstuwyząęłóśżź", min_size=1, max_size=14)
-sentences = st.lists(words, min_size=1, max_size=25).map(lambda ws: ws[0].capitalize() + " " + " ".join(ws[1:]) + ".")
+sentences = st.lists(words, min_size=1, max_size=25).map(
+    lambda ws: ws[0].capitalize() + " " + " ".join(ws[1:]) + "."
+)
 paragraphs = st.lists(sentences, min_size=1, max_size=8).map(" ".join)
 documents = st.lists(paragraphs, min_size=1, max_size=8).map("\n\n".join)
 sizes = st.tuples(st.integers(min_value=40, max_value=600), st.integers(min_value=0, max_value=200)).filter(
@@ -74,15 +76,25 @@ def test_a_chunk_closed_mid_paragraph_repeats_the_last_sentence_in_the_next() ->
 def test_a_new_paragraph_starts_a_new_chunk_without_overlap_once_half_full() -> None:
     text = "Akapit pierwszy ma dość długie zdanie o mleku.\n\nAkapit drugi mówi o chlebie."
     chunks = chunk_text("d", text, max_chars=80, overlap_chars=40)
-    assert [c.text for c in chunks] == ["Akapit pierwszy ma dość długie zdanie o mleku.", "Akapit drugi mówi o chlebie."]
+    assert [c.text for c in chunks] == [
+        "Akapit pierwszy ma dość długie zdanie o mleku.",
+        "Akapit drugi mówi o chlebie.",
+    ]
 
 
 def test_abbreviations_do_not_end_a_sentence() -> None:
-    assert split_sentences("Kup np. mleko i ok. 5 jajek. Potem wróć.") == ["Kup np. mleko i ok. 5 jajek.", "Potem wróć."]
+    assert split_sentences("Kup np. mleko i ok. 5 jajek. Potem wróć.") == [
+        "Kup np. mleko i ok. 5 jajek.",
+        "Potem wróć.",
+    ]
 
 
 def test_markdown_headings_and_list_items_are_sentences_of_their_own() -> None:
-    assert split_sentences("## Przechowywanie\n- w lodówce\n- do 3 dni") == ["## Przechowywanie", "- w lodówce", "- do 3 dni"]
+    assert split_sentences("## Przechowywanie\n- w lodówce\n- do 3 dni") == [
+        "## Przechowywanie",
+        "- w lodówce",
+        "- do 3 dni",
+    ]
 
 
 def test_a_sentence_longer_than_a_chunk_is_cut_at_spaces() -> None:

@@ -33,8 +33,15 @@ def test_rows_are_float32_and_unit_length_or_zero(embedder: HashingEmbedder, tex
     assert np.all((np.abs(norms - 1) < 1e-5) | (norms == 0))
 
 
-@pytest.mark.parametrize("forms", [("mleko", "mleka", "mlekiem", "mleku"), ("ziemniaki", "ziemniaków", "ziemniakami"),
-                                   ("pomidor", "pomidory", "pomidorów"), ("jajko", "jajka", "jajkiem")])
+@pytest.mark.parametrize(
+    "forms",
+    [
+        ("mleko", "mleka", "mlekiem", "mleku"),
+        ("ziemniaki", "ziemniaków", "ziemniakami"),
+        ("pomidor", "pomidory", "pomidorów"),
+        ("jajko", "jajka", "jajkiem"),
+    ],
+)
 def test_inflected_forms_of_a_word_embed_alike(embedder: HashingEmbedder, forms: tuple[str, ...]) -> None:
     base = forms[0]
     for other in forms[1:]:
@@ -47,9 +54,13 @@ def test_diacritics_do_not_matter(embedder: HashingEmbedder) -> None:
     assert cos(embedder, "mąka pszenna", "maka pszenna") == pytest.approx(1.0, abs=1e-6)
 
 
-def test_a_sentence_is_closer_to_its_inflected_paraphrase_than_to_another_topic(embedder: HashingEmbedder) -> None:
+def test_a_sentence_is_closer_to_its_inflected_paraphrase_than_to_another_topic(
+    embedder: HashingEmbedder,
+) -> None:
     doc = "Otwarte mleko przechowuj w lodówce do trzech dni."
-    assert cos(embedder, "jak długo trzymać otwarte mleko", doc) > cos(embedder, "jak długo trzymać chleb", doc)
+    assert cos(embedder, "jak długo trzymać otwarte mleko", doc) > cos(
+        embedder, "jak długo trzymać chleb", doc
+    )
 
 
 def test_query_and_document_embeddings_agree(embedder: HashingEmbedder) -> None:
@@ -58,7 +69,9 @@ def test_query_and_document_embeddings_agree(embedder: HashingEmbedder) -> None:
 
 def test_embeddings_are_identical_across_processes(embedder: HashingEmbedder) -> None:
     code = "from foodsave.vectors.embed import HashingEmbedder; print(HashingEmbedder().embed_query('pierogi ruskie').tobytes().hex())"
-    other = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    other = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.strip()
     assert other == embedder.embed_query("pierogi ruskie").tobytes().hex()
 
 

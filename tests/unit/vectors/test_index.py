@@ -52,7 +52,9 @@ def test_deleting_a_document_removes_exactly_its_chunks() -> None:
     index = VectorIndex.build(vectors, ids)
     assert index.remove_document("b") == 4
     remaining = {h.id for h in index.search(vectors, k=12)[0]}
-    assert remaining == {int(i) for i in ids if not document_id_range("b")[0] <= i < document_id_range("b")[1]}
+    assert remaining == {
+        int(i) for i in ids if not document_id_range("b")[0] <= i < document_id_range("b")[1]
+    }
     assert index.remove_document("b") == 0
 
 
@@ -87,7 +89,9 @@ def test_ivfpq_recall_at_10_on_clustered_data_is_high() -> None:
     index = VectorIndex.build(base, np.arange(3000, dtype=np.int64), kind="ivfpq")
     truth = np.argsort(-(queries @ base.T), axis=1)[:, :10]
     found = index.search(queries, 10)
-    recall = np.mean([len({h.id for h in row} & set(t.tolist())) / 10 for row, t in zip(found, truth, strict=True)])
+    recall = np.mean(
+        [len({h.id for h in row} & set(t.tolist())) / 10 for row, t in zip(found, truth, strict=True)]
+    )
     assert recall >= 0.9
 
 
@@ -99,7 +103,9 @@ def test_saved_index_opens_memory_mapped_and_answers_the_same(tmp_path: Path, ki
     opened = VectorIndex.open(tmp_path, index.kind, index.params, mmap=True)
     assert opened.read_only and opened.count == 1000
     queries = unit_vectors(5, 32, seed=9)
-    assert [[h.id for h in r] for r in opened.search(queries, 5)] == [[h.id for h in r] for r in index.search(queries, 5)]
+    assert [[h.id for h in r] for r in opened.search(queries, 5)] == [
+        [h.id for h in r] for r in index.search(queries, 5)
+    ]
 
 
 def test_a_memory_mapped_index_refuses_in_place_deletes(tmp_path: Path) -> None:

@@ -21,17 +21,27 @@ def service(store: LocalObjectStore, embedder: HashingEmbedder, tmp_path: Path) 
 
 @pytest.mark.parametrize(
     ("query", "k", "scope", "code"),
-    [("", 5, "knowledge", "EmptyQuery"), ("   ", 5, "knowledge", "EmptyQuery"), ("x" * 2001, 5, "knowledge", "QueryTooLong"),
-     ("mleko", 0, "knowledge", "InvalidK"), ("mleko", 51, "knowledge", "InvalidK"), ("mleko", 10_000, "knowledge", "InvalidK"),
-     ("mleko", 5, "web", "UnknownScope")],
+    [
+        ("", 5, "knowledge", "EmptyQuery"),
+        ("   ", 5, "knowledge", "EmptyQuery"),
+        ("x" * 2001, 5, "knowledge", "QueryTooLong"),
+        ("mleko", 0, "knowledge", "InvalidK"),
+        ("mleko", 51, "knowledge", "InvalidK"),
+        ("mleko", 10_000, "knowledge", "InvalidK"),
+        ("mleko", 5, "web", "UnknownScope"),
+    ],
 )
-def test_bad_requests_are_invalid_input(service: SearchService, query: str, k: int, scope: str, code: str) -> None:
+def test_bad_requests_are_invalid_input(
+    service: SearchService, query: str, k: int, scope: str, code: str
+) -> None:
     with pytest.raises(InvalidInput) as info:
         service.search(query, k, scope, "u1")
     assert info.value.code == code
 
 
-def test_hits_carry_score_snippet_source_and_chunk(service: SearchService, builder: IndexBuilder, knowledge_docs: list[SourceDocument]) -> None:
+def test_hits_carry_score_snippet_source_and_chunk(
+    service: SearchService, builder: IndexBuilder, knowledge_docs: list[SourceDocument]
+) -> None:
     builder.rebuild("knowledge", knowledge_docs)
     hits = service.search("Jak przechowywać jajka?", 2, "knowledge")
     assert hits[0].document_id == "jajka" and hits[0].source == "knowledge" and hits[0].chunk == 0
@@ -47,8 +57,13 @@ def test_a_user_without_documents_gets_no_hits(service: SearchService) -> None:
     assert service.search("pierogi", 5, "documents", "u1") == []
 
 
-def test_a_users_documents_are_invisible_to_another_user(service: SearchService, builder: IndexBuilder) -> None:
-    builder.add_document(user_index_name("alice"), SourceDocument("d1", "Przepis babci", "Pierogi z kapustą i grzybami na wigilię."))
+def test_a_users_documents_are_invisible_to_another_user(
+    service: SearchService, builder: IndexBuilder
+) -> None:
+    builder.add_document(
+        user_index_name("alice"),
+        SourceDocument("d1", "Przepis babci", "Pierogi z kapustą i grzybami na wigilię."),
+    )
     assert service.search("pierogi z kapustą", 5, "documents", "alice")[0].document_id == "d1"
     assert service.search("pierogi z kapustą", 5, "documents", "bob") == []
 

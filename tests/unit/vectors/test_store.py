@@ -43,22 +43,35 @@ class FailingStore(LocalObjectStore):
         return super().put(key, data, content_type)
 
 
-def reader_for(store: LocalObjectStore, tmp_path: Path, embedder: HashingEmbedder, ticker: Ticker, name: str = "knowledge") -> IndexReader:
+def reader_for(
+    store: LocalObjectStore,
+    tmp_path: Path,
+    embedder: HashingEmbedder,
+    ticker: Ticker,
+    name: str = "knowledge",
+) -> IndexReader:
     return IndexReader(store, name, embedder, tmp_path / "cache", refresh_seconds=30, monotonic=ticker)
 
 
-def test_publish_writes_a_versioned_folder_then_the_pointer(builder: IndexBuilder, store: LocalObjectStore, knowledge_docs: list[SourceDocument]) -> None:
+def test_publish_writes_a_versioned_folder_then_the_pointer(
+    builder: IndexBuilder, store: LocalObjectStore, knowledge_docs: list[SourceDocument]
+) -> None:
     manifest = builder.rebuild("knowledge", knowledge_docs)
     assert manifest is not None and manifest.version == 1
     keys = store.list("indexes/knowledge/")
-    assert set(keys) == {f"indexes/knowledge/v1/{f}" for f in ("index.faiss", "ids.npy", "vectors.npy", "meta.sqlite", "manifest.json")} | {"indexes/knowledge/latest.json"}
+    assert set(keys) == {
+        f"indexes/knowledge/v1/{f}"
+        for f in ("index.faiss", "ids.npy", "vectors.npy", "meta.sqlite", "manifest.json")
+    } | {"indexes/knowledge/latest.json"}
     stamped = json.loads(store.get("indexes/knowledge/v1/manifest.json"))
     assert stamped["embedder"] == HashingEmbedder().name and stamped["dim"] == 512
     assert stamped["index_type"] == "flat" and stamped["count"] == 4
     assert all(len(f["sha256"]) == 64 for f in stamped["files"].values())
 
 
-def test_a_failed_publish_leaves_the_previous_version_served(tmp_path: Path, embedder: HashingEmbedder, knowledge_docs: list[SourceDocument]) -> None:
+def test_a_failed_publish_leaves_the_previous_version_served(
+    tmp_path: Path, embedder: HashingEmbedder, knowledge_docs: list[SourceDocument]
+) -> None:
     store = FailingStore(tmp_path / "objects", "b", fail_on_key_suffix="never")
     IndexBuilder(IndexPublisher(store), embedder).rebuild("knowledge", knowledge_docs)
     store.fail_on = "v2/meta.sqlite"
@@ -69,7 +82,9 @@ def test_a_failed_publish_leaves_the_previous_version_served(tmp_path: Path, emb
     assert reader.current().manifest.count == 4
 
 
-def test_a_publish_after_a_crashed_one_never_reuses_its_version(tmp_path: Path, embedder: HashingEmbedder, knowledge_docs: list[SourceDocument]) -> None:
+def test_a_publish_after_a_crashed_one_never_reuses_its_version(
+    tmp_path: Path, embedder: HashingEmbedder, knowledge_docs: list[SourceDocument]
+) -> None:
     store = FailingStore(tmp_path / "objects", "b", fail_on_key_suffix="v1/manifest.json")
     with pytest.raises(Unavailable):
         IndexBuilder(IndexPublisher(store), embedder).rebuild("knowledge", knowledge_docs)
@@ -78,38 +93,58 @@ def test_a_publish_after_a_crashed_one_never_reuses_its_version(tmp_path: Path, 
     assert manifest is not None and manifest.version == 2
 
 
-def test_rebuilding_unchanged_sources_publishes_nothing(builder: IndexBuilder, knowledge_docs: list[SourceDocument]) -> None:
+def test_rebuilding_unchanged_sources_publishes_nothing(
+    builder: IndexBuilder, knowledge_docs: list[SourceDocument]
+) -> None:
     assert builder.rebuild("knowledge", knowledge_docs) is not None
     assert builder.rebuild("knowledge", knowledge_docs) is None
 
 
-def test_old_versions_are_pruned(builder: IndexBuilder, store: LocalObjectStore, knowledge_docs: list[SourceDocument]) -> None:
+def test_old_versions_are_pruned(
+    builder: IndexBuilder, store: LocalObjectStore, knowledge_docs: list[SourceDocument]
+) -> None:
     for i in range(5):
         builder.rebuild("knowledge", knowledge_docs[: 1 + i % 4], force=True)
     versions = {k.split("/")[2] for k in store.list("indexes/knowledge/v")}
     assert versions == {"v3", "v4", "v5"}
 
 
-def test_reader_opens_the_published_index_memory_mapped(builder: IndexBuilder, store: LocalObjectStore, embedder: HashingEmbedder, tmp_path: Path, knowledge_docs: list[SourceDocument]) -> None:
+def test_reader_opens_the_published_index_memory_mapped(
+    builder: IndexBuilder,
+    store: LocalObjectStore,
+    embedder: HashingEmbedder,
+    tmp_path: Path,
+    knowledge_docs: list[SourceDocument],
+) -> None:
     builder.rebuild("knowledge", knowledge_docs)
     loaded = reader_for(store, tmp_path, embedder, Ticker()).current()
     assert loaded.index.read_only
     assert loaded.search(embedder.embed_query("czy można zamrozić chleb"), 1)[0].chunk.document_id == "chleb"
 
 
-def test_reader_refuses_an_index_built_by_another_embedder(builder: IndexBuilder, store: LocalObjectStore, tmp_path: Path, knowledge_docs: list[SourceDocument]) -> None:
+def test_reader_refuses_an_index_built_by_another_embedder(
+    builder: IndexBuilder, store: LocalObjectStore, tmp_path: Path, knowledge_docs: list[SourceDocument]
+) -> None:
     builder.rebuild("knowledge", knowledge_docs)
     other = HashingEmbedder(dim=256)
     with pytest.raises(EmbedderMismatch, match="rebuild the index"):
         reader_for(store, tmp_path, other, Ticker()).current()
 
 
-def test_reader_of_an_unpublished_index_says_not_found(store: LocalObjectStore, embedder: HashingEmbedder, tmp_path: Path) -> None:
+def test_reader_of_an_unpublished_index_says_not_found(
+    store: LocalObjectStore, embedder: HashingEmbedder, tmp_path: Path
+) -> None:
     with pytest.raises(NotFound):
         reader_for(store, tmp_path, embedder, Ticker()).current()
 
 
-def test_reader_swaps_in_a_new_version_only_after_the_refresh_interval(builder: IndexBuilder, store: LocalObjectStore, embedder: HashingEmbedder, tmp_path: Path, knowledge_docs: list[SourceDocument]) -> None:
+def test_reader_swaps_in_a_new_version_only_after_the_refresh_interval(
+    builder: IndexBuilder,
+    store: LocalObjectStore,
+    embedder: HashingEmbedder,
+    tmp_path: Path,
+    knowledge_docs: list[SourceDocument],
+) -> None:
     builder.rebuild("knowledge", knowledge_docs[:2])
     ticker = Ticker()
     reader = reader_for(store, tmp_path, embedder, ticker)
@@ -122,8 +157,17 @@ def test_reader_swaps_in_a_new_version_only_after_the_refresh_interval(builder: 
     assert reader.current().manifest.count == 4
 
 
-@pytest.mark.parametrize("damage", ["corrupt_index", "missing_vectors", "missing_manifest", "bad_pointer", "other_embedder"])
-def test_a_broken_new_version_keeps_the_last_good_one_serving(builder: IndexBuilder, store: LocalObjectStore, embedder: HashingEmbedder, tmp_path: Path, knowledge_docs: list[SourceDocument], damage: str) -> None:
+@pytest.mark.parametrize(
+    "damage", ["corrupt_index", "missing_vectors", "missing_manifest", "bad_pointer", "other_embedder"]
+)
+def test_a_broken_new_version_keeps_the_last_good_one_serving(
+    builder: IndexBuilder,
+    store: LocalObjectStore,
+    embedder: HashingEmbedder,
+    tmp_path: Path,
+    knowledge_docs: list[SourceDocument],
+    damage: str,
+) -> None:
     builder.rebuild("knowledge", knowledge_docs)
     ticker = Ticker()
     reader = reader_for(store, tmp_path, embedder, ticker)
@@ -147,21 +191,35 @@ def test_a_broken_new_version_keeps_the_last_good_one_serving(builder: IndexBuil
     assert loaded.search(embedder.embed_query("jajka"), 1)[0].chunk.document_id == "jajka"
 
 
-def test_a_corrupt_only_version_is_a_clear_unavailable_error(builder: IndexBuilder, store: LocalObjectStore, embedder: HashingEmbedder, tmp_path: Path, knowledge_docs: list[SourceDocument]) -> None:
+def test_a_corrupt_only_version_is_a_clear_unavailable_error(
+    builder: IndexBuilder,
+    store: LocalObjectStore,
+    embedder: HashingEmbedder,
+    tmp_path: Path,
+    knowledge_docs: list[SourceDocument],
+) -> None:
     builder.rebuild("knowledge", knowledge_docs)
     store.put("indexes/knowledge/v1/vectors.npy", b"\x93NUMPY garbage")
     with pytest.raises(CorruptIndex, match="checksum|truncated"):
         reader_for(store, tmp_path, embedder, Ticker()).current()
 
 
-def test_a_cached_download_is_not_fetched_again(builder: IndexBuilder, store: LocalObjectStore, embedder: HashingEmbedder, tmp_path: Path, knowledge_docs: list[SourceDocument]) -> None:
+def test_a_cached_download_is_not_fetched_again(
+    builder: IndexBuilder,
+    store: LocalObjectStore,
+    embedder: HashingEmbedder,
+    tmp_path: Path,
+    knowledge_docs: list[SourceDocument],
+) -> None:
     builder.rebuild("knowledge", knowledge_docs)
     reader_for(store, tmp_path, embedder, Ticker()).current()
     store.delete("indexes/knowledge/v1/vectors.npy")  # a second container on the same /tmp reuses the copy
     assert reader_for(store, tmp_path, embedder, Ticker()).current().manifest.count == 4
 
 
-def test_index_opens_straight_from_efs_when_configured(store: LocalObjectStore, embedder: HashingEmbedder, tmp_path: Path, knowledge_docs: list[SourceDocument]) -> None:
+def test_index_opens_straight_from_efs_when_configured(
+    store: LocalObjectStore, embedder: HashingEmbedder, tmp_path: Path, knowledge_docs: list[SourceDocument]
+) -> None:
     efs = tmp_path / "efs"
     IndexBuilder(IndexPublisher(store, efs_dir=efs), embedder).rebuild("knowledge", knowledge_docs)
     reader = IndexReader(store, "knowledge", embedder, tmp_path / "cache", efs_dir=efs)

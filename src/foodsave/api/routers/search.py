@@ -71,10 +71,14 @@ def _ensure_local_corpora(services: Services, service: SearchService) -> None:
     "/search",
     response_model=SearchOut,
     summary="Semantic search (Polish or English) over recipes, food knowledge or your documents",
-    responses={422: {"description": "Empty or too long query, k outside 1..50, unknown scope"},
-               503: {"description": "The index is not published or cannot be loaded"}},  # fmt: skip
+    responses={
+        422: {"description": "Empty or too long query, k outside 1..50, unknown scope"},
+        503: {"description": "The index is not published or cannot be loaded"},
+    },  # fmt: skip
 )
-def search(user: CurrentUser, services: ServicesDep, q: str = "", k: int = 10, scope: str = "recipes") -> dict[str, Any]:
+def search(
+    user: CurrentUser, services: ServicesDep, q: str = "", k: int = 10, scope: str = "recipes"
+) -> dict[str, Any]:
     service = search_service(services)
     with span("search", scope=scope, k=k):
         hits = service.search(q, k, scope, user.id)
