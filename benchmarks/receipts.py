@@ -232,6 +232,8 @@ def main() -> int:
     log(f"generating {args.n} receipts (seed {args.seed}) into {CACHE}")
     samples = generate_dataset(args.n, seed=args.seed)
     CACHE.mkdir(parents=True, exist_ok=True)
+    for stale in CACHE.glob("receipt_*"):
+        stale.unlink()
     for s in samples:
         (CACHE / s.name).write_bytes(s.data)
         (CACHE / f"{s.name}.json").write_text(json.dumps(s.truth, ensure_ascii=False))

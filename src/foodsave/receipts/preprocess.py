@@ -18,10 +18,10 @@ MAX_PIXELS = 40_000_000
 TARGET_MAX_SIDE = 2600
 MIN_WIDTH = 900
 # Height of a text line's ink after scaling; measured on the synthetic benchmark (see benchmarks/receipts.py).
-TARGET_LINE_PX = 30
+TARGET_LINE_PX = 26
 NOISE_THRESHOLD = 5.5
 # Line heights within this band of the target are left as they are.
-LINE_PX_BAND = (0.75, 1.6)
+LINE_PX_BAND = (0.8, 1.6)
 ILLUMINATION_THRESHOLD = 15.0
 
 
