@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
+import anyio
+import anyio.to_thread
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
@@ -21,10 +23,21 @@ def services_dep() -> Services:
     return get_services()
 
 
-def db_session_dep(services: Annotated[Services, Depends(services_dep)]) -> Iterator[Session]:
+# Commits and rollbacks run on their own worker-thread allowance: if they queued behind requests that
+# wait for a database connection (or SQLite's write lock) held by the very sessions waiting to commit,
+# the server would stall until the pool timeout.
+_UNIT_ENDS = anyio.CapacityLimiter(64)
+
+
+async def db_session_dep(services: Annotated[Services, Depends(services_dep)]) -> AsyncIterator[Session]:
     """One unit of work; it commits before the response leaves, so a failed commit is never a 2xx."""
-    with services.db.session() as session:
-        yield session
+    unit = services.db.begin()
+    try:
+        yield unit.session
+    except BaseException:
+        await anyio.to_thread.run_sync(unit.rollback, limiter=_UNIT_ENDS)
+        raise
+    await anyio.to_thread.run_sync(unit.commit, limiter=_UNIT_ENDS)
 
 
 def subject_of(request: Request, services: Services) -> str:

@@ -21,11 +21,19 @@ def _engine_for(url: str, connect_timeout: float, tls: bool = False) -> Engine:
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+            # SQLAlchemy, not pysqlite, decides where transactions begin (savepoints work), and each
+            # transaction takes the write lock up front: waiting for BEGIN holds no lock, so concurrent
+            # requests queue instead of deadlocking on a lock upgrade.
+            dbapi_conn.isolation_level = None
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.close()
+
+        @event.listens_for(engine, "begin")
+        def _sqlite_begin(conn: Any) -> None:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
     # Lambda: one connection per container is enough (one request at a time); RDS Proxy multiplexes.
@@ -54,6 +62,44 @@ def is_outage(exc: DBAPIError) -> bool:
     return isinstance(exc, (OperationalError, InterfaceError)) or bool(exc.connection_invalidated)
 
 
+class UnitOfWork:
+    """One session and one transaction, ended by exactly one of `commit()` or `rollback()`."""
+
+    def __init__(self, session: Session, dialect: str) -> None:
+        from foodsave.observability import tracer
+
+        self.session = session
+        # Not made current: a request's unit of work may open and close on different worker threads.
+        self._span = tracer().start_span("db.unit_of_work", attributes={"db.system": dialect})
+
+    def commit(self) -> None:
+        """Commit and close; outages become Unavailable, and nothing stays half-written."""
+        try:
+            self.session.commit()
+        except (OperationalError, DBAPIError) as exc:
+            self.session.rollback()
+            if is_outage(exc):
+                raise Unavailable("database is unavailable") from exc
+            raise
+        except BaseException:
+            self.session.rollback()
+            raise
+        finally:
+            self._close()
+
+    def rollback(self) -> None:
+        try:
+            self.session.rollback()
+        except (OperationalError, DBAPIError):
+            pass  # the connection is gone; closing discards it
+        finally:
+            self._close()
+
+    def _close(self) -> None:
+        self.session.close()
+        self._span.end()
+
+
 class Database:
     """Owns the engine and the session factory; `session()` is one unit of work."""
 
@@ -66,28 +112,20 @@ class Database:
     def dialect(self) -> str:
         return self.engine.dialect.name
 
+    def begin(self) -> UnitOfWork:
+        """Open a unit of work whose two halves may run on different threads (HTTP requests)."""
+        return UnitOfWork(self._factory(), self.dialect)
+
     @contextmanager
     def session(self) -> Iterator[Session]:
         """Commit when the block succeeds, roll back when it raises; DB outages become Unavailable."""
-        from foodsave.observability import tracer
-
-        session = self._factory()
-        # Not made current: a request's unit of work may open and close on different worker threads.
-        unit = tracer().start_span("db.unit_of_work", attributes={"db.system": self.dialect})
+        unit = self.begin()
         try:
-            yield session
-            session.commit()
-        except (OperationalError, DBAPIError) as exc:
-            session.rollback()
-            if is_outage(exc):
-                raise Unavailable("database is unavailable") from exc
-            raise
+            yield unit.session
         except BaseException:
-            session.rollback()
+            unit.rollback()
             raise
-        finally:
-            session.close()
-            unit.end()
+        unit.commit()
 
     def ping(self) -> float:
         """Round trip in milliseconds; raises Unavailable when the database does not answer."""

@@ -45,6 +45,13 @@ _QTY_ONLY_RE = re.compile(
 )
 _AMOUNT_ONLY_RE = re.compile(rf"^\W{{0,2}}(?P<amt>{_AMT})(?:\s*-)?\s*(?P<vat>{_VAT})?\s*$")
 _SPACED_LETTERS_RE = re.compile(r"(?<![^\s])(?:[^\W\d_] ){2,}[^\W\d_](?![^\s])")
+_SUMA_LINE_RE = re.compile(r"^\W*([s5][uv][mn]a|razem|do zaplaty|naleznosc)")
+# An amount whose decimal comma OCR dropped, before a VAT letter at the end of an item line: `1249 C`.
+_LOST_COMMA_TAIL_RE = re.compile(r"(?<![\d,.])(\d{1,3})(\d{2})(\s*(?:[A-G]|[€©(])\W{0,2})$")
+# ... or in a quantity line's unit price: `4* 649`.
+_LOST_COMMA_QTY_RE = re.compile(
+    r"^(\W{0,2}\d{1,4}(?:[,.]\d{1,3})?\s*(?:szt\.?|kg)?\s*[x×X*]\s*)(\d{1,3})(\d{2})\s*$"
+)
 _DIGIT_LOOKALIKES = str.maketrans("OolIS", "00115")
 _THOUSANDS_RE = re.compile(r"(?<![\d,.])(\d{1,3}) (\d{3}[,.]\d\d)(?!\d)")
 _GLUED_AMOUNTS_RE = re.compile(r"(?<=[,.]\d\d)(?=\d{1,4}[,.]\d\d(?!\d))")
@@ -387,6 +394,7 @@ class ReceiptParser:
         card: list[Decimal] = []
         cash: list[Decimal] = []
         change: list[Decimal] = []
+        suma_loose: list[Decimal] = []
         for line, f in zip(lines, folded, strict=True):
             amounts = [
                 a for a in (parse_amount(m.group(0)) for m in re.finditer(_AMT_BIG, line)) if a is not None
@@ -394,6 +402,10 @@ class ReceiptParser:
             if "eur" in f.split() and "pln" not in f:
                 result.currency = "EUR"
             if not amounts:
+                lost = re.search(r"(?<![\d,.])(\d{3,7})\s*(?:pln|zl)?\W*$", f)
+                if lost and _SUMA_LINE_RE.search(f) and "ptu" not in f:
+                    # The decimal comma was lost: `SUMA PLN 21438` is most likely 214,38.
+                    suma_loose.append(Decimal(f"{lost.group(1)[:-2]}.{lost.group(1)[-2:]}"))
                 continue
             last = amounts[-1]
             if re.search(r"sprzeda|opodatk", f):
@@ -417,7 +429,7 @@ class ReceiptParser:
                     entry.rate = Decimal(f"{rate.group(1)}.{rate.group(2) or '0'}")
                 entry.tax = last
                 continue
-            if re.search(r"^\W*([s5][uv][mn]a|razem|do zaplaty|naleznosc)", f) and "ptu" not in f:
+            if _SUMA_LINE_RE.search(f) and "ptu" not in f:
                 suma.append(last)
                 continue
             if _CHANGE_RE.search(f):
@@ -497,6 +509,9 @@ class ReceiptParser:
             if not line or _SEPARATOR_RE.match(line):
                 continue
             line = _GLUED_AMOUNTS_RE.sub(" ", line)
+            if not re.search(r"\d[,.]\s?\d\d\W{0,4}[A-Ga-g]?\W{0,2}$", line):
+                line = _LOST_COMMA_TAIL_RE.sub(r"\1,\2\3", line)
+                line = _LOST_COMMA_QTY_RE.sub(r"\1\2,\3", line)
             # Discount lines: keyword first, or a negative amount at the end of a line with a label.
             head = re.sub(r"^[^a-z]+", "", f)
             is_disc_word = any(head.startswith(w) for w in _DISCOUNT_WORDS) or any(
@@ -756,6 +771,8 @@ class ReceiptParser:
         suma: list[Decimal] = [s for s in summary["suma"] if s > 0]
         for s in suma:
             votes[s] += 3
+        for s in summary.get("suma_loose", []):
+            votes[s] += 1
         taxable: dict[str, Decimal] = summary["taxable"]
         if taxable:
             votes[q2(sum(taxable.values(), ZERO) + sum(summary["exempt"], ZERO))] += 2
