@@ -86,7 +86,9 @@ def build_services(settings: Settings) -> Services:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     return Services(
         settings=settings,
-        db=Database(settings.resolved_database_url(), connect_timeout=settings.db_connect_timeout),
+        db=Database(
+            settings.resolved_database_url(), connect_timeout=settings.db_connect_timeout, pool_size=25
+        ),
         store=LocalObjectStore(settings.objects_dir, settings.bucket),
         queue=LocalQueue(settings.queues_dir, "index-jobs"),
         bus=LocalEventBus(settings.data_dir / "events.jsonl"),

@@ -106,10 +106,17 @@ def run_scheduled(services: Services, now: datetime | None = None) -> dict[str, 
                 out["metric_points_purged"] = purge_metric_points(session, clock.now())
         return out
 
+    def abandoned_uploads() -> dict[str, Any]:
+        from foodsave.receipts.service import expire_abandoned_uploads
+
+        with services.db.session() as session:
+            return {"receipts_abandoned": expire_abandoned_uploads(session, clock.now())}
+
     part("seed", seed)
     part("food", food)
     part("operational", operational)
     part("retention", retention)
+    part("abandoned_uploads", abandoned_uploads)
     result["outbox_published"] += dispatch(services, bus)
     result["alert_changes"] = changes
     result["failed"] = failed

@@ -7,6 +7,7 @@ import importlib
 from fastapi import FastAPI
 
 from foodsave import __version__
+from foodsave.api.contract import install_contract
 from foodsave.api.metrics_middleware import install_request_metrics
 from foodsave.api.problems import install_problem_handlers
 
@@ -27,6 +28,7 @@ def _build(title: str, modules: tuple[str, ...]) -> FastAPI:
     app = FastAPI(title=title, version=__version__, description=DESCRIPTION)
     install_problem_handlers(app)
     install_request_metrics(app)
+    install_contract(app)
     for name in modules:
         app.include_router(importlib.import_module(f"foodsave.api.routers.{name}").router)
     return app

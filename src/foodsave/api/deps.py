@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
+import weakref
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
@@ -23,21 +25,44 @@ def services_dep() -> Services:
     return get_services()
 
 
-# Commits and rollbacks run on their own worker-thread allowance: if they queued behind requests that
-# wait for a database connection (or SQLite's write lock) held by the very sessions waiting to commit,
-# the server would stall until the pool timeout.
-_UNIT_ENDS = anyio.CapacityLimiter(64)
+# At most DB_SLOTS requests hold database work at once; the others wait on the event loop, holding no
+# worker thread. Their units of work begin and end on a worker allowance of their own. Without this,
+# requests waiting for SQLite's write lock (or a pooled connection) could take every worker thread while
+# the request holding the lock still needs one to serialise its response, and the server would stall.
+DB_SLOTS = 10
+_UNIT_WORK = anyio.CapacityLimiter(64)
+_slots: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = weakref.WeakKeyDictionary()
 
 
-async def db_session_dep(services: Annotated[Services, Depends(services_dep)]) -> AsyncIterator[Session]:
+def _loop_slots() -> asyncio.Semaphore:
+    loop = asyncio.get_running_loop()
+    slots = _slots.get(loop)
+    if slots is None:
+        slots = _slots[loop] = asyncio.Semaphore(DB_SLOTS)
+    return slots
+
+
+async def db_slot_dep() -> AsyncIterator[None]:
+    """A place among the requests allowed to hold database work; held until the response is sent."""
+    slots = _loop_slots()
+    await slots.acquire()
+    try:
+        yield
+    finally:
+        slots.release()
+
+
+async def db_session_dep(
+    services: Annotated[Services, Depends(services_dep)], _slot: Annotated[None, Depends(db_slot_dep)]
+) -> AsyncIterator[Session]:
     """One unit of work; it commits before the response leaves, so a failed commit is never a 2xx."""
     unit = services.db.begin()
     try:
         yield unit.session
     except BaseException:
-        await anyio.to_thread.run_sync(unit.rollback, limiter=_UNIT_ENDS)
+        await anyio.to_thread.run_sync(unit.rollback, limiter=_UNIT_WORK)
         raise
-    await anyio.to_thread.run_sync(unit.commit, limiter=_UNIT_ENDS)
+    await anyio.to_thread.run_sync(unit.commit, limiter=_UNIT_WORK)
 
 
 def subject_of(request: Request, services: Services) -> str:
@@ -57,12 +82,20 @@ def subject_of(request: Request, services: Services) -> str:
     raise Unauthorized("Sign in first: this route needs an authenticated user.")
 
 
-def current_user_dep(
+async def current_user_dep(
     request: Request,
     services: Annotated[Services, Depends(services_dep)],
-    session: Annotated[Session, Depends(db_session_dep, scope="function")],
+    _slot: Annotated[None, Depends(db_slot_dep)],
 ) -> User:
-    return get_or_create_user(session, subject_of(request, services))
+    """The signed-in user, read (or created) in a short unit of work of its own, so the request's
+    transaction begins only when the route first touches the database."""
+    subject = subject_of(request, services)
+
+    def load() -> User:
+        with services.db.session() as session:
+            return get_or_create_user(session, subject)
+
+    return await anyio.to_thread.run_sync(load, limiter=_UNIT_WORK)
 
 
 ServicesDep = Annotated[Services, Depends(services_dep)]

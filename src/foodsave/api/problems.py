@@ -21,7 +21,13 @@ TITLES = {400: "Bad request", 401: "Unauthorized", 403: "Forbidden", 404: "Not f
 
 
 def problem(
-    status: int, detail: str, *, title: str | None = None, type_: str = "about:blank", **extra: Any
+    status: int,
+    detail: str,
+    *,
+    title: str | None = None,
+    type_: str = "about:blank",
+    headers: dict[str, str] | None = None,
+    **extra: Any,
 ) -> JSONResponse:
     body = {
         "type": type_,
@@ -30,9 +36,11 @@ def problem(
         "detail": detail,
         **extra,
     }
-    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    headers = dict(headers or {})
+    if status == 401:
+        headers.setdefault("WWW-Authenticate", "Bearer")
     if status == 503:
-        headers = {"Retry-After": "5"}
+        headers.setdefault("Retry-After", "5")
     return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=headers)
 
 
@@ -63,7 +71,7 @@ def install_problem_handlers(app: FastAPI) -> None:
         detail = exc.detail if isinstance(exc.detail, str) else TITLES.get(exc.status_code, "Error")
         if exc.status_code == 404 and detail == "Not Found":
             detail = "No such resource."
-        return problem(exc.status_code, detail)
+        return problem(exc.status_code, detail, headers=getattr(exc, "headers", None))
 
     @app.exception_handler(DBAPIError)
     async def _db_error(_: Request, exc: DBAPIError) -> JSONResponse:

@@ -11,36 +11,33 @@ from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import NullPool
 
 from foodsave.errors import Unavailable
 
 
-def _engine_for(url: str, connect_timeout: float, tls: bool = False) -> Engine:
+def _engine_for(url: str, connect_timeout: float, tls: bool = False, pool_size: int = 1) -> Engine:
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        # A connection per unit of work (cheap for a file): nothing ever waits for a pooled connection.
+        engine = create_engine(
+            url, poolclass=NullPool, connect_args={"check_same_thread": False, "timeout": 30}
+        )
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
-            # SQLAlchemy, not pysqlite, decides where transactions begin (savepoints work), and each
-            # transaction takes the write lock up front: waiting for BEGIN holds no lock, so concurrent
-            # requests queue instead of deadlocking on a lock upgrade.
-            dbapi_conn.isolation_level = None
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.close()
 
-        @event.listens_for(engine, "begin")
-        def _sqlite_begin(conn: Any) -> None:
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
-
         return engine
     # Lambda: one connection per container is enough (one request at a time); RDS Proxy multiplexes.
+    # A server (local runtime) sizes the pool to its worker threads so no request waits for a connection.
     return create_engine(
         url,
-        pool_size=1,
-        max_overflow=1,
+        pool_size=pool_size,
+        max_overflow=1 if pool_size == 1 else pool_size,
         pool_pre_ping=True,
         pool_recycle=300,
         pool_timeout=connect_timeout,
@@ -103,9 +100,11 @@ class UnitOfWork:
 class Database:
     """Owns the engine and the session factory; `session()` is one unit of work."""
 
-    def __init__(self, url: str, *, connect_timeout: float = 5.0, tls: bool = False) -> None:
+    def __init__(
+        self, url: str, *, connect_timeout: float = 5.0, tls: bool = False, pool_size: int = 1
+    ) -> None:
         self.url = url
-        self.engine = _engine_for(url, connect_timeout, tls)
+        self.engine = _engine_for(url, connect_timeout, tls, pool_size)
         self._factory = sessionmaker(self.engine, expire_on_commit=False, autoflush=True)
 
     @property

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from foodsave.errors import InvalidInput, TooLarge, UnsupportedMedia
+from foodsave.pdf_safety import check_pdf_bytes, check_pdf_document
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -24,18 +25,11 @@ class PdfContent:
     pages: int = 0
 
 
-def _has_javascript(data: bytes) -> bool:
-    return re.search(rb"/(JavaScript|JS)\b", data) is not None
-
-
 def read_pdf(data: bytes, *, max_pages: int = MAX_PAGES, dpi: int = RENDER_DPI) -> PdfContent:
     """Text layer or rendered pages of a receipt PDF; refuses encrypted, scripted or long PDFs."""
     import pypdfium2 as pdfium
 
-    if _has_javascript(data):
-        raise UnsupportedMedia("PDFs containing JavaScript are not accepted", code="pdf_javascript")
-    if re.search(rb"/Encrypt\b", data):
-        raise UnsupportedMedia("password-protected PDFs are not accepted", code="pdf_encrypted")
+    check_pdf_bytes(data)
     try:
         doc = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
@@ -44,6 +38,7 @@ def read_pdf(data: bytes, *, max_pages: int = MAX_PAGES, dpi: int = RENDER_DPI) 
             raise UnsupportedMedia("password-protected PDFs are not accepted", code="pdf_encrypted") from exc
         raise InvalidInput(f"the PDF cannot be read ({exc})", code="damaged_pdf") from exc
     try:
+        check_pdf_document(doc)
         pages = len(doc)
         if pages == 0:
             raise InvalidInput("the PDF has no pages", code="empty_pdf")

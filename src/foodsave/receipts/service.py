@@ -452,3 +452,17 @@ def _purchase_instant(day: date | None, clock: time | None, zone: str) -> dateti
     except (ZoneInfoNotFoundError, ValueError):
         tz = ZoneInfo(LOCAL_ZONE)
     return datetime.combine(day, clock or time(12, 0), tzinfo=tz).astimezone(UTC)
+
+
+ABANDONED_AFTER = timedelta(hours=24)
+
+
+def expire_abandoned_uploads(session: Session, now: datetime, after: timedelta = ABANDONED_AFTER) -> int:
+    """Receipts whose upload slot was never used end `failed` with a reason instead of staying pending."""
+    stale = session.scalars(
+        select(Receipt).where(Receipt.status == "pending", Receipt.created_at < now - after)
+    ).all()
+    for receipt in stale:
+        receipt.status = "failed"
+        receipt.failure_reason = "The photo never arrived: the upload slot expired. Please upload it again."
+    return len(stale)

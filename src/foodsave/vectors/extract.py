@@ -46,11 +46,17 @@ def extract_text(data: bytes, media_type: str) -> str:
 def _pdf_text(data: bytes) -> str:
     import pypdfium2 as pdfium
 
+    from foodsave.pdf_safety import check_pdf_bytes, check_pdf_document
+
+    check_pdf_bytes(data)
     try:
         pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
+        if "password" in str(exc).lower():
+            raise UnsupportedMedia("password-protected PDFs are not accepted", code="pdf_encrypted") from exc
         raise InvalidInput(f"the PDF cannot be read: {exc}") from exc
     try:
+        check_pdf_document(pdf)
         pages = []
         for page in pdf:
             textpage = page.get_textpage()

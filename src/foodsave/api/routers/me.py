@@ -40,6 +40,7 @@ def get_me(user: CurrentUser) -> Profile:
     responses={422: {"description": "Unknown time zone or a value out of range"}},
 )
 def patch_me(body: ProfilePatch, user: CurrentUser, session: SessionDep) -> Profile:
+    user = session.merge(user)  # the signed-in user was loaded in its own unit of work
     update_profile(user, **body.model_dump(exclude_unset=True, exclude_none=True))
     session.flush()
     return Profile.model_validate(user)
