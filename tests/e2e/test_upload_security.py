@@ -119,11 +119,6 @@ def test_hostile_receipt_upload_is_refused_and_adds_nothing_to_the_pantry(e2e, c
     assert grown_mb < 300, f"{case}: peak memory grew by {grown_mb:.0f} MB"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="receipts/pdf.py:_has_javascript matches raw bytes; a hex-escaped name (/J#61vaScript) passes",
-)
 def test_receipt_pdf_with_hex_escaped_javascript_name_is_refused(e2e):
     _route(RECEIPTS)
     pdf = _receipt_pdf_with(b"/OpenAction << /S /J#61vaScript /J#53 (app.alert\\(1\\)) >> ")
@@ -134,20 +129,10 @@ def test_receipt_pdf_with_hex_escaped_javascript_name_is_refused(e2e):
 DOC_HOSTILE = {
     k: HOSTILE[k] for k in ("zip named .pdf", "PDF with JavaScript", "encrypted PDF", "empty file")
 }
-DOC_KNOWN = {"PDF with JavaScript": "documents accept PDFs with JavaScript (vectors/extract.py has no check)"}
 DOC_HOSTILE["binary named .txt"] = ("notes.txt", lambda: bytes(range(256)) * 8, "text/plain")
 
 
-@pytest.mark.parametrize(
-    "case",
-    [
-        pytest.param(k, marks=pytest.mark.xfail(strict=True, raises=AssertionError, reason=DOC_KNOWN[k]))
-        if k in DOC_KNOWN
-        else k
-        for k in DOC_HOSTILE
-    ],
-    ids=list(DOC_HOSTILE),
-)
+@pytest.mark.parametrize("case", list(DOC_HOSTILE))
 def test_hostile_document_upload_is_refused(e2e, case):
     _route(DOCUMENTS)
     filename, make, content_type = DOC_HOSTILE[case]

@@ -66,7 +66,7 @@ def contract_openapi(app: FastAPI) -> dict[str, Any]:
             responses = op.setdefault("responses", {})
             wanted = {"503"}
             if path not in PUBLIC_PATHS:
-                wanted |= {"401"}
+                wanted |= {"401", "404"}  # ids may also come in the body or the query
                 op["security"] = [{"bearer": []}]
             if "{" in path:
                 wanted.add("404")

@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
 
 from foodsave.api.deps import CurrentUser, ServicesDep, SessionDep
 from foodsave.errors import InvalidInput
@@ -38,6 +39,12 @@ def _service(session: SessionDep, user: CurrentUser, services: Services) -> Rece
     )
 
 
+def _stored_upload(service: Any, session: Any, data: bytes) -> UploadOut:
+    receipt = service.upload(data)
+    session.refresh(receipt)
+    return UploadOut(receipt=ReceiptOut.model_validate(receipt))
+
+
 @router.post(
     "",
     response_model=UploadOut,
@@ -57,7 +64,11 @@ def _service(session: SessionDep, user: CurrentUser, services: Services) -> Rece
             }
         }
     },
-    responses={413: {"description": "File too large"}, 415: {"description": "Not a JPEG, PNG, WebP or PDF"}},
+    responses={
+        202: {"model": UploadOut, "description": "Multipart upload stored; OCR is queued"},
+        413: {"description": "File too large"},
+        415: {"description": "Not a JPEG, PNG, WebP or PDF"},
+    },
 )
 async def create_receipt(
     request: Request, user: CurrentUser, session: SessionDep, services: ServicesDep
@@ -76,16 +87,15 @@ async def create_receipt(
         if upload is None or isinstance(upload, str):
             raise InvalidInput("send the receipt as a multipart field named `file`")
         data = await upload.read(limit + 1)
-        receipt = service.upload(data)
-        session.refresh(receipt)
-        body = UploadOut(receipt=ReceiptOut.model_validate(receipt))
+        # Database and store work leave the event loop: a wait there would stall every request.
+        body = await run_in_threadpool(_stored_upload, service, session, data)
         return JSONResponse(body.model_dump(mode="json"), status_code=202)
     raw = await request.body()
     try:
         payload = UploadRequest.model_validate_json(raw or b"{}")
     except ValueError as exc:
         raise InvalidInput(f"invalid request body: {exc}") from exc
-    receipt, slot = service.create_upload_slot(payload.content_type)
+    receipt, slot = await run_in_threadpool(service.create_upload_slot, payload.content_type)
     return UploadOut(
         receipt=ReceiptOut.model_validate(receipt),
         upload=UploadSlotOut(
