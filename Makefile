@@ -11,7 +11,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: setup tesseract run serve demo test unit integration e2e lint format bench synth openapi clean
+.PHONY: setup tesseract run serve demo test unit integration e2e lint format bench load soak synth openapi clean layers size-check infra-test
 
 setup: $(STAMP) tesseract
 
@@ -63,8 +63,15 @@ e2e: setup
 openapi: $(STAMP)
 	$(PY) -m foodsave.api.export docs/openapi.json
 
+# Quality and speed figures; each prints JSON and writes benchmarks/results/<name>.json.
 bench: setup
-	@for b in benchmarks/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+	@for b in receipts categorizer vector_search retrieval intents chat; do echo "== $$b"; $(PY) benchmarks/$$b.py || exit 1; done
+
+load: setup
+	$(PY) benchmarks/load/run.py
+
+soak: setup
+	$(PY) benchmarks/soak.py
 
 synth: setup
 	CDK_OUTDIR=cdk.out $(PY) app.py

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 os.environ.setdefault("POWERTOOLS_METRICS_NAMESPACE", "FoodSaveTest")
 os.environ.setdefault("POWERTOOLS_DEV", "false")
 os.environ.setdefault("AWS_DEFAULT_REGION", "eu-central-1")

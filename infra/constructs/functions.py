@@ -108,6 +108,7 @@ class Functions(Construct):
             "FOODSAVE_TESSDATA_PREFIX": constants.TESSDATA_DIR,
             "TESSDATA_PREFIX": constants.TESSDATA_DIR,
             "OMP_THREAD_LIMIT": "1",
+            "OPENBLAS_NUM_THREADS": "1",
             "POWERTOOLS_METRICS_NAMESPACE": constants.METRICS_NAMESPACE,
             "LOG_LEVEL": constants.LOG_LEVEL,
         }

@@ -37,17 +37,21 @@ _faiss_module: Any = None
 
 
 def load_faiss() -> Any:
-    """Import faiss once, limited to FOODSAVE_FAISS_THREADS OpenMP threads (default 1).
+    """faiss, limited to FOODSAVE_FAISS_THREADS OpenMP threads (default 1) in the calling thread.
 
-    A Lambda search is one query at a time, and on small shared machines OpenMP's spinning worker
-    threads slow builds down instead of speeding them up.
+    A Lambda search is one query at a time, and on small shared machines OpenMP's spinning workers slow
+    builds down. The limit is an OpenMP per-thread setting, so it is applied on every call: a thread that
+    never set it would let faiss's bundled OpenMP OpenBLAS ask for more threads than OMP_THREAD_LIMIT=1
+    (set for Tesseract) grants, and its k-means step would then spin forever.
     """
     global _faiss_module
+    threads = max(1, int(os.environ.get("FOODSAVE_FAISS_THREADS", "1")))
     if _faiss_module is None:
+        os.environ.setdefault("OPENBLAS_NUM_THREADS", str(threads))
         import faiss
 
-        faiss.omp_set_num_threads(max(1, int(os.environ.get("FOODSAVE_FAISS_THREADS", "1"))))
         _faiss_module = faiss
+    _faiss_module.omp_set_num_threads(threads)
     return _faiss_module
 
 
