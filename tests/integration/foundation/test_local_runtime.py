@@ -25,7 +25,9 @@ def runtime(tmp_path):
 
 def test_runtime_creates_its_database_and_serves_pantry_data_across_restarts(tmp_path, runtime):
     with TestClient(local_app()) as client:
-        resp = client.post("/v1/pantry/items", json={"name": "Masło"}, headers={"Authorization": "Bearer dev-ola"})
+        resp = client.post(
+            "/v1/pantry/items", json={"name": "Masło"}, headers={"Authorization": "Bearer dev-ola"}
+        )
         assert resp.status_code == 201
     runtime.stop()
     set_services(None)
@@ -48,7 +50,9 @@ def test_presigned_local_upload_checks_signature_size_and_sniffed_type(runtime):
     store = runtime.services.store
     slot = store.presigned_post("uploads/documents/u1/d2.txt", ("text/plain",), 64, 60)
     with TestClient(local_app()) as client:
-        ok = client.post("/local-uploads", data=slot.fields, files={"file": ("a.txt", b"hello", "text/plain")})
+        ok = client.post(
+            "/local-uploads", data=slot.fields, files={"file": ("a.txt", b"hello", "text/plain")}
+        )
         assert ok.status_code == 204
         forged = client.post(
             "/local-uploads",
@@ -56,10 +60,14 @@ def test_presigned_local_upload_checks_signature_size_and_sniffed_type(runtime):
             files={"file": ("a.txt", b"hello", "text/plain")},
         )
         assert forged.status_code == 422
-        too_big = client.post("/local-uploads", data=slot.fields, files={"file": ("a.txt", b"x" * 65, "text/plain")})
+        too_big = client.post(
+            "/local-uploads", data=slot.fields, files={"file": ("a.txt", b"x" * 65, "text/plain")}
+        )
         assert too_big.status_code == 413
         wrong_type = client.post(
-            "/local-uploads", data=slot.fields, files={"file": ("a.txt", b"\x89PNG\r\n\x1a\n....", "text/plain")}
+            "/local-uploads",
+            data=slot.fields,
+            files={"file": ("a.txt", b"\x89PNG\r\n\x1a\n....", "text/plain")},
         )
         assert wrong_type.status_code == 415
     assert store.get("uploads/documents/u1/d2.txt") == b"hello"

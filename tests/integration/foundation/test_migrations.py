@@ -14,7 +14,9 @@ def test_migrated_schema_matches_the_models(db_url):
     engine = create_engine(db_url)
     try:
         with engine.connect() as conn:
-            diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": False}), Base.metadata)
+            diff = compare_metadata(
+                MigrationContext.configure(conn, opts={"compare_type": False}), Base.metadata
+            )
     finally:
         engine.dispose()
     assert diff == [], f"models and migrations differ; add an Alembic revision: {diff}"

@@ -34,7 +34,10 @@ def queue_and_reader(request, tmp_path):
 
 def test_sent_messages_are_received_with_their_body_and_counted(queue_and_reader):
     queue, read = queue_and_reader
-    queue.send({"type": "document_added", "document_id": "d1"}, attributes={"AWSTraceHeader": "Root=1-00000000-000000000000000000000001"})
+    queue.send(
+        {"type": "document_added", "document_id": "d1"},
+        attributes={"AWSTraceHeader": "Root=1-00000000-000000000000000000000001"},
+    )
     queue.send({"type": "document_deleted", "document_id": "d2"})
     assert queue.depth() == 2
     assert sorted(m["document_id"] for m in read()) == ["d1", "d2"]
@@ -76,9 +79,13 @@ def test_eventbridge_bus_delivers_the_envelope_as_detail():
         events.create_event_bus(Name="foodsave")
         url = sqs.create_queue(QueueName="sink")["QueueUrl"]
         arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-        events.put_rule(Name="all", EventBusName="foodsave", EventPattern=json.dumps({"source": ["foodsave"]}))
+        events.put_rule(
+            Name="all", EventBusName="foodsave", EventPattern=json.dumps({"source": ["foodsave"]})
+        )
         events.put_targets(Rule="all", EventBusName="foodsave", Targets=[{"Id": "q", "Arn": arn}])
-        EventBridgeBus(events, "foodsave").publish(Event(type="ReceiptParsed", user_id="u1", data={"receipt_id": "r1"}))
+        EventBridgeBus(events, "foodsave").publish(
+            Event(type="ReceiptParsed", user_id="u1", data={"receipt_id": "r1"})
+        )
         body = json.loads(sqs.receive_message(QueueUrl=url)["Messages"][0]["Body"])
         assert body["detail-type"] == "ReceiptParsed"
         assert body["detail"]["data"] == {"receipt_id": "r1"}

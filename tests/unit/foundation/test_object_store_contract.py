@@ -20,7 +20,9 @@ def store(request, tmp_path):
         from foodsave.adapters.aws.objects import S3ObjectStore
 
         s3 = boto3.client("s3", region_name="eu-central-1")
-        s3.create_bucket(Bucket="bucket-under-test", CreateBucketConfiguration={"LocationConstraint": "eu-central-1"})
+        s3.create_bucket(
+            Bucket="bucket-under-test", CreateBucketConfiguration={"LocationConstraint": "eu-central-1"}
+        )
         yield S3ObjectStore(s3, "bucket-under-test")
 
 
@@ -69,6 +71,9 @@ def test_local_keys_cannot_escape_the_bucket(tmp_path):
 def test_local_upload_policy_rejects_tampering(tmp_path):
     store = LocalObjectStore(tmp_path / "objects", "b")
     slot = store.presigned_post("uploads/documents/u/d.txt", ("text/plain",), 100, 60)
-    assert store.verify_policy(slot.fields["policy"], slot.fields["signature"])["key"] == "uploads/documents/u/d.txt"
+    assert (
+        store.verify_policy(slot.fields["policy"], slot.fields["signature"])["key"]
+        == "uploads/documents/u/d.txt"
+    )
     with pytest.raises(InvalidInput):
         store.verify_policy(slot.fields["policy"], "0" * 64)

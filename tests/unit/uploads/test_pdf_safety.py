@@ -49,7 +49,10 @@ def test_encrypted_pdfs_are_refused():
         check_pdf_bytes(clean_pdf() + b"trailer << /Encrypt 5 0 R >>")
 
 
-@given(st.sampled_from(["JavaScript", "JS", "Launch"]), st.sets(st.integers(min_value=0, max_value=9), max_size=3))
+@given(
+    st.sampled_from(["JavaScript", "JS", "Launch"]),
+    st.sets(st.integers(min_value=0, max_value=9), max_size=3),
+)
 def test_any_hex_escaping_of_a_forbidden_name_is_refused(name, positions):
     escaped = "".join(f"#{ord(c):02X}" if i in positions else c for i, c in enumerate(name))
     with pytest.raises(UnsupportedMedia):
