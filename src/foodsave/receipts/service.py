@@ -193,6 +193,15 @@ class ReceiptService:
         from foodsave.receipts.expiry import ExpiryEstimator
 
         receipt = self.get(receipt_id)
+        # Claim the row first: a concurrent confirm of the same receipt waits here (row lock on
+        # PostgreSQL, the write lock on SQLite) and then sees `confirmed` instead of adding duplicates.
+        self.session.execute(
+            update(Receipt)
+            .where(Receipt.id == receipt.id, Receipt.user_id == self.user_id)
+            .values(updated_at=self._now())
+            .execution_options(synchronize_session=False)
+        )
+        self.session.refresh(receipt)
         line_ids = [ln.id for ln in receipt.lines]
         if receipt.status == "confirmed":
             return receipt, self._pantry_items_of(line_ids)
