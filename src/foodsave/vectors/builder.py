@@ -78,8 +78,7 @@ class IndexBuilder:
         )
         return IndexContents(index=index, records={}, embedder=self.embedder.name, dim=self.embedder.dim)
 
-    def _current(self, name: str) -> IndexContents:
-        contents = self.publisher.load_contents(name)
+    def _usable(self, name: str, contents: IndexContents | None) -> IndexContents:
         if contents is None:
             return self._empty()
         if contents.embedder != self.embedder.name or contents.dim != self.embedder.dim:
@@ -88,72 +87,71 @@ class IndexBuilder:
             return self._empty()
         return contents
 
-    def _republish(
-        self,
-        name: str,
-        contents: IndexContents,
-        records: dict[int, ChunkRecord],
-        vectors: np.ndarray,
-        ids: np.ndarray,
-    ) -> Manifest:
-        index = VectorIndex.build(vectors, ids)
-        return self.publisher.publish(
-            name,
-            IndexContents(
-                index=index,
+    def add_document(self, name: str, doc: SourceDocument) -> Manifest | None:
+        """Index (or re-index) one document; None when it is already indexed with the same content.
+
+        The chunks are embedded once; if another builder publishes first, they are merged again into its
+        newer version (see `IndexPublisher.publish_change`), so concurrent additions are all kept.
+        """
+        embedded: tuple[list[ChunkRecord], np.ndarray] | None = None
+
+        def change(base: IndexContents | None) -> IndexContents | None:
+            nonlocal embedded
+            contents = self._usable(name, base)
+            known = contents.documents.get(doc.document_id)
+            if known and known.get("sha256") == doc.checksum:
+                return None
+            if embedded is None:
+                embedded = self._chunk_and_embed(doc)
+            new_records, new_vectors = embedded
+            lo, hi = document_id_range(doc.document_id)
+            keep = ~((contents.index.ids >= lo) & (contents.index.ids < hi))
+            ids = np.concatenate(
+                [contents.index.ids[keep], np.array([r.id for r in new_records], dtype=np.int64)]
+            )
+            vectors = np.concatenate([np.asarray(contents.index.vectors)[keep], new_vectors])
+            records = {i: r for i, r in contents.records.items() if not lo <= i < hi}
+            records.update({r.id: r for r in new_records})
+            documents = dict(contents.documents)
+            documents[doc.document_id] = {
+                "sha256": doc.checksum,
+                "chunks": len(new_records),
+                "title": doc.title,
+            }
+            return IndexContents(
+                index=VectorIndex.build(vectors, ids),
                 records=records,
                 embedder=self.embedder.name,
                 dim=self.embedder.dim,
-                documents=contents.documents,
+                documents=documents,
                 source_checksum=contents.source_checksum,
-            ),
-        )
+            )
 
-    def add_document(self, name: str, doc: SourceDocument) -> Manifest | None:
-        """Index (or re-index) one document; None when it is already indexed with the same content."""
-        contents = self._current(name)
-        known = contents.documents.get(doc.document_id)
-        if known and known.get("sha256") == doc.checksum:
-            return None
-        new_records, new_vectors = self._chunk_and_embed(doc)
-        lo, hi = document_id_range(doc.document_id)
-        keep = ~((contents.index.ids >= lo) & (contents.index.ids < hi))
-        ids = np.concatenate(
-            [contents.index.ids[keep], np.array([r.id for r in new_records], dtype=np.int64)]
-        )
-        vectors = np.concatenate([np.asarray(contents.index.vectors)[keep], new_vectors])
-        records = {i: r for i, r in contents.records.items() if not lo <= i < hi}
-        records.update({r.id: r for r in new_records})
-        contents.documents[doc.document_id] = {
-            "sha256": doc.checksum,
-            "chunks": len(new_records),
-            "title": doc.title,
-        }
-        return self._republish(name, contents, records, vectors, ids)
+        return self.publisher.publish_change(name, change)
 
     def delete_document(self, name: str, document_id: str) -> Manifest | None:
         """Remove exactly the chunks of `document_id`; None when the index does not hold it."""
-        contents = self.publisher.load_contents(name)
-        if contents is None:
-            return None
-        lo, hi = document_id_range(document_id)
-        hit = (contents.index.ids >= lo) & (contents.index.ids < hi)
-        if not hit.any() and document_id not in contents.documents:
-            return None
-        contents.documents.pop(document_id, None)
-        records = {i: r for i, r in contents.records.items() if not lo <= i < hi}
-        index = VectorIndex.build(np.asarray(contents.index.vectors)[~hit], contents.index.ids[~hit])
-        return self.publisher.publish(
-            name,
-            IndexContents(
+
+        def change(contents: IndexContents | None) -> IndexContents | None:
+            if contents is None:
+                return None
+            lo, hi = document_id_range(document_id)
+            hit = (contents.index.ids >= lo) & (contents.index.ids < hi)
+            if not hit.any() and document_id not in contents.documents:
+                return None
+            documents = {k: v for k, v in contents.documents.items() if k != document_id}
+            records = {i: r for i, r in contents.records.items() if not lo <= i < hi}
+            index = VectorIndex.build(np.asarray(contents.index.vectors)[~hit], contents.index.ids[~hit])
+            return IndexContents(
                 index=index,
                 records=records,
                 embedder=contents.embedder,
                 dim=contents.dim,
-                documents=contents.documents,
+                documents=documents,
                 source_checksum=contents.source_checksum,
-            ),
-        )
+            )
+
+        return self.publisher.publish_change(name, change)
 
     def rebuild(
         self, name: str, documents: Sequence[SourceDocument], *, force: bool = False

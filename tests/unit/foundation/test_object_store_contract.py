@@ -6,7 +6,7 @@ import pytest
 from moto import mock_aws
 
 from foodsave.adapters.local import LocalObjectStore
-from foodsave.errors import InvalidInput, NotFound
+from foodsave.errors import InvalidInput, NotFound, Unavailable
 
 
 @pytest.fixture(params=["local", "s3"])
@@ -77,3 +77,48 @@ def test_local_upload_policy_rejects_tampering(tmp_path):
     )
     with pytest.raises(InvalidInput):
         store.verify_policy(slot.fields["policy"], "0" * 64)
+
+
+def test_put_if_absent_creates_once_and_never_overwrites(store):
+    first = store.put_if_absent("indexes/u/v1/manifest.json", b"first", "application/json")
+    assert first is not None and first.size == 5 and len(first.etag) == 32
+    assert store.put_if_absent("indexes/u/v1/manifest.json", b"second") is None
+    assert store.get("indexes/u/v1/manifest.json") == b"first"
+    head = store.head("indexes/u/v1/manifest.json")
+    assert head is not None and head.etag == first.etag
+    assert store.list("indexes/u/") == ["indexes/u/v1/manifest.json"]
+
+
+def test_put_if_absent_on_a_key_written_by_put_reports_it_taken(store):
+    store.put("indexes/u/latest.json", b"{}")
+    assert store.put_if_absent("indexes/u/latest.json", b"x") is None
+
+
+def test_put_if_absent_lets_exactly_one_of_many_racing_writers_win(store):
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(lambda i: store.put_if_absent("claims/v7", str(i).encode()), range(16)))
+    winners = [i for i, info in enumerate(results) if info is not None]
+    assert len(winners) == 1
+    assert store.get("claims/v7") == str(winners[0]).encode()
+
+
+@pytest.mark.parametrize(
+    ("code", "status"), [("PreconditionFailed", 412), ("ConditionalRequestConflict", 409)]
+)
+def test_s3_put_if_absent_maps_a_lost_condition_to_none(code, status):
+    import boto3
+    from botocore.stub import ANY, Stubber
+
+    from foodsave.adapters.aws.objects import S3ObjectStore
+
+    s3 = boto3.client("s3", region_name="eu-central-1", aws_access_key_id="x", aws_secret_access_key="x")
+    params = {"Bucket": "bucket-under-test", "Key": "k", "Body": ANY, "IfNoneMatch": "*"}
+    with Stubber(s3) as stub:
+        stub.add_client_error("put_object", code, http_status_code=status, expected_params=params)
+        stub.add_client_error("put_object", "AccessDenied", http_status_code=403, expected_params=params)
+        store = S3ObjectStore(s3, "bucket-under-test")
+        assert store.put_if_absent("k", b"x") is None
+        with pytest.raises(Unavailable):
+            store.put_if_absent("k", b"x")

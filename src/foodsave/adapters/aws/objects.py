@@ -16,6 +16,13 @@ def _missing(exc: ClientError) -> bool:
     return exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound")
 
 
+def _lost_condition(exc: ClientError) -> bool:
+    """412 PreconditionFailed: the key exists; 409 ConditionalRequestConflict: a concurrent write to it won."""
+    error = exc.response.get("Error", {})
+    status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+    return error.get("Code") in ("PreconditionFailed", "ConditionalRequestConflict") or status == 412
+
+
 class S3ObjectStore:
     def __init__(self, s3: Any, bucket: str) -> None:
         self.s3 = s3
@@ -26,6 +33,19 @@ class S3ObjectStore:
         try:
             resp = self.s3.put_object(Bucket=self.bucket, Key=key, Body=data, **extra)
         except (BotoCoreError, ClientError) as exc:
+            raise Unavailable(f"object store write failed: {exc}") from exc
+        return ObjectInfo(key=key, etag=resp["ETag"].strip('"'), size=len(data), content_type=content_type)
+
+    def put_if_absent(self, key: str, data: bytes, content_type: str | None = None) -> ObjectInfo | None:
+        """A conditional PutObject (`If-None-Match: *`): S3 answers 412 when the key exists."""
+        extra = {"ContentType": content_type} if content_type else {}
+        try:
+            resp = self.s3.put_object(Bucket=self.bucket, Key=key, Body=data, IfNoneMatch="*", **extra)
+        except ClientError as exc:
+            if _lost_condition(exc):
+                return None
+            raise Unavailable(f"object store write failed: {exc}") from exc
+        except BotoCoreError as exc:
             raise Unavailable(f"object store write failed: {exc}") from exc
         return ObjectInfo(key=key, etag=resp["ETag"].strip('"'), size=len(data), content_type=content_type)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import errno
 import hashlib
 import hmac
 import json
@@ -53,14 +54,19 @@ class LocalObjectStore:
         try:
             return path.read_bytes()
         except FileNotFoundError:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            value = secrets.token_bytes(32)
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            pass
+        path.parent.mkdir(parents=True, exist_ok=True)
+        value = secrets.token_bytes(32)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-secret-")
+        try:
             with os.fdopen(fd, "wb") as fh:
                 fh.write(value)
-            return value
-        except FileExistsError:  # pragma: no cover - race between two processes
+            os.link(tmp, path)  # all-or-nothing: a racing store never reads a half-written secret
+        except FileExistsError:
             return path.read_bytes()
+        finally:
+            os.unlink(tmp)
+        return value
 
     def _check(self) -> None:
         if not self.available:
@@ -81,18 +87,60 @@ class LocalObjectStore:
         self._check()
         path = self._path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
-        etag = hashlib.md5(data, usedforsecurity=False).hexdigest()
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
         os.replace(tmp, path)
-        meta = self._meta_path(key)
-        meta.parent.mkdir(parents=True, exist_ok=True)
-        meta.write_text(json.dumps({"etag": etag, "content_type": content_type, "size": len(data)}))
-        info = ObjectInfo(key=key, etag=etag, size=len(data), content_type=content_type)
+        info = self._record(key, data, content_type)
         for listener in list(self._listeners):
             listener(self.bucket, info)
         return info
+
+    def put_if_absent(self, key: str, data: bytes, content_type: str | None = None) -> ObjectInfo | None:
+        """Write to a temp file, then hard-link it to the key: the link fails atomically if the key exists."""
+        self._check()
+        path = self._path(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            try:
+                os.link(tmp, path)
+            except FileExistsError:
+                return None
+            except OSError as exc:
+                if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV):
+                    raise
+                if not self._create_exclusive(path, data):  # no hard links on this filesystem
+                    return None
+        finally:
+            os.unlink(tmp)
+        info = self._record(key, data, content_type)
+        for listener in list(self._listeners):
+            listener(self.bucket, info)
+        return info
+
+    @staticmethod
+    def _create_exclusive(path: Path, data: bytes) -> bool:
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        except FileExistsError:
+            return False
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        return True
+
+    def _record(self, key: str, data: bytes, content_type: str | None) -> ObjectInfo:
+        """Write the etag/size/type metadata beside an object that is already in place."""
+        etag = hashlib.md5(data, usedforsecurity=False).hexdigest()
+        meta = self._meta_path(key)
+        meta.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=meta.parent, prefix=".tmp-")
+        with os.fdopen(fd, "w") as fh:
+            fh.write(json.dumps({"etag": etag, "content_type": content_type, "size": len(data)}))
+        os.replace(tmp, meta)
+        return ObjectInfo(key=key, etag=etag, size=len(data), content_type=content_type)
 
     def get(self, key: str) -> bytes:
         self._check()
