@@ -3,23 +3,20 @@
 from __future__ import annotations
 
 from foodsave.errors import InvalidInput, UnsupportedMedia
+from foodsave.uploads import looks_like_text, sniff_binary
 
 DOCUMENT_TYPES = {"text/plain": "txt", "text/markdown": "md", "application/pdf": "pdf"}
 
 
 def sniff_media_type(data: bytes, filename: str | None = None) -> str:
     """application/pdf by magic number; otherwise UTF-8 text (markdown if the name says so)."""
-    if data.startswith(b"%PDF-"):
-        return "application/pdf"
-    head = data[:4096]
-    if b"\x00" in head:
+    media = sniff_binary(data)
+    if media == "application/pdf":
+        return media
+    if media is not None or b"\x00" in data[:4096]:
         raise UnsupportedMedia("only txt, md and pdf documents are supported (this looks binary)")
-    try:
-        head.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        # a multi-byte character may be cut at the 4096th byte
-        if exc.start < len(head) - 4:
-            raise UnsupportedMedia("text documents must be UTF-8") from exc
+    if not looks_like_text(data):
+        raise UnsupportedMedia("text documents must be UTF-8")
     if filename and filename.lower().endswith((".md", ".markdown")):
         return "text/markdown"
     return "text/plain"
