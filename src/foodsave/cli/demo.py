@@ -5,6 +5,7 @@ shopping list, a question about an uploaded document, and an alert evaluation.""
 from __future__ import annotations
 
 import argparse
+import os
 import socket
 import tempfile
 import threading
@@ -230,8 +231,15 @@ def run_demo(data_dir: Path, say: Callable[[str], None] = print) -> StoryResult:
 
 
 def _demo(args: argparse.Namespace) -> int:
-    if args.demo_data_dir:
-        result = run_demo(Path(args.demo_data_dir))
+    if not args.verbose:  # the story's own lines, not the handlers' JSON logs
+        from foodsave.observability import logger
+
+        logger.setLevel("WARNING")
+    chosen = args.demo_data_dir or (
+        str(Path(os.environ["FOODSAVE_DATA_DIR"]) / "demo") if os.environ.get("FOODSAVE_DATA_DIR") else None
+    )
+    if chosen:
+        result = run_demo(Path(chosen))
     else:
         with tempfile.TemporaryDirectory(prefix="foodsave-demo-") as tmp:
             result = run_demo(Path(tmp) / "data")
@@ -242,5 +250,9 @@ def _demo(args: argparse.Namespace) -> int:
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     demo = subparsers.add_parser("demo", help="run the whole story over HTTP against a local runtime")
-    demo.add_argument("--demo-data-dir", help="keep the demo's data here (default: a temp folder)")
+    demo.add_argument(
+        "--demo-data-dir",
+        help="keep the demo's data here (default: $FOODSAVE_DATA_DIR/demo when set, else a temp folder)",
+    )
+    demo.add_argument("--verbose", action="store_true", help="also print the handlers' JSON logs")
     demo.set_defaults(func=_demo)
