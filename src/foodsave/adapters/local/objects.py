@@ -178,8 +178,13 @@ class LocalObjectStore:
         self._check()
         if not self._base.exists():
             return []
+        # Walk only the folder the prefix names (its complete path segments), not the whole bucket.
+        folder = prefix.rsplit("/", 1)[0] if "/" in prefix else ""
+        start = self._base / folder if folder and ".." not in folder.split("/") else self._base
+        if not start.is_dir():
+            return []
         out = []
-        for path in self._base.rglob("*"):
+        for path in start.rglob("*"):
             if path.is_file() and not path.name.startswith(".tmp-"):
                 key = path.relative_to(self._base).as_posix()
                 if key.startswith(prefix):
