@@ -31,15 +31,10 @@ class E2E:
 def start_runtime(data_dir: Path, *, frozen: datetime | None = None):  # type: ignore[no-untyped-def]
     from foodsave.adapters.local import FrozenClock
     from foodsave.config import Settings
-    from foodsave.observability import clear_metric_sinks
     from foodsave.runtime.local import LocalRuntime
 
     settings = Settings(env="local", data_dir=data_dir, dev_auth=True)
     runtime = LocalRuntime(settings, schedule=False, poll_seconds=0.05)
-    # The runtime's metric sink writes each metric in its own SQLite transaction; recorded inside a request
-    # that already holds the write lock, it waits the full 30 s busy timeout (reported to the lead). Tests
-    # run without it; the alert evaluator's own tests cover the metrics store.
-    clear_metric_sinks()
     # Daytime in Warsaw, so expiry notifications are not held back for the night.
     today_10am = datetime.now(UTC).replace(hour=10, minute=0, second=0, microsecond=0)
     runtime.services.clock = FrozenClock(frozen or today_10am)
