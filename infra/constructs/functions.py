@@ -16,7 +16,7 @@ from infra import constants
 from infra.constructs.database import Database
 from infra.constructs.layers import Layers
 from infra.constructs.messaging import Messaging
-from infra.constructs.network import Network
+from infra.constructs.network import Network, vpc_network_interfaces_statement
 from infra.constructs.queues import Queues
 from infra.constructs.storage import Storage
 from infra.nag import acknowledge, acknowledge_wildcards
@@ -133,20 +133,7 @@ class Functions(Construct):
             description=f"FoodSave {spec.name} function",
         )
         log_group.grant_write(role)
-        role.add_to_principal_policy(
-            iam.PolicyStatement(
-                sid="VpcNetworkInterfaces",
-                actions=[
-                    "ec2:CreateNetworkInterface",
-                    "ec2:DescribeNetworkInterfaces",
-                    "ec2:DescribeSubnets",
-                    "ec2:DeleteNetworkInterface",
-                    "ec2:AssignPrivateIpAddresses",
-                    "ec2:UnassignPrivateIpAddresses",
-                ],
-                resources=["*"],
-            )
-        )
+        role.add_to_principal_policy(vpc_network_interfaces_statement())
         env = dict(environment)
         env["POWERTOOLS_SERVICE_NAME"] = spec.service_name
         if access_point is not None:

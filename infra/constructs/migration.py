@@ -13,7 +13,7 @@ from constructs import Construct
 
 from infra import constants
 from infra.constructs.database import Database
-from infra.constructs.network import Network
+from infra.constructs.network import Network, vpc_network_interfaces_statement
 from infra.nag import acknowledge
 
 
@@ -55,20 +55,7 @@ class Migration(Construct):
             description="FoodSave migrations",
         )
         log_group.grant_write(role)
-        role.add_to_principal_policy(
-            iam.PolicyStatement(
-                sid="VpcNetworkInterfaces",
-                actions=[
-                    "ec2:CreateNetworkInterface",
-                    "ec2:DescribeNetworkInterfaces",
-                    "ec2:DescribeSubnets",
-                    "ec2:DeleteNetworkInterface",
-                    "ec2:AssignPrivateIpAddresses",
-                    "ec2:UnassignPrivateIpAddresses",
-                ],
-                resources=["*"],
-            )
-        )
+        role.add_to_principal_policy(vpc_network_interfaces_statement())
         self.function = lambda_.Function(
             self,
             "Function",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from aws_cdk import RemovalPolicy, Stack
 from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
@@ -83,3 +84,19 @@ class Network(Construct):
                 endpoint.connections.allow_default_port_from(
                     self.function_security_group, "FoodSave functions"
                 )
+
+
+def vpc_network_interfaces_statement() -> iam.PolicyStatement:
+    """What a function in the VPC needs to attach its network interfaces (no resource-level scoping exists)."""
+    return iam.PolicyStatement(
+        sid="VpcNetworkInterfaces",
+        actions=[
+            "ec2:CreateNetworkInterface",
+            "ec2:DescribeNetworkInterfaces",
+            "ec2:DescribeSubnets",
+            "ec2:DeleteNetworkInterface",
+            "ec2:AssignPrivateIpAddresses",
+            "ec2:UnassignPrivateIpAddresses",
+        ],
+        resources=["*"],
+    )
