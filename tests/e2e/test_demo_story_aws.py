@@ -8,9 +8,10 @@ import json
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -24,6 +25,8 @@ BUCKET = "foodsave-uploads-test"
 BUS = "foodsave-test"
 SUB = "5f0c7a52-aws-story-user"
 DOC_QUESTION = "Co mówią moje notatki o przechowywaniu chleba?"
+STORY_START = datetime(2026, 3, 10, 10, 0, tzinfo=UTC)
+WARSAW = ZoneInfo("Europe/Warsaw")
 # Which Lambda function serves a path prefix (foodsave.api.apps.FUNCTION_ROUTERS).
 ROUTES = {
     "/v1/search": "vector-search",
@@ -137,8 +140,8 @@ def _infrastructure(tmp: Path, db_url: str) -> Aws:
         event_bus_name=BUS,
     )
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    # Daytime in Warsaw, so expiry notifications are not held back for the night.
-    start = datetime.now(UTC).replace(hour=10, minute=0, second=0, microsecond=0)
+    # A fixed instant in daytime in Warsaw, so expiry notifications are not held back for the night.
+    start = STORY_START
     services = Services(
         settings=settings,
         db=Database(db_url),
@@ -158,7 +161,8 @@ def _run_story(aws: Aws) -> None:
 
     # Two receipt photos: a presigned POST slot each, the bytes into S3, S3's notification to the ocr function.
     data["receipts"] = []
-    for name, photo, mime in receipt_files()[:2]:
+    # Receipts bought on the story's first day, as a user scans them after shopping.
+    for name, photo, mime in receipt_files(day=STORY_START.date())[:2]:
         status, created = aws.api("POST", "/v1/receipts", {"content_type": mime})
         assert status == 201, created
         slot = created["upload"]
@@ -179,6 +183,8 @@ def _run_story(aws: Aws) -> None:
     first = datetime.fromisoformat(dated[0])
     first = first if first.tzinfo else first.replace(tzinfo=UTC)
     when = (first - timedelta(days=1)).replace(hour=9, minute=0, second=0, microsecond=0)
+    assert when >= STORY_START, "the story's clock only moves forward"
+    data["when"] = when
     aws.services.clock.set(when)
     data["schedule"] = load_handler("alert-evaluator")(
         events.scheduled_event(when), LocalLambdaContext(function_name="foodsave-alert-evaluator")
@@ -186,6 +192,7 @@ def _run_story(aws: Aws) -> None:
     status, notes = aws.api("GET", "/v1/notifications")
     assert status == 200, notes
     data["notifications"] = notes["items"]
+    data["me"] = aws.api("GET", "/v1/me")[1]
     data["events_after_schedule"] = aws.published()
 
     status, chat = aws.api("POST", "/v1/chat", {"message": QUESTION})
@@ -273,11 +280,17 @@ def test_scheduled_evaluation_after_the_clock_moves_creates_expiry_notifications
     assert notes
     assert story.data["schedule"]["failed"] == []
     assert len(story.data["schedule"]["notification_ids"]) == len(notes)
-    pantry = {i["id"]: i["name"] for i in story.data["pantry"]}
+    window = story.data["me"]["expiry_warning_days"]
+    today = story.data["when"].astimezone(WARSAW).date()
+    pantry = {i["id"]: i for i in story.data["pantry"]}
+    due = {i["id"]: (date.fromisoformat(i["expires_at"]) - today).days for i in pantry.values()}
+    within_window = {item_id for item_id, days in due.items() if 0 <= days <= window}
+    assert {n["payload"]["item"]["id"] for n in notes} == within_window
     for note in notes:
         item = note["payload"]["item"]
-        assert pantry[item["id"]] == item["name"]
-        assert note["payload"]["days_left"] <= 1 and item["name"] in note["payload"]["message"]
+        assert pantry[item["id"]]["name"] == item["name"]
+        assert note["payload"]["days_left"] == due[item["id"]]
+        assert item["name"] in note["payload"]["message"]
 
 
 def test_notification_events_reach_eventbridge(story):

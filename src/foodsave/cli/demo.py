@@ -12,7 +12,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -47,8 +47,8 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def receipt_files(seed: int = 21) -> list[tuple[str, bytes, str]]:
-    """Two receipt photos and one PDF from the synthetic receipt generator."""
+def receipt_files(seed: int = 21, day: date | None = None) -> list[tuple[str, bytes, str]]:
+    """Two receipt photos and one PDF from the synthetic receipt generator, dated `day` when given."""
     import random
 
     from foodsave.receipts import synth
@@ -58,7 +58,7 @@ def receipt_files(seed: int = 21) -> list[tuple[str, bytes, str]]:
     files = []
     for name, kind, mime in (("paragon-1.jpg", "jpeg", "image/jpeg"), ("paragon-2.jpg", "jpeg", "image/jpeg"),
                              ("paragon-3.pdf", "pdf", "application/pdf")):  # fmt: skip
-        receipt = synth.generate_receipt(rng)
+        receipt = synth.generate_receipt(rng, day=day)
         image = synth.render_receipt(receipt, synth.RenderOptions(font_path=font, font_size=26))
         files.append((name, synth.encode(image, kind, 90), mime))
     return files
@@ -100,7 +100,8 @@ class Story:
 
     def upload_receipts(self) -> None:
         ids = []
-        for name, data, mime in receipt_files():
+        today = self.runtime.services.clock.now().date()
+        for name, data, mime in receipt_files(day=today):
             resp = self.call("POST", "/v1/receipts", files={"file": (name, data, mime)})
             ok = resp.status_code in (201, 202)
             rid = resp.json()["receipt"]["id"] if ok else None
@@ -137,9 +138,11 @@ class Story:
     def expiry_notifications(self) -> None:
         from foodsave.adapters.local import FrozenClock
 
+        now = self.runtime.services.clock.now()
         dated = sorted(i["expires_at"] for i in self.result.data.get("pantry", []) if i.get("expires_at"))
-        first = datetime.fromisoformat(dated[0]).replace(tzinfo=UTC) if dated else datetime.now(UTC)
-        when = (first - timedelta(days=1)).replace(hour=9)  # 10:00 in Warsaw, the day before the first expiry
+        first = datetime.fromisoformat(dated[0]).replace(tzinfo=UTC) if dated else now
+        # 10:00 in Warsaw, the day before the first expiry; the clock only ever moves forward.
+        when = max((first - timedelta(days=1)).replace(hour=9), now)
         self.runtime.services.clock = FrozenClock(when)
         self.runtime.fire_schedule(when)
         notes = self.call("GET", "/v1/notifications").json()["items"]

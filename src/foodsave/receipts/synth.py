@@ -230,13 +230,16 @@ STYLES = {
 DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%d-%m-%Y")
 
 
-def generate_receipt(rng: random.Random, merchant: str | None = None) -> SynthReceipt:
-    """A random but arithmetically correct receipt in the merchant's layout."""
+def generate_receipt(
+    rng: random.Random, merchant: str | None = None, day: date | None = None
+) -> SynthReceipt:
+    """A random but arithmetically correct receipt in the merchant's layout, dated `day` when given."""
     merchant = merchant or rng.choice(list(HEADERS))
     style = STYLES[merchant]
     n_items = rng.randint(3, 16)
     width = rng.choice((32, 36, 40, 42, 48))
-    day = date(2024, 1, 1) + timedelta(days=rng.randint(0, 600))
+    drawn = date(2024, 1, 1) + timedelta(days=rng.randint(0, 600))
+    day = day or drawn
     clock = f"{rng.randint(7, 21):02d}:{rng.randint(0, 59):02d}"
     items: list[SynthItem] = []
     for product, category, price, weighed in rng.sample(PRODUCTS, n_items):
@@ -349,8 +352,17 @@ def _qty_text(item: SynthItem) -> str:
 
 
 # ---------------------------------------------------------------------------------------------- images
+PINNED_FONT = Path(__file__).with_name("fonts") / "DejaVuSansMono.ttf"
+
+
 def installed_fonts() -> list[str]:
-    """Paths of installed TrueType fonts fit for receipts (sans and mono families with Polish glyphs)."""
+    """Fonts fit for receipts: the pinned DejaVu Sans Mono shipped with the project first (so renders are the
+    same on every machine), then installed sans and mono families with Polish glyphs."""
+    pinned = [str(PINNED_FONT)] if PINNED_FONT.is_file() else []
+    return pinned + [p for p in _system_fonts() if Path(p).name != PINNED_FONT.name]
+
+
+def _system_fonts() -> list[str]:
     try:
         out = subprocess.run(  # noqa: S603 - fixed argument list, no user input
             [shutil.which("fc-list") or "/usr/bin/fc-list", ":lang=pl", "file"],
