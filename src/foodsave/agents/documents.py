@@ -8,7 +8,7 @@ import threading
 from typing import Any
 
 from foodsave.agents.base import AgentContext, AgentReply
-from foodsave.agents.text import fold
+from foodsave.text import fold
 
 SERVICE = "documents_index"
 TOP_K = 3
