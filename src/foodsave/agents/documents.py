@@ -7,7 +7,7 @@ import re
 from typing import TYPE_CHECKING
 
 from foodsave.agents.base import AgentContext, AgentReply
-from foodsave.agents.text import fold
+from foodsave.text import fold
 
 if TYPE_CHECKING:
     from foodsave.vectors.search import SearchService
