@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import unquote_plus
 
+from aws_lambda_powertools.utilities.data_classes import S3Event
+
 from foodsave.bootstrap import get_services
 from foodsave.observability import logger, metrics, record_metric
 from foodsave.receipts.service import ReceiptProcessor
@@ -31,15 +33,15 @@ def processor() -> ReceiptProcessor:
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     results = []
-    for record in event.get("Records") or []:
+    for record in S3Event({"Records": event.get("Records") or []}).records:
         try:
-            s3 = record["s3"]
-            bucket = s3["bucket"]["name"]
-            key = unquote_plus(s3["object"]["key"])
-            etag = s3["object"].get("eTag")
-            size = s3["object"].get("size")
-        except (KeyError, TypeError):
-            logger.warning("malformed S3 record skipped", extra={"record": str(record)[:500]})
+            bucket = record.s3.bucket.name
+            obj = record.s3.get_object
+            key = unquote_plus(obj.key)  # S3 notifications URL-encode the key
+            etag = obj.etag or None
+            size = obj.get("size")
+        except (KeyError, TypeError, AttributeError):
+            logger.warning("malformed S3 record skipped", extra={"record": str(record.raw_event)[:500]})
             results.append({"outcome": "ignored", "reason": "malformed record"})
             continue
         try:

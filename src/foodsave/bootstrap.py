@@ -8,6 +8,7 @@ Lambda cold start pays only for what its function touches. Tests call `build_ser
 from __future__ import annotations
 
 import threading
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from foodsave.config import Settings, get_settings
@@ -182,9 +183,22 @@ def build_services(
 
         clock = SystemClock()
     db, store, queue, bus = ports
-    return Services(
+    services = Services(
         settings=settings, db=db, store=store, queue=queue, bus=bus, clock=clock, lazy=_lazy_parts()
     )
+    db.clock = _ClockOf(services)
+    return services
+
+
+class _ClockOf:
+    """Whatever clock `services` holds at each call, so a clock swapped on the services (tests, the demo)
+    also dates the rows the database writes."""
+
+    def __init__(self, services: Services) -> None:
+        self._services = services
+
+    def now(self) -> datetime:
+        return self._services.clock.now()
 
 
 _lock = threading.Lock()
