@@ -143,7 +143,7 @@ QUEUE_AGE_ALARM_SECONDS = 15 * 60
 
 # Events
 EVENT_BUS_NAME = "foodsave"
-EVALUATOR_SCHEDULE_MINUTES = 15
+EVALUATOR_SCHEDULE_MINUTES = 15  # production; the household profile runs it less often (see Profile)
 
 # Database
 DB_NAME = "foodsave"
@@ -198,6 +198,9 @@ class Profile:
     alarm_email_required: bool
     cors_origins: tuple[str, ...]
     monthly_budget_usd: int
+    # Every evaluator run wakes a paused database; expiry warnings are per day, so a household runs it
+    # four times a day and lets the writer sleep in between.
+    evaluator_schedule_minutes: int
 
 
 HOUSEHOLD = Profile(
@@ -207,7 +210,7 @@ HOUSEHOLD = Profile(
     rds_proxy=False,
     db_min_acu=0,
     db_max_acu=2,
-    db_auto_pause_minutes=10,
+    db_auto_pause_minutes=5,  # the shortest Aurora allows
     db_connect_timeout_seconds=20,
     db_performance_insights=False,
     deletion_protection=False,
@@ -217,6 +220,7 @@ HOUSEHOLD = Profile(
     alarm_email_required=False,
     cors_origins=("http://localhost:8081",),
     monthly_budget_usd=10,
+    evaluator_schedule_minutes=360,
 )
 PRODUCTION = Profile(
     name="production",
@@ -235,6 +239,7 @@ PRODUCTION = Profile(
     alarm_email_required=True,
     cors_origins=("https://app.foodsave.ai",),
     monthly_budget_usd=300,
+    evaluator_schedule_minutes=EVALUATOR_SCHEDULE_MINUTES,
 )
 PROFILES = {p.name: p for p in (HOUSEHOLD, PRODUCTION)}
 DEFAULT_PROFILE = HOUSEHOLD.name

@@ -262,7 +262,7 @@ class Functions(Construct):
                 sid="ReadOperationalMetrics", actions=["cloudwatch:GetMetricData"], resources=["*"]
             )
         )
-        messaging.schedule(fn)
+        messaging.schedule(fn, self._profile.evaluator_schedule_minutes)
 
     def _bedrock_statement(self) -> iam.PolicyStatement:
         model_arn = Stack.of(self).format_arn(

@@ -70,13 +70,15 @@ class Messaging(Construct):
             # The address receives a confirmation mail from AWS first; alarms arrive once it is confirmed.
             self.alarm_topic.add_subscription(subscriptions.EmailSubscription(alarm_email))
 
-    def schedule(self, function: lambda_.IFunction) -> events.Rule:
+    def schedule(
+        self, function: lambda_.IFunction, minutes: int = constants.EVALUATOR_SCHEDULE_MINUTES
+    ) -> events.Rule:
         """Run the alert evaluator every few minutes (scheduled rules live on the default bus)."""
         rule = events.Rule(
             self,
             "EvaluatorSchedule",
             description="Evaluate alert rules and expiry notifications",
-            schedule=events.Schedule.rate(Duration.minutes(constants.EVALUATOR_SCHEDULE_MINUTES)),
+            schedule=events.Schedule.rate(Duration.minutes(minutes)),
         )
         rule.add_target(
             targets.LambdaFunction(function, retry_attempts=2, max_event_age=Duration.minutes(10))

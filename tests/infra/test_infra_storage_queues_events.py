@@ -161,6 +161,15 @@ def test_a_custom_event_bus_carries_domain_events(synth):
     assert bus["Properties"]["Name"] == constants.EVENT_BUS_NAME
 
 
+def test_household_evaluator_runs_four_times_a_day_so_the_database_can_pause(household):
+    (rule,) = [
+        r
+        for r in household.resources("AWS::Events::Rule").values()
+        if "ScheduleExpression" in r["Properties"]
+    ]
+    assert rule["Properties"]["ScheduleExpression"] == "rate(6 hours)"
+
+
 def test_alert_evaluator_runs_every_fifteen_minutes(synth):
     evaluator_id, _ = synth.function("alert-evaluator")
     scheduled = [
