@@ -39,14 +39,10 @@ def engine():  # type: ignore[no-untyped-def]
     iam_user = os.environ.get("FOODSAVE_DB_IAM_USER")
     user = iam_user or os.environ.get("FOODSAVE_DB_ADMIN_USER", "foodsave_admin")
     url = iam_database_url(host, port, os.environ.get("FOODSAVE_DB_NAME", "foodsave"), user)
-    created = create_engine(
-        url,
-        poolclass=pool.NullPool,
-        connect_args={
-            "ssl_context": ssl.create_default_context(),
-            "timeout": int(os.environ.get("FOODSAVE_DB_CONNECT_TIMEOUT", "30")),
-        },
-    )
+    connect_args: dict[str, Any] = {"timeout": int(os.environ.get("FOODSAVE_DB_CONNECT_TIMEOUT", "30"))}
+    if os.environ.get("FOODSAVE_DB_TLS", "true").lower() != "false":  # Aurora and the proxy require TLS
+        connect_args["ssl_context"] = ssl.create_default_context()
+    created = create_engine(url, poolclass=pool.NullPool, connect_args=connect_args)
     password = IamAuthToken(boto3.client("rds"), host, port, iam_user) if iam_user else _secret_password
     password_on_connect(created, password)
     return created
