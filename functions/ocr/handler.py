@@ -14,6 +14,7 @@ from typing import Any
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
+from foodsave.bootstrap import get_services
 from foodsave.observability import extracted_trace, logger, metrics, record_metric
 from foodsave.receipts.service import ReceiptProcessor
 from foodsave.receipts.upload_events import (
@@ -23,7 +24,6 @@ from foodsave.receipts.upload_events import (
     object_from_s3_record,
     objects_in_message,
 )
-from foodsave.wiring import get_services
 
 batch = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
 _processor: ReceiptProcessor | None = None

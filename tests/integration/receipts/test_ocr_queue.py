@@ -6,11 +6,11 @@ import dataclasses
 import json
 import uuid
 
+from foodsave.bootstrap import set_services
 from foodsave.db.models import Receipt
 from foodsave.db.session import Database
 from foodsave.runtime.context import LocalLambdaContext
 from foodsave.runtime.handlers import load_handler
-from foodsave.wiring import set_services
 
 
 def invoke_ocr(event):  # type: ignore[no-untyped-def]
