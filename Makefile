@@ -10,8 +10,13 @@ export OMP_THREAD_LIMIT := 1
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+# CDK profile: `make synth` checks production; `make synth PROFILE=household` the self-hoster's stack.
+PROFILE ?= production
+ALARM_EMAIL ?=
+CDK ?= npx --yes aws-cdk@2
+CDK_CONTEXT = -c profile=$(PROFILE) $(if $(ALARM_EMAIL),-c alarm_email=$(ALARM_EMAIL))
 
-.PHONY: setup tesseract faketime run serve demo test date-shift unit integration e2e lint format bench load soak synth openapi clean layers size-check infra-test
+.PHONY: setup tesseract faketime run serve demo test date-shift unit integration e2e lint format bench load soak synth openapi clean layers size-check infra-test cost deploy destroy
 
 setup: $(STAMP) tesseract
 
@@ -92,8 +97,23 @@ load: setup
 soak: setup
 	$(PY) benchmarks/soak.py
 
+# Synthesis is a check (cdk-nag fails it); production needs an alarm address, a placeholder one will do here.
 synth: setup
-	CDK_OUTDIR=cdk.out $(PY) app.py
+	CDK_OUTDIR=cdk.out CDK_CONTEXT_JSON='{"profile": "$(PROFILE)", "alarm_email": "$(or $(ALARM_EMAIL),alarms@example.com)"}' $(PY) app.py
+
+# Monthly cost of both profiles (at rest and at 10,000 users) from their synthesized templates.
+cost: $(STAMP)
+	$(PY) -m infra.cost --write docs/cost.md
+
+# First deploy: `make deploy PROFILE=household` (see README, "Deploying to AWS").
+deploy: layers
+	$(CDK) bootstrap $(CDK_CONTEXT)
+	$(CDK) deploy FoodSave $(CDK_CONTEXT) --require-approval broadening
+
+# Remove a household stack and everything in it: empty its buckets, then delete the stack (production: docs/infra.md).
+destroy: $(STAMP)
+	$(PY) -m infra.teardown --stack FoodSave
+	$(CDK) destroy FoodSave --force -c profile=household
 
 clean:
 	rm -rf $(VENV) cdk.out .foodsave .pytest_cache .mypy_cache .ruff_cache

@@ -47,6 +47,17 @@ OCR_TRIM_GLOBS = (
     "numpy/random",
 )
 
+# The python3.12 runtime provides boto3/botocore; a dependency that pulls them in (aws-xray-sdk) must not
+# ship a second copy in the core layer.
+RUNTIME_PROVIDED_GLOBS = (
+    "boto3",
+    "boto3-*.dist-info",
+    "botocore",
+    "botocore-*.dist-info",
+    "s3transfer",
+    "s3transfer-*.dist-info",
+)
+
 
 @dataclass(frozen=True)
 class LayerRecipe:
@@ -104,6 +115,7 @@ def recipes() -> dict[str, LayerRecipe]:
             out_dir=LAYERS / "core" / "build",
             packages=core_packages(),
             foodsave=True,
+            extra_trim=RUNTIME_PROVIDED_GLOBS,
         ),
     }
 
