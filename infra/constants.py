@@ -122,6 +122,7 @@ MIGRATION_MEMORY_MB = 512
 RECEIPTS_PREFIX = "uploads/receipts/"
 DOCUMENTS_PREFIX = "uploads/documents/"
 INDEXES_PREFIX = "indexes/"
+MODELS_PREFIX = "models/"  # embedding weights fetched on cold start (FOODSAVE_EMBEDDER_MODEL_KEY)
 RAW_RECEIPT_EXPIRY_DAYS = 90  # parsed data lives in Postgres; the photo is only kept for re-processing
 NONCURRENT_VERSION_EXPIRY_DAYS = 30
 ACCESS_LOG_EXPIRY_DAYS = 90
@@ -149,7 +150,7 @@ DB_BACKUP_RETENTION_DAYS = 7
 # LLM
 LLM_PROVIDER = "bedrock"
 BEDROCK_MODEL_ID = "anthropic.claude-3-haiku-20240307-v1:0"
-EMBEDDER = "hashing"
+EMBEDDER = "e5"  # multilingual-e5-small; its weights are fetched from the bucket on cold start
 
 # API
 API_THROTTLE_RATE = 50  # requests per second, steady state, for the whole stage

@@ -35,7 +35,7 @@ def search_service(ctx: AgentContext) -> Any:
             raise RuntimeError("no object store to read indexes from")
         built = SearchService(
             services.store,
-            make_embedder(settings.embedder),
+            make_embedder(settings.embedder, store=services.store),
             settings.resolved_index_cache_dir,
             refresh_seconds=settings.index_refresh_seconds,
             efs_dir=settings.efs_index_dir,
@@ -109,7 +109,7 @@ def handle(ctx: AgentContext) -> AgentReply:
         }
         for n, h in enumerate(hits, start=1)
     ]
-    return AgentReply(text, facts=lines, sources=sources)
+    return AgentReply(text, facts=lines, sources=sources, degraded=list(service.degraded))
 
 
 def _unavailable(ctx: AgentContext, *, missing: bool) -> AgentReply:

@@ -99,10 +99,11 @@ def load_version(
     manifest = Manifest.from_json(manifest_raw)
     if manifest.format != FORMAT_VERSION:
         raise CorruptIndex(f"index {manifest.name}: unsupported format {manifest.format}")
-    if embedder is not None and (manifest.embedder != embedder.name or manifest.dim != embedder.dim):
+    if embedder is not None and not manifest.built_with(embedder):
         raise EmbedderMismatch(
-            f"index {manifest.name} v{manifest.version} was built with {manifest.embedder} ({manifest.dim}d) "
-            f"but this service embeds with {embedder.name} ({embedder.dim}d); rebuild the index",
+            f"index {manifest.name} v{manifest.version} was built with {manifest.embedder} "
+            f"{manifest.embedder_version or '(unversioned)'} ({manifest.dim}d) but this service embeds with "
+            f"{embedder.name} {embedder.version} ({embedder.dim}d); rebuild the index with this embedder",
             code="EmbedderMismatch",
         )
     base_key = pointer["manifest"].rsplit("/", 1)[0]
@@ -162,7 +163,10 @@ class IndexReader:
         efs_dir: Path | None = None,
         prefix: str = "indexes",
         monotonic: Callable[[], float] = time.monotonic,
+        on_mismatch: Callable[[str], None] | None = None,
     ) -> None:
+        """`on_mismatch(name)` is called once per published version built with another embedder
+        (the search service queues a rebuild with it)."""
         self.store = store
         self.name = check_index_name(name)
         self.embedder = embedder
@@ -176,6 +180,8 @@ class IndexReader:
         self._checked_at: float | None = None
         self._error: FoodSaveError | None = None
         self.last_error: str | None = None
+        self._on_mismatch = on_mismatch
+        self._mismatch_reported: int | None = None
 
     @property
     def version(self) -> int | None:
@@ -215,13 +221,20 @@ class IndexReader:
                 prefix=self.prefix,
                 embedder=self.embedder,
             )
+        except EmbedderMismatch as exc:
+            self._fail(exc)
+            if self._on_mismatch is not None and self._mismatch_reported != version:
+                self._mismatch_reported = version
+                try:
+                    self._on_mismatch(self.name)
+                except FoodSaveError as failure:
+                    self._mismatch_reported = None  # asked again on the next refresh
+                    log.warning("index %s: rebuild not requested: %s", self.name, failure.detail)
+            return
         except (FoodSaveError, OSError) as exc:
             if isinstance(exc, OSError):
                 exc = Unavailable(f"index {self.name} could not be loaded: {exc}")
-            self._error = exc
-            self.last_error = exc.detail
-            if self._loaded is not None:
-                log.warning("keeping index %s v%s: %s", self.name, self._loaded.manifest.version, exc.detail)
+            self._fail(exc)
             return
         previous, self._loaded = self._loaded, loaded
         self._error = None
@@ -231,6 +244,12 @@ class IndexReader:
                 "index %s swapped v%s -> v%s", self.name, previous.manifest.version, loaded.manifest.version
             )
             self._drop_cached(previous)
+
+    def _fail(self, exc: FoodSaveError) -> None:
+        self._error = exc
+        self.last_error = exc.detail
+        if self._loaded is not None:
+            log.warning("keeping index %s v%s: %s", self.name, self._loaded.manifest.version, exc.detail)
 
     def _drop_cached(self, previous: LoadedIndex) -> None:
         # The mapping stays valid after unlink; in-flight searches on `previous` finish normally.

@@ -15,10 +15,13 @@ import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from foodsave.errors import InvalidInput, Unavailable
 from foodsave.vectors.index import IDS_FILE, INDEX_FILE, VECTORS_FILE
+
+if TYPE_CHECKING:
+    from foodsave.vectors.embed import Embedder
 
 FORMAT_VERSION = 1
 META_FILE = "meta.sqlite"
@@ -71,6 +74,16 @@ class Manifest:
     documents: dict[str, dict[str, Any]] = field(default_factory=dict)
     source_checksum: str | None = None
     format: int = FORMAT_VERSION
+    # Manifests written before versions were recorded read as "" and so never match a current embedder.
+    embedder_version: str = ""
+
+    def built_with(self, embedder: Embedder) -> bool:
+        """Whether `embedder` is the one (name, dimension and version) that built these vectors."""
+        return (self.embedder, self.dim, self.embedder_version) == (
+            embedder.name,
+            embedder.dim,
+            embedder.version,
+        )
 
     def to_json(self) -> bytes:
         return json.dumps(asdict(self), sort_keys=True, indent=1).encode()

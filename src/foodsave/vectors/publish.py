@@ -54,6 +54,7 @@ class IndexContents:
     dim: int
     documents: dict[str, dict[str, Any]] = field(default_factory=dict)
     source_checksum: str | None = None
+    embedder_version: str = ""
 
     def __post_init__(self) -> None:
         if set(int(i) for i in self.index.ids) != set(self.records):
@@ -283,6 +284,7 @@ class IndexPublisher:
                 params=contents.index.params.to_dict() if contents.index.params else {},
                 documents=contents.documents,
                 source_checksum=contents.source_checksum,
+                embedder_version=contents.embedder_version,
             )
             raw = manifest.to_json()
             (folder / MANIFEST_FILE).write_bytes(raw)
@@ -362,4 +364,5 @@ class IndexPublisher:
             dim=loaded.manifest.dim,
             documents=dict(loaded.manifest.documents),
             source_checksum=loaded.manifest.source_checksum,
+            embedder_version=loaded.manifest.embedder_version,
         )

@@ -12,7 +12,7 @@ from foodsave.errors import InvalidInput, NotFound, Unavailable
 from foodsave.vectors.store import IndexReader, user_index_name
 
 if TYPE_CHECKING:
-    from foodsave.ports import ObjectStore
+    from foodsave.ports import ObjectStore, Queue
     from foodsave.vectors.embed import Embedder
 
 SCOPES = ("recipes", "knowledge", "documents")
@@ -77,8 +77,11 @@ class SearchService:
         refresh_seconds: float = 60.0,
         efs_dir: Path | None = None,
         max_user_indexes: int = 64,
+        queue: Queue | None = None,
     ) -> None:
+        """With a `queue`, an index built by another embedder is refused and its rebuild queued."""
         self.store = store
+        self.queue = queue
         self.embedder = embedder
         self.cache_dir = cache_dir
         self.refresh_seconds = refresh_seconds
@@ -96,7 +99,19 @@ class SearchService:
             self.cache_dir,
             refresh_seconds=self.refresh_seconds,
             efs_dir=self.efs_dir,
+            on_mismatch=self._request_rebuild if self.queue is not None else None,
         )
+
+    def _request_rebuild(self, name: str) -> None:
+        from foodsave.vectors.jobs import rebuild_job
+
+        assert self.queue is not None
+        self.queue.send(rebuild_job(name))
+
+    @property
+    def degraded(self) -> list[str]:
+        """Parts answering below par: `search_model` when the multilingual model fell back to n-grams."""
+        return ["search_model"] if getattr(self.embedder, "degraded_reason", None) else []
 
     def reader(self, scope: str, user_id: str | None) -> IndexReader:
         with self._lock:

@@ -6,7 +6,7 @@ import threading
 from typing import Any, Literal
 
 from fastapi import APIRouter
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from foodsave.api.deps import CurrentUser, ServicesDep
 from foodsave.observability import record_metric, span
@@ -31,6 +31,10 @@ class SearchOut(BaseModel):
     scope: Literal["recipes", "knowledge", "documents"]
     index_version: int | None
     hits: list[SearchHitOut]
+    degraded: list[str] = Field(
+        default_factory=list,
+        description="`search_model` when the multilingual model could not load and hashed n-grams stand in",
+    )
 
 
 def search_service(services: Services) -> SearchService:
@@ -43,10 +47,11 @@ def search_service(services: Services) -> SearchService:
             settings = services.settings
             service = SearchService(
                 services.store,
-                make_embedder(settings.embedder),
+                make_embedder(settings.embedder, store=services.store),
                 settings.resolved_index_cache_dir,
                 refresh_seconds=settings.index_refresh_seconds,
                 efs_dir=settings.efs_index_dir,
+                queue=services.queue,
             )
             services.extras["search"] = service
             if settings.env == "local":
@@ -89,4 +94,5 @@ def search(
         "scope": scope,
         "index_version": reader.version if reader else None,
         "hits": [h.to_dict() for h in hits],
+        "degraded": service.degraded,
     }
