@@ -13,13 +13,14 @@ import shutil
 import tempfile
 import threading
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from foodsave.errors import FoodSaveError, InvalidInput, NotFound, Unavailable
 from foodsave.vectors.index import IvfPqParams, Neighbour, VectorIndex
+from foodsave.vectors.lexical import Bm25
 from foodsave.vectors.manifest import (
     DATA_FILES,
     FORMAT_VERSION,
@@ -56,11 +57,37 @@ class LoadedIndex:
     index: VectorIndex
     meta: MetaReader
     folder: Path
+    _lexical: Bm25 | None = field(default=None, repr=False)
+    _lexical_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def search(self, vector: NDArray[np.float32], k: int) -> list[ScoredChunk]:
         neighbours: list[Neighbour] = self.index.search(vector, k)[0]
         records = self.meta.get_many([n.id for n in neighbours])
         return [ScoredChunk(n.score, records[n.id]) for n in neighbours if n.id in records]
+
+    def lexical(self) -> Bm25:
+        """BM25 over this version's chunks (title and text, as embedded), built on first use."""
+        with self._lexical_lock:
+            if self._lexical is None:
+                from foodsave.vectors.builder import embedding_text
+
+                records = self.meta.all()
+                self._lexical = Bm25(
+                    [r.id for r in records], [embedding_text(r.title, r.text) for r in records]
+                )
+            return self._lexical
+
+    def similarity(self, vector: NDArray[np.float32], ids: Sequence[int]) -> dict[int, float]:
+        """Exact cosine similarity of `vector` to the stored vectors of `ids` (ids not in the index are left out)."""
+        import numpy as np
+
+        if not ids or self.index.count == 0:
+            return {}
+        wanted = np.asarray(ids, dtype=np.int64)
+        rows = np.searchsorted(self.index.ids, wanted)
+        found = (rows < self.index.count) & (self.index.ids[np.minimum(rows, self.index.count - 1)] == wanted)
+        scores = self.index.vectors[rows[found]] @ vector
+        return {int(i): float(s) for i, s in zip(wanted[found], scores, strict=True)}
 
     def close(self) -> None:
         self.meta.close()
