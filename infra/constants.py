@@ -25,6 +25,7 @@ METRICS_NAMESPACE = "FoodSave"
 LOG_LEVEL = "INFO"
 LOG_RETENTION = RetentionDays.ONE_MONTH
 LAMBDA_UNZIPPED_LIMIT_BYTES = 262_144_000  # 250 MB: function code plus all its layers, unzipped
+LAMBDA_SIZE_MARGIN_BYTES = 20 * 1024 * 1024  # room every function keeps under the limit for growth
 OCR_SIZE_TARGET_BYTES = 150 * 1024 * 1024
 DATA_DIR = "/tmp/foodsave"  # noqa: S108 - Lambda's only writable path
 TESSDATA_DIR = "/opt/share/tessdata"  # layers are extracted under /opt

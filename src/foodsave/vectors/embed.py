@@ -223,6 +223,11 @@ def resolve_e5_weights(store: ObjectStore | None, key: str, cache_dir: Path) -> 
     bundled = bundled_e5_weights()
     if bundled is not None or store is None:
         return bundled
+    return fetch_e5_weights(store, key, cache_dir)
+
+
+def fetch_e5_weights(store: ObjectStore, key: str, cache_dir: Path) -> Path:
+    """The weights object `key`, downloaded once into `cache_dir` and kept only if its SHA-256 matches."""
     target = cache_dir / "models" / E5_MODEL_FILE
     marker = target.with_suffix(".verified")
     if target.is_file() and marker.is_file() and marker.read_text() == E5_MODEL_SHA256:

@@ -1,13 +1,42 @@
 """Lexical ranking beside the dense one: Okapi BM25 over the same chunks (folded, stemmed words), and weighted
-reciprocal-rank fusion of several rankings. Finds product names, numbers and rare words that an embedding blurs."""
+reciprocal-rank fusion of several rankings. Finds product names, numbers and rare words that an embedding blurs;
+English query words are also looked up in a food glossary, so an English question finds Polish text."""
 
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
+from functools import lru_cache
+from importlib import resources
 
-from foodsave.vectors.embed import tokens
+from foodsave.vectors.embed import STOPWORDS, fold, tokens
+
+_WORD = re.compile(r"[a-z]+")
+
+
+@lru_cache(maxsize=1)
+def glossary() -> dict[str, tuple[str, ...]]:
+    """English word -> stemmed Polish words (vectors/data/glossary_en_pl.tsv)."""
+    text = (resources.files("foodsave.vectors") / "data" / "glossary_en_pl.tsv").read_text(encoding="utf-8")
+    table: dict[str, tuple[str, ...]] = {}
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        english, polish = line.split("\t", 1)
+        table[english.strip()] = tuple(tokens(polish))
+    return table
+
+
+def query_terms(query: str) -> list[str]:
+    """The query's own stemmed words plus the Polish words the glossary gives for its English ones."""
+    terms = tokens(query)
+    table = glossary()
+    for word in _WORD.findall(fold(query)):
+        if word not in STOPWORDS:
+            terms.extend(table.get(word, ()))
+    return terms
 
 
 class Bm25:
@@ -33,7 +62,7 @@ class Bm25:
     def search(self, query: str, n: int) -> list[tuple[int, float]]:
         """Up to `n` (chunk id, score) pairs with a positive score, best first."""
         scores: dict[int, float] = defaultdict(float)
-        for term in set(tokens(query)):
+        for term in set(query_terms(query)):
             idf = self._idf.get(term)
             if idf is None:
                 continue

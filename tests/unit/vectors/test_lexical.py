@@ -59,3 +59,11 @@ def test_an_item_first_in_every_ranking_comes_first(lists: list[list[int]]) -> N
     top = 99
     fused = reciprocal_rank_fusion([[top, *ranking] for ranking in lists], [1.0] * len(lists))
     assert fused[0] == top
+
+
+def test_an_english_question_finds_polish_text_through_the_food_glossary() -> None:
+    index = Bm25(
+        [1, 2], ["Skrystalizowany miód ogrzej w kąpieli wodnej.", "Twaróg z pleśnią wyrzuć w całości."]
+    )
+    assert index.search("mouldy cottage cheese", 2)[0][0] == 2
+    assert [chunk for chunk, _ in index.search("honey", 2)] == [1]
