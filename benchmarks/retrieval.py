@@ -28,10 +28,11 @@ import numpy as np
 
 from benchmarks.record import timed, write
 from foodsave.adapters.local import LocalObjectStore
+from foodsave.bootstrap import build_embedder
 from foodsave.vectors import search as search_module
 from foodsave.vectors.builder import IndexBuilder, SourceDocument
 from foodsave.vectors.corpus import load_knowledge
-from foodsave.vectors.embed import Embedder, make_embedder
+from foodsave.vectors.embed import Embedder
 from foodsave.vectors.search import SearchService
 from foodsave.vectors.store import IndexPublisher, user_index_name
 
@@ -124,7 +125,7 @@ class QueryCache:
 def evaluate_embedder(
     kind: str, corpora: dict[str, list[SourceDocument]], sets: list[QuerySet], tmp: Path
 ) -> dict[str, object]:
-    embedder = QueryCache(make_embedder(kind))
+    embedder = QueryCache(build_embedder(kind))
     store = LocalObjectStore(tmp / kind / "objects", "bench")
     builder = IndexBuilder(IndexPublisher(store), embedder)
     for name, docs in corpora.items():
@@ -153,7 +154,7 @@ def evaluate_embedder(
 def bm25_only(corpora: dict[str, list[SourceDocument]], sets: list[QuerySet], tmp: Path) -> dict[str, object]:
     """BM25 alone, over the same chunks (the hashing embedder only builds the index files)."""
     store = LocalObjectStore(tmp / "bm25" / "objects", "bench")
-    embedder = make_embedder("hashing")
+    embedder = build_embedder("hashing")
     builder = IndexBuilder(IndexPublisher(store), embedder)
     for name, docs in corpora.items():
         builder.rebuild(index_name(name), docs)

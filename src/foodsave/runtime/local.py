@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from foodsave.adapters.local import LocalObjectStore, LocalQueue
+from foodsave.bootstrap import build_services, set_services
 from foodsave.config import Settings
 from foodsave.db.migrate import upgrade
 from foodsave.observability import add_metric_sink, logger, remove_metric_sink
@@ -22,7 +23,7 @@ from foodsave.ports import ObjectInfo
 from foodsave.runtime import events
 from foodsave.runtime.context import LocalLambdaContext
 from foodsave.runtime.handlers import load_handler
-from foodsave.wiring import Services, build_services, set_services
+from foodsave.services import Services
 
 
 class MetricBuffer:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from foodsave.errors import InvalidInput
-from foodsave.vectors.chunk import chunk_text
+from foodsave.vectors.chunk import chunk_text, embedding_text
 from foodsave.vectors.index import VectorIndex, chunk_id, document_id_range
 from foodsave.vectors.store import ChunkRecord, IndexContents, IndexPublisher, Manifest
 
@@ -35,11 +35,6 @@ class SourceDocument:
     @property
     def checksum(self) -> str:
         return hashlib.sha256(f"{self.title}\n{self.source}\n{self.text}".encode()).hexdigest()
-
-
-def embedding_text(title: str, text: str) -> str:
-    """What gets embedded for a chunk: its document title gives short chunks their topic."""
-    return f"{title}\n{text}" if title else text
 
 
 def sources_checksum(documents: Sequence[SourceDocument]) -> str:

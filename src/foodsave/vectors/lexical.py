@@ -11,7 +11,8 @@ from collections.abc import Sequence
 from functools import lru_cache
 from importlib import resources
 
-from foodsave.vectors.embed import STOPWORDS, fold, tokens
+from foodsave.text import fold
+from foodsave.vectors.embed import STOPWORDS, tokens
 
 _WORD = re.compile(r"[a-z]+")
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from foodsave.errors import FoodSaveError, InvalidInput, NotFound, Unavailable
+from foodsave.vectors.chunk import embedding_text
 from foodsave.vectors.index import IvfPqParams, Neighbour, VectorIndex
 from foodsave.vectors.lexical import Bm25
 from foodsave.vectors.manifest import (
@@ -69,8 +70,6 @@ class LoadedIndex:
         """BM25 over this version's chunks (title and text, as embedded), built on first use."""
         with self._lexical_lock:
             if self._lexical is None:
-                from foodsave.vectors.builder import embedding_text
-
                 records = self.meta.all()
                 self._lexical = Bm25(
                     [r.id for r in records], [embedding_text(r.title, r.text) for r in records]

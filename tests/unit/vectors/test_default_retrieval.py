@@ -9,9 +9,10 @@ import pytest
 
 from foodsave.adapters.local import LocalObjectStore
 from foodsave.agents.documents import TOP_K
+from foodsave.bootstrap import build_embedder
 from foodsave.config import Settings
 from foodsave.vectors.builder import IndexBuilder, SourceDocument
-from foodsave.vectors.embed import E5SmallEmbedder, make_embedder
+from foodsave.vectors.embed import E5SmallEmbedder
 from foodsave.vectors.search import SearchService
 from foodsave.vectors.store import IndexPublisher, user_index_name
 
@@ -61,7 +62,7 @@ CASES = [
 def default_search(tmp_path_factory: pytest.TempPathFactory) -> SearchService:
     root: Path = tmp_path_factory.mktemp("default-retrieval")
     defaults = Settings.model_fields["embedder"].default
-    embedder = make_embedder(defaults, cache_dir=root / "cache")
+    embedder = build_embedder(defaults, Settings(data_dir=root))
     store = LocalObjectStore(root / "objects", "bucket")
     IndexBuilder(IndexPublisher(store), embedder).rebuild(user_index_name(USER), DOCUMENTS)
     return SearchService(store, embedder, root / "cache")

