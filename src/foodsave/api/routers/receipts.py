@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from foodsave.api.deps import CurrentUser, ServicesDep, SessionDep
+from foodsave.api.problems import parse_body
 from foodsave.errors import InvalidInput
 from foodsave.pantry.schemas import Page, PantryItemOut
 from foodsave.receipts.schemas import (
@@ -91,10 +92,7 @@ async def create_receipt(
         body = await run_in_threadpool(_stored_upload, service, session, data)
         return JSONResponse(body.model_dump(mode="json"), status_code=202)
     raw = await request.body()
-    try:
-        payload = UploadRequest.model_validate_json(raw or b"{}")
-    except ValueError as exc:
-        raise InvalidInput(f"invalid request body: {exc}") from exc
+    payload = parse_body(UploadRequest, raw, empty=b"{}")
     receipt, slot = await run_in_threadpool(service.create_upload_slot, payload.content_type)
     return UploadOut(
         receipt=ReceiptOut.model_validate(receipt),
