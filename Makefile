@@ -11,7 +11,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: setup tesseract run serve demo test unit integration e2e lint format bench load soak synth openapi clean layers size-check infra-test
+.PHONY: setup tesseract run serve demo test unit integration e2e lint format bench load soak synth openapi clean layers size-check infra-test client
 
 setup: $(STAMP) tesseract
 
@@ -48,8 +48,16 @@ format: $(STAMP)
 	$(VENV)/bin/ruff format src functions infra tests benchmarks app.py
 	$(VENV)/bin/ruff check --fix src functions infra tests benchmarks app.py
 
-test: setup lint
+test: setup lint client
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# The TypeScript client generated from docs/openapi.json must type-check: a contract change that breaks it fails.
+CLIENT := clients/typescript
+$(CLIENT)/node_modules/.package-lock.json: $(CLIENT)/package-lock.json
+	cd $(CLIENT) && npm ci --no-audit --no-fund
+
+client: $(CLIENT)/node_modules/.package-lock.json
+	cd $(CLIENT) && npm run --silent typecheck
 
 unit: setup
 	$(VENV)/bin/pytest tests/unit $(PYTEST_ARGS)

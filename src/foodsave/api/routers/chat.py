@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from foodsave.api.chat_models import ChatAction, ChatSource
 from foodsave.api.deps import CurrentUser, ServicesDep, SessionDep
 
 router = APIRouter(prefix="/v1", tags=["chat"])
@@ -34,8 +35,10 @@ class ChatOut(BaseModel):
     intent: str
     agent: str
     lang: str
-    sources: list[dict[str, Any]]
-    actions: list[dict[str, Any]]
+    sources: list[ChatSource] = Field(description="What the reply is based on, discriminated by `type`")
+    actions: list[ChatAction] = Field(
+        description="What the assistant changed (pantry, shopping list) or proposes (`suggest`), by `type`"
+    )
     degraded: list[str] = Field(description="Services that could not answer (e.g. weather, search, llm)")
 
 
@@ -70,7 +73,30 @@ class ConversationPage(BaseModel):
     offset: int
 
 
-@router.post("/chat", response_model=ChatOut, summary="Send a message to the assistant")
+@router.post(
+    "/chat",
+    response_model=ChatOut,
+    summary="Send a message to the assistant",
+    description="One turn with the multi-agent assistant (pantry, shopping list, recipes, meal plans, receipts, "
+    "documents, weather, web). Pass the returned `conversation_id` to continue a conversation. Actions "
+    "already happened when the answer arrives (e.g. `pantry.consume`); `suggest` is a one-tap reply to offer. "
+    "`degraded` lists services that could not answer; the reply still comes.",
+    openapi_extra={
+        "requestBody": {
+            "content": {
+                "application/json": {
+                    "examples": {
+                        "eat": {"summary": "Eat something", "value": {"message": "zjadłem jogurt"}},
+                        "cook": {
+                            "summary": "Ask for a recipe",
+                            "value": {"message": "co ugotować z tego co mam?"},
+                        },
+                    }
+                }
+            }
+        }
+    },
+)
 def chat(body: ChatIn, user: CurrentUser, session: SessionDep, services: ServicesDep) -> ChatOut:
     from foodsave.agents.orchestrator import handle_message
 
@@ -95,7 +121,12 @@ def list_conversations(
     )
 
 
-@router.get("/conversations/{conversation_id}", response_model=ConversationDetailOut, responses=NOT_FOUND)
+@router.get(
+    "/conversations/{conversation_id}",
+    response_model=ConversationDetailOut,
+    responses=NOT_FOUND,
+    summary="One conversation with its messages, oldest first",
+)
 def get_conversation(conversation_id: str, user: CurrentUser, session: SessionDep) -> ConversationDetailOut:
     from foodsave.agents.memory import conversation_messages, get_conversation
 
@@ -107,7 +138,12 @@ def get_conversation(conversation_id: str, user: CurrentUser, session: SessionDe
     )
 
 
-@router.delete("/conversations/{conversation_id}", status_code=204, responses=NOT_FOUND)
+@router.delete(
+    "/conversations/{conversation_id}",
+    status_code=204,
+    responses=NOT_FOUND,
+    summary="Delete a conversation and its messages",
+)
 def delete_conversation(conversation_id: str, user: CurrentUser, session: SessionDep) -> Response:
     from foodsave.agents.memory import delete_conversation as remove
 

@@ -31,6 +31,11 @@ NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "No such docu
 
 
 class DocumentIn(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"title": "Przechowywanie warzyw", "content_type": "application/pdf"}]
+        }
+    )
     title: Annotated[str, Field(min_length=1, max_length=300)]
     content_type: ContentType
 
@@ -47,7 +52,7 @@ class DocumentOut(BaseModel):
     created_at: datetime
 
 
-class UploadOut(BaseModel):
+class DocumentUploadSlot(BaseModel):
     url: str
     fields: dict[str, str]
     expires_at: datetime
@@ -56,7 +61,7 @@ class UploadOut(BaseModel):
 
 class DocumentCreated(BaseModel):
     document: DocumentOut
-    upload: UploadOut | None = None
+    upload: DocumentUploadSlot | None = None
 
 
 class DocumentPage(BaseModel):
@@ -113,7 +118,7 @@ def _upload_slot(services: Services, session: Session, user: User, body: Documen
     session.flush()
     return DocumentCreated(
         document=DocumentOut.model_validate(doc),
-        upload=UploadOut(
+        upload=DocumentUploadSlot(
             url=slot.url, fields=slot.fields, expires_at=slot.expires_at, max_bytes=slot.max_bytes
         ),
     )
@@ -230,7 +235,12 @@ def _owned(session: Session, user: User, document_id: str) -> Document:
     return doc
 
 
-@router.get("/{document_id}", response_model=DocumentOut, responses=NOT_FOUND)
+@router.get(
+    "/{document_id}",
+    response_model=DocumentOut,
+    responses=NOT_FOUND,
+    summary="One document: poll `status` after an upload until `ready` or `failed`",
+)
 def get_document(document_id: str, user: CurrentUser, session: SessionDep) -> DocumentOut:
     return DocumentOut.model_validate(_owned(session, user, document_id))
 

@@ -89,7 +89,12 @@ def clear_done(user: CurrentUser, session: SessionDep) -> ClearedOut:
     return ClearedOut(removed=ShoppingListService(session, user.id).clear_done())
 
 
-@router.get("/v1/shopping-list/{item_id}", response_model=ShoppingItemOut, responses=ITEM_RESPONSES)
+@router.get(
+    "/v1/shopping-list/{item_id}",
+    response_model=ShoppingItemOut,
+    responses=ITEM_RESPONSES,
+    summary="One line",
+)
 def get_shopping(item_id: str, user: CurrentUser, session: SessionDep, response: Response) -> ShoppingItemOut:
     item = ShoppingItemOut.model_validate(ShoppingListService(session, user.id).get(item_id))
     with_etag(response, item)
@@ -119,7 +124,12 @@ def update_shopping(
     return item
 
 
-@router.delete("/v1/shopping-list/{item_id}", status_code=204, responses={**NOT_FOUND, 412: STALE})
+@router.delete(
+    "/v1/shopping-list/{item_id}",
+    status_code=204,
+    responses={**NOT_FOUND, 412: STALE},
+    summary="Remove a line (send `If-Match` to refuse when it changed meanwhile)",
+)
 def delete_shopping(
     item_id: str, user: CurrentUser, session: SessionDep, if_match: IfMatch = None
 ) -> Response:
