@@ -16,14 +16,14 @@ from typing import Any
 
 import anyio.to_thread
 from sqlalchemy import delete, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from starlette.datastructures import Headers
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from foodsave.api.problems import problem
 from foodsave.db.models import IdempotencyRecord
-from foodsave.db.session import Database
+from foodsave.db.session import Database, is_outage
 from foodsave.errors import FoodSaveError
 from foodsave.observability import logger
 
@@ -152,6 +152,12 @@ class IdempotencyMiddleware:
             )
         except FoodSaveError as exc:
             await problem(exc.status, exc.detail, title=exc.title, code=exc.code)(scope, replay, send)
+            return
+        except DBAPIError as exc:
+            if not is_outage(exc):
+                raise
+            down = problem(503, "The database is unavailable; try again shortly.", code="DatabaseUnavailable")
+            await down(scope, replay, send)
             return
         if decision.action != "run":
             await _refusal_or_replay(decision)(scope, replay, send)

@@ -15,6 +15,20 @@ from sqlalchemy.pool import NullPool
 
 from foodsave.errors import Unavailable
 
+SUPPORTED_URLS = "sqlite:///PATH or postgresql://USER:PASSWORD@HOST:PORT/NAME"
+
+
+def driver_url(url: str) -> str:
+    """The SQLAlchemy URL with its driver: `postgres://` and `postgresql://` are read with pg8000 (the one
+    PostgreSQL driver installed); any other scheme is refused with one sentence that says what works."""
+    scheme, sep, rest = url.strip().partition("://")
+    if sep and scheme in ("postgres", "postgresql", "postgresql+pg8000"):
+        return f"postgresql+pg8000://{rest}"
+    if sep and scheme in ("sqlite", "sqlite+pysqlite"):
+        return url.strip()
+    shown = f"a {scheme}:// URL" if sep else "a value without a scheme"
+    raise ValueError(f"The database URL must be {SUPPORTED_URLS} (read with pg8000), not {shown}.")
+
 
 def _engine_for(url: str, connect_timeout: float, tls: bool = False, pool_size: int = 1) -> Engine:
     if url.startswith("sqlite"):
@@ -103,8 +117,8 @@ class Database:
     def __init__(
         self, url: str, *, connect_timeout: float = 5.0, tls: bool = False, pool_size: int = 1
     ) -> None:
-        self.url = url
-        self.engine = _engine_for(url, connect_timeout, tls, pool_size)
+        self.url = driver_url(url)
+        self.engine = _engine_for(self.url, connect_timeout, tls, pool_size)
         self._factory = sessionmaker(self.engine, expire_on_commit=False, autoflush=True)
 
     @property

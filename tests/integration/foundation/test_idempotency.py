@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from foodsave.db.models import PantryItem
@@ -84,3 +85,16 @@ def test_key_still_running_is_409(services, auth, client):
     assert store.begin("owner", "k", "fp", now).action == "run"
     assert store.begin("owner", "k", "fp", now).action == "in_progress"
     assert store.begin("owner", "k", "fp", now + timedelta(minutes=2)).action == "run"
+
+
+@pytest.mark.parametrize("db_url", ["postgres"], indirect=True)
+def test_keyed_post_while_the_database_is_down_is_a_503_problem(client, auth, pg_cluster):
+    pg_cluster.pause()
+    try:
+        resp = client.post("/v1/pantry/items", json=BODY, headers=_key(auth))
+    finally:
+        pg_cluster.resume()
+    assert resp.status_code == 503
+    assert resp.json()["type"] == "urn:foodsave:problem:DatabaseUnavailable"
+    again = client.post("/v1/pantry/items", json=BODY, headers=_key(auth))
+    assert again.status_code == 201
