@@ -168,31 +168,42 @@ class IdempotencyMiddleware:
     async def _run(
         self, scope: Scope, receive: Receive, send: Send, store: IdempotencyStore, record: str
     ) -> None:
-        status = 0
-        kept: dict[str, str] = {}
-        chunks: list[bytes] = []
+        """Run the request with its answer held back until the record is saved, so a retry that follows the
+        answer at once finds it completed (not still running)."""
+        held: list[Message] = []
 
-        async def capture(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-                for name, value in message.get("headers", []):
-                    if name.decode("latin-1").lower() in REPLAYED_HEADERS:
-                        kept[name.decode("latin-1").lower()] = value.decode("latin-1")
-            elif message["type"] == "http.response.body":
-                chunks.append(message.get("body", b""))
-            await send(message)
+        async def hold(message: Message) -> None:
+            held.append(message)
 
         try:
-            await self.app(scope, receive, capture)
-        finally:
-            try:
-                if 200 <= status < 300:
-                    await anyio.to_thread.run_sync(store.complete, record, status, kept, b"".join(chunks))
-                else:
-                    await anyio.to_thread.run_sync(store.release, record)
-            except Exception:  # noqa: BLE001 - the response is sent; a lost record only expires sooner
-                logger.exception("idempotency record not saved")
+            await self.app(scope, receive, hold)
+        except BaseException:
+            await _forget(store, record)
+            raise
+        start = next((m for m in held if m["type"] == "http.response.start"), None)
+        status = int(start["status"]) if start else 0
+        try:
+            if 200 <= status < 300 and start is not None:
+                kept = {
+                    name.decode("latin-1").lower(): value.decode("latin-1")
+                    for name, value in start.get("headers", [])
+                    if name.decode("latin-1").lower() in REPLAYED_HEADERS
+                }
+                body = b"".join(m.get("body", b"") for m in held if m["type"] == "http.response.body")
+                await anyio.to_thread.run_sync(store.complete, record, status, kept, body)
+            else:
+                await anyio.to_thread.run_sync(store.release, record)
+        except Exception:  # noqa: BLE001 - the answer still goes out; an unsaved record only frees the key
+            logger.exception("idempotency record not saved")
+        for message in held:
+            await send(message)
+
+
+async def _forget(store: IdempotencyStore, record: str) -> None:
+    try:
+        await anyio.to_thread.run_sync(store.release, record)
+    except Exception:  # noqa: BLE001 - the lock expires by itself
+        logger.exception("idempotency record not released")
 
 
 def _owner(scope: Scope) -> str | None:

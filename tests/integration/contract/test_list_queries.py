@@ -102,3 +102,11 @@ def test_deleting_a_document_answers_202_with_its_json_body(client, auth):
     resp = client.delete(f"/v1/documents/{doc['id']}", headers=auth())
     assert resp.status_code == 202
     assert resp.json() == {"id": doc["id"], "status": "deleted", "index_update": "queued"}
+
+
+def test_conversations_q_matches_titles_without_accents(client, auth):
+    for message in ("co mam w lodówce?", "dodaj 3 jajka do listy zakupów"):
+        assert client.post("/v1/chat", json={"message": message}, headers=auth()).status_code == 200
+    page = client.get("/v1/conversations", params={"q": "lodowce"}, headers=auth()).json()
+    assert [c["title"] for c in page["items"]] == ["co mam w lodówce?"]
+    assert page["total"] == 1

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from foodsave.api.chat_models import ChatAction, ChatSource
 from foodsave.api.deps import CurrentUser, ServicesDep, SessionDep
+from foodsave.api.query import ORDER_QUERY, Q_QUERY, Order
 
 router = APIRouter(prefix="/v1", tags=["chat"])
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "No such conversation for this user"}}
@@ -110,12 +111,14 @@ def chat(body: ChatIn, user: CurrentUser, session: SessionDep, services: Service
 def list_conversations(
     user: CurrentUser,
     session: SessionDep,
+    q: Annotated[str | None, Q_QUERY] = None,
+    order: Annotated[Order, ORDER_QUERY] = "desc",
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> ConversationPage:
     from foodsave.agents.memory import list_conversations as listing
 
-    rows, total = listing(session, user.id, limit=limit, offset=offset)
+    rows, total = listing(session, user.id, limit=limit, offset=offset, q=q, order=order)
     return ConversationPage(
         items=[ConversationOut.model_validate(r) for r in rows], total=total, limit=limit, offset=offset
     )
