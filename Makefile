@@ -43,6 +43,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check src functions infra tests benchmarks app.py
 	$(VENV)/bin/ruff format --check src functions infra tests benchmarks app.py
 	$(VENV)/bin/mypy src/foodsave
+	PYTHONPATH=src $(VENV)/bin/lint-imports
 
 format: $(STAMP)
 	$(VENV)/bin/ruff format src functions infra tests benchmarks app.py

@@ -21,9 +21,9 @@ from pathlib import Path
 import numpy as np
 
 from foodsave.adapters.local import LocalObjectStore
+from foodsave.bootstrap import build_embedder
 from foodsave.vectors.builder import IndexBuilder, SourceDocument
 from foodsave.vectors.corpus import load_knowledge
-from foodsave.vectors.embed import make_embedder
 from foodsave.vectors.search import SearchService
 from foodsave.vectors.store import IndexPublisher
 
@@ -72,7 +72,7 @@ def main() -> None:
     }
     for name in [e for e in args.embedders.split(",") if e]:
         try:
-            embedder = make_embedder(name)
+            embedder = build_embedder(name)
         except Exception as exc:  # noqa: BLE001 - an optional embedder that is not installed is reported, not fatal
             results[name] = {"skipped": str(exc)}
             continue

@@ -121,7 +121,7 @@ def settings(tmp_path: Path, db_url: str):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def services(settings):  # type: ignore[no-untyped-def]
     from foodsave.adapters.local import FrozenClock
-    from foodsave.wiring import build_services, set_services
+    from foodsave.bootstrap import build_services, set_services
 
     built = build_services(settings)
     built.clock = FrozenClock()

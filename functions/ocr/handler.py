@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import unquote_plus
 
+from foodsave.bootstrap import get_services
 from foodsave.observability import logger, metrics, record_metric
 from foodsave.receipts.service import ReceiptProcessor
-from foodsave.wiring import get_services
 
 _processor: ReceiptProcessor | None = None
 

@@ -43,8 +43,8 @@ def start_runtime(data_dir: Path, *, frozen: datetime | None = None):  # type: i
 
 
 def stop_runtime(runtime) -> None:  # type: ignore[no-untyped-def]
+    from foodsave.bootstrap import set_services
     from foodsave.observability import clear_metric_sinks
-    from foodsave.wiring import set_services
 
     runtime.stop()
     clear_metric_sinks()

@@ -13,7 +13,7 @@ from typing import Any
 
 from foodsave.alerts.metrics_source import read_index_pointers
 from foodsave.errors import Unavailable
-from foodsave.wiring import Services
+from foodsave.services import Services
 
 OCR_CACHE_SECONDS = 300.0
 _ocr_cache: tuple[float, dict[str, Any]] | None = None

@@ -16,23 +16,11 @@ MAX_SUGGESTIONS = 3
 Suggester = Callable[[str], list[dict[str, Any]]]
 
 
-def _stem_match(a: str, b: str) -> bool:
-    """Polish inflection without a stemmer: words match when they share all but the last two letters
-    (jajko/jajka, mleko/mleka, pomidor/pomidory), and at least three."""
-    common = 0
-    for x, y in zip(a, b, strict=False):
-        if x != y:
-            break
-        common += 1
-    return common >= max(3, min(len(a), len(b)) - 2)
-
-
 def ingredient_matches(ingredient: str, item_name: str) -> bool:
-    """Every word of the ingredient's normalized name appears (inflected) in the pantry item's name."""
-    words = item_name.split()
-    return bool(ingredient.split()) and all(
-        any(_stem_match(part, word) for word in words) for part in ingredient.split()
-    )
+    """The pantry item is the ingredient (same head noun and qualifiers, inflection and synonyms allowed)."""
+    from foodsave.pantry.matching import matches
+
+    return matches(ingredient, item_name)
 
 
 @lru_cache(maxsize=1)

@@ -141,7 +141,7 @@ class IdempotencyMiddleware:
         if owner is None:  # not signed in: the route answers 401
             await self.app(scope, replay, send)
             return
-        from foodsave.wiring import get_services
+        from foodsave.bootstrap import get_services
 
         services = get_services()
         store = IdempotencyStore(services.db)
@@ -208,7 +208,7 @@ async def _forget(store: IdempotencyStore, record: str) -> None:
 
 def _owner(scope: Scope) -> str | None:
     from foodsave.api.deps import subject_of
-    from foodsave.wiring import get_services
+    from foodsave.bootstrap import get_services
 
     try:
         subject = subject_of(Request(scope), get_services())

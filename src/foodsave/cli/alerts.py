@@ -21,9 +21,9 @@ def _logs_to_stderr() -> None:
 
 
 def _services():  # type: ignore[no-untyped-def]
+    from foodsave.bootstrap import build_services
     from foodsave.config import get_settings, reset_settings
     from foodsave.db.migrate import upgrade
-    from foodsave.wiring import build_services
 
     _logs_to_stderr()
     reset_settings()

@@ -4,8 +4,6 @@ money statistics; every query scoped by user id."""
 from __future__ import annotations
 
 import builtins
-import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -19,6 +17,7 @@ from foodsave.db.search import contains_folded, folded, sorted_by
 from foodsave.errors import Conflict, InvalidInput, NotFound
 from foodsave.pantry.matching import rank_by_name
 from foodsave.pantry.schemas import PantryItemIn, PantryItemPatch
+from foodsave.text import normalize_name
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0")
@@ -31,15 +30,6 @@ SORTABLE = {
     "created_at": PantryItem.created_at,
     "price": PantryItem.price,
 }
-
-
-def normalize_name(name: str) -> str:
-    """Lowercase, single-spaced, without sizes like 500g or 1,5l: the key recipes and alerts match on."""
-    text = unicodedata.normalize("NFC", name).lower()
-    text = re.sub(r"\b\d+([.,]\d+)?\s*%", " ", text)
-    text = re.sub(r"\b\d+([.,]\d+)?\s*(g|kg|ml|l|szt)\b", " ", text)
-    text = re.sub(r"[^\w\s-]", " ", text)
-    return " ".join(text.split())
 
 
 @dataclass(frozen=True)

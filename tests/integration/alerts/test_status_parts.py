@@ -80,9 +80,9 @@ def test_llm_reports_its_provider(client, services):
 
 
 def test_index_age_feeds_the_stale_index_rule(services, clock):
-    from foodsave.alerts.metrics_source import MetricQuery, build_metrics_source
+    from foodsave.alerts.metrics_source import MetricQuery
 
     _publish(services, "recipes", 1, timedelta(days=2))
-    source = build_metrics_source(services)
+    source = services.metrics_source
     assert source.value(MetricQuery("IndexAgeSeconds", "Maximum", 300), clock.now()) == 2 * 86400
     assert source.value(MetricQuery("DlqDepth", "Maximum", 300), clock.now()) == 0

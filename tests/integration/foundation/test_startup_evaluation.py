@@ -11,9 +11,9 @@ from fastapi.testclient import TestClient
 
 from foodsave.adapters.local import FrozenClock
 from foodsave.api.apps import local_app
+from foodsave.bootstrap import set_services
 from foodsave.config import Settings
 from foodsave.runtime.local import LocalRuntime, publish_bundled_indexes
-from foodsave.wiring import set_services
 
 NOW = datetime(2026, 3, 10, 10, 0, tzinfo=UTC)  # daytime in Warsaw: warnings are not held for the night
 

@@ -21,8 +21,8 @@ from foodsave.db.search import contains_folded, folded, sorted_by
 from foodsave.errors import InvalidInput, NotFound, TooLarge, UnsupportedMedia
 from foodsave.events import Event
 from foodsave.observability import TRACE_HEADER, inject_trace, record_metric
+from foodsave.services import Services
 from foodsave.vectors.extract import DOCUMENT_TYPES, sniff_media_type
-from foodsave.wiring import Services
 
 router = APIRouter(prefix="/v1/documents", tags=["documents"])
 ContentType = Literal["text/plain", "text/markdown", "application/pdf"]

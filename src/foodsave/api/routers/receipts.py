@@ -24,7 +24,7 @@ from foodsave.receipts.schemas import (
     UploadSlotOut,
 )
 from foodsave.receipts.service import ReceiptService
-from foodsave.wiring import Services
+from foodsave.services import Services
 
 router = APIRouter(prefix="/v1/receipts", tags=["receipts"])
 UPLOAD_FLOW = """From a photo to pantry items:

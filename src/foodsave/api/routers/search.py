@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
@@ -10,11 +9,9 @@ from pydantic import BaseModel
 
 from foodsave.api.deps import CurrentUser, ServicesDep
 from foodsave.observability import record_metric, span
-from foodsave.vectors.search import MAX_K, MAX_QUERY_CHARS, SearchService
-from foodsave.wiring import Services
+from foodsave.vectors.search import MAX_K, MAX_QUERY_CHARS
 
 router = APIRouter(prefix="/v1", tags=["search"])
-_lock = threading.Lock()
 Scope = Literal["recipes", "knowledge", "documents"]
 
 
@@ -32,40 +29,6 @@ class SearchOut(BaseModel):
     scope: Scope
     index_version: int | None
     hits: list[SearchHitOut]
-
-
-def search_service(services: Services) -> SearchService:
-    """One SearchService per warm container: readers, mapped indexes and the embedder stay loaded."""
-    with _lock:
-        service = services.extras.get("search")
-        if service is None:
-            from foodsave.vectors.embed import make_embedder
-
-            settings = services.settings
-            service = SearchService(
-                services.store,
-                make_embedder(settings.embedder),
-                settings.resolved_index_cache_dir,
-                refresh_seconds=settings.index_refresh_seconds,
-                efs_dir=settings.efs_index_dir,
-            )
-            services.extras["search"] = service
-            if settings.env == "local":
-                _ensure_local_corpora(services, service)
-        return service  # type: ignore[no-any-return]
-
-
-def _ensure_local_corpora(services: Services, service: SearchService) -> None:
-    """On a laptop nobody runs the deploy-time build: index the bundled corpora on first use."""
-    from foodsave.errors import FoodSaveError
-    from foodsave.observability import logger
-    from foodsave.vectors.corpus import CORPUS_NAMES, build_corpus_index
-
-    for name in CORPUS_NAMES:
-        try:
-            build_corpus_index(name, store=services.store, embedder=service.embedder)
-        except FoodSaveError as exc:
-            logger.warning("bundled corpus not indexed", extra={"corpus": name, "reason": exc.detail})
 
 
 @router.get(
@@ -95,7 +58,7 @@ def search(
     k: Annotated[int, Query(ge=1, le=MAX_K, description="how many hits at most")] = 10,
     scope: Annotated[Scope, Query(description="which index to search")] = "recipes",
 ) -> dict[str, Any]:
-    service = search_service(services)
+    service = services.search
     with span("search", scope=scope, k=k):
         hits = service.search(q, k, scope, user.id)
     record_metric("SearchQueries", 1, scope=scope)
