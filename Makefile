@@ -37,16 +37,16 @@ run: setup
 serve: run
 
 demo: setup
-	$(VENV)/bin/foodsave demo
+	PYTHONPATH=. $(VENV)/bin/foodsave demo
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check src functions infra tests benchmarks app.py
-	$(VENV)/bin/ruff format --check src functions infra tests benchmarks app.py
+	$(VENV)/bin/ruff check src functions infra tests benchmarks devkit app.py
+	$(VENV)/bin/ruff format --check src functions infra tests benchmarks devkit app.py
 	$(VENV)/bin/mypy src/foodsave
 
 format: $(STAMP)
-	$(VENV)/bin/ruff format src functions infra tests benchmarks app.py
-	$(VENV)/bin/ruff check --fix src functions infra tests benchmarks app.py
+	$(VENV)/bin/ruff format src functions infra tests benchmarks devkit app.py
+	$(VENV)/bin/ruff check --fix src functions infra tests benchmarks devkit app.py
 
 test: setup lint
 	$(VENV)/bin/pytest $(PYTEST_ARGS)

@@ -24,10 +24,10 @@ os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
 from rapidfuzz import fuzz  # noqa: E402
 
+from devkit.receiptgen import SynthSample, generate_dataset  # noqa: E402
 from foodsave.receipts.categorize import normalize_name  # noqa: E402
 from foodsave.receipts.parser import ParsedReceipt, ReceiptParser  # noqa: E402
 from foodsave.receipts.pipeline import ReceiptPipeline  # noqa: E402
-from foodsave.receipts.synth import SynthSample, generate_dataset  # noqa: E402
 
 HERE = Path(__file__).parent
 CACHE = HERE / ".cache" / "receipts"
@@ -179,7 +179,7 @@ def make_photo(path: Path) -> str:
 
     from PIL import Image
 
-    from foodsave.receipts.synth import RenderOptions, generate_receipt, installed_fonts, render_receipt
+    from devkit.receiptgen import RenderOptions, generate_receipt, installed_fonts, render_receipt
 
     receipt = generate_receipt(random.Random(11), "biedronka")
     slip = render_receipt(receipt, RenderOptions(font_path=installed_fonts()[0], font_size=26)).convert("RGB")
