@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from foodsave.receipts.categorize import fold
 from foodsave.receipts.parsing import arithmetic, header
 from foodsave.receipts.parsing.items import ItemReader, Loose
-from foodsave.receipts.parsing.lines import clean_line
+from foodsave.receipts.parsing.lines import clean_line, normal_qty
 from foodsave.receipts.parsing.model import ParsedReceipt, ReceiptDiscount, ReceiptItem, ReviewFlag, VatEntry
 from foodsave.receipts.parsing.summary import Summary, read_summary
 
@@ -93,6 +93,7 @@ class ReceiptParser:
     def name_items(self, result: ParsedReceipt) -> None:
         """Readable names and categories; an item whose arithmetic failed keeps a low confidence."""
         for item in result.items:
+            item.quantity = normal_qty(item.quantity, item.unit)
             item.name = self.categorizer.normalize_name(item.name_raw)
             item.category, confidence = self.categorizer.categorize(item.name_raw)
             item.confidence = confidence if item.checked else min(confidence, 0.5)

@@ -18,20 +18,22 @@ from foodsave.receipts.parsing.summary import Summary
 
 def correct_factors(result: ParsedReceipt) -> None:
     """A quantity or unit price that contradicts qty x unit price = value by one misread digit (`8,612` for
-    `0,612`) is replaced by the one the other two numbers give, when exactly one such reading exists."""
+    `0,612`) is replaced by the reading the other two numbers allow, when exactly one such reading exists."""
     for item in result.items:
-        if not item.qty_explicit or item.unknown_amount or item.unit_price <= 0 or item.quantity <= 0:
+        if not item.qty_explicit or item.unknown_amount or item.unit_price <= 0:
             continue
         if q2(item.quantity * item.unit_price) == item.amount:
             continue
-        places = Decimal("0.001") if item.unit == "kg" or item.quantity % 1 else Decimal(1)
-        qty = (item.amount / item.unit_price).quantize(places)
-        price = q2(item.amount / item.quantity)
-        fixes = []
-        if qty > 0 and q2(qty * item.unit_price) == item.amount and _digits_close(qty, item.quantity):
-            fixes.append(("quantity", qty))
-        if q2(item.quantity * price) == item.amount and one_digit_apart(price, item.unit_price):
-            fixes.append(("unit price", price))
+        fixes = [
+            ("quantity", q)
+            for q in _one_digit_variants(item.quantity)
+            if q2(q * item.unit_price) == item.amount
+        ]
+        fixes += [
+            ("unit price", p)
+            for p in _one_digit_variants(item.unit_price)
+            if q2(item.quantity * p) == item.amount
+        ]
         if len(fixes) != 1:
             continue
         what, value = fixes[0]
@@ -44,9 +46,19 @@ def correct_factors(result: ParsedReceipt) -> None:
         result.warnings.append(f"line {item.line_no + 1}: {what} {old} corrected to {value} by qty x price")
 
 
-def _digits_close(a: Decimal, b: Decimal) -> bool:
-    sa, sb = re.sub(r"\D", "", f"{a:.3f}"), re.sub(r"\D", "", f"{b:.3f}")
-    return len(sa) == len(sb) and sum(x != y for x, y in zip(sa, sb, strict=True)) <= 1
+def _one_digit_variants(value: Decimal) -> list[Decimal]:
+    """Every positive number that differs from `value` (as printed) in exactly one digit."""
+    text = f"{value:f}"
+    out = []
+    for k, ch in enumerate(text):
+        if not ch.isdigit():
+            continue
+        for d in "0123456789":
+            if d != ch:
+                candidate = Decimal(text[:k] + d + text[k + 1 :])
+                if candidate > 0:
+                    out.append(candidate)
+    return out
 
 
 def reconcile(result: ParsedReceipt, summary: Summary, loose: list[Loose]) -> None:

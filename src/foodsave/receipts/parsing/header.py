@@ -19,6 +19,7 @@ _HEADER_LINE_RE = re.compile(
 )
 # A table header of the item block: `Nazwa PTU Ilość Cena Wartość`, `Cena PLN`.
 _COLUMN_HEADER_RE = re.compile(r"^\W*(?:(?:nazwa|ptu|ilosc|cena|wartosc|pln|kwota|towar|vat)\W*){2,}$")
+_PRICED_LINE_RE = re.compile(r"[a-z]{3}.*\d[,.]\d\d\W{0,3}[a-g]?\W{0,2}$")
 _NOT_SALE_DATE_RE = re.compile(r"wazn|zwrot|termin|wydruk|gwarancj|do dnia")
 
 MERCHANTS: dict[str, tuple[str, ...]] = {
@@ -108,6 +109,8 @@ def items_start(lines: list[str], folded: list[str]) -> int:
     for i in range(min(len(lines), 15)):
         if _HEADER_LINE_RE.search(folded[i]) or find_date(lines[i]) is not None:
             last_header = i
+        elif _PRICED_LINE_RE.search(folded[i]):
+            break  # the first priced line: the header is over
     return last_header + 1
 
 

@@ -19,7 +19,6 @@ from foodsave.receipts.parsing.lines import (
     QtySpec,
     clean_name,
     find_tail,
-    normal_qty,
     repair_amounts,
     split_with_thousands,
     unit_of,
@@ -240,7 +239,7 @@ class ItemReader:
         item = ReceiptItem(
             name_raw=name,
             name=name,
-            quantity=normal_qty(spec.qty, spec.unit) if spec else Decimal(1),
+            quantity=spec.qty if spec else Decimal(1),
             unit=spec.unit if spec else "szt",
             unit_price=spec.unit_price if spec else amount,
             amount=amount,

@@ -165,6 +165,13 @@ def _nocomma_tail(line: str) -> re.Match[str] | None:
     return TAIL_RE.search(fixed)
 
 
+def _quantity_or_zero(text: str) -> Decimal | None:
+    """A printed quantity; a misread `0` is kept as zero so the arithmetic can correct it, not dropped."""
+    if re.fullmatch(r"[0O]+(?:[,.][0O]+)?", text.strip()):
+        return Decimal(0)
+    return parse_quantity(text)
+
+
 def split_item_line(line: str, tail: re.Match[str]) -> ItemLine | None:
     """Name part, quantity spec, amount, whether the arithmetic holds, VAT letter of a line ending in an amount."""
     amount = parse_amount(tail.group("amt"))
@@ -175,7 +182,7 @@ def split_item_line(line: str, tail: re.Match[str]) -> ItemLine | None:
     spec = None
     qm = QTY_X_RE.search(rest)
     if qm:
-        qty, unit_price = parse_quantity(qm.group("qty")), parse_amount(qm.group("unit"))
+        qty, unit_price = _quantity_or_zero(qm.group("qty")), parse_amount(qm.group("unit"))
         if qty is not None and unit_price is not None:
             spec = QtySpec(qty, unit_of(qm.group("qunit"), qty), unit_price, 0)
             rest = rest[: qm.start()]
