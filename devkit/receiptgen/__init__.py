@@ -7,7 +7,7 @@ Shares no parsing or money code with `foodsave`, so a benchmark built on it cann
 
 from devkit.receiptgen.catalog import HEADERS, PRODUCTS, STYLES, VAT_RATES
 from devkit.receiptgen.classic import SynthItem, SynthReceipt, generate_receipt, layout
-from devkit.receiptgen.dataset import SynthSample, generate_dataset
+from devkit.receiptgen.dataset import SynthSample, generate_dataset, layout_dataset
 from devkit.receiptgen.render import (
     PINNED_FONT,
     RenderOptions,
@@ -33,6 +33,7 @@ __all__ = [
     "generate_receipt",
     "installed_fonts",
     "layout",
+    "layout_dataset",
     "random_render_options",
     "render_receipt",
     "text_pdf",

@@ -42,3 +42,30 @@ def generate_dataset(n: int, seed: int = 7, degraded: bool = True) -> list[Synth
             )
         )
     return samples
+
+
+def layout_dataset(n_ereceipts: int, n_photos: int, seed: int = 12) -> list[SynthSample]:
+    """E-receipt files of the four shop apps and 12-MP phone photos of the paper layouts, round robin."""
+    from devkit.receiptgen import chains, photo, screens
+    from devkit.receiptgen.render import PINNED_FONT, RenderOptions, render_receipt
+
+    rng = random.Random(seed)
+    font = str(PINNED_FONT)
+    samples = []
+    apps, papers = sorted(chains.E_RECEIPTS), sorted(chains.PAPER)
+    for k in range(n_ereceipts):
+        layout = apps[k % len(apps)]
+        receipt = chains.E_RECEIPTS[layout](rng)
+        data, kind = screens.render_ereceipt(receipt, font)
+        truth = receipt.truth() | {"layout": layout, "kind": "e-receipt", "file_kind": kind}
+        samples.append(SynthSample(f"ereceipt_{k:03d}_{layout}.{kind}", data, kind, truth, receipt.text()))
+    for k in range(n_photos):
+        layout = papers[k % len(papers)]
+        receipt = chains.PAPER[layout](rng)
+        slip = render_receipt(receipt, RenderOptions(font_path=font, font_size=26, jpeg_quality=None))
+        opts = photo.random_photo_options(rng)
+        image = photo.photograph(slip, opts, rng)
+        data = encode(image, "jpeg", opts.jpeg_quality)
+        truth = receipt.truth() | {"layout": layout, "kind": "photo", "file_kind": "jpeg", "cut": opts.cut_bottom}
+        samples.append(SynthSample(f"photo_{k:03d}_{layout}.jpg", data, "jpeg", truth, receipt.text()))
+    return samples
