@@ -66,6 +66,11 @@ def layout_dataset(n_ereceipts: int, n_photos: int, seed: int = 12) -> list[Synt
         opts = photo.random_photo_options(rng)
         image = photo.photograph(slip, opts, rng)
         data = encode(image, "jpeg", opts.jpeg_quality)
-        truth = receipt.truth() | {"layout": layout, "kind": "photo", "file_kind": "jpeg", "cut": opts.cut_bottom}
+        truth = receipt.truth() | {
+            "layout": layout,
+            "kind": "photo",
+            "file_kind": "jpeg",
+            "cut": opts.cut_bottom,
+        }
         samples.append(SynthSample(f"photo_{k:03d}_{layout}.jpg", data, "jpeg", truth, receipt.text()))
     return samples

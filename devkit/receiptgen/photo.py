@@ -4,6 +4,7 @@ times, then the slip in perspective and slightly rotated on a patterned table in
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -127,7 +128,9 @@ def photograph(
     return photo
 
 
-def _perspective_coeffs(dst: list[tuple[float, float]], src: list[tuple[float, float]]) -> list[float]:
+def _perspective_coeffs(
+    dst: Sequence[tuple[float, float]], src: Sequence[tuple[float, float]]
+) -> list[float]:
     """PIL's eight coefficients mapping frame points `dst` back to slip points `src`."""
     import numpy as np
 
