@@ -54,7 +54,7 @@ def age_slip(slip: Image.Image, opts: PhotoOptions, rng: random.Random) -> Image
         angle = rng.uniform(-0.6, 0.6)
         centre = rng.uniform(0.1, 0.9) * h
         dist = (yy - centre) * np.cos(angle) - (xx - w / 2) * np.sin(angle)
-        side = np.where(dist > 0, rng.uniform(0.82, 0.97), 1.0)
+        side = np.where(dist > 0, rng.uniform(0.9, 0.98), 1.0)
         ridge = 1 - 0.12 * np.exp(-((dist / (h * 0.01)) ** 2))
         shade *= side * ridge
     return Image.fromarray(np.clip(arr * shade, 0, 255).astype(np.uint8))

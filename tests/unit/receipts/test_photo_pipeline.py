@@ -1,0 +1,37 @@
+"""Real Tesseract on 12-MP phone photos of paper receipts (perspective, folds, patterned table): the
+pipeline finds the paper and reads the receipt, or sends it to review; it never stores a wrong total as read."""
+
+from __future__ import annotations
+
+import pytest
+
+from devkit.receiptgen import layout_dataset
+from foodsave.receipts.ocr import engine_available
+from foodsave.receipts.pipeline import ReceiptPipeline
+
+pytestmark = [
+    pytest.mark.tesseract,
+    pytest.mark.skipif(not engine_available(), reason="no Tesseract with pol"),
+]
+
+
+@pytest.fixture(scope="module")
+def photos():  # type: ignore[no-untyped-def]
+    return layout_dataset(0, 3, seed=21)
+
+
+def test_each_photo_is_read_right_or_flagged_for_review(photos) -> None:  # type: ignore[no-untyped-def]
+    pipeline = ReceiptPipeline()
+    for sample in photos:
+        receipt = pipeline.process(sample.data).receipt
+        right = (str(receipt.total), receipt.date and receipt.date.isoformat(), receipt.merchant) == (
+            sample.truth["total"],
+            sample.truth["date"],
+            sample.truth["merchant"],
+        )
+        assert right or receipt.needs_review, sample.name
+
+
+def test_the_paper_is_found_and_cropped_before_ocr(photos) -> None:  # type: ignore[no-untyped-def]
+    result = ReceiptPipeline().process(photos[0].data)
+    assert "paper" in result.timings
