@@ -124,7 +124,9 @@ class Story:
                 f"{receipt['status']}: {receipt.get('merchant')} {receipt.get('total')} PLN; {summary}",
             )
             if receipt["status"] in ("parsed", "needs_review"):
-                resp = self.call("POST", f"/v1/receipts/{rid}/confirm")
+                # The user has looked at the open flags (if any) and accepts the receipt as it is.
+                accept = {"accept_warnings": receipt["status"] == "needs_review"}
+                resp = self.call("POST", f"/v1/receipts/{rid}/confirm", json=accept)
                 if resp.status_code == 200:
                     confirmed += len(resp.json()["pantry_items"])
         self.step("confirm receipts into the pantry", confirmed > 0, f"{confirmed} pantry items added")

@@ -60,7 +60,13 @@ def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
 def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(FoodSaveError)
     async def _domain(_: Request, exc: FoodSaveError) -> JSONResponse:
-        return problem(exc.status, exc.detail, title=exc.title, type_=f"urn:foodsave:problem:{exc.code}")
+        return problem(
+            exc.status,
+            exc.detail,
+            title=exc.title,
+            type_=f"urn:foodsave:problem:{exc.code}",
+            **exc.extensions,
+        )
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
