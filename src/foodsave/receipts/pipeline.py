@@ -29,6 +29,15 @@ def _money_tokens(text: str) -> int:
     return len(_MONEY_RE.findall(text))
 
 
+def _advice(media: str) -> str:
+    """What the user can do when a photo could not be read."""
+    if media.startswith("image/"):
+        return (
+            "; if it is one, retake the photo in good light with the paper flat and the whole receipt in view"
+        )
+    return ""
+
+
 def evidence(receipt: ParsedReceipt) -> tuple[bool, int, bool, int]:
     """How well a reading adds up, for choosing between OCR attempts: closes without flags first, then
     fewer flags, then a total found, then more items."""
@@ -90,14 +99,14 @@ class ReceiptPipeline:
         else:
             text, engine_used, receipt = self._read_image(data, timings, t0)
         if not text.strip():
-            raise InvalidInput("no text was found on the receipt", code="no_text")
+            raise InvalidInput(f"no text was found on the receipt{_advice(media)}", code="no_text")
         if receipt is None:
             t1 = time.perf_counter()
             receipt = self.parser.parse(text)
             timings["parse"] = time.perf_counter() - t1
         timings["total"] = time.perf_counter() - t0
         if not receipt.items and receipt.total is None:
-            raise InvalidInput("the text does not look like a receipt", code="not_a_receipt")
+            raise InvalidInput(f"the text does not look like a receipt{_advice(media)}", code="not_a_receipt")
         return PipelineResult(receipt, text, media, engine_used, {k: round(v, 4) for k, v in timings.items()})
 
     @property
@@ -123,7 +132,12 @@ class ReceiptPipeline:
         receipt = self.parser.parse(text)
         timings["parse"] = timings.get("parse", 0.0) + time.perf_counter() - t
         if photo is not None and evidence(photo[1]) > evidence(receipt):
-            return photo[0], engine_used, photo[1]
+            text, receipt = photo
+        if receipt.needs_review:
+            receipt.flag(
+                "photo_hard_to_read",
+                f"the photo was hard to read{_advice('image/')}; or check the flagged lines",
+            )
         return text, engine_used, receipt
 
     def _read_photo(

@@ -35,3 +35,21 @@ def test_each_photo_is_read_right_or_flagged_for_review(photos) -> None:  # type
 def test_the_paper_is_found_and_cropped_before_ocr(photos) -> None:  # type: ignore[no-untyped-def]
     result = ReceiptPipeline().process(photos[0].data)
     assert "paper" in result.timings
+
+
+def test_a_blurred_photo_is_refused_or_flagged_with_advice_never_stored_as_read(photos) -> None:  # type: ignore[no-untyped-def]
+    import io
+
+    from PIL import Image, ImageFilter
+
+    from foodsave.errors import InvalidInput
+
+    blurred = io.BytesIO()
+    Image.open(io.BytesIO(photos[1].data)).filter(ImageFilter.GaussianBlur(18)).save(blurred, "JPEG")
+    try:
+        receipt = ReceiptPipeline().process(blurred.getvalue()).receipt
+    except InvalidInput as exc:
+        assert "retake the photo" in exc.detail
+        return
+    assert receipt.needs_review
+    assert any(f.code == "photo_hard_to_read" and "retake the photo" in f.message for f in receipt.flags)
