@@ -56,6 +56,12 @@ def _receipt(
     return SynthReceipt(merchant, style, day, clock, items, [], total, width=width)
 
 
+def _printed(item: SynthItem, name: str) -> str:
+    """The name as the receipt prints it (cut, glued, upper-cased) becomes the item's expected name."""
+    item.name_raw = name.rstrip()
+    return item.name_raw
+
+
 def _vat_groups(items: list[SynthItem]) -> dict[str, tuple[Decimal, Decimal]]:
     """Per VAT letter: (gross, tax) with tax = gross x rate / (1 + rate)."""
     gross: dict[str, Decimal] = {}
@@ -83,7 +89,7 @@ def biedronka_app(rng: random.Random) -> SynthReceipt:
     for k, item in enumerate(r.items):
         lines.append(
             (
-                item.name_raw.replace(" ", "")[:18],
+                _printed(item, item.name_raw.replace(" ", "")[:18]),
                 f"{item.vat}  {_qty3(item, '.')} x {pl(item.unit_price)}  {pl(item.amount)}",
             )
         )
@@ -148,7 +154,7 @@ def auchan_app(rng: random.Random) -> SynthReceipt:
     lines += [("HIPERMARKET AUCHAN", CENTER), ("NIP: 526-03-09-174", CENTER), (r.date.isoformat(), "")]
     pending: list[SynthItem] = []
     for item in items:
-        name = item.name_raw.upper()[:10].rstrip()
+        name = _printed(item, item.name_raw.upper()[:10])
         lines.append(
             (
                 f"{name} {codes[id(item)]}{item.vat}",
@@ -181,7 +187,9 @@ def lidl_plus(rng: random.Random) -> SynthReceipt:
         amount = pl(item.amount)
         if len(amount) > 5:
             amount = amount[: amount.index(",") + 1] + "…"
-        lines.append((item.name_raw[:18], f"{_qty(item)} * {pl(item.unit_price)} {amount} {item.vat}"))
+        lines.append(
+            (_printed(item, item.name_raw[:18]), f"{_qty(item)} * {pl(item.unit_price)} {amount} {item.vat}")
+        )
         if item.discount:
             promo = (
                 f"{rng.randint(100, 999)}_{rng.randint(10**6, 10**7 - 1)}_{rng.randint(10**6, 10**7 - 1)}_mix"
@@ -211,7 +219,12 @@ def lidl_paper(rng: random.Random) -> SynthReceipt:
         qty = f"{item.quantity:.2f}".replace(".", ",") if item.unit == "kg" else str(int(item.quantity))
         item.quantity = Decimal(qty.replace(",", "."))
         item.amount = item.total = q2(item.quantity * item.unit_price)
-        lines.append((f"{item.name_raw[:20]} F", f"{qty} x{pl(item.unit_price)} {pl(item.amount)}{item.vat}"))
+        lines.append(
+            (
+                f"{_printed(item, item.name_raw[:20])} F",
+                f"{qty} x{pl(item.unit_price)} {pl(item.amount)}{item.vat}",
+            )
+        )
     r.total = q2(sum((i.total for i in items), Decimal("0")))
     lines.append(("Podsuma:", pl(r.total)))
     groups = _vat_groups(items)
@@ -232,7 +245,7 @@ def _dino(rng: random.Random, style: str, sep: str) -> SynthReceipt:
     lines += [("DINO POLSKA S.A.", CENTER), ("Market Dino", CENTER), ("NIP 6211766191", CENTER)]
     lines += [(f"{r.date:%d-%m-%Y} {r.time}", ""), ("PARAGON FISKALNY", CENTER)]
     for item in items:
-        name = item.name_raw.upper()[:18] + (" KG" if item.unit == "kg" else "")
+        name = _printed(item, item.name_raw.upper()[:18]) + (" KG" if item.unit == "kg" else "")
         money = pl if sep == "," else (lambda v: pl(v).replace(",", "."))
         if sep == ".":
             qty = f"{item.quantity.normalize():f}" if item.unit == "kg" else str(int(item.quantity))
