@@ -30,8 +30,8 @@ from rapidfuzz import fuzz  # noqa: E402
 
 from benchmarks.record import timed, write  # noqa: E402
 from devkit.receiptgen import SynthSample, generate_dataset, layout_dataset  # noqa: E402
-from foodsave.receipts.categorize import normalize_name  # noqa: E402
 from foodsave.receipts.pipeline import ReceiptPipeline  # noqa: E402
+from foodsave.text import normalize_name  # noqa: E402
 
 BASELINE_COMMIT = "14d25bc"  # the last commit with the layout-list parser and the old preprocessing
 CACHE = ROOT / "benchmarks" / ".cache" / "receipts"

@@ -11,12 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from foodsave.receipts.categorize import fold
 from foodsave.receipts.parsing import arithmetic, header
 from foodsave.receipts.parsing.items import ItemReader, Loose
 from foodsave.receipts.parsing.lines import clean_line, normal_qty
 from foodsave.receipts.parsing.model import ParsedReceipt, ReceiptDiscount, ReceiptItem, ReviewFlag, VatEntry
 from foodsave.receipts.parsing.summary import Summary, read_summary
+from foodsave.text import fold
 
 if TYPE_CHECKING:
     from collections.abc import Callable

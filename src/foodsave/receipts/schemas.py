@@ -93,7 +93,12 @@ class UploadOut(BaseModel):
 
 
 class ReceiptLinePatch(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"name": "Jogurt naturalny", "category": "dairy", "quantity": "2", "unit": "szt"}]
+        },
+    )
     name: str | None = Field(default=None, min_length=1, max_length=200)
     category: Category | None = None
     quantity: Decimal | None = Field(
@@ -108,7 +113,12 @@ class ReceiptLinePatch(BaseModel):
 class ReceiptPatch(BaseModel):
     """Repairs of the receipt itself during review."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"total": "141.26", "merchant": "lidl", "purchased_at": "2025-12-01T18:49:00Z"}]
+        },
+    )
     merchant: str | None = Field(default=None, min_length=1, max_length=64)
     total: Decimal | None = Field(default=None, ge=0, le=Decimal("99999999"), max_digits=10, decimal_places=2)
     purchased_at: datetime | None = None
@@ -117,7 +127,20 @@ class ReceiptPatch(BaseModel):
 class ReceiptLineIn(BaseModel):
     """A line the parse missed."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "name": "Banany luz",
+                    "total": "5.94",
+                    "quantity": "0.85",
+                    "unit": "kg",
+                    "unit_price": "6.99",
+                }
+            ]
+        },
+    )
     name: str = Field(min_length=1, max_length=200)
     total: Decimal = Field(ge=0, max_digits=10, decimal_places=2)
     quantity: Decimal | None = Field(
@@ -130,7 +153,7 @@ class ReceiptLineIn(BaseModel):
 
 
 class ConfirmIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"accept_warnings": True}]})
     accept_warnings: bool = Field(
         default=False, description="Confirm a `needs_review` receipt with its open flags as they are"
     )

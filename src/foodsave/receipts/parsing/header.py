@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 from datetime import date, time
 
-from foodsave.receipts.categorize import fold
 from foodsave.receipts.parsing.lines import DIGIT_LOOKALIKES
 from foodsave.receipts.parsing.model import ParsedReceipt
+from foodsave.text import fold
 
 SUMMARY_START_RE = re.compile(
     r"^\W*(sprzeda|opodatk|sp\.?\s?op\.?\s?[a-g]\b|ptu\b|[s5][uv][mn]a\b|[s5][uv][mn]a[:.]|razem|do zaplaty|"

@@ -8,7 +8,6 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from foodsave.receipts.categorize import fold
 from foodsave.receipts.money import parse_amount, parse_quantity, q2
 from foodsave.receipts.parsing.header import find_date, find_time
 from foodsave.receipts.parsing.lines import (
@@ -25,6 +24,7 @@ from foodsave.receipts.parsing.lines import (
     vat_letter,
 )
 from foodsave.receipts.parsing.model import ZERO, ParsedReceipt, ReceiptDiscount, ReceiptItem
+from foodsave.text import fold
 
 _DISCOUNT_WORDS = (
     "rabat",

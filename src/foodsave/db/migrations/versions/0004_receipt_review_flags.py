@@ -1,7 +1,7 @@
 """receipt review flags: the open line-level checks a receipt failed (and probable duplicates)
 
 Revision ID: 0004_receipt_review_flags
-Revises: 0002_pantry_events
+Revises: 0003_idempotency_records
 Create Date: 2026-11-30 19:00:00
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0004_receipt_review_flags"
-down_revision: str | None = "0002_pantry_events"
+down_revision: str | None = "0003_idempotency_records"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
