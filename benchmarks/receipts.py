@@ -213,7 +213,13 @@ def main() -> int:
     ap.add_argument("--photos", type=int, default=40)
     ap.add_argument("--seed", type=int, default=12)
     ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--speed-only", action="store_true", help="only the 12-MP photo timing and memory")
     args = ap.parse_args()
+    if args.speed_only:
+        # The same first three photos as the full run (the e-receipts are drawn first from the same seed).
+        photos = [s for s in layout_dataset(args.ereceipts, 3, seed=args.seed) if s.truth["kind"] == "photo"]
+        write("receipts_photo_speed", speed_and_memory(photos, photos[-1], args.runs))
+        return 0
 
     log("generating receipts")
     samples = generate_dataset(args.classic, seed=7) + layout_dataset(
