@@ -16,7 +16,7 @@ ALARM_EMAIL ?=
 CDK ?= npx --yes aws-cdk@2
 CDK_CONTEXT = -c profile=$(PROFILE) $(if $(ALARM_EMAIL),-c alarm_email=$(ALARM_EMAIL))
 
-.PHONY: setup tesseract run serve demo test unit integration e2e lint format bench load soak synth openapi clean layers size-check infra-test cost deploy destroy
+.PHONY: setup tesseract faketime run serve demo test date-shift unit integration e2e lint format bench load soak synth openapi clean layers size-check infra-test cost deploy destroy client
 
 setup: $(STAMP) tesseract
 
@@ -36,6 +36,15 @@ tesseract:
 	   (apt-get update -qq >/dev/null && apt-get install -y -qq tesseract-ocr tesseract-ocr-pol >/dev/null)); \
 	else echo "WARNING: tesseract with 'pol' is missing; install tesseract-ocr tesseract-ocr-pol (OCR will report itself down)"; fi
 
+# libfaketime shifts the clock of the test process (the date-shift guard below).
+faketime:
+	@if command -v faketime >/dev/null; then :; \
+	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+	  echo "installing faketime"; \
+	  (apt-get install -y -qq faketime >/dev/null 2>&1 || \
+	   (apt-get update -qq >/dev/null && apt-get install -y -qq faketime >/dev/null)); \
+	else echo "ERROR: faketime is missing; install the Debian package faketime" >&2; exit 1; fi
+
 run: setup
 	$(VENV)/bin/foodsave serve --host $(HOST) --port $(PORT)
 
@@ -54,8 +63,25 @@ format: $(STAMP)
 	$(VENV)/bin/ruff format src functions infra tests benchmarks app.py
 	$(VENV)/bin/ruff check --fix src functions infra tests benchmarks app.py
 
-test: setup lint
+test: setup lint client
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	@if [ "$${CI:-}" = "true" ]; then $(MAKE) --no-print-directory date-shift; fi
+
+# No test may depend on today's date: unit and integration tests again a year ahead and on a 29 February.
+DATE_SHIFTS := +365d @2028-02-29T12:00:00
+date-shift: setup faketime
+	@for shift in $(DATE_SHIFTS); do \
+	  echo "== tests with the clock at $$shift"; \
+	  faketime -f "$${shift/T/ }" $(VENV)/bin/pytest tests/unit tests/integration -x -q $(PYTEST_ARGS) || exit 1; \
+	done
+
+# The TypeScript client generated from docs/openapi.json must type-check: a contract change that breaks it fails.
+CLIENT := clients/typescript
+$(CLIENT)/node_modules/.package-lock.json: $(CLIENT)/package-lock.json
+	cd $(CLIENT) && npm ci --no-audit --no-fund
+
+client: $(CLIENT)/node_modules/.package-lock.json
+	cd $(CLIENT) && npm run --silent typecheck
 
 unit: setup
 	$(VENV)/bin/pytest tests/unit $(PYTEST_ARGS)

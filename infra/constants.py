@@ -28,6 +28,7 @@ LOG_LEVEL = "INFO"
 LAMBDA_ARCHITECTURE = "arm64"
 LAMBDA_ARCHITECTURES = ("arm64", "x86_64")
 LAMBDA_UNZIPPED_LIMIT_BYTES = 262_144_000  # 250 MB: function code plus all its layers, unzipped
+LAMBDA_SIZE_MARGIN_BYTES = 20 * 1024 * 1024  # room every function keeps under the limit for growth
 OCR_SIZE_TARGET_BYTES = 150 * 1024 * 1024
 DATA_DIR = "/tmp/foodsave"  # noqa: S108 - Lambda's only writable path
 TESSDATA_DIR = "/opt/share/tessdata"  # layers are extracted under /opt
@@ -122,6 +123,7 @@ MIGRATION_MEMORY_MB = 512
 RECEIPTS_PREFIX = "uploads/receipts/"
 DOCUMENTS_PREFIX = "uploads/documents/"
 INDEXES_PREFIX = "indexes/"
+MODELS_PREFIX = "models/"  # embedding weights fetched on cold start (FOODSAVE_EMBEDDER_MODEL_KEY)
 RAW_RECEIPT_EXPIRY_DAYS = 90  # parsed data lives in Postgres; the photo is only kept for re-processing
 NONCURRENT_VERSION_EXPIRY_DAYS = 30
 ACCESS_LOG_EXPIRY_DAYS = 90
@@ -158,7 +160,7 @@ DB_CAPACITY_ALARM_FRACTION = 0.9  # alarm when the writer runs at 90 % of its ma
 # LLM
 LLM_PROVIDER = "bedrock"
 BEDROCK_MODEL_ID = "anthropic.claude-3-haiku-20240307-v1:0"
-EMBEDDER = "hashing"
+EMBEDDER = "e5"  # multilingual-e5-small; its weights are fetched from the bucket on cold start
 
 # API
 API_THROTTLE_RATE = 50  # requests per second, steady state, for the whole stage

@@ -29,6 +29,7 @@ WILDCARD_REASONS = {
     "ReadDocumentUploads": "The builder reads queued documents, whose keys are per user under uploads/documents/.",
     "ReadIndexes": "Index versions are published as indexes/{name}/v{n}/ objects; reading is limited to that prefix.",
     "PublishIndexes": "The builder writes new index versions and the latest pointer under indexes/ only.",
+    "ReadModel": "The multilingual embedding weights are fetched on cold start from models/ only (read-only).",
 }
 RESOURCE_STAR_REASON = (
     "Resource '*' only where AWS offers no resource-level permission: X-Ray PutTraceSegments/"
@@ -209,6 +210,7 @@ class Functions(Construct):
         )
         fn.add_to_role_policy(self._objects("ReadIndexes", ["s3:GetObject"], constants.INDEXES_PREFIX))
         fn.add_to_role_policy(self._bedrock_statement())
+        fn.add_to_role_policy(self._objects("ReadModel", ["s3:GetObject"], constants.MODELS_PREFIX))
 
     def _grant_vector_search(self, storage: Storage, queues: Queues) -> None:
         fn = self.functions[constants.VECTOR_SEARCH.name]
@@ -219,6 +221,7 @@ class Functions(Construct):
                 constants.DOCUMENTS_PREFIX,
             )
         )
+        fn.add_to_role_policy(self._objects("ReadModel", ["s3:GetObject"], constants.MODELS_PREFIX))
         fn.add_to_role_policy(self._objects("ReadIndexes", ["s3:GetObject"], constants.INDEXES_PREFIX))
         fn.add_to_role_policy(
             self._list("ListIndexesAndDocuments", [constants.INDEXES_PREFIX, constants.DOCUMENTS_PREFIX])
@@ -233,6 +236,7 @@ class Functions(Construct):
         fn.add_to_role_policy(
             self._objects("PublishIndexes", ["s3:GetObject", "s3:PutObject"], constants.INDEXES_PREFIX)
         )
+        fn.add_to_role_policy(self._objects("ReadModel", ["s3:GetObject"], constants.MODELS_PREFIX))
         fn.add_to_role_policy(self._list("ListIndexes", [constants.INDEXES_PREFIX]))
         fn.add_event_source(
             sources.SqsEventSource(

