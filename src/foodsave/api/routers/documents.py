@@ -95,7 +95,13 @@ Send an `Idempotency-Key` so a retried request does not create two documents."""
 
 def _queue_job(services: Services, event_type: str, user_id: str, data: dict[str, Any]) -> None:
     trace = inject_trace()
-    event = Event(type=event_type, user_id=user_id, data={"user_id": user_id, **data}, trace=trace)
+    event = Event(
+        type=event_type,
+        user_id=user_id,
+        data={"user_id": user_id, **data},
+        trace=trace,
+        occurred_at=services.clock.now().isoformat(),
+    )
     attributes = {"AWSTraceHeader": trace[TRACE_HEADER]} if TRACE_HEADER in trace else None
     services.queue.send(event.to_dict(), attributes=attributes)
 

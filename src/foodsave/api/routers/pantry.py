@@ -114,11 +114,12 @@ def update_item(
     user: CurrentUser,
     session: SessionDep,
     response: Response,
+    services: ServicesDep,
     if_match: IfMatch = None,
 ) -> PantryItemOut:
     service = PantryService(session, user.id)
     require_match(if_match, locked_view(session, service.get(item_id), PantryItemOut))
-    item = PantryItemOut.model_validate(service.update(item_id, body))
+    item = PantryItemOut.model_validate(service.update(item_id, body, at=services.clock.now()))
     with_etag(response, item)
     return item
 

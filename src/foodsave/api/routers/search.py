@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from foodsave.api.deps import CurrentUser, ServicesDep
 from foodsave.observability import record_metric, span
@@ -29,6 +29,10 @@ class SearchOut(BaseModel):
     scope: Scope
     index_version: int | None
     hits: list[SearchHitOut]
+    degraded: list[str] = Field(
+        default_factory=list,
+        description="`search_model` when the multilingual model could not load and hashed n-grams stand in",
+    )
 
 
 @router.get(
@@ -68,4 +72,5 @@ def search(
         "scope": scope,
         "index_version": reader.version if reader else None,
         "hits": [h.to_dict() for h in hits],
+        "degraded": service.degraded,
     }
