@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -302,6 +303,12 @@ class IdempotencyRecord(Base):
 
     __tablename__ = "idempotency_records"
     __table_args__ = (UniqueConstraint("owner", "key", name="uq_idempotency_records_owner_key"),)
+
+    @staticmethod
+    def owner_of(subject: str) -> str:
+        """The stored owner of a signed-in subject's records (a digest, so the table holds no user id)."""
+        return hashlib.sha256(subject.encode()).hexdigest()
+
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     owner: Mapped[str] = mapped_column(String(64))  # sha256 of the authenticated subject
     key: Mapped[str] = mapped_column(String(255))
