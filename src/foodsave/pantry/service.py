@@ -14,10 +14,11 @@ from decimal import ROUND_HALF_UP, Decimal
 from sqlalchemy import and_, delete, func, or_, select
 from sqlalchemy.orm import Session
 
-from foodsave.db.models import PantryEvent, PantryItem
+from foodsave.db.locking import claim_owned
+from foodsave.db.models import PantryEvent, PantryItem, utcnow
 from foodsave.errors import Conflict, InvalidInput, NotFound
 from foodsave.pantry.matching import rank_by_name
-from foodsave.pantry.schemas import PantryItemIn, PantryItemPatch
+from foodsave.pantry.schemas import PantryItemIn, PantryItemPatch, format_quantity
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0")
@@ -129,8 +130,14 @@ class PantryService:
         ).all()
         return rows, total
 
+    def _claim(self, item_id: str) -> PantryItem:
+        """The item as committed now, held against concurrent changes until the transaction ends."""
+        return claim_owned(
+            self.session, PantryItem, item_id, self.user_id, "pantry item", updated_at=utcnow()
+        )
+
     def update(self, item_id: str, patch: PantryItemPatch) -> PantryItem:
-        item = self.get(item_id)
+        item = self._claim(item_id)
         changes = patch.model_dump(exclude_unset=True)
         new_status = changes.get("status")
         if new_status in ("consumed", "discarded") and item.status == "active":
@@ -150,7 +157,7 @@ class PantryService:
         return item
 
     def delete(self, item_id: str) -> None:
-        item = self.get(item_id)
+        item = self._claim(item_id)
         self.session.delete(item)
         self.session.flush()
 
@@ -159,7 +166,8 @@ class PantryService:
     def consume(
         self, item_id: str, quantity: Decimal | None = None, *, at: datetime | None = None
     ) -> PantryItem:
-        """Eat `quantity` (in the item's unit) or all of it; eating what is left marks the item consumed."""
+        """Eat `quantity` (in the item's unit) or all of it; eating what is left marks the item consumed, asking
+        for more than is left is a Conflict that changes nothing."""
         return self._use(item_id, "consume", quantity, at)
 
     def discard(
@@ -173,11 +181,12 @@ class PantryService:
             if not quantity.is_finite() or quantity.quantize(Decimal("0.001")) <= 0:
                 raise InvalidInput("quantity must be at least 0.001")
             quantity = quantity.quantize(Decimal("0.001"))
-        item = self.session.scalar(self._scoped().where(PantryItem.id == item_id).with_for_update())
-        if item is None:
-            raise NotFound(f"pantry item {item_id} not found")
+        item = self._claim(item_id)
         if item.status != "active":
             raise Conflict(f"pantry item {item_id} is already {item.status}")
+        left = item.quantity if item.quantity and item.quantity > 0 else Decimal("1")
+        if quantity is not None and quantity > left:
+            raise Conflict(f"pantry item {item_id} has only {format_quantity(left)} {item.unit} left")
         self._record(item, action, quantity, at)
         self.session.flush()
         return item

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, selectinload
 
+from foodsave.db.locking import claim_owned
 from foodsave.db.models import PantryItem, Receipt, ReceiptLine, User
 from foodsave.errors import Conflict, FoodSaveError, InvalidInput, NotFound, TooLarge, UnsupportedMedia
 from foodsave.events import Event
@@ -154,11 +155,15 @@ class ReceiptService:
         return rows, total
 
     # -- review ---------------------------------------------------------------------------------
+    def _claim(self, receipt_id: str) -> Receipt:
+        """The receipt as committed now, held against concurrent review edits and confirms."""
+        return claim_owned(self.session, Receipt, receipt_id, self.user_id, "receipt", updated_at=self._now())
+
     def patch_line(self, receipt_id: str, line_id: str, changes: dict[str, Any]) -> ReceiptLine:
         """Correct one line before confirmation; a new name without a category is categorised again."""
         from foodsave.receipts.categorize import CATEGORIES, default_categorizer, normalize_name
 
-        receipt = self.get(receipt_id)
+        receipt = self._claim(receipt_id)
         if receipt.status == "confirmed":
             raise Conflict("the receipt is already confirmed; edit the pantry items instead")
         if receipt.status not in REVIEWABLE:
@@ -192,16 +197,9 @@ class ReceiptService:
         from foodsave.receipts.categorize import is_food
         from foodsave.receipts.expiry import ExpiryEstimator
 
-        receipt = self.get(receipt_id)
-        # Claim the row first: a concurrent confirm of the same receipt waits here (row lock on
+        # Claimed first: a concurrent confirm or line edit of the same receipt waits here (row lock on
         # PostgreSQL, the write lock on SQLite) and then sees `confirmed` instead of adding duplicates.
-        self.session.execute(
-            update(Receipt)
-            .where(Receipt.id == receipt.id, Receipt.user_id == self.user_id)
-            .values(updated_at=self._now())
-            .execution_options(synchronize_session=False)
-        )
-        self.session.refresh(receipt)
+        receipt = self._claim(receipt_id)
         line_ids = [ln.id for ln in receipt.lines]
         if receipt.status == "confirmed":
             return receipt, self._pantry_items_of(line_ids)
