@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from foodsave.db.locking import claim_owned
@@ -464,12 +464,41 @@ def _purchase_instant(day: date | None, clock: time | None, zone: str) -> dateti
 ABANDONED_AFTER = timedelta(hours=24)
 
 
-def expire_abandoned_uploads(session: Session, now: datetime, after: timedelta = ABANDONED_AFTER) -> int:
-    """Receipts whose upload slot was never used end `failed` with a reason instead of staying pending."""
+NEVER_ARRIVED = "The photo never arrived: the upload slot expired. Please upload it again."
+NEVER_READ = "The photo arrived but was never read. Please upload it again."
+NEVER_FINISHED = "Reading the photo did not finish. Please upload it again."
+
+
+def expire_abandoned_uploads(
+    session: Session, now: datetime, after: timedelta = ABANDONED_AFTER, *, store: ObjectStore | None = None
+) -> int:
+    """Receipts still pending or processing a day on end `failed` with the true reason: the photo never
+    arrived, arrived but was never read (the object is in the store), or reading it never finished."""
     stale = session.scalars(
-        select(Receipt).where(Receipt.status == "pending", Receipt.created_at < now - after)
+        select(Receipt).where(
+            Receipt.status.in_(("pending", "processing")),
+            or_(
+                and_(Receipt.status == "pending", Receipt.created_at < now - after),
+                and_(Receipt.status == "processing", Receipt.updated_at < now - after),
+            ),
+        )
     ).all()
     for receipt in stale:
+        if receipt.status == "processing":
+            reason = NEVER_FINISHED
+        else:
+            reason = (
+                NEVER_READ
+                if store is not None and _object_arrived(store, receipt.object_key)
+                else NEVER_ARRIVED
+            )
         receipt.status = "failed"
-        receipt.failure_reason = "The photo never arrived: the upload slot expired. Please upload it again."
+        receipt.failure_reason = reason
     return len(stale)
+
+
+def _object_arrived(store: ObjectStore, key: str) -> bool:
+    try:
+        return store.head(key) is not None
+    except FoodSaveError:  # a key the store refuses has no object
+        return False
