@@ -8,8 +8,10 @@ from fastapi import FastAPI
 
 from foodsave import __version__
 from foodsave.api.contract import install_contract
+from foodsave.api.guard import EdgeGuard
 from foodsave.api.metrics_middleware import install_request_metrics
 from foodsave.api.problems import install_problem_handlers
+from foodsave.config import get_settings
 
 # Each route belongs to exactly one function; the local runtime mounts them all.
 FUNCTION_ROUTERS: dict[str, tuple[str, ...]] = {
@@ -29,6 +31,7 @@ def _build(title: str, modules: tuple[str, ...]) -> FastAPI:
     install_problem_handlers(app)
     install_request_metrics(app)
     install_contract(app)
+    app.add_middleware(EdgeGuard, upload_limit=get_settings().max_upload_bytes)
     for name in modules:
         app.include_router(importlib.import_module(f"foodsave.api.routers.{name}").router)
     return app

@@ -8,12 +8,13 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import and_, delete, func, or_, select
 from sqlalchemy.orm import Session
 
+from foodsave.days import shift
 from foodsave.db.locking import claim_owned
 from foodsave.db.models import PantryEvent, PantryItem, utcnow
 from foodsave.errors import Conflict, InvalidInput, NotFound
@@ -242,7 +243,7 @@ class PantryService:
 
     def expiring(self, today: date, days: int) -> builtins.list[PantryItem]:
         """Active items that expire within `days` of `today`, already expired ones included, soonest first."""
-        rows, _ = self.list(status="active", expires_before=today + timedelta(days=days), limit=10_000)
+        rows, _ = self.list(status="active", expires_before=shift(today, days, "today"), limit=10_000)
         return list(rows)
 
     def find_active_by_name(self, text: str) -> builtins.list[PantryItem]:

@@ -6,8 +6,9 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from foodsave.inputs import clean_optional_name
 from foodsave.pantry.schemas import PantryItemOut
 
 MediaType = Literal["image/jpeg", "image/png", "image/webp", "application/pdf"]
@@ -82,6 +83,8 @@ class ReceiptLinePatch(BaseModel):
     unit_price: Decimal | None = Field(default=None, ge=0, max_digits=10, decimal_places=2)
     discount: Decimal | None = Field(default=None, le=0, max_digits=10, decimal_places=2)
     total: Decimal | None = Field(default=None, ge=0, max_digits=10, decimal_places=2)
+
+    _name = field_validator("name")(clean_optional_name)
 
 
 class ConfirmOut(BaseModel):

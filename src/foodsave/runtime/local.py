@@ -10,6 +10,7 @@ under FOODSAVE_DATA_DIR.
 from __future__ import annotations
 
 import json
+import os
 import threading
 import time
 from datetime import UTC, datetime
@@ -59,7 +60,9 @@ class LocalRuntime:
 
     def __init__(self, settings: Settings, *, schedule: bool = True, poll_seconds: float = 0.5) -> None:
         self.settings = settings.model_copy(update={"dev_auth": True, "env": "local"})
+        _owner_only(self.settings)
         upgrade(self.settings.resolved_database_url())
+        _owner_only(self.settings)
         self.services = build_services(self.settings)
         set_services(self.services)
         self._metric_sink = MetricBuffer(self.services)
@@ -244,6 +247,14 @@ class LocalRuntime:
         self._threads.clear()
         self.flush_metrics()
         remove_metric_sink(self._metric_sink)
+
+
+def _owner_only(settings: Settings) -> None:
+    """The data folder (database, objects, queues, events) is readable by its owner only."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    os.chmod(settings.data_dir, 0o700)
+    if settings.database_url is None and settings.sqlite_path.exists():
+        os.chmod(settings.sqlite_path, 0o600)
 
 
 def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000) -> None:

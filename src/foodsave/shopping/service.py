@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from foodsave.db.locking import claim_one, claim_owned, insert_unless_taken
 from foodsave.db.models import ShoppingListItem, new_id, shopping_line_key, utcnow
 from foodsave.errors import Conflict, InvalidInput, NotFound
+from foodsave.inputs import clean_name
 from foodsave.pantry.matching import rank_by_name
 from foodsave.shopping.schemas import ShoppingItemPatch
 
@@ -61,10 +62,11 @@ class ShoppingListService:
     ) -> ShoppingListItem:
         """Add a line; an open line for the same product in the same unit grows instead of being duplicated
         (the database holds one open line per product and unit, so callers at the same moment agree)."""
-        name = " ".join(str(name).split())[:200]
+        try:
+            name = clean_name(str(name))[:200]
+        except ValueError as exc:
+            raise InvalidInput(str(exc)) from exc
         quantity = Decimal(str(quantity))
-        if not name:
-            raise InvalidInput("name must not be blank")
         if not quantity.is_finite() or quantity <= 0 or quantity > MAX_QUANTITY:
             raise InvalidInput("quantity must be greater than zero and at most 100000")
         unit = (unit or "szt")[:16]

@@ -47,6 +47,13 @@ def test_document_upload_reaches_the_index_queue_as_an_s3_event(runtime):
 
 
 def test_presigned_local_upload_checks_signature_size_and_sniffed_type(runtime):
+    from foodsave.db.models import Document, User
+
+    with runtime.services.db.session() as s:
+        user = User(external_sub="dev:slots")
+        s.add(user)
+        s.flush()
+        s.add(Document(user_id=user.id, title="notatki", object_key="uploads/documents/u1/d2.txt"))
     store = runtime.services.store
     slot = store.presigned_post("uploads/documents/u1/d2.txt", ("text/plain",), 64, 60)
     with TestClient(local_app()) as client:
@@ -118,3 +125,16 @@ def test_an_upload_whose_deliveries_are_used_up_fails_its_receipt_with_that_reas
         "The receipt could not be processed after 3 attempts; please upload it again.",
     )
     assert runtime.receipt_queue.dlq_depth() == 1
+
+
+def test_the_data_folder_database_and_event_log_are_owner_only(tmp_path, runtime):
+    import stat
+
+    from foodsave.events import Event
+
+    runtime.services.bus.publish(Event(type="ReceiptParsed", user_id="u", data={}))
+    data = tmp_path / "data"
+    modes = {
+        p.name: stat.S_IMODE(p.stat().st_mode) for p in (data, data / "foodsave.db", data / "events.jsonl")
+    }
+    assert modes == {"data": 0o700, "foodsave.db": 0o600, "events.jsonl": 0o600}

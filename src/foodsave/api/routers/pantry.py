@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
 
 from foodsave.api.deps import CurrentUser, ServicesDep, SessionDep
+from foodsave.days import Day
 from foodsave.pantry.schemas import (
     Category,
     Page,
@@ -34,7 +35,7 @@ def list_items(
     session: SessionDep,
     status: Status | None = "active",
     category: Category | None = None,
-    expires_before: date | None = None,
+    expires_before: Day | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> Page[PantryItemOut]:
@@ -127,7 +128,7 @@ def pantry_stats(
     session: SessionDep,
     services: ServicesDep,
     since: Annotated[
-        date | None, Query(description="first purchase day counted; all time when omitted")
+        Day | None, Query(description="first purchase day counted; all time when omitted")
     ] = None,
 ) -> PantryStatsOut:
     today = local_today(services.clock.now(), user.timezone)
