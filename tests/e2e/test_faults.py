@@ -15,6 +15,8 @@ from foodsave.runtime.handlers import functions_dir
 from tests.e2e.conftest import bearer, receipt_jpeg
 from tests.e2e.uploads import upload, upload_operation
 
+OPERATOR = {"Authorization": "Bearer dev-ops-status"}  # /v1/status details are for operators
+
 
 def _handler_exists(name: str) -> None:
     if not (functions_dir() / name / "handler.py").exists():
@@ -118,7 +120,7 @@ def test_receipt_upload_with_the_object_store_down_is_503_and_writes_nothing(e2e
     store.available = False
     try:
         down = upload(e2e.client, "/v1/receipts", bearer("store-down"), "r.jpg", receipt_jpeg(), "image/jpeg")
-        status = e2e.client.get("/v1/status")
+        status = e2e.client.get("/v1/status", headers=OPERATOR)
     finally:
         store.available = True
     assert 503 in (down.status, down.slot_status), down.body
