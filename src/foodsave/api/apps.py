@@ -4,21 +4,19 @@ from __future__ import annotations
 
 import importlib
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
 from foodsave import __version__
 from foodsave.api.contract import install_contract
+from foodsave.api.functions import FUNCTION_ROUTERS
 from foodsave.api.guard import EdgeGuard
+from foodsave.api.idempotency import IdempotencyMiddleware
 from foodsave.api.metrics_middleware import install_request_metrics
 from foodsave.api.problems import install_problem_handlers
+from foodsave.api.query import reject_unknown_query
 from foodsave.config import get_settings
 
-# Each route belongs to exactly one function; the local runtime mounts them all.
-FUNCTION_ROUTERS: dict[str, tuple[str, ...]] = {
-    "agent-chat": ("pantry", "receipts", "chat", "shopping", "recipes", "me"),
-    "vector-search": ("search", "documents"),
-    "alert-evaluator": ("health", "alerts", "notifications"),
-}
+# Each route belongs to exactly one function (FUNCTION_ROUTERS); the local runtime mounts them all.
 DESCRIPTION = (
     "FoodSave AI: receipts to pantry, expiry warnings, recipes, meal plans and chat. "
     "Errors are application/problem+json (RFC 9457). Authenticate with a Cognito JWT "
@@ -27,8 +25,14 @@ DESCRIPTION = (
 
 
 def _build(title: str, modules: tuple[str, ...]) -> FastAPI:
-    app = FastAPI(title=title, version=__version__, description=DESCRIPTION)
+    app = FastAPI(
+        title=title,
+        version=__version__,
+        description=DESCRIPTION,
+        dependencies=[Depends(reject_unknown_query)],
+    )
     install_problem_handlers(app)
+    app.add_middleware(IdempotencyMiddleware)
     install_request_metrics(app)
     install_contract(app)
     app.add_middleware(EdgeGuard, upload_limit=get_settings().max_upload_bytes)

@@ -5,7 +5,6 @@ data are never sniffed or cached (`X-Content-Type-Options: nosniff`, `Cache-Cont
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from fastapi import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -16,22 +15,6 @@ MULTIPART_OVERHEAD = 64 * 1024
 # A NUL sent raw or as a JSON escape that is not itself an escaped backslash.
 JSON_NUL = re.compile(rb"\x00|(?<!\\)(?:\\\\)*\\u0000")
 PUBLIC = ("/health", "/docs", "/redoc", "/openapi.json")
-
-
-def _problem(status: int, detail: str) -> tuple[dict[str, Any], bytes]:
-    import json
-
-    from foodsave.api.problems import PROBLEM, TITLES
-
-    body = json.dumps(
-        {"type": "about:blank", "title": TITLES[status], "status": status, "detail": detail}
-    ).encode()
-    start = {
-        "type": "http.response.start",
-        "status": status,
-        "headers": [(b"content-type", PROBLEM.encode()), (b"content-length", str(len(body)).encode())],
-    }
-    return start, body
 
 
 class EdgeGuard:
@@ -58,9 +41,9 @@ class EdgeGuard:
         )
         refusal = self._refusal(path, raw_path, query, headers.get(b"content-length"), limit)
         if refusal is not None:
-            start, body = _problem(*refusal)
-            await send(start)
-            await send({"type": "http.response.body", "body": body})
+            from foodsave.api.problems import problem
+
+            await problem(*refusal)(scope, receive, send)
             return
         scan = "json" in content_type
         seen = 0

@@ -16,11 +16,12 @@ T = TypeVar("T")
 
 
 def claim(session: Session, model: type[Any], *criteria: ColumnElement[bool], **values: Any) -> int:
-    """`UPDATE model SET values WHERE criteria` (the primary key set to itself when no values are given);
-    returns the number of rows claimed. The claim lasts until the transaction ends."""
+    """`UPDATE model SET values WHERE criteria`; returns the number of rows claimed. Without values the row
+    keeps every column as it was (the primary key and any `onupdate` column are set to themselves, so an
+    `updated_at` and the entity tag built from it do not move). The claim lasts until the transaction ends."""
     if not values:
-        key = inspect(model).primary_key[0]
-        values = {key.key: key}
+        mapper = inspect(model)
+        values = {c.key: c for c in mapper.columns if c.primary_key or c.onupdate is not None}
     result = session.execute(
         update(model).where(*criteria).values(**values).execution_options(synchronize_session=False)
     )

@@ -14,7 +14,9 @@ UNIT_PATTERN = r"^[^\W\d_]{1,16}$"
 
 
 class ShoppingItemIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"name": "jajka", "quantity": "10", "unit": "szt"}]}
+    )
     name: str = Field(min_length=1, max_length=200)
     quantity: Decimal = Field(
         default=Decimal("1"), gt=0, le=Decimal("100000"), max_digits=12, decimal_places=3
@@ -25,7 +27,7 @@ class ShoppingItemIn(BaseModel):
 
 
 class ShoppingItemPatch(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"done": True}]})
     name: str | None = Field(default=None, min_length=1, max_length=200)
     quantity: Decimal | None = Field(
         default=None, gt=0, le=Decimal("100000"), max_digits=12, decimal_places=3

@@ -8,9 +8,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from foodsave.api.apps import local_app
+from foodsave.bootstrap import set_services
 from foodsave.config import Settings
 from foodsave.runtime.local import LocalRuntime
-from foodsave.wiring import set_services
 
 
 @pytest.fixture
@@ -132,7 +132,9 @@ def test_the_data_folder_database_and_event_log_are_owner_only(tmp_path, runtime
 
     from foodsave.events import Event
 
-    runtime.services.bus.publish(Event(type="ReceiptParsed", user_id="u", data={}))
+    runtime.services.bus.publish(
+        Event(type="ReceiptParsed", user_id="u", data={}, occurred_at="2026-11-30T10:00:00+00:00")
+    )
     data = tmp_path / "data"
     modes = {
         p.name: stat.S_IMODE(p.stat().st_mode) for p in (data, data / "foodsave.db", data / "events.jsonl")

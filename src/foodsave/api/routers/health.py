@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 from foodsave import __version__
 from foodsave.api.deps import ServicesDep, claims_of, subject_of
 from foodsave.errors import Unauthorized
-from foodsave.wiring import Services
+from foodsave.services import Services
 
 router = APIRouter(tags=["health"])
 
