@@ -17,6 +17,11 @@ JSON_NUL = re.compile(rb"\x00|(?<!\\)(?:\\\\)*\\u0000")
 PUBLIC = ("/health", "/docs", "/redoc", "/openapi.json")
 
 
+class BodyRefused(HTTPException):
+    """A body over the limit or with a NUL: the routes' handlers render it, and so does the guard when a
+    middleware reading the whole body (idempotency) meets it first."""
+
+
 class EdgeGuard:
     """Pure ASGI middleware (a `BaseHTTPMiddleware` would buffer the body it is meant to cap)."""
 
@@ -56,16 +61,19 @@ class EdgeGuard:
                 chunk: bytes = message.get("body", b"")
                 seen += len(chunk)
                 if seen > limit:
-                    raise HTTPException(413, f"The request body is larger than {limit} bytes.")
+                    raise BodyRefused(413, f"The request body is larger than {limit} bytes.")
                 if scan and JSON_NUL.search(tail + chunk):
-                    raise HTTPException(422, "Text must not contain NUL characters.")
+                    raise BodyRefused(422, "Text must not contain NUL characters.")
                 tail = (tail + chunk)[-16:]
             return message
 
         user_data = not path.startswith(PUBLIC)
+        started = False
 
         async def guarded_send(message: Message) -> None:
+            nonlocal started
             if message["type"] == "http.response.start":
+                started = True
                 extra = [(b"x-content-type-options", b"nosniff")]
                 if user_data:
                     extra.append((b"cache-control", b"no-store"))
@@ -76,7 +84,14 @@ class EdgeGuard:
                 }
             await send(message)
 
-        await self.app(scope, guarded_receive, guarded_send)
+        try:
+            await self.app(scope, guarded_receive, guarded_send)
+        except BodyRefused as refused:  # read by a middleware outside the routes' exception handlers
+            if started:
+                raise
+            from foodsave.api.problems import problem
+
+            await problem(refused.status_code, str(refused.detail))(scope, receive, send)
 
     @staticmethod
     def _refusal(

@@ -115,3 +115,13 @@ def test_user_data_is_neither_sniffed_nor_cached(live):
     with live.client() as c:
         resp = c.get("/v1/pantry/items")
     assert (resp.headers["x-content-type-options"], resp.headers["cache-control"]) == ("nosniff", "no-store")
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_nul_in_a_body_sent_with_an_idempotency_key_is_refused_not_a_500(live):
+    with live.client() as c:
+        refused = c.post(
+            "/v1/pantry/items", json={"name": "Mle\u0000ko"}, headers={"Idempotency-Key": "nul-body-1"}
+        )
+    assert refused.status_code == 422, refused.text
+    assert refused.headers["content-type"].startswith("application/problem+json")
