@@ -95,6 +95,8 @@ class Receipt(Base):
     currency: Mapped[str] = mapped_column(String(3), default="PLN")
     vat_summary: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     warnings: Mapped[list[str] | None] = mapped_column(JSON, nullable=True)
+    # Open review flags: [{"code", "message", "line", "position", "receipt_id"}]; empty once repaired.
+    review_flags: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON, nullable=True)
     raw_text: Mapped[str | None] = mapped_column(Text, nullable=True)
     ocr_engine: Mapped[str | None] = mapped_column(String(32), nullable=True)
     timings: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)

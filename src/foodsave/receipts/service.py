@@ -21,6 +21,7 @@ from foodsave.errors import Conflict, FoodSaveError, InvalidInput, NotFound, Too
 from foodsave.events import Event
 from foodsave.observability import logger, record_metric, span
 from foodsave.receipts.media import ALLOWED_MEDIA_TYPES, EXTENSIONS, sniff_media_type
+from foodsave.receipts.review import duplicate_flag, flags_from_parse
 
 if TYPE_CHECKING:
     from foodsave.db.session import Database
@@ -156,8 +157,15 @@ class ReceiptService:
 
     # -- review ---------------------------------------------------------------------------------
     def _claim(self, receipt_id: str) -> Receipt:
-        """The receipt as committed now, held against concurrent review edits and confirms."""
-        return claim_owned(self.session, Receipt, receipt_id, self.user_id, "receipt", updated_at=self._now())
+        """The receipt and its lines as committed now (copies read earlier in this session are overwritten),
+        held against concurrent review edits and confirms."""
+        receipt = claim_owned(
+            self.session, Receipt, receipt_id, self.user_id, "receipt", updated_at=self._now()
+        )
+        fresh = select(ReceiptLine).where(ReceiptLine.receipt_id == receipt.id)
+        self.session.scalars(fresh.execution_options(populate_existing=True)).all()
+        self.session.refresh(receipt, attribute_names=["lines"])
+        return receipt
 
     def patch_line(self, receipt_id: str, line_id: str, changes: dict[str, Any]) -> ReceiptLine:
         """Correct one line before confirmation; a new name without a category is categorised again."""
@@ -394,7 +402,16 @@ class ReceiptProcessor:
                 letter: {k: (str(v) if isinstance(v, Decimal) else v) for k, v in vars(entry).items()}
                 for letter, entry in parsed.vat_summary.items()
             } | ({"total_tax": str(parsed.total_tax)} if parsed.total_tax is not None else {})
+            coupons = sum((d.amount for d in parsed.receipt_discounts), Decimal(0))
+            if coupons:
+                receipt.vat_summary["receipt_discounts"] = str(coupons)
             receipt.warnings = list(parsed.warnings)
+            receipt.review_flags = flags_from_parse(parsed)
+            twin = duplicate_flag(session, receipt)
+            if twin is not None:
+                receipt.review_flags = [*receipt.review_flags, twin]
+                receipt.warnings = [*receipt.warnings, twin["message"]]
+                status = receipt.status = "needs_review"
             receipt.raw_text = result.raw_text
             receipt.ocr_engine = result.ocr_engine
             receipt.timings = dict(result.timings)

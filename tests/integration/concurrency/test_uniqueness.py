@@ -70,7 +70,7 @@ def test_a_second_notification_for_one_item_and_threshold_is_refused(services, u
 
 
 def test_upgrading_merges_open_duplicates_into_the_oldest_line(db_url):
-    downgrade(db_url, "0003_idempotency_records")
+    downgrade(db_url, "0004_receipt_review_flags")
     engine = create_engine(db_url)
     rows = [("l1", "Jajka", "2", False, "2026-11-01"), ("l2", "jajko", "3", False, "2026-11-02"),
             ("l3", "jajka", "5", True, "2026-11-03"), ("l4", "chleb", "1", False, "2026-11-04")]  # fmt: skip

@@ -2,8 +2,8 @@
 
 Existing open duplicates are merged into the oldest line (quantities added, capped at 100000) first.
 
-Revision ID: 0004_shopping_open_line
-Revises: 0003_idempotency_records
+Revision ID: 0005_shopping_open_line
+Revises: 0004_receipt_review_flags
 Create Date: 2026-11-30 18:40:00
 """
 
@@ -15,8 +15,8 @@ from decimal import Decimal
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0004_shopping_open_line"
-down_revision: str | None = "0003_idempotency_records"
+revision: str = "0005_shopping_open_line"
+down_revision: str | None = "0004_receipt_review_flags"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
