@@ -172,7 +172,7 @@ class Document(Base):
 
 def shopping_line_key(name: str) -> str:
     """The product a shopping-list line is for ("jajka" and "jajko" are one product)."""
-    from foodsave.pantry.matching import name_key
+    from foodsave.text.products import name_key
 
     return name_key(name) or " ".join(name.lower().split())
 

@@ -3,47 +3,15 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 from typing import TypeVar
 
-from foodsave.text import fold, stem
+from foodsave.text.products import DISTINCT, key_tokens
 
 T = TypeVar("T")
 
 MATCH_THRESHOLD = 65.0
-
-# Words that say nothing about what the product is (packaging, sizes, marketing, prepositions).
-_NOISE = frozenset(
-    "z ze w we i oraz na do od dla po luz op opak opakowanie szt sztuk kg dag g l ml x bio eko extra premium "
-    "swiezy swieza swieze swiezych mix pack duzy duza duze maly mala male puszka puszce puszki sloik sloiku "
-    "a an the of and with in fresh".split()
-)
-# Qualifiers that turn one product into another ("mleko" vs "mleko kokosowe", "mąka" vs "mąka ziemniaczana");
-# both names must agree on them.
-_DISTINCT_WORDS = (
-    "kokosowe sojowe owsiane migdałowe ryżowe roślinne orzechowe ziemniaczana kukurydziana gryczana żytnia "
-    "jaglana jęczmienna manna grecki puder wanilinowy trzcinowy kiszony mielona suszone tarta skondensowane "
-    "feta topiony pleśniowy kozi"
-)
-_DISTINCT = frozenset(stem(w) for w in _DISTINCT_WORDS.split())
-
-
-@lru_cache(maxsize=8192)
-def key_tokens(name: str) -> tuple[str, ...]:
-    """Stemmed tokens that identify the product, in their original order (head noun usually first)."""
-    text = unicodedata.normalize("NFC", name).lower()
-    text = re.sub(r"\d+([.,]\d+)?\s*(%|g|kg|dag|ml|l|szt|x)?", " ", text)
-    words = re.findall(r"[^\W\d_]+", text)
-    tokens = [stem(w) for w in words if len(w) > 1 and fold(w) not in _NOISE]
-    return tuple(t for t in tokens if t)
-
-
-def name_key(name: str) -> str:
-    """One string per product, used to group "jajko" and "jajka" together."""
-    return " ".join(key_tokens(name))
 
 
 @lru_cache(maxsize=65536)
@@ -78,8 +46,8 @@ def match_score(wanted: str, have: str) -> float:
         base, head_at = 85.0, later
     want_mods = want[1:]
     got_mods = got[:head_at] + got[head_at + 1 :]
-    want_distinct = {m for m in want_mods if m in _DISTINCT}
-    got_distinct = {m for m in got_mods if m in _DISTINCT}
+    want_distinct = {m for m in want_mods if m in DISTINCT}
+    got_distinct = {m for m in got_mods if m in DISTINCT}
     if want_distinct != got_distinct:
         return 0.0
     # Two different "-owy" kinds (sok malinowy / sok pomarańczowy, olej rzepakowy / słonecznikowy) differ too.

@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from foodsave.errors import NotFound
-from foodsave.pantry.matching import MATCH_THRESHOLD, key_tokens, match_score, name_key
+from foodsave.pantry.matching import MATCH_THRESHOLD, key_tokens, match_score
+from foodsave.text.products import name_key
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpora" / "recipes.jsonl"
 DIET_TAGS = ("vegetarian", "vegan", "gluten_free")

@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from foodsave.pantry.matching import MATCH_THRESHOLD, fold, key_tokens, match_score, matches, rank_by_name
+from foodsave.pantry.matching import MATCH_THRESHOLD, key_tokens, match_score, matches, rank_by_name
+from foodsave.text import fold
 
 
 @pytest.mark.parametrize(
