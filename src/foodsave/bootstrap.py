@@ -8,6 +8,7 @@ Lambda cold start pays only for what its function touches. Tests call `build_ser
 from __future__ import annotations
 
 import threading
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from foodsave.config import Settings, get_settings
@@ -42,6 +43,21 @@ def _aws_database_url(settings: Settings) -> str:
         database=settings.db_name,
     )
     return url.render_as_string(hide_password=False)
+
+
+def _iam_database(settings: Settings) -> Database:
+    """Database reached with RDS IAM tokens (adapters.aws.db_auth): no password is ever stored."""
+    from foodsave.adapters.aws.clients import client
+    from foodsave.adapters.aws.db_auth import IamAuthToken, iam_database_url, password_on_connect
+
+    host = settings.db_host or settings.db_proxy_endpoint
+    if not (host and settings.db_iam_user):
+        raise RuntimeError("FOODSAVE_DB_HOST and FOODSAVE_DB_IAM_USER are required for IAM authentication")
+    url = iam_database_url(host, settings.db_port, settings.db_name, settings.db_iam_user)
+    database = Database(url, connect_timeout=settings.db_connect_timeout, tls=True)
+    token = IamAuthToken(client("rds", settings.aws_region), host, settings.db_port, settings.db_iam_user)
+    password_on_connect(database.engine, token)
+    return database
 
 
 def build_llm(settings: Settings) -> ChatLLM:
@@ -141,11 +157,17 @@ def _aws_ports(settings: Settings) -> tuple[Database, ObjectStore, Queue, EventB
     from foodsave.adapters.aws.objects import S3ObjectStore
     from foodsave.adapters.aws.sns_notifications import with_notification_topic
 
-    url = settings.database_url.get_secret_value() if settings.database_url else _aws_database_url(settings)
+    if settings.db_iam_user and not settings.database_url:
+        database = _iam_database(settings)
+    else:
+        url = (
+            settings.database_url.get_secret_value() if settings.database_url else _aws_database_url(settings)
+        )
+        database = Database(url, connect_timeout=settings.db_connect_timeout, tls=settings.db_tls)
     if not settings.index_queue_url:
         raise RuntimeError("FOODSAVE_INDEX_QUEUE_URL is required in AWS")
     return (
-        Database(url, connect_timeout=settings.db_connect_timeout, tls=settings.db_tls),
+        database,
         S3ObjectStore(client("s3", settings.aws_region), settings.bucket),
         SqsQueue(client("sqs", settings.aws_region), settings.index_queue_url),
         with_notification_topic(
@@ -185,9 +207,22 @@ def build_services(
 
         clock = SystemClock()
     db, store, queue, bus = ports
-    return Services(
+    services = Services(
         settings=settings, db=db, store=store, queue=queue, bus=bus, clock=clock, lazy=_lazy_parts()
     )
+    db.clock = _ClockOf(services)
+    return services
+
+
+class _ClockOf:
+    """Whatever clock `services` holds at each call, so a clock swapped on the services (tests, the demo)
+    also dates the rows the database writes."""
+
+    def __init__(self, services: Services) -> None:
+        self._services = services
+
+    def now(self) -> datetime:
+        return self._services.clock.now()
 
 
 _lock = threading.Lock()

@@ -21,6 +21,9 @@ class Settings(BaseSettings):
     # Production database through RDS Proxy: the secret holds username/password.
     db_secret_arn: str | None = None
     db_proxy_endpoint: str | None = None
+    # IAM authentication (the deployed stack): host is RDS Proxy or the cluster, the user has rds_iam.
+    db_host: str | None = None
+    db_iam_user: str | None = None
     db_name: str = "foodsave"
     db_port: int = 5432
     db_connect_timeout: float = 5.0
@@ -30,7 +33,6 @@ class Settings(BaseSettings):
     bucket: str = "foodsave-local"
     index_queue_url: str | None = None
     event_bus_name: str = "foodsave"
-    idempotency_table: str | None = None
     notifications_topic_arn: str | None = None
 
     # Authentication: `Bearer dev-<name>` is honoured only when the local runtime turns this on.

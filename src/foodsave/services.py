@@ -95,6 +95,6 @@ class Services:
 
         try:
             with self.db.session() as session:
-                return dispatch_pending(session, self.bus)
+                return dispatch_pending(session, self.bus, self.clock)
         except Exception:  # noqa: BLE001 - events stay in the outbox for the next run
             return 0

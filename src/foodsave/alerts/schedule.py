@@ -28,13 +28,13 @@ class _FixedClock:
         return self._when
 
 
-def dispatch(services: Services, bus: EventBus) -> int:
+def dispatch(services: Services, bus: EventBus, clock: Clock) -> int:
     """Publish pending outbox events through `bus` (best effort: the next run retries)."""
     from foodsave.outbox import dispatch_pending
 
     try:
         with services.db.session() as session:
-            return dispatch_pending(session, bus)
+            return dispatch_pending(session, bus, clock)
     except Exception:  # noqa: BLE001 - events stay in the outbox for the next run
         logger.exception("outbox dispatch failed")
         return 0
@@ -55,7 +55,7 @@ def run_scheduled(services: Services, now: datetime | None = None) -> dict[str, 
     clock: Clock = _FixedClock(now) if now is not None else services.clock
     at = clock.now()
     bus = services.bus
-    result: dict[str, Any] = {"at": at.isoformat(), "outbox_published": dispatch(services, bus)}
+    result: dict[str, Any] = {"at": at.isoformat(), "outbox_published": dispatch(services, bus, clock)}
     changes: list[dict[str, Any]] = []
     failed: list[str] = []
 
@@ -101,7 +101,7 @@ def run_scheduled(services: Services, now: datetime | None = None) -> dict[str, 
     part("operational", operational)
     part("retention", retention)
     part("abandoned_uploads", abandoned_uploads)
-    result["outbox_published"] += dispatch(services, bus)
+    result["outbox_published"] += dispatch(services, bus, clock)
     result["alert_changes"] = changes
     result["failed"] = failed
     record_metric(catalog.REQUESTS, 1, function="alert-evaluator")

@@ -126,7 +126,9 @@ class IndexJobRunner:
 
         self.services = services
         self.builder = builder or IndexBuilder(
-            IndexPublisher(services.store, efs_dir=services.settings.efs_index_dir),
+            IndexPublisher(
+                services.store, efs_dir=services.settings.efs_index_dir, now=lambda: services.clock.now()
+            ),
             services.embedder,
         )
 
