@@ -27,7 +27,7 @@ SNIPPET_CHARS = 320
 # Hybrid retrieval, chosen on the dev split of benchmarks/data/retrieval_eval_*.jsonl (benchmarks/retrieval.py):
 # the dense and BM25 rankings of the top CANDIDATES chunks are fused by weighted reciprocal rank.
 CANDIDATES = 50
-LEXICAL_WEIGHT = 2.0
+LEXICAL_WEIGHT = 0.5
 RRF_K = 60
 
 

@@ -10,6 +10,7 @@ import pytest
 from foodsave.errors import Conflict, InvalidInput
 from foodsave.vectors.index import (
     MAX_CHUNKS_PER_DOCUMENT,
+    IvfPqParams,
     VectorIndex,
     chunk_id,
     document_id_range,
@@ -120,3 +121,8 @@ def test_query_of_the_wrong_dimension_is_invalid() -> None:
     index = VectorIndex.build(unit_vectors(5, 8), np.arange(5))
     with pytest.raises(InvalidInput):
         index.search(unit_vectors(1, 9), 3)
+
+
+@pytest.mark.parametrize(("n", "nprobe"), [(100_000, 64), (1_000_000, 64), (4_000_000, 125)])
+def test_default_nprobe_probes_the_lists_measured_to_reach_recall_095(n: int, nprobe: int) -> None:
+    assert IvfPqParams.for_size(n, 384).nprobe == nprobe
