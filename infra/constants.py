@@ -30,12 +30,22 @@ DATA_DIR = "/tmp/foodsave"  # noqa: S108 - Lambda's only writable path
 TESSDATA_DIR = "/opt/share/tessdata"  # layers are extracted under /opt
 EFS_MOUNT_PATH = "/mnt/indexes"
 
-# Layers: the directory each one is built into by layers/build.py (or `make layers`).
-LAYER_BUILD_DIRS: dict[str, Path] = {
-    "core": ROOT / "layers" / "core" / "build",
-    "ocr": ROOT / "layers" / "native" / "build" / "ocr",
-    "vectors": ROOT / "layers" / "native" / "build" / "vectors",
-}
+# Layers: the directory each one is built into by layers/build.py (or `make layers`), per architecture.
+# The stack deploys arm64 layers; x86_64 builds exist to run the layers on an x86_64 build machine.
+LAYER_ARCHITECTURE = "arm64"
+LAYER_ARCHITECTURES = ("arm64", "x86_64")
+FUNCTION_CODE_BUILD_DIR = ROOT / "layers" / "functions" / "build"  # handler.py plus its 3.12 bytecode
+
+
+def layer_build_dirs(arch: str = LAYER_ARCHITECTURE) -> dict[str, Path]:
+    return {
+        "core": ROOT / "layers" / "core" / "build" / arch,
+        "ocr": ROOT / "layers" / "native" / "build" / arch / "ocr",
+        "vectors": ROOT / "layers" / "native" / "build" / arch / "vectors",
+    }
+
+
+LAYER_BUILD_DIRS: dict[str, Path] = layer_build_dirs()
 
 
 @dataclass(frozen=True)

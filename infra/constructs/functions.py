@@ -145,7 +145,7 @@ class Functions(Construct):
             runtime=lambda_.Runtime.PYTHON_3_12,
             architecture=lambda_.Architecture.X86_64,
             handler=constants.HANDLER,
-            code=lambda_.Code.from_asset(str(spec.code_dir), exclude=CODE_EXCLUDES),
+            code=self._layers.function_code(spec, CODE_EXCLUDES),
             layers=self._layers.for_function(spec),
             memory_size=spec.memory_mb,
             timeout=Duration.seconds(spec.timeout_seconds),

@@ -104,12 +104,12 @@ def test_function_gets_exactly_the_layers_of_its_spec(synth, spec):
     assert len(synth.function(spec.name)[1]["Properties"]["Layers"]) == len(spec.layers)
 
 
-def test_layers_are_python312_x86_64_layer_versions(synth):
+def test_layers_are_python312_arm64_layer_versions(synth):
     layers = synth.resources("AWS::Lambda::LayerVersion")
     assert len(layers) == 3
     for layer in layers.values():
         assert layer["Properties"]["CompatibleRuntimes"] == ["python3.12"]
-        assert layer["Properties"]["CompatibleArchitectures"] == ["x86_64"]
+        assert layer["Properties"]["CompatibleArchitectures"] == ["arm64"]
 
 
 @pytest.mark.parametrize("service", SERVICES)
