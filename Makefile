@@ -64,8 +64,8 @@ openapi: $(STAMP)
 	$(PY) -m foodsave.api.export docs/openapi.json
 
 # Quality and speed figures; each prints JSON and writes benchmarks/results/<name>.json.
-bench: setup
-	@for b in receipts categorizer vector_search retrieval intents chat; do echo "== $$b"; $(PY) benchmarks/$$b.py || exit 1; done
+bench: setup layer-tools runtime-python
+	@for b in receipts categorizer vector_search retrieval intents chat cold_start; do echo "== $$b"; $(PY) benchmarks/$$b.py || exit 1; done
 
 load: setup
 	$(PY) benchmarks/load/run.py

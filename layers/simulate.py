@@ -27,18 +27,17 @@ SIM = LAYERS / "lambda_sim.py"
 BUCKET = "foodsave-sim"
 USER_ID = "5e1f0000-0000-4000-8000-000000000001"
 USER_SUB = "sim-user-sub"
-RECEIPT_ID = "5e1f0000-0000-4000-8000-0000000000aa"
-# What a function imports before any of the project's code: the cost every API function pays anyway.
+RECEIPT_IDS = ("5e1f0000-0000-4000-8000-0000000000aa", "5e1f0000-0000-4000-8000-0000000000bb")
+# What a function cannot avoid importing before it does its work: the web stack (API functions), the database
+# stack and Powertools (all), and the native library its work needs. The floor no project code goes below.
+_API = ("fastapi", "mangum", "sqlalchemy.orm", "pg8000", "aws_lambda_powertools", "pydantic_settings")
+_WORKER = ("sqlalchemy.orm", "pg8000", "aws_lambda_powertools", "pydantic_settings")
 BARE_IMPORTS = {
-    "api": ("fastapi", "mangum", "sqlalchemy.orm", "pg8000", "aws_lambda_powertools", "pydantic_settings"),
-    "worker": ("sqlalchemy.orm", "pg8000", "aws_lambda_powertools", "pydantic_settings"),
-}
-FUNCTION_KIND = {
-    "agent-chat": "api",
-    "vector-search": "api",
-    "alert-evaluator": "api",
-    "ocr": "worker",
-    "index-builder": "worker",
+    "agent-chat": _API,
+    "alert-evaluator": _API,
+    "vector-search": (*_API, "numpy", "faiss"),
+    "index-builder": (*_WORKER, "numpy", "faiss"),
+    "ocr": (*_WORKER, "numpy", "PIL.Image", "tesserocr"),
 }
 
 
@@ -47,9 +46,7 @@ class World:
     """A prepared data folder to copy per run, and the receipt object waiting for OCR."""
 
     template: Path
-    receipt_key: str
-    receipt_etag: str
-    receipt_size: int
+    receipts: tuple[tuple[str, str, int], ...]  # (key, etag, size) of each uploaded photo
 
     def copy(self, into: Path) -> Path:
         target = into / "data"
@@ -83,19 +80,23 @@ def prepare_world(folder: Path) -> World:
     db.dispose()
     store = LocalObjectStore(folder / "objects", BUCKET)
     rng = random.Random(15)
-    receipt = synth.generate_receipt(rng)
-    image = synth.render_receipt(
-        receipt, synth.RenderOptions(font_path=synth.installed_fonts()[0], font_size=26)
-    )
-    key = f"uploads/receipts/{USER_ID}/{RECEIPT_ID}.jpg"
-    info = store.put(key, synth.encode(image, "jpeg", 90), "image/jpeg")
+    font = synth.installed_fonts()[0]
+    receipts = []
+    for receipt_id in RECEIPT_IDS:
+        image = synth.render_receipt(
+            synth.generate_receipt(rng), synth.RenderOptions(font_path=font, font_size=26)
+        )
+        key = f"uploads/receipts/{USER_ID}/{receipt_id}.jpg"
+        info = store.put(key, synth.encode(image, "jpeg", 90), "image/jpeg")
+        receipts.append((key, info.etag, info.size))
     for corpus in ("recipes", "knowledge"):  # published at deploy time in AWS
         build_corpus_index(corpus, store=store)
-    return World(folder, key, info.etag, info.size)
+    return World(folder, tuple(receipts))
 
 
-def first_event(function: str, world: World) -> dict[str, Any]:
-    """The event that wakes each function most often, shaped as Lambda delivers it."""
+def first_event(function: str, world: World, nth: int = 0) -> dict[str, Any]:
+    """The event that wakes each function most often, shaped as Lambda delivers it; `nth` picks another
+    receipt for the OCR function, so that a second invocation does real work too."""
     from foodsave.runtime import events
 
     if function == "agent-chat":
@@ -107,7 +108,8 @@ def first_event(function: str, world: World) -> dict[str, Any]:
     if function == "alert-evaluator":
         return events.http_api_request("GET", "/v1/notifications", sub=USER_SUB)
     if function == "ocr":
-        return events.s3_object_created(BUCKET, world.receipt_key, world.receipt_etag, world.receipt_size)
+        key, etag, size = world.receipts[nth % len(world.receipts)]
+        return events.s3_object_created(BUCKET, key, etag, size)
     if function == "index-builder":
         return events.sqs_event([{"type": "corpus_rebuild", "name": "knowledge", "force": True}])
     raise ValueError(f"unknown function {function!r}")
@@ -153,7 +155,7 @@ def plan(
 def bare_plan(function: str, data_dir: Path, *, arch: str = "x86_64") -> dict[str, Any]:
     """The libraries alone, from the same layers: the floor no project code can go below."""
     base = plan(function, data_dir, arch=arch)
-    return {**base, "code_dir": None, "handler": None, "modules": list(BARE_IMPORTS[FUNCTION_KIND[function]])}
+    return {**base, "code_dir": None, "handler": None, "modules": list(BARE_IMPORTS[function])}
 
 
 def run(plan_: dict[str, Any], *, importtime: bool = False, timeout: float = 600) -> dict[str, Any]:
