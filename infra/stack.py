@@ -88,7 +88,7 @@ class FoodSaveStack(Stack):
             "Api",
             user_pool=self.auth.user_pool,
             user_pool_client=self.auth.app_client,
-            functions=dict(self.functions.functions),
+            functions=dict(self.functions.invoke_targets),
         )
         self.monitoring = Monitoring(
             self,

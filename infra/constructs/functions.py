@@ -18,6 +18,7 @@ from infra.constructs.layers import Layers
 from infra.constructs.messaging import Messaging
 from infra.constructs.network import Network, vpc_network_interfaces_statement
 from infra.constructs.queues import Queues
+from infra.constructs.snapstart import apply_snapstart
 from infra.constructs.storage import Storage
 from infra.nag import acknowledge, acknowledge_wildcards
 
@@ -68,6 +69,11 @@ class Functions(Construct):
             reserved = ocr_reserved_concurrency if spec is constants.OCR else spec.reserved_concurrency
             mount = index_access_point if spec in (constants.VECTOR_SEARCH, constants.INDEX_BUILDER) else None
             self._create(spec, environment, reserved, mount)
+        efs_functions = (
+            (constants.VECTOR_SEARCH.name, constants.INDEX_BUILDER.name) if index_access_point else ()
+        )
+        # What API Gateway and the schedule invoke: the SnapStart alias where it fits (infra/constructs/snapstart.py).
+        self.invoke_targets = apply_snapstart(self.functions, efs_functions=efs_functions)
         for fn in self.functions.values():
             database.secret.grant_read(fn)
             messaging.bus.grant_put_events_to(fn)
@@ -260,7 +266,7 @@ class Functions(Construct):
                 sid="ReadOperationalMetrics", actions=["cloudwatch:GetMetricData"], resources=["*"]
             )
         )
-        messaging.schedule(fn)
+        messaging.schedule(self.invoke_targets[constants.ALERT_EVALUATOR.name])
 
     def _bedrock_statement(self) -> iam.PolicyStatement:
         model_arn = Stack.of(self).format_arn(
