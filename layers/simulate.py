@@ -32,6 +32,8 @@ RECEIPT_IDS = ("5e1f0000-0000-4000-8000-0000000000aa", "5e1f0000-0000-4000-8000-
 # stack and Powertools (all), and the native library its work needs. The floor no project code goes below.
 _API = ("fastapi", "mangum", "sqlalchemy.orm", "pg8000", "aws_lambda_powertools", "pydantic_settings")
 _WORKER = ("sqlalchemy.orm", "pg8000", "aws_lambda_powertools", "pydantic_settings")
+# The download-free embedder: the layer carries the e5 engine but not its weights (fetched from the bucket).
+EMBEDDER = "hashing"
 BARE_IMPORTS = {
     "agent-chat": _API,
     "alert-evaluator": _API,
@@ -64,6 +66,7 @@ def prepare_world(folder: Path) -> World:
     """Schema, the signed-in user, one synthetic receipt photo and the recipes index (built with this
     machine's FAISS; the index format is the same on every platform)."""
     from foodsave.adapters.local import LocalObjectStore
+    from foodsave.bootstrap import build_embedder
     from foodsave.db.migrate import upgrade
     from foodsave.db.models import User
     from foodsave.db.session import Database
@@ -89,8 +92,9 @@ def prepare_world(folder: Path) -> World:
         key = f"uploads/receipts/{USER_ID}/{receipt_id}.jpg"
         info = store.put(key, synth.encode(image, "jpeg", 90), "image/jpeg")
         receipts.append((key, info.etag, info.size))
+    embedder = build_embedder(EMBEDDER)
     for corpus in ("recipes", "knowledge"):  # published at deploy time in AWS
-        build_corpus_index(corpus, store=store)
+        build_corpus_index(corpus, store=store, embedder=embedder)
     return World(folder, tuple(receipts))
 
 
@@ -127,7 +131,7 @@ def environment(function: str, data_dir: Path, arch: str) -> dict[str, str]:
         "FOODSAVE_ENV": "local",
         "FOODSAVE_DATA_DIR": str(data_dir),
         "FOODSAVE_BUCKET": BUCKET,
-        "FOODSAVE_EMBEDDER": "hashing",
+        "FOODSAVE_EMBEDDER": EMBEDDER,
         "FOODSAVE_OCR_ENGINE": "tesserocr",
         "FOODSAVE_TESSDATA_PREFIX": str(ocr_layer / "share" / "tessdata"),
         "TESSDATA_PREFIX": str(ocr_layer / "share" / "tessdata"),

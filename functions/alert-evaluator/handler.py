@@ -3,6 +3,7 @@
 from typing import Any
 
 from foodsave.api.apps import alerts_app
+from foodsave.bootstrap import get_services
 from foodsave.observability import logger, metrics, span
 from foodsave.runtime.lambda_api import api_handler
 
@@ -14,7 +15,6 @@ _api = api_handler(alerts_app, "alert-evaluator")
 def _scheduled(event: dict[str, Any], context: Any) -> dict[str, Any]:
     # Loaded by the schedule only: an API request never evaluates rules (a snapshot imports it beforehand).
     from foodsave.alerts.schedule import run_scheduled
-    from foodsave.wiring import get_services
 
     with span("alert-evaluator.scheduled", rule=",".join(event.get("resources", []))):
         result = run_scheduled(get_services())

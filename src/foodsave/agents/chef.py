@@ -8,7 +8,7 @@ from typing import Any
 
 from foodsave.agents.base import AgentContext, AgentReply
 from foodsave.agents.entities import ENGLISH_PRODUCTS, parse_diet_tags, singular
-from foodsave.agents.text import fold, words
+from foodsave.text import fold, words
 
 SHOWN = 3
 MEAL_WORDS = re.compile(
@@ -26,7 +26,7 @@ DIET_NAMES = {
 def query_terms(text: str) -> list[str]:
     """Ingredient and meal words of a message (product names known to the pantry matcher, meal kinds)."""
     from foodsave.agents.entities import _lemma_table
-    from foodsave.pantry.matching import stem
+    from foodsave.text import stem
 
     table = _lemma_table()
     terms: list[str] = []

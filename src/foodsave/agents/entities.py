@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Literal
 
-from foodsave.agents.text import fold
+from foodsave.text import fold
 
 PantryAction = Literal["add", "consume", "discard", "check", "expiring", "list"]
 
@@ -152,7 +152,7 @@ def _lemma_table() -> dict[str, str]:
     global _lemmas
     with _lemma_lock:
         if _lemmas is None:
-            from foodsave.pantry.matching import stem
+            from foodsave.text import stem
 
             names = list(BASE_PRODUCTS)
             try:
@@ -183,7 +183,7 @@ def singular(word: str) -> str:
 def lemmatize(word: str) -> str:
     """`mleka` -> `mleko`, `jajek` -> `jajko`, `pomidorów` -> `pomidor`, `milks` -> `milk`; unknown words
     stay as written."""
-    from foodsave.pantry.matching import stem
+    from foodsave.text import stem
 
     lowered = word.lower()
     if lowered.isascii() and singular(lowered) in ENGLISH_PRODUCTS:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from foodsave.agents.base import AgentContext, AgentReply
-from foodsave.agents.text import fold
+from foodsave.text import fold
 
 GREETING = re.compile(
     r"^(czesc|hej\w*|siema\w*|witaj\w*|dzien dobry|dobry wieczor|hello|hi|hey|yo|good (morning|evening))\b"

@@ -158,7 +158,9 @@ def _use(ctx: AgentContext, service: Any, action: str, items: list[ItemMention])
         amount = portion(item, mention)
         try:
             updated = (
-                service.consume(item.id, amount) if action == "consume" else service.discard(item.id, amount)
+                service.consume(item.id, amount, at=ctx.now)
+                if action == "consume"
+                else service.discard(item.id, amount, at=ctx.now)
             )
         except (Conflict, InvalidInput):
             missing.append(mention.name)

@@ -8,7 +8,7 @@ from typing import Any
 
 from foodsave.agents.base import AgentContext, AgentReply
 from foodsave.agents.entities import parse_days, parse_diet_tags
-from foodsave.agents.text import fold
+from foodsave.text import fold
 
 ADD_MISSING = re.compile(
     r"\b(dodaj\w*|dopisz\w*|wpisz\w*|add|put)\b.*\b(brakuj\w*|missing|je|them|to|these|te|skladnik\w*|ingredients"

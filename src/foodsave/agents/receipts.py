@@ -10,7 +10,7 @@ from typing import Any
 from foodsave.agents.base import AgentContext, AgentReply
 from foodsave.agents.entities import parse_merchant
 from foodsave.agents.shopping import money
-from foodsave.agents.text import fold
+from foodsave.text import fold
 
 BOUGHT = re.compile(
     r"\b(kupil\w*|kupion\w*|zakup\w*|pozycj\w*|produkt\w*|co (bylo|jest)|bought|buy|items?|products?|what was on"

@@ -8,7 +8,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from foodsave.agents.classifier import INTENTS, LinearIntentModel, default_model
-from foodsave.agents.text import fold, has_letters, is_foreign, words
+from foodsave.agents.text import has_letters, is_foreign
+from foodsave.text import fold, words
 
 AGENT_OF = {
     "pantry": "pantry",

@@ -15,7 +15,7 @@ from foodsave.agents.entities import (
     parse_period,
     parse_spend_category,
 )
-from foodsave.agents.text import fold
+from foodsave.text import fold
 
 SPENDING = re.compile(
     r"\b(ile|how much|wyda\w*|spen[dt]\w*|wydatk\w*|expens\w*|kosztow\w*|cost\w*|zostawil\w*|budzet\w*|budget"

@@ -1,15 +1,11 @@
-"""Text helpers of the chat: Polish diacritic folding, tokens and per-message language detection (pl/en), offline."""
+"""Per-message language detection of the chat (pl/en, offline); folding and tokens come from `foodsave.text`."""
 
 from __future__ import annotations
 
-import re
 import unicodedata
-from typing import Literal
 
-Lang = Literal["pl", "en"]
+from foodsave.text import Lang, words
 
-_FOLD = str.maketrans("ąćęłńóśźżĄĆĘŁŃÓŚŹŻ", "acelnoszzACELNOSZZ")
-_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.UNICODE)
 PL_LETTERS = set("ąćęłńóśźż")
 
 # Frequent function words and chat verbs; folded so that "sie" and "się" count alike.
@@ -33,20 +29,6 @@ OTHER_WORDS = frozenset(
     pour avec que qui el los las es una por para con que hola gracias como esta il gli che di per sono ciao
     obrigado voce nao""".split()
 )
-
-
-def fold(text: str) -> str:
-    """Lowercase without Polish diacritics (and other combining marks): `Zjadłem ŻÓŁTY ser` -> `zjadlem zolty ser`."""
-    text = unicodedata.normalize("NFC", text).lower().translate(_FOLD)
-    if text.isascii():
-        return text
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
-def words(text: str) -> list[str]:
-    """Folded word tokens (apostrophes kept inside words: `what's`)."""
-    return [w.replace("’", "'") for w in _WORD.findall(fold(text))]
 
 
 def has_letters(text: str) -> bool:

@@ -8,7 +8,7 @@ from typing import Any
 
 from foodsave.agents.base import AgentContext, AgentReply
 from foodsave.agents.http import ServiceUnavailable, shared_client
-from foodsave.agents.text import fold
+from foodsave.text import fold
 
 SERVICE = "search"
 COMMAND_WORDS = re.compile(

@@ -16,23 +16,11 @@ MAX_SUGGESTIONS = 3
 Suggester = Callable[[str], list[dict[str, Any]]]
 
 
-def _stem_match(a: str, b: str) -> bool:
-    """Polish inflection without a stemmer: words match when they share all but the last two letters
-    (jajko/jajka, mleko/mleka, pomidor/pomidory), and at least three."""
-    common = 0
-    for x, y in zip(a, b, strict=False):
-        if x != y:
-            break
-        common += 1
-    return common >= max(3, min(len(a), len(b)) - 2)
-
-
 def ingredient_matches(ingredient: str, item_name: str) -> bool:
-    """Every word of the ingredient's normalized name appears (inflected) in the pantry item's name."""
-    words = item_name.split()
-    return bool(ingredient.split()) and all(
-        any(_stem_match(part, word) for word in words) for part in ingredient.split()
-    )
+    """The pantry item is the ingredient (same head noun and qualifiers, inflection and synonyms allowed)."""
+    from foodsave.pantry.matching import matches
+
+    return matches(ingredient, item_name)
 
 
 @lru_cache(maxsize=1)
@@ -71,11 +59,9 @@ def _summary(recipe: Any) -> dict[str, Any]:
     return out
 
 
-def _catalog_suggester() -> Suggester | None:
-    try:
-        from foodsave.recipes.catalog import RecipeCatalog  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        return None
+def _catalog_suggester() -> Suggester:
+    from foodsave.recipes.catalog import RecipeCatalog
+
     catalog = RecipeCatalog.default()
     return lambda name: [_summary(r) for r in list(catalog.matching(name))[:MAX_SUGGESTIONS]]
 
@@ -84,11 +70,13 @@ _suggester: Suggester | None = None
 
 
 def default_suggester() -> Suggester:
-    """The kitchen catalogue when importable, else the corpus lookup (chosen once per container)."""
+    """The kitchen catalogue, else (when it cannot be loaded) the corpus lookup; chosen once per container."""
     global _suggester
     if _suggester is None:
+        import foodsave.recipes.catalog  # noqa: F401 - a missing module fails loudly, not as a fallback
+
         try:
-            _suggester = _catalog_suggester() or corpus_suggestions
+            _suggester = _catalog_suggester()
         except Exception:  # noqa: BLE001 - a broken catalogue falls back to the corpus
             logger.exception("recipe catalogue unavailable; using the bundled corpus")
             _suggester = corpus_suggestions

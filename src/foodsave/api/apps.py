@@ -4,26 +4,17 @@ from __future__ import annotations
 
 import importlib
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
 from foodsave import __version__
 from foodsave.api.contract import install_contract
+from foodsave.api.functions import FUNCTION_ROUTERS
+from foodsave.api.idempotency import IdempotencyMiddleware
 from foodsave.api.metrics_middleware import install_request_metrics
 from foodsave.api.problems import install_problem_handlers
+from foodsave.api.query import reject_unknown_query
 
-# Each route belongs to exactly one function; the local runtime mounts them all.
-FUNCTION_ROUTERS: dict[str, tuple[str, ...]] = {
-    "agent-chat": ("pantry", "receipts", "chat", "shopping", "recipes", "me"),
-    "vector-search": ("search", "documents"),
-    "alert-evaluator": ("health", "alerts", "notifications"),
-}
-# Modules a function's routes import on first use (to keep a plain cold start lean); a SnapStart snapshot
-# imports them before it is taken, so that restored copies serve the first request without loading them.
-FIRST_USE_MODULES: dict[str, tuple[str, ...]] = {
-    "agent-chat": ("foodsave.agents.orchestrator", "foodsave.agents.memory"),
-    "vector-search": ("foodsave.vectors.embed", "foodsave.vectors.search", "faiss"),
-    "alert-evaluator": ("foodsave.alerts.schedule",),
-}
+# Each route belongs to exactly one function (FUNCTION_ROUTERS); the local runtime mounts them all.
 DESCRIPTION = (
     "FoodSave AI: receipts to pantry, expiry warnings, recipes, meal plans and chat. "
     "Errors are application/problem+json (RFC 9457). Authenticate with a Cognito JWT "
@@ -32,8 +23,14 @@ DESCRIPTION = (
 
 
 def _build(title: str, modules: tuple[str, ...]) -> FastAPI:
-    app = FastAPI(title=title, version=__version__, description=DESCRIPTION)
+    app = FastAPI(
+        title=title,
+        version=__version__,
+        description=DESCRIPTION,
+        dependencies=[Depends(reject_unknown_query)],
+    )
     install_problem_handlers(app)
+    app.add_middleware(IdempotencyMiddleware)
     install_request_metrics(app)
     install_contract(app)
     for name in modules:

@@ -9,6 +9,8 @@ from collections.abc import Callable, Iterable
 from functools import lru_cache
 from typing import TypeVar
 
+from foodsave.text import fold, stem
+
 T = TypeVar("T")
 
 MATCH_THRESHOLD = 65.0
@@ -19,71 +21,13 @@ _NOISE = frozenset(
     "swiezy swieza swieze swiezych mix pack duzy duza duze maly mala male puszka puszce puszki sloik sloiku "
     "a an the of and with in fresh".split()
 )
-# Irregular forms that suffix stripping cannot join.
-_LEMMAS = {
-    "jaja": "jajko",
-    "jaj": "jajko",
-    "jajek": "jajko",
-    "jajeczka": "jajko",
-    "kartofle": "ziemniak",
-    "kartofel": "ziemniak",
-    "ziemniaczki": "ziemniak",
-    "eggs": "jajko",
-    "egg": "jajko",
-    "milk": "mleko",
-    "butter": "masło",
-    "cheese": "ser",
-    "bread": "chleb",
-    "tomatoes": "pomidor",
-    "tomato": "pomidor",
-    "potatoes": "ziemniak",
-    "potato": "ziemniak",
-    "yogurt": "jogurt",
-    "yoghurt": "jogurt",
-    "onion": "cebula",
-    "onions": "cebula",
-    "apple": "jabłko",
-    "apples": "jabłko",
-    "rice": "ryż",
-    "chicken": "kurczak",
-}
-_SUFFIXES = sorted(
-    ("ami imi ymi ach ich ych owie ów ow om em iem ie ego emu ej ym im y i a e ę ą o u ").split(),
-    key=len,
-    reverse=True,
-)
 # Qualifiers that turn one product into another ("mleko" vs "mleko kokosowe", "mąka" vs "mąka ziemniaczana");
-# both names must agree on them. Stemmed below, after `stem` is defined.
+# both names must agree on them.
 _DISTINCT_WORDS = (
     "kokosowe sojowe owsiane migdałowe ryżowe roślinne orzechowe ziemniaczana kukurydziana gryczana żytnia "
     "jaglana jęczmienna manna grecki puder wanilinowy trzcinowy kiszony mielona suszone tarta skondensowane "
     "feta topiony pleśniowy kozi"
 )
-_FOLD = str.maketrans("ąćęłńóśźż", "acelnoszz")
-
-
-def fold(text: str) -> str:
-    """Lowercase without Polish diacritics (receipts often print MASLO for MASŁO)."""
-    text = unicodedata.normalize("NFC", text).lower().translate(_FOLD)
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-
-
-@lru_cache(maxsize=8192)
-def stem(word: str) -> str:
-    """A crude Polish stem: strip one inflectional ending, keep at least three letters, fold diacritics."""
-    word = unicodedata.normalize("NFC", word).lower()
-    word = _LEMMAS.get(word, word)
-    for suffix in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            word = word[: -len(suffix)]
-            break
-    folded = fold(word)
-    # Fleeting e of genitive plurals: jabłek/jabłko, ogórek/ogórka, czosnek/czosnku.
-    if len(folded) >= 5 and folded.endswith("ek") and folded[-3] not in "aeiouy":
-        folded = folded[:-2] + "k"
-    return folded
-
-
 _DISTINCT = frozenset(stem(w) for w in _DISTINCT_WORDS.split())
 
 

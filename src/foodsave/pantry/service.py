@@ -4,8 +4,6 @@ money statistics; every query scoped by user id."""
 from __future__ import annotations
 
 import builtins
-import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -15,22 +13,23 @@ from sqlalchemy import and_, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from foodsave.db.models import PantryEvent, PantryItem
+from foodsave.db.search import contains_folded, folded, sorted_by
 from foodsave.errors import Conflict, InvalidInput, NotFound
 from foodsave.pantry.matching import rank_by_name
 from foodsave.pantry.schemas import PantryItemIn, PantryItemPatch
+from foodsave.text import normalize_name
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0")
 FINISHED = {"consume": "consumed", "discard": "discarded"}
-
-
-def normalize_name(name: str) -> str:
-    """Lowercase, single-spaced, without sizes like 500g or 1,5l: the key recipes and alerts match on."""
-    text = unicodedata.normalize("NFC", name).lower()
-    text = re.sub(r"\b\d+([.,]\d+)?\s*%", " ", text)
-    text = re.sub(r"\b\d+([.,]\d+)?\s*(g|kg|ml|l|szt)\b", " ", text)
-    text = re.sub(r"[^\w\s-]", " ", text)
-    return " ".join(text.split())
+SORTABLE = {
+    "expires_at": PantryItem.expires_at,
+    "name": folded(PantryItem.name),
+    "category": PantryItem.category,
+    "purchased_at": PantryItem.purchased_at,
+    "created_at": PantryItem.created_at,
+    "price": PantryItem.price,
+}
 
 
 @dataclass(frozen=True)
@@ -111,8 +110,14 @@ class PantryService:
         expires_before: date | None = None,
         limit: int = 50,
         offset: int = 0,
+        q: str | None = None,
+        sort: str = "expires_at",
+        order: str = "asc",
     ) -> tuple[Sequence[PantryItem], int]:
+        """A page of items; `q` matches the name ignoring case and Polish accents, `sort` is a SORTABLE key."""
         query = self._scoped()
+        if q:
+            query = query.where(contains_folded(PantryItem.name, q))
         if status:
             query = query.where(PantryItem.status == status)
         if category:
@@ -121,21 +126,19 @@ class PantryService:
             query = query.where(PantryItem.expires_at.is_not(None), PantryItem.expires_at <= expires_before)
         total = self.session.scalar(select(func.count()).select_from(query.subquery())) or 0
         rows = self.session.scalars(
-            query.order_by(
-                PantryItem.expires_at.is_(None), PantryItem.expires_at, PantryItem.created_at, PantryItem.id
-            )
+            query.order_by(*sorted_by(SORTABLE[sort], order, PantryItem.created_at, PantryItem.id))
             .limit(limit)
             .offset(offset)
         ).all()
         return rows, total
 
-    def update(self, item_id: str, patch: PantryItemPatch) -> PantryItem:
+    def update(self, item_id: str, patch: PantryItemPatch, *, at: datetime) -> PantryItem:
         item = self.get(item_id)
         changes = patch.model_dump(exclude_unset=True)
         new_status = changes.get("status")
         if new_status in ("consumed", "discarded") and item.status == "active":
             # Marking an item finished through PATCH is the same as eating or throwing away what is left.
-            self._record(item, "consume" if new_status == "consumed" else "discard", item.quantity, None)
+            self._record(item, "consume" if new_status == "consumed" else "discard", item.quantity, at)
         elif new_status == "active" and item.status in ("consumed", "discarded"):
             self._undo_finish(item)
         for key, value in changes.items():
@@ -156,19 +159,15 @@ class PantryService:
 
     # --- eating, throwing away, expiring, finding -------------------------------------------------
 
-    def consume(
-        self, item_id: str, quantity: Decimal | None = None, *, at: datetime | None = None
-    ) -> PantryItem:
+    def consume(self, item_id: str, quantity: Decimal | None = None, *, at: datetime) -> PantryItem:
         """Eat `quantity` (in the item's unit) or all of it; eating what is left marks the item consumed."""
         return self._use(item_id, "consume", quantity, at)
 
-    def discard(
-        self, item_id: str, quantity: Decimal | None = None, *, at: datetime | None = None
-    ) -> PantryItem:
+    def discard(self, item_id: str, quantity: Decimal | None = None, *, at: datetime) -> PantryItem:
         """Throw away `quantity` or all of it (wasted); throwing away what is left marks the item discarded."""
         return self._use(item_id, "discard", quantity, at)
 
-    def _use(self, item_id: str, action: str, quantity: Decimal | None, at: datetime | None) -> PantryItem:
+    def _use(self, item_id: str, action: str, quantity: Decimal | None, at: datetime) -> PantryItem:
         if quantity is not None:
             if not quantity.is_finite() or quantity.quantize(Decimal("0.001")) <= 0:
                 raise InvalidInput("quantity must be at least 0.001")
@@ -182,7 +181,7 @@ class PantryService:
         self.session.flush()
         return item
 
-    def _record(self, item: PantryItem, action: str, quantity: Decimal | None, at: datetime | None) -> None:
+    def _record(self, item: PantryItem, action: str, quantity: Decimal | None, at: datetime) -> None:
         """Write the event with the value of the portion, then shrink or finish the item."""
         remaining_qty = item.quantity if item.quantity and item.quantity > 0 else Decimal("1")
         whole = quantity is None or quantity >= remaining_qty
@@ -205,7 +204,7 @@ class PantryService:
                 unit=item.unit,
                 value=value,
                 finishes=whole,
-                at=at or datetime.now(UTC),
+                at=at,
             )
         )
         if whole:

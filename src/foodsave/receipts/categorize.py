@@ -7,11 +7,13 @@ prefix matching for OCR typos, stems hidden inside glued words, and a character 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+
+from foodsave.text import fold, normalize_name, split_glued
+from foodsave.text.names import NOISE_WORDS, strip_sizes
 
 CATEGORIES: tuple[str, ...] = (
     "dairy",
@@ -36,46 +38,6 @@ NON_FOOD: frozenset[str] = frozenset({"household", "cosmetics", "other"})
 FOOD_OVERRIDABLE = frozenset(CATEGORIES) - NON_FOOD - {"beverages", "alcohol", "frozen", "canned"}
 
 LEXICON_PATH = Path(__file__).with_name("data") / "lexicon_pl.tsv"
-
-_SIZE_RE = re.compile(
-    r"(?<![^\W\d_])\d+(?:[.,]\d+)?\s*(?:kg|dag|g|gr|ml|l|cl|szt|sz|%|x|p|pak|op|tabl|m)?(?![^\W\d_])",
-    re.IGNORECASE,
-)
-_MULTI_RE = re.compile(r"\b\d+\s*[x*]\s*\d+(?:[.,]\d+)?\s*(?:g|ml|l|kg|szt)?\b", re.IGNORECASE)
-_NOISE_WORDS = frozenset(
-    {"luz", "szt", "op", "opak", "kg", "g", "ml", "l", "x", "pak", "waga", "sztuka", "wag"}
-)
-
-
-def fold(text: str) -> str:
-    """Lowercase and strip Polish diacritics (ł included)."""
-    text = text.replace("ł", "l").replace("Ł", "L")
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
-
-
-def split_glued(name: str) -> str:
-    """`MasłoOsełMIDol300g` -> `Masło Oseł MI Dol 300g`; `PłatkiKukur.Vit` -> `Płatki Kukur. Vit`."""
-    s = re.sub(r"(?<=[a-ząćęłńóśźż])(?=[A-ZĄĆĘŁŃÓŚŹŻ])", " ", name)
-    s = re.sub(r"(?<=[A-ZĄĆĘŁŃÓŚŹŻ])(?=[A-ZĄĆĘŁŃÓŚŹŻ][a-ząćęłńóśźż]{2})", " ", s)
-    s = re.sub(r"(?<=[^\W\d_])(?=\d)", " ", s)
-    s = re.sub(r"(?<=\d)(?=[^\W\d_]{3})", " ", s)
-    s = re.sub(r"(?<=[.,/+])(?=[^\W\d_])", " ", s)
-    return s
-
-
-def normalize_name(name_raw: str) -> str:
-    """A readable lowercase base name: `SerekWiejski200g` -> `serek wiejski`."""
-    s = split_glued(name_raw)
-    s = _MULTI_RE.sub(" ", s)
-    s = _SIZE_RE.sub(" ", s)
-    s = re.sub(r"[^\w\s-]", " ", s)
-    s = re.sub(r"[\d_]+", " ", s)
-    words = [w for w in s.lower().split() if w.strip("-")]
-    kept = [w.strip("-") for w in words if len(w.strip("-")) > 1 and w not in _NOISE_WORDS]
-    if not kept:
-        kept = [w for w in words if w]
-    return " ".join(kept)
 
 
 @dataclass(frozen=True)
@@ -143,13 +105,10 @@ class Categorizer:
         return self._cache[key]
 
     def _words(self, name: str) -> list[str]:
-        s = split_glued(name)
-        s = _MULTI_RE.sub(" ", s)
-        s = _SIZE_RE.sub(" ", s)
-        s = fold(s)
+        s = fold(strip_sizes(split_glued(name)))
         s = re.sub(r"[^a-z0-9 ]+", " ", s)
         words = [w for w in s.split() if not w.isdigit()]
-        return [w for w in words if w not in _NOISE_WORDS]
+        return [w for w in words if w not in NOISE_WORDS]
 
     def _categorize(self, name: str) -> tuple[str, float]:
         words = self._words(name)

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from foodsave.receipts.categorize import fold, split_glued
+from foodsave.text import fold, split_glued
 
 # Typical shelf life (days) in a home fridge or cupboard, for a product bought fresh.
 DAYS_BY_CATEGORY: dict[str, int] = {

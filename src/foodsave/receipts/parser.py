@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from foodsave.receipts.money import NUM, QTY, parse_amount, parse_quantity, q2
+from foodsave.text import fold
 
 if TYPE_CHECKING:
     from foodsave.receipts.categorize import Categorizer
@@ -124,13 +125,6 @@ MERCHANTS: dict[str, tuple[str, ...]] = {
 MERCHANT_NIPS = {"7791011327": "biedronka", "7811897358": "lidl"}
 
 _VAT_RATES = {"A": Decimal("23"), "B": Decimal("8"), "C": Decimal("5"), "D": Decimal("0")}
-
-
-def fold(text: str) -> str:
-    """Lowercase and strip Polish diacritics (ł included) for keyword matching."""
-    text = text.replace("ł", "l").replace("Ł", "L")
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 
 
 @dataclass

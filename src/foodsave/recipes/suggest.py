@@ -9,9 +9,10 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from foodsave.errors import InvalidInput
-from foodsave.pantry.matching import fold, key_tokens
+from foodsave.pantry.matching import key_tokens
 from foodsave.recipes.catalog import DIET_TAGS, Recipe, RecipeCatalog
 from foodsave.recipes.stock import StockIndex, StockItem, load_stock
+from foodsave.text import fold
 
 SOON_DAYS = 3  # an item "expires soon" when it has at most this many days left (or is past its date)
 

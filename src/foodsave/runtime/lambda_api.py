@@ -24,7 +24,7 @@ def api_handler(
     """Build the app once per container and return the Lambda handler serving it."""
     from mangum import Mangum
 
-    from foodsave.api.apps import FIRST_USE_MODULES
+    from foodsave.api.functions import FIRST_USE_MODULES
     from foodsave.runtime import snapstart
 
     configure_tracing()

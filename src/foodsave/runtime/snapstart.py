@@ -3,9 +3,9 @@
 Before the snapshot: finish the work a first request would otherwise do (SQLAlchemy mapper configuration, the
 modules routes import on first use), without touching the network: no database connection, no Secrets Manager
 read, no AWS client, since anything opened then would be shared, stale, by every restored copy.
-After a restore: forget the services and AWS clients of the snapshotted process (database connections and
-credentials are re-created on the next request, the database secret re-read), re-read settings, and re-seed
-the random generators so restored copies do not draw the same numbers.
+After a restore: forget the services, cached secrets and AWS clients of the snapshotted process (database
+connections, IAM tokens and credentials are re-created on the next request, the database secret re-read),
+re-read settings, and re-seed the random generators so restored copies do not draw the same numbers.
 
 The hooks come from `snapshot_restore_py`, which the managed python3.12 runtime provides; elsewhere nothing is
 registered and the functions start as before.
@@ -35,10 +35,12 @@ def prime(modules: Iterable[str] = ()) -> None:
 def after_restore() -> None:
     """After a restore: fresh services (connections, secret, clients), settings and randomness."""
     from foodsave.adapters.aws.clients import reset_clients
+    from foodsave.adapters.aws.secrets import forget_secrets
+    from foodsave.bootstrap import set_services
     from foodsave.config import reset_settings
-    from foodsave.wiring import set_services
 
     set_services(None)
+    forget_secrets()
     reset_clients()
     reset_settings()
     random.seed()

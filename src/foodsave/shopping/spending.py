@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from foodsave.db.models import Receipt
 from foodsave.errors import InvalidInput
-from foodsave.pantry.matching import fold
+from foodsave.text import fold
 
 COUNTED = ("parsed", "needs_review", "confirmed")
 ZERO = Decimal("0.00")

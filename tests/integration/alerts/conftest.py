@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from foodsave.db.models import MetricPoint, PantryItem, User
-from foodsave.pantry.service import normalize_name
+from foodsave.text import normalize_name
 
 
 @pytest.fixture

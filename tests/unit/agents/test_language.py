@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from foodsave.agents.text import detect_language, fold, is_foreign
+from foodsave.agents.text import detect_language, is_foreign
+from foodsave.text import fold
 
 
 @pytest.mark.parametrize(

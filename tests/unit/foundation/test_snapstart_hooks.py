@@ -36,7 +36,8 @@ def test_nothing_is_registered_outside_a_snapstart_runtime(monkeypatch):
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 def test_api_handler_primes_the_modules_its_routes_load_on_first_use(hook_api, services):
-    from foodsave.api.apps import FIRST_USE_MODULES, alerts_app
+    from foodsave.api.apps import alerts_app
+    from foodsave.api.functions import FIRST_USE_MODULES
     from foodsave.runtime.lambda_api import api_handler
 
     api_handler(alerts_app, "alert-evaluator")
@@ -58,16 +59,16 @@ def test_priming_configures_every_mapper_and_imports_the_first_use_modules(monke
 def test_restore_forgets_the_services_so_the_next_request_builds_new_connections(
     services, monkeypatch, tmp_path
 ):
-    from foodsave import wiring
+    from foodsave import bootstrap
 
     monkeypatch.setenv("FOODSAVE_DATA_DIR", str(tmp_path / "restored"))
     snapstart.after_restore()
-    rebuilt = wiring.get_services()
+    rebuilt = bootstrap.get_services()
     try:
         assert rebuilt is not services
         assert rebuilt.settings.data_dir == tmp_path / "restored"
     finally:
-        wiring.set_services(None)
+        bootstrap.set_services(None)
 
 
 def test_restore_creates_new_aws_clients_so_credentials_are_read_again(monkeypatch):

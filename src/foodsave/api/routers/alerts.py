@@ -19,6 +19,7 @@ from foodsave.alerts.rules import AlertRuleIn, AlertRuleOut, RuleService
 from foodsave.api.deps import CurrentUser, ServicesDep, SessionDep
 from foodsave.api.routers.health import register_status_check
 from foodsave.db.models import Alert, AlertRule, User
+from foodsave.vectors.health import embedder_status
 
 router = APIRouter(prefix="/v1/alerts", tags=["alerts"])
 ERRORS: dict[int | str, dict[str, Any]] = {403: {"description": "Not an operator"}}
@@ -29,6 +30,7 @@ register_status_check("index", alert_status.index_status, required=False)
 register_status_check("queue", alert_status.queue_status, required=False)
 register_status_check("ocr", alert_status.ocr_status, required=False)
 register_status_check("llm", alert_status.llm_status, required=False)
+register_status_check("embedder", embedder_status, required=False)
 
 
 def _claims(request: Request) -> dict[str, Any]:
@@ -158,7 +160,7 @@ def create_rule(body: AlertRuleIn, _: OperatorUser, session: SessionDep) -> Aler
     return AlertRuleOut.model_validate(RuleService(session).create(body))
 
 
-@router.get("/rules/{rule_id}", response_model=AlertRuleOut, responses=NOT_FOUND)
+@router.get("/rules/{rule_id}", response_model=AlertRuleOut, responses=NOT_FOUND, summary="One alert rule")
 def get_rule(rule_id: str, _: OperatorUser, session: SessionDep) -> AlertRuleOut:
     return AlertRuleOut.model_validate(RuleService(session).get(rule_id))
 

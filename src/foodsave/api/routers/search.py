@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import threading
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter
-from pydantic import BaseModel
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, Field
 
 from foodsave.api.deps import CurrentUser, ServicesDep
 from foodsave.observability import record_metric, span
-from foodsave.vectors.search import SearchService
-from foodsave.wiring import Services
+from foodsave.vectors.search import MAX_K, MAX_QUERY_CHARS
 
 router = APIRouter(prefix="/v1", tags=["search"])
-_lock = threading.Lock()
+Scope = Literal["recipes", "knowledge", "documents"]
 
 
 class SearchHitOut(BaseModel):
@@ -28,65 +26,51 @@ class SearchHitOut(BaseModel):
 
 class SearchOut(BaseModel):
     query: str
-    scope: Literal["recipes", "knowledge", "documents"]
+    scope: Scope
     index_version: int | None
     hits: list[SearchHitOut]
-
-
-def search_service(services: Services) -> SearchService:
-    """One SearchService per warm container: readers, mapped indexes and the embedder stay loaded."""
-    with _lock:
-        service = services.extras.get("search")
-        if service is None:
-            from foodsave.vectors.embed import make_embedder
-
-            settings = services.settings
-            service = SearchService(
-                services.store,
-                make_embedder(settings.embedder),
-                settings.resolved_index_cache_dir,
-                refresh_seconds=settings.index_refresh_seconds,
-                efs_dir=settings.efs_index_dir,
-            )
-            services.extras["search"] = service
-            if settings.env == "local":
-                _ensure_local_corpora(services, service)
-        return service  # type: ignore[no-any-return]
-
-
-def _ensure_local_corpora(services: Services, service: SearchService) -> None:
-    """On a laptop nobody runs the deploy-time build: index the bundled corpora on first use."""
-    from foodsave.errors import FoodSaveError
-    from foodsave.observability import logger
-    from foodsave.vectors.corpus import CORPUS_NAMES, build_corpus_index
-
-    for name in CORPUS_NAMES:
-        try:
-            build_corpus_index(name, store=services.store, embedder=service.embedder)
-        except FoodSaveError as exc:
-            logger.warning("bundled corpus not indexed", extra={"corpus": name, "reason": exc.detail})
+    degraded: list[str] = Field(
+        default_factory=list,
+        description="`search_model` when the multilingual model could not load and hashed n-grams stand in",
+    )
 
 
 @router.get(
     "/search",
     response_model=SearchOut,
     summary="Semantic search (Polish or English) over recipes, food knowledge or your documents",
+    description="Hits are chunks of the scope's published index, best first. `scope=documents` searches "
+    "only the caller's own documents (added with `POST /v1/documents` and `ready`); `recipes` and "
+    "`knowledge` are shared corpora. `index_version` says which published version answered.",
     responses={
         422: {"description": "Empty or too long query, k outside 1..50, unknown scope"},
         503: {"description": "The index is not published or cannot be loaded"},
     },  # fmt: skip
 )
 def search(
-    user: CurrentUser, services: ServicesDep, q: str = "", k: int = 10, scope: str = "recipes"
+    user: CurrentUser,
+    services: ServicesDep,
+    q: Annotated[
+        str,
+        Query(
+            min_length=1,
+            max_length=MAX_QUERY_CHARS,
+            description="what to look for, in Polish or English",
+            examples=["jak przechowywać chleb"],
+        ),
+    ],
+    k: Annotated[int, Query(ge=1, le=MAX_K, description="how many hits at most")] = 10,
+    scope: Annotated[Scope, Query(description="which index to search")] = "recipes",
 ) -> dict[str, Any]:
-    service = search_service(services)
+    service = services.search
     with span("search", scope=scope, k=k):
         hits = service.search(q, k, scope, user.id)
     record_metric("SearchQueries", 1, scope=scope)
-    reader = service.reader(scope, user.id) if scope in ("recipes", "knowledge", "documents") else None
+    reader = service.reader(scope, user.id)
     return {
         "query": q.strip(),
         "scope": scope,
         "index_version": reader.version if reader else None,
         "hits": [h.to_dict() for h in hits],
+        "degraded": service.degraded,
     }

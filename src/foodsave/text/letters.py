@@ -1,0 +1,34 @@
+"""Letter folding: lower case without Polish diacritics or other combining marks (`ŻÓŁTY` -> `zolty`)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Letters that do not decompose under NFKD are mapped by hand; the rest loses its combining marks.
+_FOLD = str.maketrans({"ł": "l", "ß": "ss", "æ": "ae", "ø": "o", "œ": "oe", "đ": "d", "ı": "i"})
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.UNICODE)
+
+
+def _strip_marks(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def fold(text: str) -> str:
+    """Lower-case, ą→a, ł→l, ż→z, … and no other combining marks: `Zjadłem ŻÓŁTY ser` -> `zjadlem zolty ser`.
+
+    Letters of other scripts are kept (lower-cased), so a name never folds to nothing; folding twice changes
+    nothing more."""
+    if text.isascii():
+        return text.lower()
+    folded = _strip_marks(_strip_marks(text).lower().translate(_FOLD))
+    # Lower-casing a decomposed letter can produce another cased or marked one (a rare few); settle them.
+    while (again := _strip_marks(folded.lower().translate(_FOLD))) != folded:
+        folded = again
+    return folded
+
+
+def words(text: str) -> list[str]:
+    """Folded word tokens (apostrophes kept inside words: `what's`)."""
+    return [w.replace("’", "'") for w in _WORD.findall(fold(text))]
