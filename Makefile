@@ -51,17 +51,17 @@ run: setup
 serve: run
 
 demo: setup
-	$(VENV)/bin/foodsave demo
+	PYTHONPATH=. $(VENV)/bin/foodsave demo
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check src functions infra tests benchmarks app.py
-	$(VENV)/bin/ruff format --check src functions infra tests benchmarks app.py
+	$(VENV)/bin/ruff check src functions infra tests benchmarks devkit app.py
+	$(VENV)/bin/ruff format --check src functions infra tests benchmarks devkit app.py
 	$(VENV)/bin/mypy src/foodsave
 	PYTHONPATH=src $(VENV)/bin/lint-imports
 
 format: $(STAMP)
-	$(VENV)/bin/ruff format src functions infra tests benchmarks app.py
-	$(VENV)/bin/ruff check --fix src functions infra tests benchmarks app.py
+	$(VENV)/bin/ruff format src functions infra tests benchmarks devkit app.py
+	$(VENV)/bin/ruff check --fix src functions infra tests benchmarks devkit app.py
 
 test: setup lint client layer-tools runtime-python
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
@@ -97,7 +97,7 @@ openapi: $(STAMP)
 
 # Quality and speed figures; each prints JSON and writes benchmarks/results/<name>.json.
 bench: setup layer-tools runtime-python
-	@for b in receipts categorizer vector_search retrieval intents chat cold_start; do echo "== $$b"; $(PY) benchmarks/$$b.py || exit 1; done
+	@for b in receipts categorizer vector_search retrieval intents chat xray_tracing api_contract cold_start; do echo "== $$b"; $(PY) benchmarks/$$b.py || exit 1; done
 
 load: setup
 	$(PY) benchmarks/load/run.py
