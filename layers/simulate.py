@@ -65,12 +65,12 @@ def function_layers() -> dict[str, tuple[str, ...]]:
 def prepare_world(folder: Path) -> World:
     """Schema, the signed-in user, one synthetic receipt photo and the recipes index (built with this
     machine's FAISS; the index format is the same on every platform)."""
+    from devkit.receiptgen import RenderOptions, encode, generate_receipt, installed_fonts, render_receipt
     from foodsave.adapters.local import LocalObjectStore
     from foodsave.bootstrap import build_embedder
     from foodsave.db.migrate import upgrade
     from foodsave.db.models import User
     from foodsave.db.session import Database
-    from foodsave.receipts import synth
     from foodsave.vectors.corpus import build_corpus_index
 
     folder.mkdir(parents=True, exist_ok=True)
@@ -83,14 +83,12 @@ def prepare_world(folder: Path) -> World:
     db.dispose()
     store = LocalObjectStore(folder / "objects", BUCKET)
     rng = random.Random(15)
-    font = synth.installed_fonts()[0]
+    font = installed_fonts()[0]
     receipts = []
     for receipt_id in RECEIPT_IDS:
-        image = synth.render_receipt(
-            synth.generate_receipt(rng), synth.RenderOptions(font_path=font, font_size=26)
-        )
+        image = render_receipt(generate_receipt(rng), RenderOptions(font_path=font, font_size=26))
         key = f"uploads/receipts/{USER_ID}/{receipt_id}.jpg"
-        info = store.put(key, synth.encode(image, "jpeg", 90), "image/jpeg")
+        info = store.put(key, encode(image, "jpeg", 90), "image/jpeg")
         receipts.append((key, info.etag, info.size))
     embedder = build_embedder(EMBEDDER)
     for corpus in ("recipes", "knowledge"):  # published at deploy time in AWS
