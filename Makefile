@@ -54,7 +54,7 @@ format: $(STAMP)
 	$(VENV)/bin/ruff format src functions infra tests benchmarks devkit app.py
 	$(VENV)/bin/ruff check --fix src functions infra tests benchmarks devkit app.py
 
-test: setup lint client
+test: setup lint client layer-tools runtime-python
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 	@if [ "$${CI:-}" = "true" ]; then $(MAKE) --no-print-directory date-shift; fi
 
@@ -89,8 +89,8 @@ openapi: $(STAMP)
 	$(PY) -m foodsave.api.export docs/openapi.json
 
 # Quality and speed figures; each prints JSON and writes benchmarks/results/<name>.json.
-bench: setup
-	@for b in receipts categorizer vector_search retrieval intents chat xray_tracing api_contract; do echo "== $$b"; $(PY) benchmarks/$$b.py || exit 1; done
+bench: setup layer-tools runtime-python
+	@for b in receipts categorizer vector_search retrieval intents chat xray_tracing api_contract cold_start; do echo "== $$b"; $(PY) benchmarks/$$b.py || exit 1; done
 
 load: setup
 	$(PY) benchmarks/load/run.py
@@ -119,10 +119,26 @@ destroy: $(STAMP)
 clean:
 	rm -rf $(VENV) cdk.out .foodsave .pytest_cache .mypy_cache .ruff_cache
 
-# Lambda layers for python3.12/x86_64 (pip --platform, no Docker); cached, rebuilt when a recipe changes.
-.PHONY: layers infra-test size-check
-layers: $(STAMP)
-	$(PY) layers/build.py all --json layers/native/build/sizes.json
+# Lambda layers for python3.12 on arm64 (deployed) and x86_64 (run here by the layer check), with 3.12 bytecode
+# and stripped libraries (pip --platform, no Docker); cached, rebuilt when a recipe changes.
+.PHONY: layers infra-test size-check layer-tools runtime-python
+layers: $(STAMP) layer-tools runtime-python
+	$(PY) layers/build.py all --arch both --json layers/native/build/sizes.json
+
+# CPython 3.12, the Lambda runtime's interpreter: compiles the layers' bytecode and runs the layer check.
+runtime-python:
+	@$(PYTHON) layers/python312.py >/dev/null 2>&1 || \
+	if command -v pyenv >/dev/null; then echo "installing CPython 3.12 with pyenv"; pyenv install -s 3.12; \
+	else echo "CPython 3.12 is needed: install python3.12 or pyenv, or set FOODSAVE_PYTHON312" >&2; exit 1; fi
+
+# readelf and a strip that reads both arm64 and x86_64 libraries.
+layer-tools:
+	@if command -v readelf >/dev/null && { command -v llvm-strip || command -v aarch64-linux-gnu-strip; } >/dev/null; then :; \
+	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+	  echo "installing binutils for x86_64 and aarch64"; \
+	  (apt-get install -y -qq binutils binutils-aarch64-linux-gnu >/dev/null 2>&1 || \
+	   (apt-get update -qq >/dev/null && apt-get install -y -qq binutils binutils-aarch64-linux-gnu >/dev/null)); \
+	else echo "install binutils and binutils-aarch64-linux-gnu (or llvm) to build the layers" >&2; exit 1; fi
 
 # `make synth` synthesises with the real layers (and fails when a function exceeds 250 MB).
 synth: layers

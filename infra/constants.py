@@ -34,12 +34,20 @@ DATA_DIR = "/tmp/foodsave"  # noqa: S108 - Lambda's only writable path
 TESSDATA_DIR = "/opt/share/tessdata"  # layers are extracted under /opt
 EFS_MOUNT_PATH = "/mnt/indexes"
 
-# Layers: the directory each one is built into by layers/build.py (or `make layers`).
-LAYER_BUILD_DIRS: dict[str, Path] = {
-    "core": ROOT / "layers" / "core" / "build",
-    "ocr": ROOT / "layers" / "native" / "build" / "ocr",
-    "vectors": ROOT / "layers" / "native" / "build" / "vectors",
-}
+# Layers: the directory each one is built into by layers/build.py (or `make layers`), per architecture.
+# Both are built: the deployed one, and x86_64 to run the layers on an x86_64 build machine.
+FUNCTION_CODE_BUILD_DIR = ROOT / "layers" / "functions" / "build"  # handler.py plus its 3.12 bytecode
+
+
+def layer_build_dirs(arch: str = LAMBDA_ARCHITECTURE) -> dict[str, Path]:
+    return {
+        "core": ROOT / "layers" / "core" / "build" / arch,
+        "ocr": ROOT / "layers" / "native" / "build" / arch / "ocr",
+        "vectors": ROOT / "layers" / "native" / "build" / arch / "vectors",
+    }
+
+
+LAYER_BUILD_DIRS: dict[str, Path] = layer_build_dirs()
 
 
 @dataclass(frozen=True)

@@ -58,16 +58,17 @@ class DeploymentSettings:
             cors_origins=_origins(ctx("cors_origins"), base.cors_origins),
             monthly_budget_usd=int(ctx("budget_usd") or base.monthly_budget_usd),
         )
+        architecture = str(ctx("architecture") or constants.LAMBDA_ARCHITECTURE)
         settings = cls(
             profile=profile,
-            architecture=str(ctx("architecture") or constants.LAMBDA_ARCHITECTURE),
+            architecture=architecture,
             placeholder_layers=_flag(ctx("placeholder_layers"), False),
             enable_efs=_flag(ctx("enable_efs"), False),
             interface_endpoints=_flag(ctx("interface_endpoints"), False),
             alarm_email=ctx("alarm_email") or None,
             layer_dirs={
                 layer: Path(ctx(f"layer_dir_{layer}") or default)
-                for layer, default in constants.LAYER_BUILD_DIRS.items()
+                for layer, default in constants.layer_build_dirs(architecture).items()
             },
         )
         settings.validate()

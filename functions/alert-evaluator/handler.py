@@ -2,7 +2,6 @@
 
 from typing import Any
 
-from foodsave.alerts.schedule import run_scheduled
 from foodsave.api.apps import alerts_app
 from foodsave.bootstrap import get_services
 from foodsave.observability import logger, metrics, span
@@ -14,6 +13,9 @@ _api = api_handler(alerts_app, "alert-evaluator")
 @logger.inject_lambda_context(clear_state=True)
 @metrics.log_metrics
 def _scheduled(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    # Loaded by the schedule only: an API request never evaluates rules (a snapshot imports it beforehand).
+    from foodsave.alerts.schedule import run_scheduled
+
     with span("alert-evaluator.scheduled", rule=",".join(event.get("resources", []))):
         result = run_scheduled(get_services())
     logger.info("scheduled evaluation done", extra={"result": result})

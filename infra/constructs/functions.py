@@ -16,6 +16,7 @@ from infra.constructs.layers import Layers
 from infra.constructs.messaging import Messaging
 from infra.constructs.network import Network, vpc_network_interfaces_statement
 from infra.constructs.queues import Queues
+from infra.constructs.snapstart import apply_snapstart
 from infra.constructs.storage import Storage
 from infra.nag import acknowledge, acknowledge_wildcards
 
@@ -70,6 +71,11 @@ class Functions(Construct):
         for spec in constants.FUNCTIONS:
             mount = index_access_point if spec in (constants.VECTOR_SEARCH, constants.INDEX_BUILDER) else None
             self._create(spec, environment, mount)
+        efs_functions = (
+            (constants.VECTOR_SEARCH.name, constants.INDEX_BUILDER.name) if index_access_point else ()
+        )
+        # What API Gateway and the schedule invoke: the SnapStart alias where it fits (infra/constructs/snapstart.py).
+        self.invoke_targets = apply_snapstart(self.functions, efs_functions=efs_functions)
         for fn in self.functions.values():
             database.grant_connect(fn)
             messaging.bus.grant_put_events_to(fn)
@@ -148,7 +154,7 @@ class Functions(Construct):
             runtime=lambda_.Runtime.PYTHON_3_12,
             architecture=self._architecture,
             handler=constants.HANDLER,
-            code=lambda_.Code.from_asset(str(spec.code_dir), exclude=CODE_EXCLUDES),
+            code=self._layers.function_code(spec, CODE_EXCLUDES),
             layers=self._layers.for_function(spec),
             memory_size=spec.memory_mb,
             timeout=Duration.seconds(spec.timeout_seconds),
@@ -266,7 +272,9 @@ class Functions(Construct):
                 sid="ReadOperationalMetrics", actions=["cloudwatch:GetMetricData"], resources=["*"]
             )
         )
-        messaging.schedule(fn, self._profile.evaluator_schedule_minutes)
+        messaging.schedule(
+            self.invoke_targets[constants.ALERT_EVALUATOR.name], self._profile.evaluator_schedule_minutes
+        )
 
     def _bedrock_statement(self) -> iam.PolicyStatement:
         model_arn = Stack.of(self).format_arn(

@@ -17,7 +17,7 @@ class LayerNotBuiltError(RuntimeError):
 
 
 LAYER_DESCRIPTIONS = {
-    "core": "foodsave package and its pure/manylinux Python dependencies (python3.12)",
+    "core": "foodsave package and its pure/manylinux Python dependencies (python3.12, 3.12 bytecode)",
     "ocr": "tesserocr (Tesseract 5 + Leptonica), Pillow, pypdfium2, tessdata pol+eng under /opt/share/tessdata",
     "vectors": "faiss-cpu, numpy, pypdfium2",
 }
@@ -63,3 +63,14 @@ class Layers(Construct):
 
     def for_function(self, spec: constants.FunctionSpec) -> list[lambda_.ILayerVersion]:
         return [self.layers[name] for name in spec.layers]
+
+    def function_code(self, spec: constants.FunctionSpec, excludes: list[str]) -> lambda_.Code:
+        """The handler with its 3.12 bytecode as `make layers` built it, or the bare source for template checks."""
+        built = constants.FUNCTION_CODE_BUILD_DIR / spec.name
+        if self.placeholder:
+            return lambda_.Code.from_asset(str(spec.code_dir), exclude=excludes)
+        if not (built / "handler.py").is_file():
+            raise LayerNotBuiltError(
+                f"function code for '{spec.name}' is not built at {built}; run `make layers`"
+            )
+        return lambda_.Code.from_asset(str(built))

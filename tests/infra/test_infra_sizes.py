@@ -25,10 +25,11 @@ def _spec(tmp_path):
     return spec, code
 
 
-def test_dir_size_counts_apparent_bytes_and_skips_bytecode_caches(tmp_path):
+def test_dir_size_counts_shipped_bytecode_and_skips_tool_caches(tmp_path):
     _sparse_file(tmp_path / "a.bin", 1000)
-    _sparse_file(tmp_path / "__pycache__" / "x.pyc", 5000)
-    assert dir_size(tmp_path) == 1000
+    _sparse_file(tmp_path / "__pycache__" / "x.cpython-312.pyc", 5000)
+    _sparse_file(tmp_path / ".mypy_cache" / "x.json", 7000)
+    assert dir_size(tmp_path) == 6000
 
 
 def test_function_over_250_mb_with_its_layers_fails_the_check(tmp_path, monkeypatch):

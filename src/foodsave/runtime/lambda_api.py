@@ -24,8 +24,12 @@ def api_handler(
     """Build the app once per container and return the Lambda handler serving it."""
     from mangum import Mangum
 
+    from foodsave.api.functions import FIRST_USE_MODULES
+    from foodsave.runtime import snapstart
+
     configure_tracing()
     adapter = Mangum(app_factory(), lifespan="off")
+    snapstart.register(FIRST_USE_MODULES.get(name, ()))
 
     @logger.inject_lambda_context(correlation_id_path="requestContext.requestId", clear_state=True)
     @metrics.log_metrics

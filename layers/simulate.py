@@ -1,0 +1,189 @@
+"""Run the built functions under CPython 3.12 as Lambda would (layers/lambda_sim.py), against a local world:
+a migrated SQLite database with one user, a receipt photo in the object store and a published recipes index.
+
+Used by the layer check in the test suite and by benchmarks/cold_start.py. Each run gets its own copy of the
+world, so a receipt is OCR'd and an index is built afresh every time.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+LAYERS = Path(__file__).resolve().parent
+ROOT = LAYERS.parent
+sys.path.insert(0, str(LAYERS))
+import build  # noqa: E402
+import python312  # noqa: E402
+
+SIM = LAYERS / "lambda_sim.py"
+BUCKET = "foodsave-sim"
+USER_ID = "5e1f0000-0000-4000-8000-000000000001"
+USER_SUB = "sim-user-sub"
+RECEIPT_IDS = ("5e1f0000-0000-4000-8000-0000000000aa", "5e1f0000-0000-4000-8000-0000000000bb")
+# What a function cannot avoid importing before it does its work: the web stack (API functions), the database
+# stack and Powertools (all), and the native library its work needs. The floor no project code goes below.
+_API = ("fastapi", "mangum", "sqlalchemy.orm", "pg8000", "aws_lambda_powertools", "pydantic_settings")
+_WORKER = ("sqlalchemy.orm", "pg8000", "aws_lambda_powertools", "pydantic_settings")
+# The download-free embedder: the layer carries the e5 engine but not its weights (fetched from the bucket).
+EMBEDDER = "hashing"
+BARE_IMPORTS = {
+    "agent-chat": _API,
+    "alert-evaluator": _API,
+    "vector-search": (*_API, "numpy", "faiss"),
+    "index-builder": (*_WORKER, "numpy", "faiss"),
+    "ocr": (*_WORKER, "numpy", "PIL.Image", "tesserocr"),
+}
+
+
+@dataclass(frozen=True)
+class World:
+    """A prepared data folder to copy per run, and the receipt object waiting for OCR."""
+
+    template: Path
+    receipts: tuple[tuple[str, str, int], ...]  # (key, etag, size) of each uploaded photo
+
+    def copy(self, into: Path) -> Path:
+        target = into / "data"
+        shutil.copytree(self.template, target)
+        return target
+
+
+def function_layers() -> dict[str, tuple[str, ...]]:
+    from infra import constants
+
+    return {spec.name: spec.layers for spec in constants.FUNCTIONS}
+
+
+def prepare_world(folder: Path) -> World:
+    """Schema, the signed-in user, one synthetic receipt photo and the recipes index (built with this
+    machine's FAISS; the index format is the same on every platform)."""
+    from devkit.receiptgen import RenderOptions, encode, generate_receipt, installed_fonts, render_receipt
+    from foodsave.adapters.local import LocalObjectStore
+    from foodsave.bootstrap import build_embedder
+    from foodsave.db.migrate import upgrade
+    from foodsave.db.models import User
+    from foodsave.db.session import Database
+    from foodsave.vectors.corpus import build_corpus_index
+
+    folder.mkdir(parents=True, exist_ok=True)
+    url = f"sqlite:///{folder / 'foodsave.db'}"
+    upgrade(url)
+    db = Database(url, connect_timeout=5.0)
+    with db.session() as session:
+        session.add(User(id=USER_ID, external_sub=USER_SUB))
+        session.commit()
+    db.dispose()
+    store = LocalObjectStore(folder / "objects", BUCKET)
+    rng = random.Random(15)
+    font = installed_fonts()[0]
+    receipts = []
+    for receipt_id in RECEIPT_IDS:
+        image = render_receipt(generate_receipt(rng), RenderOptions(font_path=font, font_size=26))
+        key = f"uploads/receipts/{USER_ID}/{receipt_id}.jpg"
+        info = store.put(key, encode(image, "jpeg", 90), "image/jpeg")
+        receipts.append((key, info.etag, info.size))
+    embedder = build_embedder(EMBEDDER)
+    for corpus in ("recipes", "knowledge"):  # published at deploy time in AWS
+        build_corpus_index(corpus, store=store, embedder=embedder)
+    return World(folder, tuple(receipts))
+
+
+def first_event(function: str, world: World, nth: int = 0) -> dict[str, Any]:
+    """The event that wakes each function most often, shaped as Lambda delivers it; `nth` picks another
+    receipt for the OCR function, so that a second invocation does real work too."""
+    from foodsave.runtime import events
+
+    if function == "agent-chat":
+        return events.http_api_request("GET", "/v1/pantry/items", sub=USER_SUB, query="limit=10")
+    if function == "vector-search":
+        return events.http_api_request(
+            "GET", "/v1/search", sub=USER_SUB, query="q=zupa%20pomidorowa&k=3&scope=recipes"
+        )
+    if function == "alert-evaluator":
+        return events.http_api_request("GET", "/v1/notifications", sub=USER_SUB)
+    if function == "ocr":
+        key, etag, size = world.receipts[nth % len(world.receipts)]
+        return events.s3_object_created(BUCKET, key, etag, size)
+    if function == "index-builder":
+        return events.sqs_event([{"type": "corpus_rebuild", "name": "knowledge", "force": True}])
+    raise ValueError(f"unknown function {function!r}")
+
+
+def environment(function: str, data_dir: Path, arch: str) -> dict[str, str]:
+    ocr_layer = build.layer_dirs(arch)["ocr"]
+    return {
+        "AWS_LAMBDA_FUNCTION_NAME": function,
+        "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "1024",
+        "AWS_REGION": "eu-central-1",
+        "AWS_DEFAULT_REGION": "eu-central-1",
+        "POWERTOOLS_SERVICE_NAME": function,
+        "POWERTOOLS_METRICS_NAMESPACE": "FoodSave",
+        "FOODSAVE_ENV": "local",
+        "FOODSAVE_DATA_DIR": str(data_dir),
+        "FOODSAVE_BUCKET": BUCKET,
+        "FOODSAVE_EMBEDDER": EMBEDDER,
+        "FOODSAVE_OCR_ENGINE": "tesserocr",
+        "FOODSAVE_TESSDATA_PREFIX": str(ocr_layer / "share" / "tessdata"),
+        "TESSDATA_PREFIX": str(ocr_layer / "share" / "tessdata"),
+        "OMP_THREAD_LIMIT": "1",
+        "OPENBLAS_NUM_THREADS": "1",
+    }
+
+
+def plan(
+    function: str, data_dir: Path, *, arch: str = "x86_64", events: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    """Import `handler` from the built function code with exactly its layers plus the runtime's boto3."""
+    dirs = build.layer_dirs(arch)
+    return {
+        "function_name": function,
+        "code_dir": str(build.function_code_dir(function)),
+        "paths": [str(dirs[name] / "python") for name in function_layers()[function]]
+        + [str(build.runtime_dir())],
+        "env": environment(function, data_dir, arch),
+        "handler": "handler",
+        "events": events or [],
+    }
+
+
+def bare_plan(function: str, data_dir: Path, *, arch: str = "x86_64") -> dict[str, Any]:
+    """The libraries alone, from the same layers: the floor no project code can go below."""
+    base = plan(function, data_dir, arch=arch)
+    return {**base, "code_dir": None, "handler": None, "modules": list(BARE_IMPORTS[function])}
+
+
+def run(plan_: dict[str, Any], *, importtime: bool = False, timeout: float = 600) -> dict[str, Any]:
+    """One fresh CPython 3.12 process: no site-packages, no bytecode writes, a clean environment."""
+    interpreter = python312.find()
+    with tempfile.TemporaryDirectory(prefix="lambda-sim-") as tmp:
+        plan_file, report_file = Path(tmp) / "plan.json", Path(tmp) / "report.json"
+        plan_file.write_text(json.dumps(plan_))
+        flags = ["-X", "importtime"] if importtime else []
+        proc = subprocess.run(  # noqa: S603 - the build machine's own 3.12 interpreter
+            [interpreter, "-S", "-s", "-B", *flags, str(SIM), str(plan_file), str(report_file)],
+            env={"PATH": "/usr/bin:/bin", "PYTHONDONTWRITEBYTECODE": "1", "LANG": "C.UTF-8"},
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+        if proc.returncode != 0 or not report_file.exists():
+            raise RuntimeError(f"lambda_sim failed ({proc.returncode}):\n{proc.stderr[-4000:]}")
+        report: dict[str, Any] = json.loads(report_file.read_text())
+    if importtime:
+        report["importtime"] = [line for line in proc.stderr.splitlines() if line.startswith("import time:")]
+    report["stdout"] = proc.stdout
+    return report
+
+
+def prepare_builds(arch: str = "x86_64") -> None:
+    """The layers of one architecture, the function code and the runtime's boto3 (cached builds)."""
+    build.build_all([arch])
