@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from foodsave.errors import InvalidInput
 from foodsave.recipes.catalog import MEALS, Ingredient, Recipe, RecipeCatalog
-from foodsave.recipes.stock import StockIndex, StockItem, load_stock, matching_stock, to_base
+from foodsave.recipes.stock import StockIndex, StockItem, edible, load_stock, matching_stock, to_base
 from foodsave.recipes.suggest import check_diet_tags
 
 MAX_DAYS = 14
@@ -74,10 +74,8 @@ def _urgency(item: StockItem, today: date, day: date) -> float:
         return 1.0
     left_today = (item.expires_at - today).days
     left = (item.expires_at - day).days
-    if left_today < 0:
-        return 6.0  # already past its date: use it first
-    if left < 0:
-        return 1.0  # it will have expired by then
+    if left_today < 0 or left < 0:
+        return 0.0  # past its date by then: not food to plan with
     if left <= 1:
         return 6.0
     if left <= 3:
@@ -96,8 +94,13 @@ class _Pantry:
         self.claimed: set[str] = set()
         self.index = StockIndex(stock)
 
-    def candidates(self, ingredient: Ingredient) -> list[StockItem]:
-        return [s for s in self.index.matching(ingredient.normalized) if self.left[s.id][0] > 0]
+    def candidates(self, ingredient: Ingredient, day: date) -> list[StockItem]:
+        """Items left for the ingredient that are still within their date on `day`."""
+        return [
+            s
+            for s in self.index.matching(ingredient.normalized)
+            if self.left[s.id][0] > 0 and not s.expired(day)
+        ]
 
     def use(self, item: StockItem, ingredient: Ingredient) -> None:
         self.claimed.add(item.id)
@@ -119,7 +122,7 @@ def _evaluate(
     for ingredient in recipe.ingredients:
         if ingredient.staple:
             continue
-        item = next((s for s in pantry.candidates(ingredient) if s.id not in taken), None)
+        item = next((s for s in pantry.candidates(ingredient, day) if s.id not in taken), None)
         if item is None:
             missing += 0 if ingredient.optional else 1
             continue
@@ -150,7 +153,7 @@ def plan_from(
         raise InvalidInput(f"meals must be some of: {', '.join(MEALS)}")
     # Preserves (jams, frozen portions) are kitchen projects, not meals.
     pool = [r for r in recipes if r.fits_diet(diet) and "preserves" not in r.tags]
-    pantry = _Pantry(stock)
+    pantry = _Pantry(edible(stock, today))
     last_used: dict[str, int] = {}
     plan_days: list[PlanDay] = []
     unfilled: list[tuple[date, str]] = []
@@ -198,7 +201,10 @@ def plan_from(
             chosen.append(recipe)
         plan_days.append(PlanDay(date=day, meals=planned))
     return MealPlan(
-        days=plan_days, shopping_list=shopping_needs(chosen, stock), diet_tags=diet, unfilled=unfilled
+        days=plan_days,
+        shopping_list=shopping_needs(chosen, edible(stock, today)),
+        diet_tags=diet,
+        unfilled=unfilled,
     )
 
 

@@ -55,6 +55,20 @@ def test_plan_honours_diet_tags():
     assert sorted(plan.recipe_ids) == ["veg", "vegan"]
 
 
+def test_a_plan_never_cooks_with_an_item_past_its_date_and_buys_it_instead():
+    recipes = [recipe("d0", ing("mleko", 500, "ml"))]
+    plan = plan_from(recipes, [stock("Mleko", 1, "l", expires_in=-3)], TODAY, days=1, meals=("dinner",))
+    assert plan.days[0].meals[0].uses == []
+    assert plan.days[0].meals[0].expiring_used == 0
+    assert [(n.name, n.quantity, n.unit) for n in plan.shopping_list] == [("mleko", Decimal(500), "ml")]
+
+
+def test_an_item_that_expires_during_the_plan_is_not_used_after_its_date():
+    recipes = [recipe(f"d{i}", ing("szpinak", 100, "g")) for i in range(3)]
+    plan = plan_from(recipes, [stock("Szpinak", 1, "kg", expires_in=0)], TODAY, days=3, meals=("dinner",))
+    assert [bool(d.meals[0].uses) for d in plan.days] == [True, False, False]
+
+
 def test_first_day_uses_what_expires_first():
     pantry = [stock("Ryż", 1, "kg", expires_in=300), stock("Szpinak", 200, "g", expires_in=1)]
     recipes = [recipe("rice", ing("ryż", 100, "g")), recipe("spinach", ing("szpinak", 200, "g"))]
@@ -199,4 +213,5 @@ def test_plans_fit_the_diet_and_repeat_nothing_while_recipes_last(recipes, pantr
     first = plan.recipe_ids[: len(eligible)]
     assert len(set(first)) == len(first)
     planned = [r for rid in plan.recipe_ids for r in recipes if r.id == rid]
-    assert {(n.name, n.unit): n.quantity for n in plan.shopping_list} == _needs(planned, pantry)
+    within_date = [s for s in pantry if s.expires_at is None or s.expires_at >= TODAY]
+    assert {(n.name, n.unit): n.quantity for n in plan.shopping_list} == _needs(planned, within_date)
