@@ -47,6 +47,11 @@ def search_service(ctx: AgentContext) -> Any:
 def handle(ctx: AgentContext) -> AgentReply:
     from sqlalchemy import select
 
+    if "knowledge" in ctx.route.flags:
+        from foodsave.agents import knowledge
+
+        return knowledge.handle(ctx)
+
     from foodsave.db.models import Document
 
     documents = ctx.session.scalars(

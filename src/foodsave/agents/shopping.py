@@ -15,7 +15,7 @@ from foodsave.agents.entities import (
     parse_period,
     parse_spend_category,
 )
-from foodsave.text import fold
+from foodsave.text import count, fold
 
 SPENDING = re.compile(
     r"\b(ile|how much|wyda\w*|spen[dt]\w*|wydatk\w*|expens\w*|kosztow\w*|cost\w*|zostawil\w*|budzet\w*|budget"
@@ -123,11 +123,12 @@ def spending_reply(ctx: AgentContext) -> AgentReply:
         )
     text = ctx.say(
         "Wydatki w okresie {p}{s}: {t} (paragony: {n}).",
-        "From {p}{s} you spent {t} ({n} receipts).",
+        "From {p}{s} you spent {t} ({r}).",
         p=span,
         s=scope,
         t=money(result.total, ctx.lang, result.currency),
         n=result.receipts,
+        r=count(result.receipts, "receipt", "en"),
     )
     top = sorted(((k, v) for k, v in result.by_category.items() if v), key=lambda kv: -kv[1])[:5]
     if top and not category:

@@ -58,6 +58,16 @@ def _share(part: Decimal, whole: Decimal) -> Decimal | None:
     return (part / whole).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
 
 
+def guess_category(name: str) -> str:
+    """The receipt categoriser's category for a name typed by hand ("Jogurt naturalny 400g" -> dairy);
+    `other` when it is unsure."""
+    from foodsave.pantry.schemas import CATEGORIES
+    from foodsave.receipts.categorize import default_categorizer
+
+    category, confidence = default_categorizer().categorize(name)
+    return category if confidence >= 0.5 and category in CATEGORIES else "other"
+
+
 class PantryService:
     def __init__(self, session: Session, user_id: str) -> None:
         self.session = session
@@ -69,7 +79,7 @@ class PantryService:
     def add(
         self, data: PantryItemIn, *, expiry_estimated: bool = False, receipt_line_id: str | None = None
     ) -> PantryItem:
-        category = data.category or "other"
+        category = data.category or guess_category(data.name)
         item = PantryItem(
             user_id=self.user_id,
             name=data.name,

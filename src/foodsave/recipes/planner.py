@@ -25,6 +25,7 @@ FALLBACK_MEALS: dict[str, tuple[str, ...]] = {
     "snack": ("dessert", "breakfast"),
     "dessert": ("snack",),
 }
+KITCHEN_MEASURES = frozenset({"łyżka", "łyżeczka", "szczypta", "szklanka"})
 _MISSING_COST = 1.5
 _FALLBACK_COST = 3.0
 _REPEAT_COST = 1000.0
@@ -208,10 +209,25 @@ def plan_from(
     )
 
 
+def buyable(
+    totals: dict[tuple[str, str], Decimal], categories: dict[str, str]
+) -> dict[tuple[str, str], Decimal]:
+    """Spoonfuls and pinches are not something to buy: absorbed by the same ingredient's weight, volume or
+    count when the recipes need one, else one piece (fruit, vegetables) or one pack of it."""
+    out: dict[tuple[str, str], Decimal] = {}
+    for (key, unit), quantity in totals.items():
+        if unit not in KITCHEN_MEASURES:
+            out[(key, unit)] = out.get((key, unit), Decimal(0)) + quantity
+    for key, unit in totals:
+        if unit in KITCHEN_MEASURES and not any(k == key and u not in KITCHEN_MEASURES for k, u in totals):
+            out[(key, "szt" if categories.get(key) in ("fruit", "vegetables") else "opak")] = Decimal(1)
+    return out
+
+
 def shopping_needs(recipes: Sequence[Recipe], stock: Sequence[StockItem]) -> list[ShoppingNeed]:
     """What to buy for these recipes (a recipe listed twice counts twice): required ingredients summed per
-    product and unit, minus what the pantry holds in a comparable unit. A pantry item in a unit that cannot
-    be compared (a bottle of milk against millilitres) counts as having enough."""
+    product in buyable units, minus what the pantry holds in a comparable unit. A pantry item in a unit that
+    cannot be compared (a bottle of milk against millilitres) counts as having enough."""
     totals: dict[tuple[str, str], Decimal] = {}
     names: dict[str, tuple[str, str]] = {}
     for recipe in recipes:
@@ -222,6 +238,7 @@ def shopping_needs(recipes: Sequence[Recipe], stock: Sequence[StockItem]) -> lis
             quantity, unit = to_base(ingredient.quantity or Decimal(1), ingredient.unit)
             totals[(key, unit)] = totals.get((key, unit), Decimal(0)) + quantity
             names.setdefault(key, (ingredient.normalized, ingredient.category))
+    totals = buyable(totals, {k: v[1] for k, v in names.items()})
     needs: list[ShoppingNeed] = []
     for (key, unit), required in totals.items():
         name, category = names[key]

@@ -126,6 +126,14 @@ def test_pantry_item_in_an_incomparable_unit_counts_as_enough():
     assert _needs(recipes, [stock("Mleko UHT", 1, "szt")]) == {}
 
 
+def test_spoonfuls_are_bought_as_one_pack_and_merged_into_a_weight_when_there_is_one():
+    recipes = [
+        recipe("a", ing("cynamon", 1, "łyżeczka"), ing("mąka", 2, "łyżka")),
+        recipe("b", ing("mąka", 200, "g")),
+    ]
+    assert _needs(recipes, []) == {("cynamon", "opak"): Decimal(1), ("mąka", "g"): Decimal(200)}
+
+
 def test_shopping_list_leaves_out_staples_and_optional_ingredients():
     recipes = [
         recipe("a", ing("sól"), ing("woda", 1, "l"), ing("koperek", optional=True), ing("ryż", 100, "g"))
@@ -173,7 +181,12 @@ def _required(recipes):
         for i in r.ingredients:
             q, u = to_base(i.quantity, i.unit)
             totals[(i.normalized, u)] = totals.get((i.normalized, u), Decimal(0)) + q
-    return totals
+    # A spoonful is bought as one pack, unless the same product is needed by weight, volume or count anyway.
+    spoons = {p for p, u in totals if u == "łyżka"}
+    measured = {p for p, u in totals if u != "łyżka"}
+    required = {k: v for k, v in totals.items() if k[1] != "łyżka"}
+    required.update({(p, "opak"): Decimal(1) for p in spoons - measured})
+    return required
 
 
 def _pantry(pantry, product, unit):
