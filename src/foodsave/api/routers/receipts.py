@@ -158,9 +158,13 @@ def patch_line(
 def confirm_receipt(
     receipt_id: str, user: CurrentUser, session: SessionDep, services: ServicesDep
 ) -> ConfirmOut:
+    from foodsave.pantry.service import local_today
+
     receipt, items = _service(session, user, services).confirm(receipt_id)
     session.refresh(receipt)
+    today = local_today(services.clock.now(), user.timezone)
     return ConfirmOut(
         receipt=ReceiptOut.model_validate(receipt),
         pantry_items=[PantryItemOut.model_validate(i) for i in items],
+        past_date_item_ids=[i.id for i in items if i.expires_at is not None and i.expires_at < today],
     )
