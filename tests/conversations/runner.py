@@ -76,7 +76,7 @@ def grammar_slips(text: str, lang: str) -> list[str]:
             n, word = int(m.group(1)), m.group(2)
             if word != (forms[0] if n == 1 else forms[1]):
                 slips.append(m.group(0))
-    unquoted = re.sub(r"„[^”]*”|“[^”]*”|\"[^\"]*\"", " ", text)
+    unquoted = re.sub(r"„.*”|“.*”|\"[^\"]*\"", " ", text)  # quotes run to the line's last closing mark
     for item_name in _names_in(unquoted):
         unquoted = unquoted.replace(item_name, " ")
     slips.extend(

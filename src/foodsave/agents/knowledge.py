@@ -28,12 +28,13 @@ EN_TO_PL = {
     "butter": "masl", "meat": "mies", "chicken": "drob kurczak", "poultry": "drob", "fish": "ryb", "rice": "ryz",
     "vegetables": "warzyw", "fruit": "owoc", "herbs": "ziol", "potatoes": "ziemniak", "onions": "cebul",
     "garlic": "czosn", "spinach": "szpinak", "salad": "salat", "bananas": "banan", "ham": "wedlin szynk",
-    "cream": "smietan", "kefir": "kefir", "spoiled": "zepsut", "safe": "bezpieczn", "smell": "zapach",
+    "cream": "smietan", "difference": "roznic", "differ": "roznic", "kefir": "kefir", "spoiled": "zepsut", "safe": "bezpieczn", "smell": "zapach",
 }  # fmt: skip
 QUESTION_STEMS = frozenset(
     stem(w)
     for w in """jak dlugo mozna moge czy nalezy trzeba ile gdzie co jest sa how long can should does the
-    what where when which will would could there this that them they your have""".split()
+    what where when which will would could there this that them they your have between what's it's and
+    or the of to in on at by for with use get did my me you it an from about after into""".split()
 )
 # Words about keeping, cooking and safety in general; every other content word names the subject (a food),
 # and a passage must mention the subject to answer the question.
@@ -47,7 +48,7 @@ GENERIC = tuple(
     kupic przed resztki zapach""".split()
 ) + ("otwar", "lodow", "zamraz", "mroz", "rozmraz", "przechow", "trzym", "gotow", "ugotow", "odgrzew",
      "plesn", "temperatur", "surow", "najlepiej", "nalezy", "termin", "dat", "bezpieczn", "zepsut", "zapach",
-     "resztk")  # fmt: skip
+     "resztk", "roznic")  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -132,6 +133,7 @@ def best_passages(question: str, hits: list[Any], kind: str) -> list[Passage]:
             if value > 0:
                 scored.append(Passage(value - 0.25 * rank, sentence, source))
     scored.sort(key=lambda p: -p.score)
+    scored = list({p.text: p for p in reversed(scored)}.values())[::-1]  # one quote per sentence
     if not scored or scored[0].score < 2.0:
         return []
     top = scored[0].score

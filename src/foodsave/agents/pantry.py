@@ -3,6 +3,7 @@ and answers what is in the fridge, what is running out and whether an item is th
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -19,7 +20,7 @@ from foodsave.agents.pantry_answers import (
 )
 from foodsave.agents.questions import ITEM_KINDS, PANTRY_KINDS, mentioned_items, question_kind, understand
 from foodsave.errors import Conflict, InvalidInput
-from foodsave.text import count
+from foodsave.text import count, fold
 
 if TYPE_CHECKING:
     from foodsave.db.models import PantryItem
@@ -28,6 +29,9 @@ COUNTABLE = ("szt", "opak")
 CONVERT = {("g", "kg"): Decimal("0.001"), ("kg", "g"): Decimal("1000"), ("ml", "l"): Decimal("0.001"),
            ("l", "ml"): Decimal("1000")}  # fmt: skip
 LIST_LIMIT = 15
+ASKING = re.compile(
+    r"^(czy|can|could|should|shall|may|is|are|do|does|did|jak|how|what|which|co|kiedy|when|where|gdzie)\b"
+)
 
 
 def portion(item: PantryItem, mention: ItemMention) -> Decimal | None:
@@ -82,6 +86,9 @@ def handle(ctx: AgentContext) -> AgentReply:
         return items_answer(
             ctx, follow_up, mentioned_items(ctx.message), lambda name: find_items(service, name)
         )
+    if command.action in ("consume", "discard") and ASKING.search(fold(ctx.message)):
+        # "Can I eat the yogurt?" asks; it must not eat the yogurt.
+        return items_answer(ctx, "still_ok", command.items, lambda name: find_items(service, name))
     if command.action == "add":
         return _add(ctx, service, command.items, command.expires_at)
     if command.action in ("consume", "discard"):
@@ -94,12 +101,16 @@ def handle(ctx: AgentContext) -> AgentReply:
 
 
 def _follow_up(ctx: AgentContext) -> str | None:
-    """The previous question's kind for a short follow-up naming another item ("a jajka?", "and the yogurt?")."""
+    """The kind of the latest earlier question, for a short follow-up naming another item ("a jajka?", "and the
+    yogurt?"); earlier follow-ups carry no kind of their own and are skipped."""
     if len(ctx.message.split()) > 5 or not mentioned_items(ctx.message):
         return None
-    previous = ctx.last_user_message("pantry")
-    kind = question_kind(previous) if previous else None
-    return kind if kind in ITEM_KINDS else None
+    for turn in reversed(ctx.history[-8:]):
+        if turn.role == "user":
+            kind = question_kind(turn.content)
+            if kind is not None:
+                return kind if kind in ITEM_KINDS else None
+    return None
 
 
 def _window(ctx: AgentContext) -> int:

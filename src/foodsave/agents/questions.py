@@ -26,6 +26,16 @@ def _rx(pattern: str) -> re.Pattern[str]:
 # "when does X expire", both before "do I have X".
 KINDS: tuple[tuple[QuestionKind, re.Pattern[str]], ...] = (
     (
+        # Whether food past a kind of date is safe at all is a knowledge question, not one about an item.
+        "storage",
+        _rx(
+            r"\b(czy|can|is|are|should|may)\b.{0,50}\b(po (uplywie )?(terminie|dacie)|after (the|its|their) "
+            r"(use.by|best.before|expiry|expiration|sell.by)( date)?|past (the|its|their) (use.by|best.before|expiry) date)"
+            r"|\bjak dlugo\b.{0,15}\b(wytrzyma\w*|postoi|przetrwa|lezec|stac|mozna trzymac)\b"
+            r"|\b(po otwarciu|otwart\w*)\b.{0,40}\b(ile|jak dlugo)\b|\b(ile|jak dlugo)\b.{0,40}\b(po otwarciu|otwart\w*)"
+        ),
+    ),
+    (
         "still_ok",
         _rx(
             r"\bczy (moge|mozna|da sie|wolno)\b.{0,25}\b(zjesc|jesc|wypic|pic|uzyc|zjem)\b"
@@ -40,13 +50,14 @@ KINDS: tuple[tuple[QuestionKind, re.Pattern[str]], ...] = (
         "storage",
         _rx(
             r"\bjak (dlugo )?(moge |mozna |nalezy |trzeba |powinien\w* )?(przechowywac|przechowac|trzymac|przechowuje\w*"
-            r"|zamrozic|mrozic|rozmrozic|rozmrazac|odgrzac|odgrzewac|ugotowac|gotowac|smazyc|piec|upiec|poznac|rozpoznac)"
-            r"|\bile (dni|czasu|godzin|minut)\b.{0,40}\b(przechow\w*|trzyma\w*|lezec|wytrzyma\w*|gotowa\w*|piec|smazy\w*|po otwarciu)"
+            r"|zamrozic|mrozic|rozmrozic|rozmrazac|odgrzac|odgrzewac|poznac|rozpoznac)"
+            r"|\bile (dni|czasu|godzin)\b.{0,40}\b(przechow\w*|trzyma\w*|lezec|wytrzyma\w*|po otwarciu)"
             r"|\bgdzie (przechowywac|trzymac|przechowuje\w*)|\bczy (mozna|moge|trzeba|nalezy|warto)\b.{0,15}\b(zamroz\w*|mroz\w*|"
             r"przechowywac|trzymac|odgrzewac|odgrzac|myc|umyc)"
             r"|\bw jakiej temperaturze\b|\bczym sie rozni\w*|\bco (oznacza|znaczy)\b|\b(najlepiej spozyc|nalezy spozyc)\b"
-            r"|\bplesn\w*|\bspleśni\w*|\bbotuli\w*|\bbombaz\w*"
-            r"|\bhow (long )?(can|should|do|to|must)( i| you| we)? (keep|store|freeze|thaw|defrost|reheat|cook|boil|bake|fry)"
+            r"|\bplesn\w*|\bbotuli\w*|\bbombaz\w*"
+            r"|\bhow (long )?(can|should|do|must)( i| you| we)? (keep|store|freeze|thaw|defrost|reheat)"
+            r"|\bhow (to|long to) (keep|store|freeze|thaw|defrost|reheat)\b"
             r"|\bhow long (does|do|will|is|are)\b.{0,30}\b(keep|last|stay|good)\b.{0,30}\b(fridge|freezer|opened|open|after)"
             r"|\bhow long\b.{0,40}\b(in the fridge|in the freezer|once opened|after opening)"
             r"|\b(where|how) (should|do|to)( i| you)? (store|keep)\b|\bcan (i|you) (freeze|refreeze|reheat)\b"
@@ -67,7 +78,7 @@ KINDS: tuple[tuple[QuestionKind, re.Pattern[str]], ...] = (
         "expires_when",
         _rx(
             r"\bkiedy\b.{0,40}\b(konczy|uplywa|mija|traci|przeterminuje|przeterminuja|psuje|zepsuje|wazn\w*|termin\w*)"
-            r"|\bdo kiedy\b|\bjaki\w* (termin\w*|date\w*|data)\b.{0,30}\b(ma|maja|waznosci|przydatnosci)\b"
+            r"|\bdo kiedy\b|\bjak(i|a|ie|iej)\w* (termin\w*|date\w*|data)\b.{0,30}\b(ma|maja|waznosci|przydatnosci)\b"
             r"|\bjak dlugo\b.{0,20}\b(bedzie|bed[aą]|jest|sa)\b.{0,10}\b(dobr\w*|wazn\w*)"
             r"|\bwhen (does|do|will|is|are)\b.{0,40}\b(expire|go off|go bad|expiring|due|run out)"
             r"|\b(expiry|expiration|use.by|best.before|sell.by) dates? (of|for|on)\b|\bhow long (is|are)\b.{0,30}\bgood (for|until)\b"
@@ -88,14 +99,17 @@ KINDS: tuple[tuple[QuestionKind, re.Pattern[str]], ...] = (
     (
         "how_much",
         _rx(
-            r"\bile\b.{0,15}\b(mam|mamy|jest|zostalo|zostal\w*|mi zostalo|masz)\b"
+            r"\bile (\w+ )?(jeszcze )?(mam|mamy|zostalo|zostal\w*|masz)\b(?!\s+\w+c\b)"
+            r"|\bile\b.{0,20}\b(jest|sa)\b.{0,20}\b(w )?(lodowce|spizarni|zamrazarce|zapasach|domu)\b"
             r"|\bhow (much|many)\b(?!.{0,40}\b(spen[dt]|spending|cost|paid|pay|money)\b).{0,40}\b(have|got|left|is there|are there)\b"
         ),
     ),
     (
         "have",
         _rx(
-            r"\bczy (mam|mamy|jest|sa|zostal\w*|masz|jeszcze mam|mam jeszcze)\b|^(mam|mamy) (jeszcze )?\w+.{0,30}\?\s*$"
+            r"\bczy (mam|mamy|zostal\w*|masz|jeszcze mam|mam jeszcze)\b|^(mam|mamy|masz) (jeszcze )?\w+.{0,30}\?\s*$"
+            r"|\bczy (jest|sa)\b.{0,30}\b(w )?(lodowce|spizarni|zamrazarce|domu|zapasach)\b"
+            r"|\bczy w (lodowce|spizarni|zamrazarce|domu|zapasach) (jest|sa|mam|mamy)\b"
             r"|\b(do|have) (i|we) (still )?(have|got)\b|\bis there (any |some )?\w+|\bare there (any |some )?\w+"
             r"|\bany \w+( \w+)? left\b|\bhave i got\b|\bis (my|the) \w+( \w+)? still there\b"
         ),
@@ -119,13 +133,14 @@ QUESTION_WORDS = frozenset(
     fine safe edible can could we i you eat drink use have got how much many left there any some until date
     dates best before use by sell of for on what which to dlugo jak bedzie beda psuje zepsuje przeterminuje
     przeterminuja sprawdz check please prosze powiedz tell me mi mnie lodowce lodowki spizarni zapasach
-    fridge pantry freezer in w po plus what's whats expiry the a an about and""".split()
+    fridge pantry freezer in w po plus what's whats expiry the a an about and long""".split()
 )
 NUMBER_TOKEN = _rx(r"[-+]?(?:\d+(?:[.,]\d+)?(?:e[-+]?\d+)|inf(?:inity)?|nan|\d+(?:[.,]\d+)?)")
 BAD_QUANTITY = _rx(
     r"(?<![\w.,])(?P<q>[-−]\s*\d+(?:[.,]\d+)?|\d+(?:[.,]\d+)?e[-+]?\d+|nan|inf(?:inity)?|-?\d{7,}(?:[.,]\d+)?)"
     r"\s*(?P<u>kg|g|dag|ml|l|szt|sztuk\w*|litr\w*|pcs|pieces|opak\w*|x)?\b"
 )
+ZERO_QUANTITY = _rx(r"(?<![\w.,])0+(?:[.,]0+)?\s*(kg|g|dag|ml|l|szt|sztuk\w*|litr\w*|pcs|pieces|opak\w*)\b")
 MAX_QUANTITY = 100_000
 
 
@@ -137,14 +152,35 @@ class Question:
     bad_quantity: str | None = None
 
 
+# "Czy jest mleko?" asks about the pantry only when it names a product ("czy jest upał?" does not).
+IS_THERE = _rx(r"\bczy (jest|sa) (jeszcze )?(?P<item>\w+)")
+QUESTION_CUE = _rx(
+    r"\?|\b(czy|jak|jakiej|jaka|jaki|ile|gdzie|co|kiedy|how|what|can|should|is|are|do|does|where|which)\b"
+)
+
+
 def question_kind(text: str) -> QuestionKind | None:
     folded = fold(text)
-    return next((kind for kind, pattern in KINDS if pattern.search(folded)), None)
+    kind = next((kind for kind, pattern in KINDS if pattern.search(folded)), None)
+    if kind == "storage" and not QUESTION_CUE.search(folded):
+        return None  # "ser pleśniowy się zepsuł, wyrzucam go" reports, it does not ask
+    if kind is None and (m := IS_THERE.search(folded)) and _is_product(m.group("item")):
+        return "have"
+    return kind
+
+
+def _is_product(word: str) -> bool:
+    from foodsave.agents.entities import ENGLISH_PRODUCTS, _lemma_table
+    from foodsave.text import stem
+
+    return stem(word) in _lemma_table() or word in ENGLISH_PRODUCTS
 
 
 def bad_quantity(text: str) -> str | None:
     """A quantity that is not a positive, finite, sensible amount: `-5 kg`, `1e400 kg`, `NaN kg`, `10000000 g`."""
     folded = fold(text)
+    if zero := ZERO_QUANTITY.search(folded):
+        return zero.group(0).strip()
     for match in BAD_QUANTITY.finditer(folded):
         quantity, unit = match.group("q"), match.group("u")
         if quantity.lstrip("-−").strip().replace(",", "").replace(".", "").isdigit() and not unit:

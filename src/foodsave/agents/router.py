@@ -142,6 +142,8 @@ def question_intent(text: str) -> Route | None:
     from foodsave.agents.questions import PANTRY_KINDS, question_kind
 
     kind = question_kind(text)
+    if kind in ("expiring", "expired") and COOKING.search(fold(text)):
+        return None  # "co ugotować z tego, co się kończy" asks for a recipe
     if kind in PANTRY_KINDS:
         return Route("pantry", 1.0, "rule", (kind,))
     if kind == "storage":
