@@ -169,6 +169,11 @@ CASES: tuple[Case, ...] = (
          Turn("dodaj 0 kg cukru", "pantry", has=("Nie mogę",), items=10)),
     case("bad-negative-pl", "bad_quantity", "pl",
          Turn("dodaj -5 kg ziemniaków", "pantry", has=("Nie mogę",), items=10)),
+    case("bad-negative-list-pl", "bad_quantity", "pl",
+         Turn("dodaj -5 kg ziemniaków do listy zakupów", "shopping", has=("Nie mogę",), lacks=("Dopisałem",))),
+    case("list-add-en", "add", "en",
+         Turn("add 2 packs of butter to my shopping list", "shopping", has=("Added", "2 packs"), lacks=("opak",),
+              shopping=("butter",))),
     # -- follow-ups --------------------------------------------------------------------------------------
     case("followup-have-pl", "follow_up", "pl",
          Turn("Czy mam mleko?", "pantry", has=("Tak", "Mleko")),

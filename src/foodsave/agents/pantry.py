@@ -16,6 +16,7 @@ from foodsave.agents.pantry_answers import (
     items_answer,
     not_found,
     qty,
+    refuse_quantity,
     source,
 )
 from foodsave.agents.questions import ITEM_KINDS, PANTRY_KINDS, mentioned_items, question_kind, understand
@@ -73,7 +74,7 @@ def handle(ctx: AgentContext) -> AgentReply:
     service = PantryService(ctx.session, ctx.user.id)
     question = understand(ctx.message)
     if question.bad_quantity:
-        return _refuse_quantity(ctx, question.bad_quantity)
+        return refuse_quantity(ctx, question.bad_quantity)
     if question.kind in PANTRY_KINDS:
         days = question.days if question.days is not None else _window(ctx)
         if question.kind == "expired":
@@ -115,17 +116,6 @@ def _follow_up(ctx: AgentContext) -> str | None:
 
 def _window(ctx: AgentContext) -> int:
     return max(int(ctx.user.expiry_warning_days or 2), 3)
-
-
-def _refuse_quantity(ctx: AgentContext, text: str) -> AgentReply:
-    return AgentReply(
-        ctx.say(
-            "Nie mogę użyć ilości „{q}”: podaj dodatnią liczbę, np. „dodaj 2 kg ziemniaków”. Nic nie zmieniłem.",
-            "I can't use the amount “{q}”: give a positive number, e.g. “add 2 kg potatoes”. Nothing was changed.",
-            q=text,
-        ),
-        facts=[f"refused quantity: {text}"],
-    )
 
 
 def _add(ctx: AgentContext, service: Any, items: list[ItemMention], expires_at: Any) -> AgentReply:

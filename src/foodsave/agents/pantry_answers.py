@@ -171,3 +171,15 @@ def expiring_answer(ctx: AgentContext, service: Any, days: int, only_expired: bo
         )
     facts.append(f"past their date: {len(past)}")
     return AgentReply("\n".join(lines), facts=facts + lines, sources=sources)
+
+
+def refuse_quantity(ctx: AgentContext, text: str) -> AgentReply:
+    """A clear refusal of a quantity that is not a positive, finite, sensible amount; nothing changes."""
+    return AgentReply(
+        ctx.say(
+            "Nie mogę użyć ilości „{q}”: podaj dodatnią liczbę, np. „dodaj 2 kg ziemniaków”. Nic nie zmieniłem.",
+            "I can't use the amount “{q}”: give a positive number, e.g. “add 2 kg potatoes”. Nothing was changed.",
+            q=text,
+        ),
+        facts=[f"refused quantity: {text}"],
+    )
