@@ -101,6 +101,7 @@ class TurnResult:
     failures: list[str] = field(default_factory=list)
     grammar: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    cpu_seconds: float = 0.0
 
 
 def _items(services: Any, user_id: str) -> list[Any]:
@@ -176,11 +177,11 @@ def play(case: Case, services: Any, user_id: str) -> list[TurnResult]:
     conversation: str | None = None
     results: list[TurnResult] = []
     for turn in case.turns:
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         with services.db.session() as session:
             user = session.get(User, user_id)
             answer = handle_message(services, session, user, turn.message, conversation).to_dict()
-        elapsed = time.perf_counter() - started
+        elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
         conversation = answer["conversation_id"]
         results.append(
             TurnResult(
@@ -190,6 +191,7 @@ def play(case: Case, services: Any, user_id: str) -> list[TurnResult]:
                 failures=check(turn, answer, services, user_id),
                 grammar=grammar_slips(answer["reply"], answer["lang"]),
                 seconds=elapsed,
+                cpu_seconds=cpu,
             )
         )
     return results

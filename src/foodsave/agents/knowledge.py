@@ -105,16 +105,32 @@ def _articles() -> dict[str, str]:
     return {d.document_id: d.text for d in load_knowledge()}
 
 
-def _score(terms: list[str], subject: list[str], heading: str, sentence: str, title: str) -> float:
-    said = [stem(w) for w in words(sentence)]
-    context = [stem(w) for w in words(heading + " " + title)]
-    in_text = {t for t in terms if any(_hits(w, t) for w in said)}
-    in_context = {t for t in terms if any(_hits(w, t) for w in context)}
+@dataclass(frozen=True)
+class Sentence:
+    text: str
+    said: frozenset[str]  # stems of the sentence
+    context: frozenset[str]  # stems of its section heading and article title
+
+
+@lru_cache(maxsize=256)
+def prepared(text: str, title: str) -> tuple[Sentence, ...]:
+    """An article's sentences with their stems, worked out once per article text."""
+    out = []
+    for heading, sentence in sentences(text):
+        said = frozenset(stem(w) for w in words(sentence))
+        context = frozenset(stem(w) for w in words(heading + " " + title))
+        out.append(Sentence(sentence, said, context))
+    return tuple(out)
+
+
+def _score(terms: list[str], subject: list[str], sentence: Sentence) -> float:
+    in_text = {t for t in terms if any(_hits(w, t) for w in sentence.said)}
+    in_context = {t for t in terms if any(_hits(w, t) for w in sentence.context)}
     if subject and not (set(subject) & (in_text | in_context)):
         return 0.0
     value = sum(3.0 if t in subject else 1.0 for t in in_text)
     value += sum(1.5 if t in subject else 0.5 for t in in_context)
-    if value and re.search(r"\d", sentence):
+    if value and re.search(r"\d", sentence.text):
         value += 0.5  # facts with figures answer "how long" and "how hot"
     return value
 
@@ -128,10 +144,10 @@ def best_passages(question: str, hits: list[Any], kind: str) -> list[Passage]:
         text = hit.text
         if kind == "knowledge":
             text = _articles().get(hit.document_id, hit.text)
-        for heading, sentence in sentences(text):
-            value = _score(terms, subject, heading, sentence, hit.title)
+        for sentence in prepared(text, hit.title):
+            value = _score(terms, subject, sentence)
             if value > 0:
-                scored.append(Passage(value - 0.25 * rank, sentence, source))
+                scored.append(Passage(value - 0.25 * rank, sentence.text, source))
     scored.sort(key=lambda p: -p.score)
     scored = list({p.text: p for p in reversed(scored)}.values())[::-1]  # one quote per sentence
     if not scored or scored[0].score < 2.0:

@@ -37,6 +37,7 @@ class PantryStats:
     eaten: Decimal = ZERO
     wasted: Decimal = ZERO
     in_pantry: Decimal = ZERO
+    past_date: Decimal = ZERO  # the part of in_pantry whose items are past their date: at risk, not saved
     eaten_share: Decimal | None = None
     wasted_share: Decimal | None = None
     currency: str = "PLN"
@@ -270,7 +271,7 @@ class PantryService:
                 if value is not None and item_id is not None:
                     event_values[(item_id, kind)] = event_values.get((item_id, kind), ZERO) + value
         counts = {"active": 0, "consumed": 0, "discarded": 0, "expired": 0}
-        spent = eaten = wasted = ZERO
+        spent = eaten = wasted = past_date = ZERO
         for item in cohort:
             counts[item.status] = counts.get(item.status, 0) + 1
             if item.status == "active" and item.expires_at is not None and item.expires_at < today:
@@ -287,6 +288,8 @@ class PantryService:
             spent += item.price
             eaten += ate
             wasted += threw
+            if item.status == "active" and item.expires_at is not None and item.expires_at < today:
+                past_date += left
         in_pantry = spent - eaten - wasted
         return PantryStats(
             since=since,
@@ -296,6 +299,7 @@ class PantryService:
             eaten=eaten,
             wasted=wasted,
             in_pantry=in_pantry,
+            past_date=past_date,
             eaten_share=_share(eaten, spent),
             wasted_share=_share(wasted, spent),
         )
