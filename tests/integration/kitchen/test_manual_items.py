@@ -24,3 +24,17 @@ def test_a_category_given_by_the_user_is_kept(client, auth):
 
 def test_a_normalised_name_keeps_the_words_that_carry_its_meaning(client, auth):
     assert _add(client, auth, "Pączek z różą")["normalized_name"] == "pączek z różą"
+
+
+def _uses(client, auth, query, recipe_id):
+    ideas = client.get(f"/v1/recipes/suggestions?q={query}&limit=50", headers=auth("anna")).json()["items"]
+    [found] = [i for i in ideas if i["recipe"]["id"] == recipe_id]
+    return found["uses"]
+
+
+def test_a_recipe_is_not_said_to_use_a_flavoured_product_for_a_plain_one(client, auth):
+    _add(client, auth, "Jogurt truskawkowy", expires_at="2025-01-16")
+    _add(client, auth, "Dżem truskawkowy", expires_at="2025-01-16")
+    _add(client, auth, "Jogurt naturalny", expires_at="2025-01-16")
+    assert _uses(client, auth, "cezar", "r074") == ["Jogurt naturalny"]  # sałatka cezar
+    assert _uses(client, auth, "koktajl truskawkowy", "r012") == []  # wants strawberries, not jam
