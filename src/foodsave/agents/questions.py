@@ -39,7 +39,7 @@ KINDS: tuple[tuple[QuestionKind, re.Pattern[str]], ...] = (
         "still_ok",
         _rx(
             r"\bczy (moge|mozna|da sie|wolno)\b.{0,25}\b(zjesc|jesc|wypic|pic|uzyc|zjem)\b"
-            r"|\bczy\b.{0,30}\b(jest|sa|nadaje|nadaja)\b.{0,20}\b(jeszcze )?(dobr\w*|zdatn\w*|jadaln\w*|bezpieczn\w*|do jedzenia)"
+            r"|\bczy\b.{0,30}\b(jest|sa|nadaje|nadaja)\b.{0,20}\b(jeszcze )?(dobr\w*|zdatn\w*|jadaln\w*|bezpieczn\w*|do jedzenia|wazn\w*)"
             r"|\bczy\b.{0,30}\b(jeszcze )?(dobr[aey]|zdatn\w*|nadaje sie)\b"
             r"|\bcan (i|we|you) still (eat|drink|use|have)\b|\bis (it|my|the|this)\b.{0,30}\bstill (good|ok|okay|fine|safe|edible)"
             r"|\bare (my|the|these)\b.{0,30}\bstill (good|ok|okay|fine|safe|edible)|\bsafe to (eat|drink)\b"
@@ -62,7 +62,8 @@ KINDS: tuple[tuple[QuestionKind, re.Pattern[str]], ...] = (
             r"|\bhow long\b.{0,40}\b(in the fridge|in the freezer|once opened|after opening)"
             r"|\b(where|how) (should|do|to)( i| you)? (store|keep)\b|\bcan (i|you) (freeze|refreeze|reheat)\b"
             r"|\bwhat temperature\b|\bdifference between\b|\bwhat does\b.{0,30}\bmean\b|\b(best before|use by) (mean|vs|or)\b"
-            r"|\bmou?ld\w*"
+            r"|\bmou?ld\w*|\b(go|belong|be kept|be stored|keep \w+) in the (fridge|freezer|cupboard|pantry)\b"
+            r"|\bhow long (does|do|can|will)\b(?!.{0,12}\b(my|our)\b).{0,30}\b(keep|last|stay fresh)\b"
         ),
     ),
     (
@@ -82,7 +83,8 @@ KINDS: tuple[tuple[QuestionKind, re.Pattern[str]], ...] = (
             r"|\bjak dlugo\b.{0,20}\b(bedzie|bed[aą]|jest|sa)\b.{0,10}\b(dobr\w*|wazn\w*)"
             r"|\bwhen (does|do|will|is|are)\b.{0,40}\b(expire|go off|go bad|expiring|due|run out)"
             r"|\b(expiry|expiration|use.by|best.before|sell.by) dates? (of|for|on)\b|\bhow long (is|are)\b.{0,30}\bgood (for|until)\b"
-            r"|\buntil when\b"
+            r"|\buntil when\b|\b(good|ok|okay|fine|safe) (until|till)\b|\bwhen is\b.{0,30}\b(expir\w*|use.by|best.before)"
+            r"|\bwhat'?s the (date|expiry|expiration|use.by|best.before)\b.{0,10}\b(on|of|for)\b"
         ),
     ),
     (
@@ -94,12 +96,15 @@ KINDS: tuple[tuple[QuestionKind, re.Pattern[str]], ...] = (
             r"|\bwhat('s| is| are)?\b.{0,20}\b(expiring|about to expire|going off|going bad|expires?)\b"
             r"|\b(what|which)\b.{0,30}\b(should|must|need to)\b.{0,20}\b(eat|use)\b.{0,10}\b(first|soon)"
             r"|\b(anything|something)\b.{0,20}\b(expiring|expire|going off)"
+            r"|\b(need|have|should|must)( to)? use up\b|\buse up (first|soon)\b"
+            r"|\b(krotk\w*|bliski\w*) (data|date|dat\w*|termin\w*)\b"
+            r"|\bco\b.{0,20}\b(zjesc|zuzyc|wykorzystac)\b.{0,15}\b(najpierw|w pierwszej kolejnosci|szybko)"
         ),
     ),
     (
         "how_much",
         _rx(
-            r"\bile (\w+ )?(jeszcze )?(mam|mamy|zostalo|zostal\w*|masz)\b(?!\s+\w+c\b)"
+            r"\bile (\w+ ){0,2}(jeszcze )?(mam|mamy|zostalo|zostal\w*|masz)\b(?!\s+\w+c\b)"
             r"|\bile\b.{0,20}\b(jest|sa)\b.{0,20}\b(w )?(lodowce|spizarni|zamrazarce|zapasach|domu)\b"
             r"|\bhow (much|many)\b(?!.{0,40}\b(spen[dt]|spending|cost|paid|pay|money)\b).{0,40}\b(have|got|left|is there|are there)\b"
         ),
@@ -112,6 +117,7 @@ KINDS: tuple[tuple[QuestionKind, re.Pattern[str]], ...] = (
             r"|\bczy w (lodowce|spizarni|zamrazarce|domu|zapasach) (jest|sa|mam|mamy)\b"
             r"|\b(do|have) (i|we) (still )?(have|got)\b|\bis there (any |some )?\w+|\bare there (any |some )?\w+"
             r"|\bany \w+( \w+)? left\b|\bhave i got\b|\bis (my|the) \w+( \w+)? still there\b"
+            r"|^(got|any) (any |some )?\w+( \w+)?\s*\?\s*$"
         ),
     ),
     (
