@@ -10,8 +10,13 @@ export OMP_THREAD_LIMIT := 1
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+# CDK profile: `make synth` checks production; `make synth PROFILE=household` the self-hoster's stack.
+PROFILE ?= production
+ALARM_EMAIL ?=
+CDK ?= npx --yes aws-cdk@2
+CDK_CONTEXT = -c profile=$(PROFILE) $(if $(ALARM_EMAIL),-c alarm_email=$(ALARM_EMAIL))
 
-.PHONY: setup tesseract run serve demo test unit integration e2e lint format bench load soak synth openapi clean layers size-check infra-test
+.PHONY: setup tesseract faketime run serve demo test date-shift unit integration e2e lint format bench load soak synth openapi clean layers size-check infra-test cost deploy destroy
 
 setup: $(STAMP) tesseract
 
@@ -31,6 +36,15 @@ tesseract:
 	   (apt-get update -qq >/dev/null && apt-get install -y -qq tesseract-ocr tesseract-ocr-pol >/dev/null)); \
 	else echo "WARNING: tesseract with 'pol' is missing; install tesseract-ocr tesseract-ocr-pol (OCR will report itself down)"; fi
 
+# libfaketime shifts the clock of the test process (the date-shift guard below).
+faketime:
+	@if command -v faketime >/dev/null; then :; \
+	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+	  echo "installing faketime"; \
+	  (apt-get install -y -qq faketime >/dev/null 2>&1 || \
+	   (apt-get update -qq >/dev/null && apt-get install -y -qq faketime >/dev/null)); \
+	else echo "ERROR: faketime is missing; install the Debian package faketime" >&2; exit 1; fi
+
 run: setup
 	$(VENV)/bin/foodsave serve --host $(HOST) --port $(PORT)
 
@@ -43,6 +57,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check src functions infra tests benchmarks app.py
 	$(VENV)/bin/ruff format --check src functions infra tests benchmarks app.py
 	$(VENV)/bin/mypy src/foodsave
+	PYTHONPATH=src $(VENV)/bin/lint-imports
 
 format: $(STAMP)
 	$(VENV)/bin/ruff format src functions infra tests benchmarks app.py
@@ -50,6 +65,15 @@ format: $(STAMP)
 
 test: setup lint
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	@if [ "$${CI:-}" = "true" ]; then $(MAKE) --no-print-directory date-shift; fi
+
+# No test may depend on today's date: unit and integration tests again a year ahead and on a 29 February.
+DATE_SHIFTS := +365d @2028-02-29T12:00:00
+date-shift: setup faketime
+	@for shift in $(DATE_SHIFTS); do \
+	  echo "== tests with the clock at $$shift"; \
+	  faketime -f "$${shift/T/ }" $(VENV)/bin/pytest tests/unit tests/integration -x -q $(PYTEST_ARGS) || exit 1; \
+	done
 
 unit: setup
 	$(VENV)/bin/pytest tests/unit $(PYTEST_ARGS)
@@ -73,8 +97,23 @@ load: setup
 soak: setup
 	$(PY) benchmarks/soak.py
 
+# Synthesis is a check (cdk-nag fails it); production needs an alarm address, a placeholder one will do here.
 synth: setup
-	CDK_OUTDIR=cdk.out $(PY) app.py
+	CDK_OUTDIR=cdk.out CDK_CONTEXT_JSON='{"profile": "$(PROFILE)", "alarm_email": "$(or $(ALARM_EMAIL),alarms@example.com)"}' $(PY) app.py
+
+# Monthly cost of both profiles (at rest and at 10,000 users) from their synthesized templates.
+cost: $(STAMP)
+	$(PY) -m infra.cost --write docs/cost.md
+
+# First deploy: `make deploy PROFILE=household` (see README, "Deploying to AWS").
+deploy: layers
+	$(CDK) bootstrap $(CDK_CONTEXT)
+	$(CDK) deploy FoodSave $(CDK_CONTEXT) --require-approval broadening
+
+# Remove a household stack and everything in it: empty its buckets, then delete the stack (production: docs/infra.md).
+destroy: $(STAMP)
+	$(PY) -m infra.teardown --stack FoodSave
+	$(CDK) destroy FoodSave --force -c profile=household
 
 clean:
 	rm -rf $(VENV) cdk.out .foodsave .pytest_cache .mypy_cache .ruff_cache

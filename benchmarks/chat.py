@@ -57,13 +57,13 @@ def setup(tmp: Path) -> Any:
     from pydantic import SecretStr
 
     from foodsave.adapters.local import FrozenClock
+    from foodsave.bootstrap import build_services
     from foodsave.config import Settings
     from foodsave.db.migrate import upgrade
     from foodsave.db.models import Receipt, ReceiptLine
     from foodsave.pantry.schemas import PantryItemIn
     from foodsave.pantry.service import PantryService
     from foodsave.users import get_or_create_user
-    from foodsave.wiring import build_services
 
     url = f"sqlite:///{tmp / 'bench.db'}"
     upgrade(url)

@@ -12,6 +12,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from record import write
+
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 ROOT = Path(__file__).resolve().parent
@@ -88,6 +90,10 @@ def main() -> int:
     }
     if HELDOUT.exists():
         held = load_rows(HELDOUT)
+        seen = {" ".join(r["text"].lower().split()) for r in rows}
+        result["heldout_messages_also_in_training"] = sum(
+            " ".join(r["text"].lower().split()) in seen for r in held
+        )
         print(f"independent held-out set: {len(held)} messages", file=sys.stderr)
         shipped = default_model()
         result["independent"] = {
@@ -98,10 +104,7 @@ def main() -> int:
     else:
         result["independent"] = None
     result["seconds"] = round(time.perf_counter() - started, 2)
-    out = ROOT / "results" / "intents.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    print(json.dumps(result, ensure_ascii=False, indent=2))
+    write("intents", result)
     return 0
 
 

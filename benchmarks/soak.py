@@ -58,9 +58,9 @@ def snapshot(proc: Any, services: Any, tmp_root: Path) -> dict[str, Any]:
 
 class Soak:
     def __init__(self, data_dir: Path, tmp_root: Path) -> None:
+        from foodsave.bootstrap import build_services, set_services
         from foodsave.config import Settings
         from foodsave.db.migrate import upgrade
-        from foodsave.wiring import build_services, set_services
 
         self.settings = Settings(env="local", data_dir=data_dir, dev_auth=True)
         upgrade(self.settings.resolved_database_url())

@@ -23,8 +23,12 @@ PYTHON_VERSION = "3.12"
 HANDLER = "handler.handler"
 METRICS_NAMESPACE = "FoodSave"
 LOG_LEVEL = "INFO"
-LOG_RETENTION = RetentionDays.ONE_MONTH
+# Lambda architecture of the functions and layers; `-c architecture=x86_64` selects the other one.
+# The layer build reads the same names: arm64 -> manylinux_2_28_aarch64, x86_64 -> manylinux_2_28_x86_64.
+LAMBDA_ARCHITECTURE = "arm64"
+LAMBDA_ARCHITECTURES = ("arm64", "x86_64")
 LAMBDA_UNZIPPED_LIMIT_BYTES = 262_144_000  # 250 MB: function code plus all its layers, unzipped
+LAMBDA_SIZE_MARGIN_BYTES = 20 * 1024 * 1024  # room every function keeps under the limit for growth
 OCR_SIZE_TARGET_BYTES = 150 * 1024 * 1024
 DATA_DIR = "/tmp/foodsave"  # noqa: S108 - Lambda's only writable path
 TESSDATA_DIR = "/opt/share/tessdata"  # layers are extracted under /opt
@@ -48,7 +52,6 @@ class FunctionSpec:
     layers: tuple[str, ...]
     description: str
     ephemeral_storage_mb: int = 512
-    reserved_concurrency: int | None = None
     api_prefixes: tuple[str, ...] = field(default_factory=tuple)
 
     @property
@@ -66,10 +69,8 @@ OCR = FunctionSpec(
     memory_mb=2048,
     timeout_seconds=120,
     layers=("core", "ocr"),
-    description="Receipt OCR: S3 upload -> Tesseract (pol) -> parsed receipt in Postgres",
+    description="Receipt OCR: S3 upload -> receipts queue -> Tesseract (pol) -> parsed receipt in Postgres",
     ephemeral_storage_mb=1024,
-    # Bursts of uploads become at most this many concurrent DB sessions; S3 async invokes retry on throttle.
-    reserved_concurrency=5,
 )
 AGENT_CHAT = FunctionSpec(
     name="agent-chat",
@@ -122,6 +123,7 @@ MIGRATION_MEMORY_MB = 512
 RECEIPTS_PREFIX = "uploads/receipts/"
 DOCUMENTS_PREFIX = "uploads/documents/"
 INDEXES_PREFIX = "indexes/"
+MODELS_PREFIX = "models/"  # embedding weights fetched on cold start (FOODSAVE_EMBEDDER_MODEL_KEY)
 RAW_RECEIPT_EXPIRY_DAYS = 90  # parsed data lives in Postgres; the photo is only kept for re-processing
 NONCURRENT_VERSION_EXPIRY_DAYS = 30
 ACCESS_LOG_EXPIRY_DAYS = 90
@@ -133,28 +135,40 @@ INDEX_QUEUE_MAX_RECEIVE_COUNT = 5
 INDEX_QUEUE_BATCH_SIZE = 5
 INDEX_QUEUE_MAX_CONCURRENCY = 2  # the event source's own limit; protects the DB without reserved concurrency
 DLQ_RETENTION_DAYS = 14
+# Receipt uploads reach ocr as S3 "Object Created" events through EventBridge and an SQS queue; the event
+# source's maximum concurrency (2 is the smallest SQS allows) caps the DB sessions OCR opens in a burst.
+RECEIPT_QUEUE_VISIBILITY_FACTOR = 6
+RECEIPT_QUEUE_MAX_RECEIVE_COUNT = 5
+RECEIPT_QUEUE_BATCH_SIZE = 4
+RECEIPT_QUEUE_MAX_CONCURRENCY = 2
+QUEUE_AGE_ALARM_SECONDS = 15 * 60
 
 # Events
 EVENT_BUS_NAME = "foodsave"
-EVALUATOR_SCHEDULE_MINUTES = 15
+EVALUATOR_SCHEDULE_MINUTES = 15  # production; the household profile runs it less often (see Profile)
 
 # Database
 DB_NAME = "foodsave"
+DB_CLUSTER_ID = "foodsave-db"  # named, so that its exported log group can be created with a retention
 DB_ADMIN_USER = "foodsave_admin"
+DB_APP_USER = "foodsave_app"  # IAM-authenticated role the functions use when they reach Aurora directly
 DB_PORT = 5432
-DB_MIN_ACU = 0.5
-DB_MAX_ACU = 4
 DB_BACKUP_RETENTION_DAYS = 7
+DB_ROTATION_DAYS = 30
+DB_CAPACITY_ALARM_FRACTION = 0.9  # alarm when the writer runs at 90 % of its maximum ACU
 
 # LLM
 LLM_PROVIDER = "bedrock"
 BEDROCK_MODEL_ID = "anthropic.claude-3-haiku-20240307-v1:0"
-EMBEDDER = "hashing"
+EMBEDDER = "e5"  # multilingual-e5-small; its weights are fetched from the bucket on cold start
 
 # API
 API_THROTTLE_RATE = 50  # requests per second, steady state, for the whole stage
 API_THROTTLE_BURST = 100
-CORS_ALLOWED_ORIGINS = ("https://app.foodsave.ai", "http://localhost:8081")
+# /v1/chat calls Bedrock (money per token): its own, lower limit per route on the stage.
+CHAT_ROUTE_PREFIX = "/v1/chat"
+CHAT_THROTTLE_RATE = 5
+CHAT_THROTTLE_BURST = 10
 CORS_ALLOWED_HEADERS = ("Authorization", "Content-Type", "Idempotency-Key", "X-Amzn-Trace-Id")
 CORS_MAX_AGE_MINUTES = 10
 
@@ -163,3 +177,71 @@ DURATION_ALARM_FRACTION = 0.8  # p95 duration alarm at 80 % of the function time
 API_LATENCY_P95_MS = 3000
 RECEIPTS_FAILED_METRIC = "ReceiptsFailed"
 RECEIPTS_FAILED_THRESHOLD = 3  # per 15 minutes
+BUDGET_COST_TAG = f"user:service${SERVICE_TAG}"  # the stack's resources carry the tag service=foodsave
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What a deployment shape (`-c profile=household|production`) decides; context keys may override some."""
+
+    name: str
+    functions_in_vpc: bool  # production: private subnets + NAT; household: no VPC for the functions
+    nat_gateways: int
+    rds_proxy: bool
+    db_min_acu: float
+    db_max_acu: float
+    db_auto_pause_minutes: int | None  # Aurora Serverless v2 auto-pause (needs min 0 ACU)
+    db_connect_timeout_seconds: int  # a paused cluster takes about 15 s to resume
+    db_performance_insights: bool
+    deletion_protection: bool
+    destroy_on_delete: bool  # RemovalPolicy.DESTROY for buckets, layers, user pool and cluster
+    log_retention: RetentionDays
+    cognito_plus: bool
+    alarm_email_required: bool
+    cors_origins: tuple[str, ...]
+    monthly_budget_usd: int
+    # Every evaluator run wakes a paused database; expiry warnings are per day, so a household runs it
+    # four times a day and lets the writer sleep in between.
+    evaluator_schedule_minutes: int
+
+
+HOUSEHOLD = Profile(
+    name="household",
+    functions_in_vpc=False,
+    nat_gateways=0,
+    rds_proxy=False,
+    db_min_acu=0,
+    db_max_acu=2,
+    db_auto_pause_minutes=5,  # the shortest Aurora allows
+    db_connect_timeout_seconds=20,
+    db_performance_insights=False,
+    deletion_protection=False,
+    destroy_on_delete=True,
+    log_retention=RetentionDays.TWO_WEEKS,
+    cognito_plus=False,
+    alarm_email_required=False,
+    cors_origins=("http://localhost:8081",),
+    monthly_budget_usd=10,
+    evaluator_schedule_minutes=360,
+)
+PRODUCTION = Profile(
+    name="production",
+    functions_in_vpc=True,
+    nat_gateways=1,
+    rds_proxy=True,
+    db_min_acu=0.5,
+    db_max_acu=4,
+    db_auto_pause_minutes=None,
+    db_connect_timeout_seconds=5,
+    db_performance_insights=True,
+    deletion_protection=True,
+    destroy_on_delete=False,
+    log_retention=RetentionDays.ONE_MONTH,
+    cognito_plus=False,
+    alarm_email_required=True,
+    cors_origins=("https://app.foodsave.ai",),
+    monthly_budget_usd=300,
+    evaluator_schedule_minutes=EVALUATOR_SCHEDULE_MINUTES,
+)
+PROFILES = {p.name: p for p in (HOUSEHOLD, PRODUCTION)}
+DEFAULT_PROFILE = HOUSEHOLD.name

@@ -17,6 +17,7 @@ from cdk_nag import AwsSolutionsChecks
 from constructs import IConstruct
 
 PACK = "AwsSolutions"
+CFN_VALIDATE = "CloudFormation-Validate"  # aws-cdk-lib's own template validation (cfn-lint rules)
 
 
 def add_checks(app: App) -> None:
@@ -34,6 +35,13 @@ def acknowledge(scope: IConstruct, rule: str, reason: str) -> None:
     if len(reason.strip()) < 20:
         raise ValueError(f"acknowledging {rule} needs a real reason, got {reason!r}")
     Validations.of(scope).acknowledge(Acknowledgment(id=finding_id(rule), reason=reason))
+
+
+def acknowledge_template_warning(scope: IConstruct, rule: str, reason: str) -> None:
+    """Acknowledge a CloudFormation template-validation warning (`W2508`) on a scope, with its reason."""
+    if len(reason.strip()) < 20:
+        raise ValueError(f"acknowledging {rule} needs a real reason, got {reason!r}")
+    Validations.of(scope).acknowledge(Acknowledgment(id=f"{CFN_VALIDATE}::{rule}", reason=reason))
 
 
 def _render(value: Any) -> str:

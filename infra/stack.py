@@ -11,7 +11,7 @@ from infra import constants
 from infra.constructs.api import Api
 from infra.constructs.auth import Auth
 from infra.constructs.database import Database
-from infra.constructs.functions import Functions
+from infra.constructs.functions import ARCHITECTURES, Functions
 from infra.constructs.indexes_fs import IndexFileSystem
 from infra.constructs.layers import Layers
 from infra.constructs.messaging import Messaging
@@ -34,29 +34,31 @@ class FoodSaveStack(Stack):
             "service", constants.SERVICE_TAG, exclude_resource_types=["AWS::RDS::DBProxyTargetGroup"]
         )
         self.settings = settings
+        profile = settings.profile
+        architecture = ARCHITECTURES[settings.architecture]
         self.network = Network(
             self,
             "Network",
-            nat_gateways=settings.nat_gateways,
+            nat_gateways=profile.nat_gateways,
             interface_endpoints=settings.interface_endpoints,
+            with_private_subnets=profile.functions_in_vpc,
+            log_retention=profile.log_retention,
         )
-        self.storage = Storage(self, "Storage")
+        self.storage = Storage(
+            self, "Storage", cors_origins=profile.cors_origins, destroy_on_delete=profile.destroy_on_delete
+        )
         self.queues = Queues(self, "Queues")
+        self.queues.route_receipt_uploads(self.storage.bucket)
         self.messaging = Messaging(self, "Messaging", alarm_email=settings.alarm_email)
-        self.database = Database(
-            self,
-            "Database",
-            vpc=self.network.vpc,
-            proxy_subnets=self.network.private_subnets,
-            cluster_subnets=self.network.isolated_subnets,
-            deletion_protection=settings.deletion_protection,
-        )
-        self.auth = Auth(self, "Auth")
+        self.database = Database(self, "Database", network=self.network, profile=profile)
+        self.auth = Auth(self, "Auth", profile=profile)
         self.layers = Layers(
             self,
             "Layers",
             layer_dirs=settings.layer_dirs or dict(constants.LAYER_BUILD_DIRS),
             placeholder=settings.placeholder_layers,
+            architecture=architecture,
+            destroy_on_delete=profile.destroy_on_delete,
         )
         self.index_fs = (
             IndexFileSystem(self, "IndexFs", network=self.network) if settings.enable_efs else None
@@ -70,7 +72,8 @@ class FoodSaveStack(Stack):
             messaging=self.messaging,
             database=self.database,
             layers=self.layers,
-            ocr_reserved_concurrency=settings.ocr_reserved_concurrency,
+            profile=profile,
+            architecture=architecture,
             index_access_point=self.index_fs.access_point if self.index_fs else None,
         )
         self.migration = Migration(
@@ -79,31 +82,44 @@ class FoodSaveStack(Stack):
             network=self.network,
             database=self.database,
             core_layer=self.layers.layers["core"],
+            profile=profile,
+            architecture=architecture,
         )
         for fn in self.functions.functions.values():
             # New code only goes live once the schema it expects exists.
             fn.node.add_dependency(self.migration.resource)
+        self.database.rotate_after(self.migration.resource)
         self.api = Api(
             self,
             "Api",
             user_pool=self.auth.user_pool,
             user_pool_client=self.auth.app_client,
             functions=dict(self.functions.functions),
+            cors_origins=profile.cors_origins,
+            log_retention=profile.log_retention,
         )
         self.monitoring = Monitoring(
             self,
             "Monitoring",
             functions=self.functions.functions,
             http_api=self.api.http_api,
-            dlq=self.queues.index_dlq,
-            index_queue=self.queues.index_queue,
+            queues=self.queues.work_queues,
+            dead_letter_queues=self.queues.dead_letter_queues,
+            cluster=self.database.cluster,
+            proxy=self.database.proxy,
             alarm_topic=self.messaging.alarm_topic,
+            profile=profile,
         )
         self._acknowledge_cdk_singletons()
         CfnOutput(self, "ApiUrl", value=self.api.url)
         CfnOutput(self, "UserPoolId", value=self.auth.user_pool.user_pool_id)
         CfnOutput(self, "UserPoolClientId", value=self.auth.app_client.user_pool_client_id)
         CfnOutput(self, "BucketName", value=self.storage.bucket.bucket_name)
+        CfnOutput(self, "AccessLogsBucketName", value=self.storage.access_logs.bucket_name)
+        CfnOutput(self, "ReceiptQueueUrl", value=self.queues.receipt_queue.queue_url)
+        CfnOutput(self, "ReceiptDlqUrl", value=self.queues.receipt_dlq.queue_url)
+        CfnOutput(self, "IndexDlqUrl", value=self.queues.index_dlq.queue_url)
+        CfnOutput(self, "Profile", value=profile.name)
         CfnOutput(self, "IndexQueueUrl", value=self.queues.index_queue.queue_url)
         CfnOutput(self, "EventBusName", value=self.messaging.bus.event_bus_name)
         CfnOutput(self, "DashboardName", value=constants.STACK_NAME + "-operations")

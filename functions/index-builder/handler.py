@@ -7,9 +7,9 @@ from typing import Any
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
+from foodsave.bootstrap import get_services
 from foodsave.observability import extracted_trace, logger, metrics, record_metric
 from foodsave.vectors.jobs import IndexJobRunner, PoisonMessage
-from foodsave.wiring import get_services
 
 # An all-poison batch still answers with its item failures (not an exception), so SQS retries and then
 # dead-letters exactly those messages.

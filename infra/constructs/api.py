@@ -36,6 +36,8 @@ class Api(Construct):
         user_pool: cognito.IUserPool,
         user_pool_client: cognito.IUserPoolClient,
         functions: dict[str, lambda_.IFunction],
+        cors_origins: tuple[str, ...],
+        log_retention: logs.RetentionDays,
     ) -> None:
         super().__init__(scope, id)
         authorizer = authorizers.HttpUserPoolAuthorizer(
@@ -48,7 +50,7 @@ class Api(Construct):
             default_authorizer=authorizer,
             create_default_stage=False,
             cors_preflight=apigw.CorsPreflightOptions(
-                allow_origins=list(constants.CORS_ALLOWED_ORIGINS),
+                allow_origins=list(cors_origins),
                 allow_methods=[
                     apigw.CorsHttpMethod.GET,
                     apigw.CorsHttpMethod.POST,
@@ -64,7 +66,7 @@ class Api(Construct):
         self.access_logs = logs.LogGroup(
             self,
             "AccessLogs",
-            retention=constants.LOG_RETENTION,
+            retention=log_retention,
             removal_policy=RemovalPolicy.DESTROY,
         )
         self.stage = apigw.HttpStage(
@@ -104,6 +106,23 @@ class Api(Construct):
             "GET /health is the public liveness probe: it returns service status only, no user data.",
         )
         self.routes["/health"] = constants.HEALTH_ROUTE_FUNCTION
+        self._throttle_chat()
+
+    def _throttle_chat(self) -> None:
+        """A lower limit on the chat routes, which spend Bedrock tokens, than on the rest of the stage."""
+        limits = {
+            "ThrottlingRateLimit": constants.CHAT_THROTTLE_RATE,
+            "ThrottlingBurstLimit": constants.CHAT_THROTTLE_BURST,
+        }
+        prefix = constants.CHAT_ROUTE_PREFIX
+        cfn_stage = self.stage.node.default_child
+        cfn_stage.add_property_override(  # type: ignore[union-attr]
+            "RouteSettings", {f"ANY {prefix}": limits, f"ANY {prefix}/{{proxy+}}": limits}
+        )
+        # Route settings name routes by key; the stage must not be created before they exist.
+        for route in self.http_api.node.children:
+            if isinstance(route, apigw.HttpRoute):
+                self.stage.node.add_dependency(route)
 
     @property
     def url(self) -> str:

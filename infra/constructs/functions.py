@@ -8,8 +8,6 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_lambda_event_sources as sources
 from aws_cdk import aws_logs as logs
-from aws_cdk import aws_s3 as s3
-from aws_cdk import aws_s3_notifications as s3n
 from constructs import Construct
 
 from infra import constants
@@ -31,12 +29,14 @@ WILDCARD_REASONS = {
     "ReadDocumentUploads": "The builder reads queued documents, whose keys are per user under uploads/documents/.",
     "ReadIndexes": "Index versions are published as indexes/{name}/v{n}/ objects; reading is limited to that prefix.",
     "PublishIndexes": "The builder writes new index versions and the latest pointer under indexes/ only.",
+    "ReadModel": "The multilingual embedding weights are fetched on cold start from models/ only (read-only).",
 }
 RESOURCE_STAR_REASON = (
     "Resource '*' only where AWS offers no resource-level permission: X-Ray PutTraceSegments/"
     "PutTelemetryRecords (active tracing), EC2 network-interface actions of VPC functions, and "
     "cloudwatch:GetMetricData for the alert evaluator's metric rules."
 )
+ARCHITECTURES = {"arm64": lambda_.Architecture.ARM_64, "x86_64": lambda_.Architecture.X86_64}
 
 
 class Functions(Construct):
@@ -53,30 +53,33 @@ class Functions(Construct):
         messaging: Messaging,
         database: Database,
         layers: Layers,
-        ocr_reserved_concurrency: int | None,
+        profile: constants.Profile,
+        architecture: lambda_.Architecture,
         index_access_point: efs.IAccessPoint | None = None,
     ) -> None:
         super().__init__(scope, id)
         self._network = network
         self._storage = storage
         self._layers = layers
+        self._profile = profile
+        self._architecture = architecture
         self.functions: dict[str, lambda_.Function] = {}
         self.roles: dict[str, iam.Role] = {}
         self.log_groups: dict[str, logs.LogGroup] = {}
         environment = self._environment(storage, queues, messaging, database)
         for spec in constants.FUNCTIONS:
-            reserved = ocr_reserved_concurrency if spec is constants.OCR else spec.reserved_concurrency
             mount = index_access_point if spec in (constants.VECTOR_SEARCH, constants.INDEX_BUILDER) else None
-            self._create(spec, environment, reserved, mount)
+            self._create(spec, environment, mount)
         for fn in self.functions.values():
-            database.secret.grant_read(fn)
+            database.grant_connect(fn)
             messaging.bus.grant_put_events_to(fn)
-        self._grant_ocr(storage)
+        self._grant_ocr(queues)
         self._grant_agent_chat(storage)
         self._grant_vector_search(storage, queues)
         self._grant_index_builder(storage, queues)
         self._grant_alert_evaluator(storage, queues, messaging)
-        database.allow_from(network.function_security_group)
+        if profile.functions_in_vpc:
+            database.allow_from(network.function_security_group)
         for name, role in self.roles.items():
             acknowledge(role, "IAM5[Resource::*]", RESOURCE_STAR_REASON)
             acknowledge_wildcards(role.node.find_child("DefaultPolicy"), WILDCARD_REASONS)
@@ -96,10 +99,7 @@ class Functions(Construct):
             "FOODSAVE_BUCKET": storage.bucket.bucket_name,
             "FOODSAVE_INDEX_QUEUE_URL": queues.index_queue.queue_url,
             "FOODSAVE_EVENT_BUS_NAME": messaging.bus.event_bus_name,
-            "FOODSAVE_DB_SECRET_ARN": database.secret.secret_arn,
-            "FOODSAVE_DB_PROXY_ENDPOINT": database.proxy.endpoint,
-            "FOODSAVE_DB_NAME": constants.DB_NAME,
-            "FOODSAVE_IDEMPOTENCY_TABLE": storage.idempotency_table.table_name,
+            **database.connection_environment(),
             "FOODSAVE_NOTIFICATIONS_TOPIC_ARN": messaging.notifications_topic.topic_arn,
             "FOODSAVE_LLM_PROVIDER": constants.LLM_PROVIDER,
             "FOODSAVE_BEDROCK_MODEL_ID": constants.BEDROCK_MODEL_ID,
@@ -111,19 +111,21 @@ class Functions(Construct):
             "OPENBLAS_NUM_THREADS": "1",
             "POWERTOOLS_METRICS_NAMESPACE": constants.METRICS_NAMESPACE,
             "LOG_LEVEL": constants.LOG_LEVEL,
+            # The X-Ray SDK (Powertools Tracer) records nothing outside an invocation; say so quietly.
+            "AWS_XRAY_CONTEXT_MISSING": "IGNORE_ERROR",
         }
 
     def _create(
         self,
         spec: constants.FunctionSpec,
         environment: dict[str, str],
-        reserved: int | None,
         access_point: efs.IAccessPoint | None,
     ) -> None:
+        in_vpc = self._profile.functions_in_vpc
         log_group = logs.LogGroup(
             self,
             f"{_camel(spec.name)}Logs",
-            retention=constants.LOG_RETENTION,
+            retention=self._profile.log_retention,
             removal_policy=RemovalPolicy.DESTROY,
         )
         role = iam.Role(
@@ -133,7 +135,8 @@ class Functions(Construct):
             description=f"FoodSave {spec.name} function",
         )
         log_group.grant_write(role)
-        role.add_to_principal_policy(vpc_network_interfaces_statement())
+        if in_vpc:
+            role.add_to_principal_policy(vpc_network_interfaces_statement())
         env = dict(environment)
         env["POWERTOOLS_SERVICE_NAME"] = spec.service_name
         if access_point is not None:
@@ -143,23 +146,22 @@ class Functions(Construct):
             _camel(spec.name),
             description=spec.description,
             runtime=lambda_.Runtime.PYTHON_3_12,
-            architecture=lambda_.Architecture.X86_64,
+            architecture=self._architecture,
             handler=constants.HANDLER,
             code=lambda_.Code.from_asset(str(spec.code_dir), exclude=CODE_EXCLUDES),
             layers=self._layers.for_function(spec),
             memory_size=spec.memory_mb,
             timeout=Duration.seconds(spec.timeout_seconds),
             ephemeral_storage_size=Size.mebibytes(spec.ephemeral_storage_mb),
-            reserved_concurrent_executions=reserved,
             tracing=lambda_.Tracing.ACTIVE,
             logging_format=lambda_.LoggingFormat.JSON,
             application_log_level_v2=lambda_.ApplicationLogLevel.INFO,
             system_log_level_v2=lambda_.SystemLogLevel.WARN,
             log_group=log_group,
             role=role,
-            vpc=self._network.vpc,
-            vpc_subnets=self._network.private_subnets,
-            security_groups=[self._network.function_security_group],
+            vpc=self._network.vpc if in_vpc else None,
+            vpc_subnets=self._network.private_subnets if in_vpc else None,
+            security_groups=[self._network.function_security_group] if in_vpc else None,
             filesystem=(
                 lambda_.FileSystem.from_efs_access_point(access_point, constants.EFS_MOUNT_PATH)
                 if access_point is not None
@@ -184,16 +186,19 @@ class Functions(Construct):
             conditions={"StringLike": {"s3:prefix": [f"{p}*" for p in prefixes]}},
         )
 
-    def _grant_ocr(self, storage: Storage) -> None:
+    def _grant_ocr(self, queues: Queues) -> None:
+        """ocr consumes the receipts queue; the event source's maximum concurrency is its only throttle."""
         fn = self.functions[constants.OCR.name]
         fn.add_to_role_policy(
             self._objects("ReadReceiptUploads", ["s3:GetObject"], constants.RECEIPTS_PREFIX)
         )
-        storage.idempotency_table.grant_read_write_data(fn)
-        storage.bucket.add_event_notification(
-            s3.EventType.OBJECT_CREATED,
-            s3n.LambdaDestination(fn),
-            s3.NotificationKeyFilter(prefix=constants.RECEIPTS_PREFIX),
+        fn.add_event_source(
+            sources.SqsEventSource(
+                queues.receipt_queue,
+                batch_size=constants.RECEIPT_QUEUE_BATCH_SIZE,
+                report_batch_item_failures=True,
+                max_concurrency=constants.RECEIPT_QUEUE_MAX_CONCURRENCY,
+            )
         )
 
     def _grant_agent_chat(self, storage: Storage) -> None:
@@ -205,7 +210,7 @@ class Functions(Construct):
         )
         fn.add_to_role_policy(self._objects("ReadIndexes", ["s3:GetObject"], constants.INDEXES_PREFIX))
         fn.add_to_role_policy(self._bedrock_statement())
-        storage.idempotency_table.grant_read_write_data(fn)
+        fn.add_to_role_policy(self._objects("ReadModel", ["s3:GetObject"], constants.MODELS_PREFIX))
 
     def _grant_vector_search(self, storage: Storage, queues: Queues) -> None:
         fn = self.functions[constants.VECTOR_SEARCH.name]
@@ -216,6 +221,7 @@ class Functions(Construct):
                 constants.DOCUMENTS_PREFIX,
             )
         )
+        fn.add_to_role_policy(self._objects("ReadModel", ["s3:GetObject"], constants.MODELS_PREFIX))
         fn.add_to_role_policy(self._objects("ReadIndexes", ["s3:GetObject"], constants.INDEXES_PREFIX))
         fn.add_to_role_policy(
             self._list("ListIndexesAndDocuments", [constants.INDEXES_PREFIX, constants.DOCUMENTS_PREFIX])
@@ -230,8 +236,8 @@ class Functions(Construct):
         fn.add_to_role_policy(
             self._objects("PublishIndexes", ["s3:GetObject", "s3:PutObject"], constants.INDEXES_PREFIX)
         )
+        fn.add_to_role_policy(self._objects("ReadModel", ["s3:GetObject"], constants.MODELS_PREFIX))
         fn.add_to_role_policy(self._list("ListIndexes", [constants.INDEXES_PREFIX]))
-        storage.idempotency_table.grant_read_write_data(fn)
         fn.add_event_source(
             sources.SqsEventSource(
                 queues.index_queue,
@@ -260,7 +266,7 @@ class Functions(Construct):
                 sid="ReadOperationalMetrics", actions=["cloudwatch:GetMetricData"], resources=["*"]
             )
         )
-        messaging.schedule(fn)
+        messaging.schedule(fn, self._profile.evaluator_schedule_minutes)
 
     def _bedrock_statement(self) -> iam.PolicyStatement:
         model_arn = Stack.of(self).format_arn(

@@ -17,7 +17,7 @@ class LayerNotBuiltError(RuntimeError):
 
 
 LAYER_DESCRIPTIONS = {
-    "core": "foodsave package and its pure/manylinux Python dependencies (python3.12, x86_64)",
+    "core": "foodsave package and its pure/manylinux Python dependencies (python3.12)",
     "ocr": "tesserocr (Tesseract 5 + Leptonica), Pillow, pypdfium2, tessdata pol+eng under /opt/share/tessdata",
     "vectors": "faiss-cpu, numpy, pypdfium2",
 }
@@ -26,7 +26,16 @@ LAYER_DESCRIPTIONS = {
 class Layers(Construct):
     """One LayerVersion per built directory; `placeholder` swaps in a tiny asset so tests need no build."""
 
-    def __init__(self, scope: Construct, id: str, *, layer_dirs: dict[str, Path], placeholder: bool) -> None:
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        layer_dirs: dict[str, Path],
+        placeholder: bool,
+        architecture: lambda_.Architecture,
+        destroy_on_delete: bool,
+    ) -> None:
         super().__init__(scope, id)
         self.placeholder = placeholder
         self.dirs: dict[str, Path] = {}
@@ -44,9 +53,9 @@ class Layers(Construct):
                 name.capitalize(),
                 code=lambda_.Code.from_asset(str(source)),
                 compatible_runtimes=[lambda_.Runtime.PYTHON_3_12],
-                compatible_architectures=[lambda_.Architecture.X86_64],
+                compatible_architectures=[architecture],
                 description=LAYER_DESCRIPTIONS[name],
-                removal_policy=RemovalPolicy.RETAIN,
+                removal_policy=RemovalPolicy.DESTROY if destroy_on_delete else RemovalPolicy.RETAIN,
             )
         if not placeholder:
             # Fail the synthesis (and so `make synth`) when a function would not fit Lambda's limit.

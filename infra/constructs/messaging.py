@@ -44,8 +44,11 @@ class Messaging(Construct):
         )
         self.alarm_key.add_to_resource_policy(
             iam.PolicyStatement(
-                sid="AllowCloudWatchAlarms",
-                principals=[iam.ServicePrincipal("cloudwatch.amazonaws.com")],
+                sid="AllowCloudWatchAlarmsAndBudgets",
+                principals=[
+                    iam.ServicePrincipal("cloudwatch.amazonaws.com"),
+                    iam.ServicePrincipal("budgets.amazonaws.com"),
+                ],
                 actions=["kms:Decrypt", "kms:GenerateDataKey*"],
                 resources=["*"],
                 conditions={"StringEquals": {"aws:SourceAccount": self.bus.stack.account}},
@@ -54,16 +57,28 @@ class Messaging(Construct):
         self.alarm_topic = sns.Topic(
             self, "Alarms", display_name="FoodSave alarms", master_key=self.alarm_key, enforce_ssl=True
         )
+        self.alarm_topic.add_to_resource_policy(
+            iam.PolicyStatement(
+                sid="AllowBudgetNotifications",
+                principals=[iam.ServicePrincipal("budgets.amazonaws.com")],
+                actions=["sns:Publish"],
+                resources=[self.alarm_topic.topic_arn],
+                conditions={"StringEquals": {"aws:SourceAccount": self.bus.stack.account}},
+            )
+        )
         if alarm_email:
+            # The address receives a confirmation mail from AWS first; alarms arrive once it is confirmed.
             self.alarm_topic.add_subscription(subscriptions.EmailSubscription(alarm_email))
 
-    def schedule(self, function: lambda_.IFunction) -> events.Rule:
+    def schedule(
+        self, function: lambda_.IFunction, minutes: int = constants.EVALUATOR_SCHEDULE_MINUTES
+    ) -> events.Rule:
         """Run the alert evaluator every few minutes (scheduled rules live on the default bus)."""
         rule = events.Rule(
             self,
             "EvaluatorSchedule",
             description="Evaluate alert rules and expiry notifications",
-            schedule=events.Schedule.rate(Duration.minutes(constants.EVALUATOR_SCHEDULE_MINUTES)),
+            schedule=events.Schedule.rate(Duration.minutes(minutes)),
         )
         rule.add_target(
             targets.LambdaFunction(function, retry_attempts=2, max_event_age=Duration.minutes(10))

@@ -30,7 +30,7 @@ def migrations_fingerprint(directory: Path = constants.MIGRATIONS_DIR) -> str:
 
 
 class Migration(Construct):
-    """Runs `alembic upgrade head` through RDS Proxy before the functions are updated."""
+    """Runs `alembic upgrade head` (through RDS Proxy in production) before the functions are updated."""
 
     def __init__(
         self,
@@ -40,12 +40,14 @@ class Migration(Construct):
         network: Network,
         database: Database,
         core_layer: lambda_.ILayerVersion,
+        profile: constants.Profile,
+        architecture: lambda_.Architecture,
     ) -> None:
         super().__init__(scope, id)
         log_group = logs.LogGroup(
             self,
             "Logs",
-            retention=constants.LOG_RETENTION,
+            retention=profile.log_retention,
             removal_policy=RemovalPolicy.DESTROY,
         )
         role = iam.Role(
@@ -55,13 +57,31 @@ class Migration(Construct):
             description="FoodSave migrations",
         )
         log_group.grant_write(role)
-        role.add_to_principal_policy(vpc_network_interfaces_statement())
+        in_vpc = profile.functions_in_vpc
+        if in_vpc:
+            role.add_to_principal_policy(vpc_network_interfaces_statement())
+        environment = {
+            "FOODSAVE_ENV": "aws",
+            "FOODSAVE_DB_HOST": database.endpoint,
+            "FOODSAVE_DB_NAME": constants.DB_NAME,
+            "FOODSAVE_DB_ADMIN_USER": constants.DB_ADMIN_USER,
+            "FOODSAVE_DB_CONNECT_TIMEOUT": "30",
+            "FOODSAVE_DATA_DIR": constants.DATA_DIR,
+            "POWERTOOLS_SERVICE_NAME": "migration",
+            "LOG_LEVEL": constants.LOG_LEVEL,
+        }
+        if database.proxy is not None:
+            environment["FOODSAVE_DB_IAM_USER"] = constants.DB_ADMIN_USER
+        else:
+            environment["FOODSAVE_DB_SECRET_ARN"] = database.secret.secret_arn
+        if database.app_role_to_create:
+            environment["FOODSAVE_DB_APP_ROLE"] = database.app_role_to_create
         self.function = lambda_.Function(
             self,
             "Function",
             description="Runs Alembic migrations (foodsave.db.migrate) on deploy",
             runtime=lambda_.Runtime.PYTHON_3_12,
-            architecture=lambda_.Architecture.X86_64,
+            architecture=architecture,
             handler=constants.HANDLER,
             code=lambda_.Code.from_asset(str(constants.MIGRATION_CODE_DIR), exclude=["__pycache__", "*.pyc"]),
             layers=[core_layer],
@@ -72,20 +92,15 @@ class Migration(Construct):
             logging_format=lambda_.LoggingFormat.JSON,
             log_group=log_group,
             role=role,
-            vpc=network.vpc,
-            vpc_subnets=network.private_subnets,
-            security_groups=[network.function_security_group],
-            environment={
-                "FOODSAVE_ENV": "aws",
-                "FOODSAVE_DB_SECRET_ARN": database.secret.secret_arn,
-                "FOODSAVE_DB_PROXY_ENDPOINT": database.proxy.endpoint,
-                "FOODSAVE_DB_NAME": constants.DB_NAME,
-                "FOODSAVE_DATA_DIR": constants.DATA_DIR,
-                "POWERTOOLS_SERVICE_NAME": "migration",
-                "LOG_LEVEL": constants.LOG_LEVEL,
-            },
+            vpc=network.vpc if in_vpc else None,
+            vpc_subnets=network.private_subnets if in_vpc else None,
+            security_groups=[network.function_security_group] if in_vpc else None,
+            environment=environment,
         )
-        database.secret.grant_read(self.function)
+        if database.proxy is not None:
+            database.proxy.grant_connect(self.function, constants.DB_ADMIN_USER)
+        else:
+            database.secret.grant_read(self.function)
         self.resource = CustomResource(
             self,
             "Upgrade",
@@ -93,8 +108,9 @@ class Migration(Construct):
             resource_type="Custom::FoodSaveMigration",
             properties={"MigrationsFingerprint": migrations_fingerprint(), "Revision": "head"},
         )
-        # The proxy and its target must exist and be registered before the first connection.
-        self.resource.node.add_dependency(database.proxy)
+        # The proxy and its target (or the writer) must exist and be registered before the first connection.
+        if database.proxy is not None:
+            self.resource.node.add_dependency(database.proxy)
         self.resource.node.add_dependency(database.cluster)
         acknowledge(
             role,

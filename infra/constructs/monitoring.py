@@ -1,12 +1,15 @@
-"""CloudWatch alarms and one dashboard for the operational signals: errors, throttles, p95 latency, DLQ, OCR failures."""
+"""CloudWatch alarms, a cost budget and one dashboard: errors, throttles, p95 latency, queues and their DLQs,
+database capacity and connections, OCR failures and the month's spend, all notifying the alarm topic."""
 
 from __future__ import annotations
 
 from aws_cdk import Duration
 from aws_cdk import aws_apigatewayv2 as apigw
+from aws_cdk import aws_budgets as budgets
 from aws_cdk import aws_cloudwatch as cw
 from aws_cdk import aws_cloudwatch_actions as cw_actions
 from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_rds as rds
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
@@ -26,9 +29,12 @@ class Monitoring(Construct):
         *,
         functions: dict[str, lambda_.Function],
         http_api: apigw.HttpApi,
-        dlq: sqs.IQueue,
-        index_queue: sqs.IQueue,
+        queues: dict[str, sqs.IQueue],
+        dead_letter_queues: dict[str, sqs.IQueue],
+        cluster: rds.DatabaseCluster,
+        proxy: rds.DatabaseProxy | None,
         alarm_topic: sns.ITopic,
+        profile: constants.Profile,
     ) -> None:
         super().__init__(scope, id)
         self._action = cw_actions.SnsAction(alarm_topic)
@@ -55,12 +61,9 @@ class Monitoring(Construct):
                 description=f"{name}: p95 duration above {int(constants.DURATION_ALARM_FRACTION * 100)} % of the timeout",
                 evaluation_periods=3,
             )
-        self._alarm(
-            "index-dlq-depth",
-            dlq.metric_approximate_number_of_messages_visible(period=FIVE_MINUTES, statistic="Maximum"),
-            threshold=1,
-            description="Index jobs landed in the dead-letter queue",
-        )
+        self._queue_alarms(queues, dead_letter_queues)
+        self._database_alarms(cluster, proxy, profile)
+        self.budget = self._budget(alarm_topic, profile)
         receipts_failed = cw.Metric(
             namespace=constants.METRICS_NAMESPACE,
             metric_name=constants.RECEIPTS_FAILED_METRIC,
@@ -106,14 +109,16 @@ class Monitoring(Construct):
         self.dashboard.add_widgets(
             cw.GraphWidget(title="API 5xx / p95 latency", left=[api_5xx], right=[api_p95], width=8),
             cw.GraphWidget(
-                title="Index queue",
+                title="Queues",
                 left=[
-                    index_queue.metric_approximate_number_of_messages_visible(
-                        period=FIVE_MINUTES, label="queued"
-                    ),
-                    dlq.metric_approximate_number_of_messages_visible(
-                        period=FIVE_MINUTES, label="dead letters"
-                    ),
+                    q.metric_approximate_number_of_messages_visible(period=FIVE_MINUTES, label=f"{n} queued")
+                    for n, q in queues.items()
+                ]
+                + [
+                    q.metric_approximate_number_of_messages_visible(
+                        period=FIVE_MINUTES, label=f"{n} dead letters"
+                    )
+                    for n, q in dead_letter_queues.items()
                 ],
                 width=8,
             ),
@@ -121,6 +126,77 @@ class Monitoring(Construct):
         )
         self.dashboard.add_widgets(
             cw.AlarmStatusWidget(title="Alarms", alarms=list(self.alarms.values()), width=24)
+        )
+
+    def _queue_alarms(self, queues: dict[str, sqs.IQueue], dead_letters: dict[str, sqs.IQueue]) -> None:
+        for name, dlq in dead_letters.items():
+            self._alarm(
+                f"{name}-dlq-depth",
+                dlq.metric_approximate_number_of_messages_visible(period=FIVE_MINUTES, statistic="Maximum"),
+                threshold=1,
+                description=f"{name}: messages in the dead-letter queue (redrive: docs/infra.md)",
+            )
+        for name, queue in queues.items():
+            self._alarm(
+                f"{name}-age",
+                queue.metric_approximate_age_of_oldest_message(period=FIVE_MINUTES, statistic="Maximum"),
+                threshold=constants.QUEUE_AGE_ALARM_SECONDS,
+                description=f"{name}: oldest message waits longer than 15 minutes",
+            )
+
+    def _database_alarms(
+        self, cluster: rds.DatabaseCluster, proxy: rds.DatabaseProxy | None, profile: constants.Profile
+    ) -> None:
+        self._alarm(
+            "db-capacity",
+            cluster.metric_serverless_database_capacity(period=FIVE_MINUTES, statistic="Average"),
+            threshold=profile.db_max_acu * constants.DB_CAPACITY_ALARM_FRACTION,
+            description="Aurora runs near its maximum capacity (ACU)",
+            evaluation_periods=3,
+        )
+        connections = (
+            cw.Metric(
+                namespace="AWS/RDS",
+                metric_name="ClientConnections",
+                dimensions_map={"ProxyName": proxy.db_proxy_name},
+                period=FIVE_MINUTES,
+                statistic="Maximum",
+            )
+            if proxy is not None
+            else cluster.metric_database_connections(period=FIVE_MINUTES, statistic="Maximum")
+        )
+        self._alarm(
+            "db-connections",
+            connections,
+            # Aurora Serverless v2 allows about 90 connections per ACU at the low end; alarm well before.
+            threshold=max(20, int(profile.db_max_acu * 40)),
+            description="Many open database connections (a burst of functions, or a leak)",
+        )
+
+    def _budget(self, topic: sns.ITopic, profile: constants.Profile) -> budgets.CfnBudget:
+        """Monthly cost of resources tagged service=foodsave; 80 % actual and 100 % forecast notify."""
+        subscriber = budgets.CfnBudget.SubscriberProperty(subscription_type="SNS", address=topic.topic_arn)
+        return budgets.CfnBudget(
+            self,
+            "MonthlyBudget",
+            budget=budgets.CfnBudget.BudgetDataProperty(
+                budget_type="COST",
+                time_unit="MONTHLY",
+                budget_limit=budgets.CfnBudget.SpendProperty(amount=profile.monthly_budget_usd, unit="USD"),
+                cost_filters={"TagKeyValue": [constants.BUDGET_COST_TAG]},
+            ),
+            notifications_with_subscribers=[
+                budgets.CfnBudget.NotificationWithSubscribersProperty(
+                    notification=budgets.CfnBudget.NotificationProperty(
+                        notification_type=kind,
+                        comparison_operator="GREATER_THAN",
+                        threshold=threshold,
+                        threshold_type="PERCENTAGE",
+                    ),
+                    subscribers=[subscriber],
+                )
+                for kind, threshold in (("ACTUAL", 80), ("FORECASTED", 100))
+            ],
         )
 
     def _alarm(

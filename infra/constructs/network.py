@@ -1,4 +1,4 @@
-"""VPC for the functions, RDS Proxy and Aurora: private subnets, one NAT, S3/DynamoDB gateway endpoints."""
+"""VPC for Aurora and, in production, the functions and RDS Proxy (private subnets, NAT, S3 gateway endpoint)."""
 
 from __future__ import annotations
 
@@ -22,40 +22,54 @@ INTERFACE_ENDPOINT_SERVICES = {
 
 
 class Network(Construct):
-    """Public subnets only hold the NAT; functions and the proxy sit in private subnets, Aurora in isolated ones.
+    """Production: public subnets only hold the NAT; functions and the proxy sit in private subnets, Aurora in
+    isolated ones. Egress goes through the NAT gateway because the chat agents call public APIs (weather, web
+    search), which no VPC endpoint can serve; S3, the bulk of the traffic (receipt images, FAISS indexes),
+    uses the free gateway endpoint. Interface endpoints for the AWS APIs the functions call are available
+    behind the `interface_endpoints` context flag.
 
-    Egress goes through one NAT gateway because the chat agents call public APIs (weather, web search),
-    which no VPC endpoint can serve; S3 and DynamoDB, the bulk of the traffic (receipt images, FAISS
-    indexes, idempotency records), use free gateway endpoints instead. Interface endpoints for the AWS
-    APIs the functions call are available behind the `interface_endpoints` context flag.
+    Household (`with_private_subnets=False`): public subnets only, no NAT. The functions run outside the VPC
+    and the VPC only holds the Aurora writer, which they reach over TLS with IAM authentication.
     """
 
-    def __init__(self, scope: Construct, id: str, *, nat_gateways: int, interface_endpoints: bool) -> None:
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        nat_gateways: int,
+        interface_endpoints: bool,
+        with_private_subnets: bool = True,
+        log_retention: logs.RetentionDays = logs.RetentionDays.ONE_MONTH,
+    ) -> None:
         super().__init__(scope, id)
-        self.vpc = ec2.Vpc(
-            self,
-            "Vpc",
-            # Named explicitly: an offline synthesis cannot look them up and would emit placeholder AZs.
-            availability_zones=[f"{Stack.of(self).region}{suffix}" for suffix in AZ_SUFFIXES],
-            nat_gateways=nat_gateways,
-            subnet_configuration=[
-                ec2.SubnetConfiguration(name="public", subnet_type=ec2.SubnetType.PUBLIC, cidr_mask=24),
+        subnets = [ec2.SubnetConfiguration(name="public", subnet_type=ec2.SubnetType.PUBLIC, cidr_mask=24)]
+        if with_private_subnets:
+            subnets += [
                 ec2.SubnetConfiguration(
                     name="private", subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS, cidr_mask=22
                 ),
                 ec2.SubnetConfiguration(
                     name="data", subnet_type=ec2.SubnetType.PRIVATE_ISOLATED, cidr_mask=24
                 ),
-            ],
-            gateway_endpoints={
-                "S3": ec2.GatewayVpcEndpointOptions(service=ec2.GatewayVpcEndpointAwsService.S3),
-                "DynamoDb": ec2.GatewayVpcEndpointOptions(service=ec2.GatewayVpcEndpointAwsService.DYNAMODB),
-            },
+            ]
+        self.vpc = ec2.Vpc(
+            self,
+            "Vpc",
+            # Named explicitly: an offline synthesis cannot look them up and would emit placeholder AZs.
+            availability_zones=[f"{Stack.of(self).region}{suffix}" for suffix in AZ_SUFFIXES],
+            nat_gateways=nat_gateways if with_private_subnets else 0,
+            subnet_configuration=subnets,
+            gateway_endpoints=(
+                {"S3": ec2.GatewayVpcEndpointOptions(service=ec2.GatewayVpcEndpointAwsService.S3)}
+                if with_private_subnets
+                else None
+            ),
         )
         flow_logs = logs.LogGroup(
             self,
             "FlowLogs",
-            retention=logs.RetentionDays.ONE_MONTH,
+            retention=log_retention,
             removal_policy=RemovalPolicy.DESTROY,
         )
         self.vpc.add_flow_log(
@@ -63,6 +77,7 @@ class Network(Construct):
             destination=ec2.FlowLogDestination.to_cloud_watch_logs(flow_logs),
             traffic_type=ec2.FlowLogTrafficType.REJECT,
         )
+        self.public_subnets = ec2.SubnetSelection(subnet_type=ec2.SubnetType.PUBLIC)
         self.private_subnets = ec2.SubnetSelection(subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS)
         self.isolated_subnets = ec2.SubnetSelection(subnet_type=ec2.SubnetType.PRIVATE_ISOLATED)
         self.function_security_group = ec2.SecurityGroup(

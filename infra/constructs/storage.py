@@ -1,9 +1,12 @@
-"""Uploads/index bucket (private, encrypted, SSL only, lifecycle on raw uploads) and the idempotency table."""
+"""Uploads/index bucket (private, encrypted, SSL only, lifecycle on raw uploads) and its access-log bucket.
+
+Receipt uploads are announced to EventBridge (the bucket's own notification setting, no helper function);
+a rule forwards them to the receipts queue.
+"""
 
 from __future__ import annotations
 
 from aws_cdk import Duration, RemovalPolicy
-from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
@@ -12,10 +15,17 @@ from infra.nag import acknowledge
 
 
 class Storage(Construct):
-    """S3 holds receipt photos, uploaded documents and published FAISS indexes; DynamoDB holds idempotency keys."""
+    """S3 holds receipt photos, uploaded documents and published FAISS indexes.
 
-    def __init__(self, scope: Construct, id: str) -> None:
+    `destroy_on_delete` (household) lets `make destroy` remove the buckets once it has emptied them;
+    production keeps them when the stack is deleted.
+    """
+
+    def __init__(
+        self, scope: Construct, id: str, *, cors_origins: tuple[str, ...], destroy_on_delete: bool
+    ) -> None:
         super().__init__(scope, id)
+        removal = RemovalPolicy.DESTROY if destroy_on_delete else RemovalPolicy.RETAIN
         self.access_logs = s3.Bucket(
             self,
             "AccessLogs",
@@ -23,7 +33,7 @@ class Storage(Construct):
             encryption=s3.BucketEncryption.S3_MANAGED,
             enforce_ssl=True,
             object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-            removal_policy=RemovalPolicy.RETAIN,
+            removal_policy=removal,
             lifecycle_rules=[
                 s3.LifecycleRule(
                     id="expire-access-logs", expiration=Duration.days(constants.ACCESS_LOG_EXPIRY_DAYS)
@@ -47,7 +57,7 @@ class Storage(Construct):
             object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
             server_access_logs_bucket=self.access_logs,
             server_access_logs_prefix="uploads-bucket/",
-            removal_policy=RemovalPolicy.RETAIN,
+            removal_policy=removal,
             lifecycle_rules=[
                 s3.LifecycleRule(
                     id="expire-raw-receipts",
@@ -63,20 +73,15 @@ class Storage(Construct):
             cors=[
                 s3.CorsRule(
                     allowed_methods=[s3.HttpMethods.POST],
-                    allowed_origins=list(constants.CORS_ALLOWED_ORIGINS),
+                    allowed_origins=list(cors_origins),
                     allowed_headers=["*"],
                     max_age=3000,
                 )
             ],
         )
-        self.idempotency_table = dynamodb.TableV2(
-            self,
-            "IdempotencyTable",
-            partition_key=dynamodb.Attribute(name="id", type=dynamodb.AttributeType.STRING),
-            billing=dynamodb.Billing.on_demand(),
-            time_to_live_attribute="expiration",
-            point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(
-                point_in_time_recovery_enabled=True
-            ),
-            removal_policy=RemovalPolicy.DESTROY,
+        # S3 -> EventBridge as a plain bucket property: CDK's `event_bridge_enabled` goes through a helper
+        # Lambda (BucketNotificationsHandler) whose log group would keep logs forever.
+        cfn_bucket = self.bucket.node.default_child
+        cfn_bucket.add_property_override(  # type: ignore[union-attr]
+            "NotificationConfiguration.EventBridgeConfiguration.EventBridgeEnabled", True
         )

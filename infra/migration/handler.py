@@ -1,7 +1,10 @@
-"""Custom-resource handler: on Create/Update run Alembic `upgrade head` through RDS Proxy over TLS.
+"""Custom-resource handler: on Create/Update run Alembic `upgrade head` over TLS, then set up the app role.
 
 CloudFormation calls this function directly (service token) and waits for the response PUT to the
 presigned ResponseURL, so no provider framework is needed. Delete never touches the schema.
+Production connects through RDS Proxy with an IAM token as the admin user; the household profile
+connects to the cluster with the admin password, read from Secrets Manager on every connection (so a
+rotation between two connections cannot lock it out), and creates the IAM role the functions use.
 """
 
 from __future__ import annotations
@@ -17,50 +20,54 @@ from aws_lambda_powertools import Logger
 logger = Logger()
 
 
-def database_url() -> str:
-    """pg8000 URL for the proxy with the credentials from Secrets Manager."""
+def _secret_password() -> str:
     import boto3
-    from sqlalchemy.engine import URL
 
-    secret = json.loads(
-        boto3.client("secretsmanager").get_secret_value(SecretId=os.environ["FOODSAVE_DB_SECRET_ARN"])[
-            "SecretString"
-        ]
-    )
-    return URL.create(
-        "postgresql+pg8000",
-        username=secret["username"],
-        password=secret["password"],
-        host=os.environ["FOODSAVE_DB_PROXY_ENDPOINT"],
-        port=int(os.environ.get("FOODSAVE_DB_PORT", "5432")),
-        database=os.environ.get("FOODSAVE_DB_NAME", "foodsave"),
-    ).render_as_string(hide_password=False)
+    secret = boto3.client("secretsmanager").get_secret_value(SecretId=os.environ["FOODSAVE_DB_SECRET_ARN"])
+    return str(json.loads(secret["SecretString"])["password"])
+
+
+def engine():  # type: ignore[no-untyped-def]
+    """A one-connection engine for the admin user, with its password supplied at connect time."""
+    import boto3
+    from sqlalchemy import create_engine, pool
+
+    from foodsave.adapters.aws.db_auth import IamAuthToken, iam_database_url, password_on_connect
+
+    host = os.environ["FOODSAVE_DB_HOST"]
+    port = int(os.environ.get("FOODSAVE_DB_PORT", "5432"))
+    iam_user = os.environ.get("FOODSAVE_DB_IAM_USER")
+    user = iam_user or os.environ.get("FOODSAVE_DB_ADMIN_USER", "foodsave_admin")
+    url = iam_database_url(host, port, os.environ.get("FOODSAVE_DB_NAME", "foodsave"), user)
+    connect_args: dict[str, Any] = {"timeout": int(os.environ.get("FOODSAVE_DB_CONNECT_TIMEOUT", "30"))}
+    if os.environ.get("FOODSAVE_DB_TLS", "true").lower() != "false":  # Aurora and the proxy require TLS
+        connect_args["ssl_context"] = ssl.create_default_context()
+    created = create_engine(url, poolclass=pool.NullPool, connect_args=connect_args)
+    password = IamAuthToken(boto3.client("rds"), host, port, iam_user) if iam_user else _secret_password
+    password_on_connect(created, password)
+    return created
 
 
 def upgrade(revision: str) -> str | None:
-    """Run the project's Alembic migrations on one TLS connection; returns the new revision."""
+    """Run the project's Alembic migrations (and the app-role grants) in one transaction."""
     from alembic import command
-    from sqlalchemy import create_engine, pool
+    from alembic.runtime.migration import MigrationContext
 
-    from foodsave.db.migrate import alembic_config, current
+    from foodsave.db.app_role import ensure_app_role
+    from foodsave.db.migrate import alembic_config
 
-    url = database_url()
-    engine = create_engine(
-        url,
-        poolclass=pool.NullPool,
-        connect_args={"ssl_context": ssl.create_default_context(), "timeout": 10},
-    )
+    db = engine()
     try:
-        with engine.begin() as connection:
-            config = alembic_config(url)
+        with db.begin() as connection:
+            config = alembic_config(db.url.render_as_string(hide_password=True))
             config.attributes["connection"] = connection
             command.upgrade(config, revision)
+            app_role = os.environ.get("FOODSAVE_DB_APP_ROLE")
+            if app_role:
+                ensure_app_role(connection, app_role)
+            return MigrationContext.configure(connection).get_current_revision()
     finally:
-        engine.dispose()
-    try:
-        return current(url)
-    except Exception:  # noqa: BLE001 - the revision is informational; the upgrade already succeeded
-        return None
+        db.dispose()
 
 
 def _respond(event: dict[str, Any], context: Any, status: str, reason: str, data: dict[str, Any]) -> None:

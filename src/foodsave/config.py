@@ -21,6 +21,9 @@ class Settings(BaseSettings):
     # Production database through RDS Proxy: the secret holds username/password.
     db_secret_arn: str | None = None
     db_proxy_endpoint: str | None = None
+    # IAM authentication (the deployed stack): host is RDS Proxy or the cluster, the user has rds_iam.
+    db_host: str | None = None
+    db_iam_user: str | None = None
     db_name: str = "foodsave"
     db_port: int = 5432
     db_connect_timeout: float = 5.0
@@ -30,7 +33,6 @@ class Settings(BaseSettings):
     bucket: str = "foodsave-local"
     index_queue_url: str | None = None
     event_bus_name: str = "foodsave"
-    idempotency_table: str | None = None
     notifications_topic_arn: str | None = None
 
     # Authentication: `Bearer dev-<name>` is honoured only when the local runtime turns this on.
@@ -41,7 +43,10 @@ class Settings(BaseSettings):
     llm_provider: Literal["offline", "bedrock"] = "offline"
     bedrock_model_id: str = "anthropic.claude-3-haiku-20240307-v1:0"
     llm_timeout_seconds: float = 10.0
-    embedder: str = "hashing"
+    # Multilingual-e5-small by default; `hashing` (hashed n-grams, also the automatic fallback) or `titan`.
+    embedder: str = "e5"
+    # Where Lambda fetches the e5 weights on cold start (the layer ships the engine without them).
+    embedder_model_key: str = "models/multilingual-e5-small-q4/e5-small-q4.bin"
     ocr_engine: Literal["auto", "tesserocr", "pytesseract"] = "auto"
     tessdata_prefix: str | None = None
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 EVENT_SOURCE = "foodsave"
@@ -26,7 +25,8 @@ class Event:
     data: dict[str, Any]
     version: int = 1
     id: str = field(default_factory=lambda: str(uuid.uuid4()))
-    occurred_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat())
+    # When it happened, from the producer's Clock (ISO 8601, UTC); required so no event dates itself.
+    occurred_at: str = field(kw_only=True)
     trace: dict[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -40,6 +40,6 @@ class Event:
             data=dict(raw.get("data") or {}),
             version=int(raw.get("version", 1)),
             id=str(raw.get("id") or uuid.uuid4()),
-            occurred_at=str(raw.get("occurred_at") or datetime.now(UTC).isoformat()),
+            occurred_at=str(raw["occurred_at"]),
             trace=dict(raw.get("trace") or {}),
         )

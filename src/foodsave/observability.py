@@ -1,5 +1,7 @@
 """Logs, metrics and traces for every function: Powertools Logger (JSON) and Metrics (EMF),
-OpenTelemetry SDK traces with X-Ray ids and propagation. Locally the exporters print or keep spans in memory."""
+OpenTelemetry SDK traces with X-Ray ids and propagation. Locally the exporters print or keep spans in memory.
+In Lambda, Powertools Tracer (X-Ray SDK) also records subsegments for every boto3 call (S3, SQS,
+EventBridge, Bedrock), every SQL statement (pg8000) and every `span()` (docs/observability.md)."""
 
 from __future__ import annotations
 
@@ -7,7 +9,7 @@ import os
 import threading
 import warnings
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics
@@ -31,6 +33,8 @@ logger = Logger(service=SERVICE)
 metrics = Metrics(namespace=NAMESPACE, service=SERVICE)
 MetricSink = Callable[[str, float, str, dict[str, str]], None]
 _sinks: list[MetricSink] = []
+# Modules the X-Ray SDK patches in Lambda: botocore covers every AWS call including Bedrock.
+XRAY_PATCHED_MODULES = ("botocore", "pg8000")
 _provider_lock = threading.Lock()
 _memory_exporter: InMemorySpanExporter | None = None
 _configured = False
@@ -61,6 +65,37 @@ def configure_tracing(exporter: str | None = None) -> None:
         _configured = True
 
 
+def _xray_tracer() -> Any | None:
+    """Powertools Tracer, in Lambda only (it disables itself elsewhere); patches boto3 and pg8000 once."""
+    if not IN_LAMBDA or os.environ.get("POWERTOOLS_TRACE_DISABLED", "").lower() == "true":
+        return None
+    from aws_lambda_powertools import Tracer
+
+    return Tracer(service=SERVICE, patch_modules=XRAY_PATCHED_MODULES)
+
+
+xray = _xray_tracer()
+
+
+def _xray_subsegment(name: str, attributes: dict[str, Any]) -> AbstractContextManager[Any]:
+    if xray is None:
+        return nullcontext()
+    return _recorded_subsegment(name, attributes)
+
+
+@contextmanager
+def _recorded_subsegment(name: str, attributes: dict[str, Any]) -> Iterator[Any]:
+    assert xray is not None
+    with xray.provider.in_subsegment(f"## {name}") as subsegment:
+        if subsegment is not None:
+            for key, value in attributes.items():
+                if value is not None:
+                    subsegment.put_metadata(
+                        key, value if isinstance(value, (str, int, float, bool)) else str(value)
+                    )
+        yield subsegment
+
+
 def memory_spans() -> list[Any]:
     """Spans kept by the in-memory exporter (tests)."""
     return list(_memory_exporter.get_finished_spans()) if _memory_exporter else []
@@ -74,7 +109,7 @@ def tracer() -> trace.Tracer:
 @contextmanager
 def span(name: str, **attributes: Any) -> Iterator[trace.Span]:
     """A child span around one piece of work (OCR, parse, DB, search, LLM)."""
-    with tracer().start_as_current_span(name) as current:
+    with tracer().start_as_current_span(name) as current, _xray_subsegment(name, attributes):
         for key, value in attributes.items():
             if value is not None:
                 current.set_attribute(

@@ -3,15 +3,13 @@ so a crash between the two never loses an event (the evaluator's schedule re-sen
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from foodsave.db.models import OutboxEvent
 from foodsave.events import Event
 from foodsave.observability import inject_trace, logger
-from foodsave.ports import EventBus
+from foodsave.ports import Clock, EventBus
 
 
 def record(session: Session, event: Event) -> Event:
@@ -22,7 +20,7 @@ def record(session: Session, event: Event) -> Event:
     return event
 
 
-def dispatch_pending(session: Session, bus: EventBus, *, limit: int = 100) -> int:
+def dispatch_pending(session: Session, bus: EventBus, clock: Clock, *, limit: int = 100) -> int:
     """Publish undelivered events in order; each one marked once the bus accepted it."""
     rows = session.scalars(
         select(OutboxEvent)
@@ -38,6 +36,6 @@ def dispatch_pending(session: Session, bus: EventBus, *, limit: int = 100) -> in
         except Exception:  # noqa: BLE001 - keep it for the next run; the bus may be down
             logger.warning("outbox publish failed", extra={"event_id": row.id, "event_type": row.type})
             break
-        row.dispatched_at = datetime.now(UTC)
+        row.dispatched_at = clock.now()
         sent += 1
     return sent

@@ -17,7 +17,7 @@ from foodsave.errors import InvalidInput
 from foodsave.observability import logger
 
 if TYPE_CHECKING:
-    from foodsave.wiring import Services
+    from foodsave.services import Services
 
 LOCALES = ("pl", "en")
 MAX_WARNING_DAYS = 14

@@ -87,8 +87,7 @@ def stock(services: Any, sub: str = USER) -> World:
 
 
 def publish_knowledge(services: Any) -> None:
-    """The shared knowledge index, built with the service's embedder into its object store."""
+    """The shared knowledge index, built with the services' embedder into their object store."""
     from foodsave.vectors.corpus import build_corpus_index
-    from foodsave.vectors.embed import make_embedder
 
-    build_corpus_index("knowledge", store=services.store, embedder=make_embedder(services.settings.embedder))
+    build_corpus_index("knowledge", store=services.store, embedder=services.embedder)

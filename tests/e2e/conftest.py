@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 import pytest
+
+from tests.e2e.instants import E2E_START
 
 
 @pytest.fixture
@@ -35,16 +37,14 @@ def start_runtime(data_dir: Path, *, frozen: datetime | None = None):  # type: i
 
     settings = Settings(env="local", data_dir=data_dir, dev_auth=True)
     runtime = LocalRuntime(settings, schedule=False, poll_seconds=0.05)
-    # Daytime in Warsaw, so expiry notifications are not held back for the night.
-    today_10am = datetime.now(UTC).replace(hour=10, minute=0, second=0, microsecond=0)
-    runtime.services.clock = FrozenClock(frozen or today_10am)
+    runtime.services.clock = FrozenClock(frozen or E2E_START)
     runtime.start()
     return runtime
 
 
 def stop_runtime(runtime) -> None:  # type: ignore[no-untyped-def]
+    from foodsave.bootstrap import set_services
     from foodsave.observability import clear_metric_sinks
-    from foodsave.wiring import set_services
 
     runtime.stop()
     clear_metric_sinks()

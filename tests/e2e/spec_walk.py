@@ -7,8 +7,9 @@ import re
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
 from typing import Any
+
+from tests.e2e.instants import E2E_START, TOMORROW
 
 PUBLIC_PATHS = {"/health", "/v1/status"}
 METHODS = ("get", "post", "put", "patch", "delete")
@@ -118,7 +119,7 @@ class SchemaExamples:
             for prop in schema.get("required", []):
                 out[prop] = self.example(props.get(prop, {}), prop, depth + 1)
             if "expires_at" in props and "expires_at" not in out:
-                out["expires_at"] = (date.today() + timedelta(days=1)).isoformat()
+                out["expires_at"] = TOMORROW.isoformat()
             return out
         if kind == "array":
             count = max(int(schema.get("minItems", 0)), 1 if name in ("items", "lines") else 0)
@@ -146,9 +147,9 @@ class SchemaExamples:
     def _string(self, schema: dict[str, Any], name: str) -> str:
         fmt = schema.get("format")
         if fmt == "date":
-            return (date.today() + timedelta(days=1)).isoformat()
+            return TOMORROW.isoformat()
         if fmt == "date-time":
-            return datetime.now(UTC).isoformat()
+            return E2E_START.isoformat()
         if fmt == "uuid":
             return str(uuid.uuid4())
         value = STRING_HINTS.get(name, "{marker}").format(marker=self.marker)

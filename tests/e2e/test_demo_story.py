@@ -12,8 +12,8 @@ from foodsave.cli.demo import run_demo
 
 @pytest.fixture(scope="module")
 def story(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    from foodsave.bootstrap import set_services
     from foodsave.observability import clear_metric_sinks
-    from foodsave.wiring import set_services
 
     lines: list[str] = []
     try:

@@ -114,10 +114,10 @@ def _infrastructure(tmp: Path, db_url: str) -> Aws:
     from foodsave.adapters.aws.messaging import EventBridgeBus, SqsQueue
     from foodsave.adapters.aws.objects import S3ObjectStore
     from foodsave.adapters.local import FrozenClock
+    from foodsave.bootstrap import build_services
     from foodsave.config import Settings
     from foodsave.db.session import Database
     from foodsave.events import EVENT_SOURCE
-    from foodsave.wiring import Services
 
     s3 = boto3.client("s3", region_name=REGION)
     sqs = boto3.client("sqs", region_name=REGION)
@@ -142,12 +142,14 @@ def _infrastructure(tmp: Path, db_url: str) -> Aws:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     # A fixed instant in daytime in Warsaw, so expiry notifications are not held back for the night.
     start = STORY_START
-    services = Services(
-        settings=settings,
-        db=Database(db_url),
-        store=S3ObjectStore(s3, BUCKET),
-        queue=SqsQueue(sqs, index_queue),
-        bus=EventBridgeBus(eb, BUS),
+    services = build_services(
+        settings,
+        ports=(
+            Database(db_url),
+            S3ObjectStore(s3, BUCKET),
+            SqsQueue(sqs, index_queue),
+            EventBridgeBus(eb, BUS),
+        ),
         clock=FrozenClock(start),
     )
     return Aws(s3=s3, sqs=sqs, index_queue=index_queue, dlq=dlq, sink=sink, services=services)
@@ -220,8 +222,8 @@ def story(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> It
     from moto import mock_aws
 
     from foodsave.adapters.aws.clients import reset_clients
+    from foodsave.bootstrap import set_services
     from foodsave.observability import clear_metric_sinks
-    from foodsave.wiring import set_services
 
     tmp = tmp_path_factory.mktemp("aws-story")
     shutil.copyfile(sqlite_template, tmp / "foodsave.db")

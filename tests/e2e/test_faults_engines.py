@@ -146,19 +146,27 @@ class FakeBedrock:
 
 @pytest.fixture
 def bedrock(e2e, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeBedrock]:
-    """The chat on Bedrock (real boto3 client, half-second read timeout) pointed at the fake endpoint."""
-    from foodsave.agents import llm
+    """A fake Bedrock endpoint; `_switch_to_bedrock` points the chat at it, the teardown goes back offline."""
+    from foodsave.agents.llm import OfflineLLM
 
     fake = FakeBedrock()
-    settings = e2e.services.settings
     monkeypatch.setenv("AWS_ENDPOINT_URL_BEDROCK_RUNTIME", fake.url)
-    monkeypatch.setattr(llm, "_cached", {})
-    monkeypatch.setattr(settings, "llm_timeout_seconds", 0.5)
     try:
         yield fake
     finally:
+        e2e.services.lazy.llm.set(OfflineLLM())
         monkeypatch.undo()
         fake.close()
+
+
+def _switch_to_bedrock(e2e) -> None:  # type: ignore[no-untyped-def]
+    """The chat on Bedrock: a real boto3 client with a half-second read timeout, built as the bootstrap does."""
+    from foodsave.bootstrap import build_llm
+
+    settings = e2e.services.settings.model_copy(
+        update={"llm_provider": "bedrock", "llm_timeout_seconds": 0.5}
+    )
+    e2e.services.lazy.llm.set(build_llm(settings))
 
 
 def _chat(e2e, user: str, message: str = QUESTION) -> tuple[int, dict[str, Any]]:  # type: ignore[no-untyped-def]
@@ -176,7 +184,7 @@ def test_chat_answers_with_the_template_reply_while_the_llm_times_out(e2e, bedro
     _stock_pantry(e2e, "llm-slow")
     status, template = _chat(e2e, "llm-slow")  # offline: the template reply from the tools
     assert status == 200 and template["degraded"] == []
-    monkeypatch.setattr(e2e.services.settings, "llm_provider", "bedrock")
+    _switch_to_bedrock(e2e)
     bedrock.hanging.set()
     status, slow = _chat(e2e, "llm-slow")
     assert status == 200, slow
@@ -192,7 +200,7 @@ def test_chat_answers_with_the_template_reply_while_the_llm_times_out(e2e, bedro
 
 def test_chat_uses_the_llm_again_once_it_answers(e2e, bedrock, monkeypatch):
     _stock_pantry(e2e, "llm-back")
-    monkeypatch.setattr(e2e.services.settings, "llm_provider", "bedrock")
+    _switch_to_bedrock(e2e)
     bedrock.hanging.set()
     status, slow = _chat(e2e, "llm-back")
     assert status == 200 and "llm" in slow["degraded"]
@@ -216,9 +224,9 @@ def pg_client(pg_url: str, pg_cluster, tmp_path: Path):  # type: ignore[no-untyp
 
     from foodsave.adapters.local import FrozenClock
     from foodsave.api.apps import local_app
+    from foodsave.bootstrap import build_services, set_services
     from foodsave.config import Settings
     from foodsave.observability import clear_metric_sinks
-    from foodsave.wiring import build_services, set_services
 
     settings = Settings(
         env="local", data_dir=tmp_path / "data", database_url=SecretStr(pg_url), dev_auth=True

@@ -114,7 +114,7 @@ def _finish_upload(client, body: Any, examples: SchemaExamples) -> None:  # type
                 file = ("receipt.jpg", receipt_jpeg(), "image/jpeg")
             path = "/" + slot["url"].split("://", 1)[-1].split("/", 1)[-1]
             resp = client.post(path, data=slot["fields"], files={"file": file})
-            assert resp.status_code in (200, 201, 204), resp.text
+            assert resp.status_code == 204, resp.text  # what S3 answers a presigned POST
 
 
 @pytest.fixture(scope="module")
@@ -180,8 +180,9 @@ def test_route_refuses_a_forged_or_malformed_token(e2e, op: Operation):
 
 
 def test_public_routes_answer_without_a_token(e2e):
-    for path in ("/health", "/v1/status"):
-        assert e2e.client.get(path).status_code in (200, 503)
+    for path in ("/health", "/v1/status"):  # every part of the local runtime is up here
+        resp = e2e.client.get(path)
+        assert resp.status_code == 200, resp.text
 
 
 OWNED = [o for o in OPS if o.path_params and not o.public]

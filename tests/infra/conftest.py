@@ -1,4 +1,7 @@
-"""Synthesises the FoodSave app once per session (placeholder layers, cdk-nag on) and shares the results."""
+"""Synthesises the FoodSave app once per profile per session (placeholder layers, cdk-nag on) and shares it.
+
+`synth` is the production profile (proxy, NAT, protection on), `household` the self-hoster's default.
+"""
 
 from __future__ import annotations
 
@@ -18,6 +21,7 @@ if str(ROOT) not in sys.path:
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 
 BASE_CONTEXT = {"placeholder_layers": True, "account": "123456789012", "region": "eu-central-1"}
+PRODUCTION_CONTEXT = dict(BASE_CONTEXT, profile="production", alarm_email="ops@example.com")
 
 
 @dataclass
@@ -73,11 +77,24 @@ def synthesize(outdir: Path, context: dict[str, Any]) -> Synthesis:
 
 @pytest.fixture(scope="session")
 def synth(tmp_path_factory: pytest.TempPathFactory) -> Synthesis:
-    return synthesize(tmp_path_factory.mktemp("cdk-out"), dict(BASE_CONTEXT))
+    """The production profile."""
+    return synthesize(tmp_path_factory.mktemp("cdk-out"), dict(PRODUCTION_CONTEXT))
+
+
+@pytest.fixture(scope="session")
+def household(tmp_path_factory: pytest.TempPathFactory) -> Synthesis:
+    """The household profile, as `cdk deploy` without context builds it."""
+    return synthesize(tmp_path_factory.mktemp("cdk-out-household"), dict(BASE_CONTEXT))
+
+
+@pytest.fixture(scope="session", params=["production", "household"])
+def profile_synth(request: pytest.FixtureRequest) -> Synthesis:
+    """Each profile in turn, for properties both must have."""
+    return request.getfixturevalue("synth" if request.param == "production" else "household")
 
 
 @pytest.fixture(scope="session")
 def synth_with_options(tmp_path_factory: pytest.TempPathFactory) -> Synthesis:
-    """The optional features on: EFS for indexes, interface endpoints, no reserved concurrency."""
-    context = dict(BASE_CONTEXT, enable_efs=True, interface_endpoints=True, ocr_reserved_concurrency=0)
+    """Production with the optional features on (EFS for indexes, interface endpoints) on x86_64."""
+    context = dict(PRODUCTION_CONTEXT, enable_efs=True, interface_endpoints=True, architecture="x86_64")
     return synthesize(tmp_path_factory.mktemp("cdk-out-options"), context)

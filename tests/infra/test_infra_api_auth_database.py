@@ -45,11 +45,34 @@ def test_jwt_authorizer_trusts_the_user_pool_and_its_app_client(synth):
     assert "cognito-idp" in str(props["JwtConfiguration"]["Issuer"])
 
 
-def test_api_allows_the_app_origins_with_authorization_headers(synth):
-    (api,) = synth.resources("AWS::ApiGatewayV2::Api").values()
+@pytest.mark.parametrize(
+    ("fixture", "profile"), [("synth", constants.PRODUCTION), ("household", constants.HOUSEHOLD)]
+)
+def test_api_allows_the_profile_origins_with_authorization_headers(request, fixture, profile):
+    (api,) = request.getfixturevalue(fixture).resources("AWS::ApiGatewayV2::Api").values()
     cors = api["Properties"]["CorsConfiguration"]
-    assert cors["AllowOrigins"] == list(constants.CORS_ALLOWED_ORIGINS)
+    assert cors["AllowOrigins"] == list(profile.cors_origins)
     assert "Authorization" in cors["AllowHeaders"]
+
+
+def test_production_api_does_not_allow_a_localhost_origin(synth):
+    (api,) = synth.resources("AWS::ApiGatewayV2::Api").values()
+    assert not [o for o in api["Properties"]["CorsConfiguration"]["AllowOrigins"] if "localhost" in o]
+
+
+def test_chat_routes_have_their_own_lower_throttle(profile_synth):
+    (stage,) = profile_synth.resources("AWS::ApiGatewayV2::Stage").values()
+    settings = stage["Properties"]["RouteSettings"]
+    for key in ("ANY /v1/chat", "ANY /v1/chat/{proxy+}"):
+        assert settings[key] == {
+            "ThrottlingRateLimit": constants.CHAT_THROTTLE_RATE,
+            "ThrottlingBurstLimit": constants.CHAT_THROTTLE_BURST,
+        }
+    assert constants.CHAT_THROTTLE_RATE < constants.API_THROTTLE_RATE
+    routes = {
+        r["Properties"]["RouteKey"] for r in profile_synth.resources("AWS::ApiGatewayV2::Route").values()
+    }
+    assert set(settings) <= routes
 
 
 def test_default_stage_is_throttled_and_access_logged(synth):
@@ -70,36 +93,84 @@ def test_user_pool_signs_in_by_email_with_a_strong_password_policy(synth):
     assert client["Properties"]["GenerateSecret"] is False
 
 
-def test_database_is_encrypted_aurora_postgresql_serverless_v2(synth):
+def _cluster(synth):
     (cluster,) = synth.resources("AWS::RDS::DBCluster").values()
+    return cluster
+
+
+def test_database_is_encrypted_aurora_postgresql_serverless_v2_with_iam_auth_and_forced_tls(profile_synth):
+    cluster = _cluster(profile_synth)
     props = cluster["Properties"]
     assert props["Engine"] == "aurora-postgresql"
     assert props["StorageEncrypted"] is True
-    assert props["ServerlessV2ScalingConfiguration"] == {
-        "MinCapacity": constants.DB_MIN_ACU,
-        "MaxCapacity": constants.DB_MAX_ACU,
-    }
-    (instance,) = synth.resources("AWS::RDS::DBInstance").values()
+    assert props["EnableIAMDatabaseAuthentication"] is True
+    (params,) = profile_synth.resources("AWS::RDS::DBClusterParameterGroup").values()
+    assert params["Properties"]["Parameters"]["rds.force_ssl"] == "1"
+    (instance,) = profile_synth.resources("AWS::RDS::DBInstance").values()
     assert instance["Properties"]["DBInstanceClass"] == "db.serverless"
 
 
-def test_functions_reach_the_database_through_a_tls_only_proxy_using_the_secret(synth):
+def test_household_database_scales_to_zero_and_pauses_when_idle(household):
+    scaling = _cluster(household)["Properties"]["ServerlessV2ScalingConfiguration"]
+    assert scaling["MinCapacity"] == 0
+    assert scaling["SecondsUntilAutoPause"] == constants.HOUSEHOLD.db_auto_pause_minutes * 60
+    assert scaling["MaxCapacity"] == constants.HOUSEHOLD.db_max_acu
+
+
+def test_production_database_keeps_a_warm_minimum_and_deletion_protection(synth):
+    props = _cluster(synth)["Properties"]
+    assert props["ServerlessV2ScalingConfiguration"] == {
+        "MinCapacity": constants.PRODUCTION.db_min_acu,
+        "MaxCapacity": constants.PRODUCTION.db_max_acu,
+    }
+    assert props["DeletionProtection"] is True
+    assert _cluster(synth)["DeletionPolicy"] == "Snapshot"
+
+
+def test_household_has_no_nat_gateway_no_proxy_and_no_deletion_protection(household):
+    assert not household.resources("AWS::EC2::NatGateway")
+    assert not household.resources("AWS::RDS::DBProxy")
+    assert not household.resources("AWS::EC2::VPCEndpoint")
+    assert _cluster(household)["Properties"]["DeletionProtection"] is False
+    assert _cluster(household)["DeletionPolicy"] == "Delete"
+    (pool,) = household.resources("AWS::Cognito::UserPool").values()
+    assert pool["Properties"]["DeletionProtection"] == "INACTIVE"
+    assert pool["DeletionPolicy"] == "Delete"
+
+
+def test_household_functions_reach_the_writer_directly_by_its_endpoint(household):
+    env = household.function("ocr")[1]["Properties"]["Environment"]["Variables"]
+    (cluster_id,) = household.resources("AWS::RDS::DBCluster")
+    assert env["FOODSAVE_DB_HOST"] == {"Fn::GetAtt": [cluster_id, "Endpoint.Address"]}
+    assert env["FOODSAVE_DB_IAM_USER"] == constants.DB_APP_USER
+    assert int(env["FOODSAVE_DB_CONNECT_TIMEOUT"]) >= 15  # a paused writer takes about 15 s to resume
+
+
+def test_production_functions_reach_the_database_through_a_tls_only_iam_proxy(synth):
     (proxy,) = synth.resources("AWS::RDS::DBProxy").values()
     props = proxy["Properties"]
     assert props["RequireTLS"] is True
     assert props["EngineFamily"] == "POSTGRESQL"
-    secret_ref = props["Auth"][0]["SecretArn"]["Ref"]
-    assert synth.template["Resources"][secret_ref]["Type"] in (
-        "AWS::SecretsManager::Secret",
-        "AWS::SecretsManager::SecretTargetAttachment",
-    )
+    assert props["Auth"][0]["IAMAuth"] == "REQUIRED"
     env = synth.function("ocr")[1]["Properties"]["Environment"]["Variables"]
-    assert env["FOODSAVE_DB_PROXY_ENDPOINT"]["Fn::GetAtt"][1] == "Endpoint"
+    assert env["FOODSAVE_DB_HOST"]["Fn::GetAtt"][1] == "Endpoint"
+    assert env["FOODSAVE_DB_IAM_USER"] == constants.DB_ADMIN_USER
+    assert "FOODSAVE_DB_SECRET_ARN" not in env
 
 
-def test_database_secret_rotates(synth):
-    (rotation,) = synth.resources("AWS::SecretsManager::RotationSchedule").values()
-    assert rotation["Properties"]["RotationRules"]["ScheduleExpression"] == "rate(30 days)"
+def test_database_secret_rotates_only_after_the_migration(profile_synth):
+    (rotation,) = profile_synth.resources("AWS::SecretsManager::RotationSchedule").values()
+    assert (
+        rotation["Properties"]["RotationRules"]["ScheduleExpression"]
+        == f"rate({constants.DB_ROTATION_DAYS} days)"
+    )
+    (migration_id,) = profile_synth.resources("Custom::FoodSaveMigration")
+    assert migration_id in rotation["DependsOn"]
+
+
+def test_user_pool_uses_the_essentials_plan_unless_plus_is_asked_for(profile_synth):
+    (pool,) = profile_synth.resources("AWS::Cognito::UserPool").values()
+    assert pool["Properties"]["UserPoolTier"] == "ESSENTIALS"
 
 
 def test_proxy_accepts_only_the_functions_security_group(synth):
@@ -119,9 +190,21 @@ def test_migration_runs_as_a_custom_resource_backed_by_the_migration_function(sy
     assert len(resource["Properties"]["MigrationsFingerprint"]) == 16
 
 
-def test_vpc_has_s3_and_dynamodb_gateway_endpoints_and_one_nat(synth):
+def test_household_migration_logs_in_with_the_secret_and_creates_the_app_role(household):
+    env = household.function("migration")[1]["Properties"]["Environment"]["Variables"]
+    assert env["FOODSAVE_DB_APP_ROLE"] == constants.DB_APP_USER
+    assert "FOODSAVE_DB_SECRET_ARN" in env and "FOODSAVE_DB_IAM_USER" not in env
+
+
+def test_production_migration_logs_in_to_the_proxy_with_iam(synth):
+    env = synth.function("migration")[1]["Properties"]["Environment"]["Variables"]
+    assert env["FOODSAVE_DB_IAM_USER"] == constants.DB_ADMIN_USER
+    assert "FOODSAVE_DB_SECRET_ARN" not in env and "FOODSAVE_DB_APP_ROLE" not in env
+
+
+def test_production_vpc_has_an_s3_gateway_endpoint_and_one_nat(synth):
     endpoints = synth.resources("AWS::EC2::VPCEndpoint").values()
-    assert sorted(e["Properties"]["VpcEndpointType"] for e in endpoints) == ["Gateway", "Gateway"]
+    assert [e["Properties"]["VpcEndpointType"] for e in endpoints] == ["Gateway"]
     assert len(synth.resources("AWS::EC2::NatGateway")) == 1
     assert len(synth.resources("AWS::EC2::FlowLog")) == 1
 
@@ -142,10 +225,6 @@ def test_interface_endpoint_flag_adds_private_endpoints_for_the_called_services(
         if e["Properties"]["VpcEndpointType"] == "Interface"
     ]
     assert len(interface) == 6
-
-
-def test_reserved_concurrency_can_be_switched_off_for_small_accounts(synth_with_options):
-    assert "ReservedConcurrentExecutions" not in synth_with_options.function("ocr")[1]["Properties"]
 
 
 def test_options_synthesis_also_passes_cdk_nag(synth_with_options):

@@ -1,4 +1,4 @@
-"""The template passes cdk-nag (AwsSolutions) with reasons for every acknowledgement, and cfn-lint without errors."""
+"""Both profiles' templates pass cdk-nag (AwsSolutions) with reasons for every acknowledgement, and cfn-lint."""
 
 from __future__ import annotations
 
@@ -18,12 +18,12 @@ def _cfn_lint() -> str:
     return str(beside_python) if beside_python.exists() else (shutil.which("cfn-lint") or "cfn-lint")
 
 
-def test_synthesis_succeeds_with_the_nag_plugin_attached(synth):
-    assert synth.error is None
+def test_synthesis_succeeds_with_the_nag_plugin_attached(profile_synth):
+    assert profile_synth.error is None
 
 
-def test_aws_solutions_checks_leave_no_unacknowledged_finding(synth):
-    report = _plugin(synth, "AwsSolutions")
+def test_aws_solutions_checks_leave_no_unacknowledged_finding(profile_synth):
+    report = _plugin(profile_synth, "AwsSolutions")
     unacknowledged = [
         f"{v['ruleName']} at {c['constructPath']}"
         for v in report.get("violations", [])
@@ -33,15 +33,15 @@ def test_aws_solutions_checks_leave_no_unacknowledged_finding(synth):
     assert report["conclusion"] == "success"
 
 
-def test_every_acknowledged_finding_carries_a_reason(synth):
-    suppressed = _plugin(synth, "AwsSolutions").get("suppressedViolations", [])
+def test_every_acknowledged_finding_carries_a_reason(profile_synth):
+    suppressed = _plugin(profile_synth, "AwsSolutions").get("suppressedViolations", [])
     assert suppressed, "expected acknowledged findings in the report"
     assert all(len(s.get("reason", "").strip()) >= 20 for s in suppressed)
 
 
-def test_cfn_lint_reports_no_errors_on_the_template(synth):
+def test_cfn_lint_reports_no_errors_on_the_template(profile_synth):
     result = subprocess.run(
-        [_cfn_lint(), "--format", "parseable", str(synth.template_path)],
+        [_cfn_lint(), "--format", "parseable", str(profile_synth.template_path)],
         capture_output=True,
         text=True,
         check=False,

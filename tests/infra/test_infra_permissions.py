@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from infra import constants
@@ -29,9 +31,35 @@ def test_no_function_gets_a_service_wide_action_wildcard(synth, service):
 
 
 @pytest.mark.parametrize("service", SERVICES)
-def test_every_function_reads_the_db_secret_and_publishes_to_the_bus(synth, service):
-    actions = _actions(synth.role_policy_statements(service))
-    assert {"secretsmanager:GetSecretValue", "events:PutEvents"} <= actions
+def test_every_function_connects_with_iam_and_publishes_to_the_bus(profile_synth, service):
+    actions = _actions(profile_synth.role_policy_statements(service))
+    assert {"rds-db:connect", "events:PutEvents"} <= actions
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_no_function_can_read_the_database_password(profile_synth, service):
+    assert "secretsmanager:GetSecretValue" not in _actions(profile_synth.role_policy_statements(service))
+
+
+def _connect_resource(synthesis, service):
+    (statement,) = [
+        s for s in synthesis.role_policy_statements(service) if "rds-db:connect" in str(s["Action"])
+    ]
+    return json.dumps(statement["Resource"])
+
+
+def test_production_functions_connect_to_the_proxy_as_the_admin_user(synth):
+    resource = _connect_resource(synth, "ocr")
+    assert "dbuser:" in resource and f"/{constants.DB_ADMIN_USER}" in resource
+    (proxy_id,) = synth.resources("AWS::RDS::DBProxy")
+    assert proxy_id in resource
+
+
+def test_household_functions_connect_to_the_cluster_as_the_app_role(household):
+    resource = _connect_resource(household, "ocr")
+    assert f"/{constants.DB_APP_USER}" in resource
+    (cluster_id,) = household.resources("AWS::RDS::DBCluster")
+    assert cluster_id in resource
 
 
 def test_ocr_only_reads_receipt_uploads(synth):
@@ -62,10 +90,10 @@ def test_only_vector_search_enqueues_index_jobs(synth):
         )
 
 
-def test_only_the_index_builder_consumes_and_publishes_indexes(synth):
+def test_only_the_queue_consumers_delete_messages_and_only_the_builder_publishes_indexes(synth):
     for service in SERVICES:
         actions = _actions(synth.role_policy_statements(service))
-        assert ("sqs:DeleteMessage" in actions) == (service == "index-builder")
+        assert ("sqs:DeleteMessage" in actions) == (service in ("index-builder", "ocr"))
     publish = _statement(synth.role_policy_statements("index-builder"), "PublishIndexes")
     assert publish["Resource"]["Fn::Join"][1][-1] == "/indexes/*"
 
@@ -77,18 +105,18 @@ def test_only_the_alert_evaluator_publishes_notifications(synth):
         )
 
 
-@pytest.mark.parametrize("service", ["ocr", "agent-chat", "index-builder"])
-def test_idempotent_consumers_can_use_the_idempotency_table(synth, service):
-    assert "dynamodb:PutItem" in _actions(synth.role_policy_statements(service))
-
-
-@pytest.mark.parametrize("service", ["vector-search", "alert-evaluator"])
-def test_functions_without_idempotent_handlers_have_no_table_access(synth, service):
-    assert "dynamodb:PutItem" not in _actions(synth.role_policy_statements(service))
+@pytest.mark.parametrize("service", SERVICES)
+def test_no_function_has_dynamodb_access(profile_synth, service):
+    """Consumers are idempotent in PostgreSQL; the stack has no DynamoDB table (docs/infra.md)."""
+    assert not [
+        a for a in _actions(profile_synth.role_policy_statements(service)) if a.startswith("dynamodb:")
+    ]
+    assert not profile_synth.resources("AWS::DynamoDB::GlobalTable")
+    assert not profile_synth.resources("AWS::DynamoDB::Table")
 
 
 @pytest.mark.parametrize("service", SERVICES)
-def test_resource_star_is_limited_to_actions_without_resource_level_permissions(synth, service):
+def test_resource_star_is_limited_to_actions_without_resource_level_permissions(profile_synth, service):
     allowed = {
         "xray:PutTraceSegments",
         "xray:PutTelemetryRecords",
@@ -100,5 +128,5 @@ def test_resource_star_is_limited_to_actions_without_resource_level_permissions(
         "ec2:UnassignPrivateIpAddresses",
         "cloudwatch:GetMetricData",
     }
-    star = [s for s in synth.role_policy_statements(service) if s["Resource"] == "*"]
+    star = [s for s in profile_synth.role_policy_statements(service) if s["Resource"] == "*"]
     assert _actions(star) <= allowed

@@ -1,6 +1,8 @@
-"""Bucket, idempotency table, index queue with its DLQ, event bus and the evaluator schedule."""
+"""Bucket, receipt and index queues with their DLQs, the S3 -> EventBridge -> SQS -> ocr path, bus, schedule."""
 
 from __future__ import annotations
+
+import pytest
 
 from infra import constants
 
@@ -47,37 +49,85 @@ def test_raw_receipt_uploads_expire_and_old_versions_are_cleaned_up(synth):
     assert props["VersioningConfiguration"] == {"Status": "Enabled"}
 
 
-def test_receipt_uploads_notify_the_ocr_function_and_documents_notify_nothing(synth):
-    (notification,) = synth.resources("Custom::S3BucketNotifications").values()
-    configs = notification["Properties"]["NotificationConfiguration"]["LambdaFunctionConfigurations"]
-    assert len(configs) == 1
-    (config,) = configs
-    ocr_id, _ = synth.function("ocr")
-    assert config["LambdaFunctionArn"] == {"Fn::GetAtt": [ocr_id, "Arn"]}
-    assert config["Events"] == ["s3:ObjectCreated:*"]
-    assert config["Filter"]["Key"]["FilterRules"] == [{"Name": "prefix", "Value": "uploads/receipts/"}]
+def test_the_bucket_announces_uploads_to_eventbridge_without_a_helper_function(profile_synth):
+    _, props = _uploads_bucket(profile_synth)
+    assert props["NotificationConfiguration"] == {"EventBridgeConfiguration": {"EventBridgeEnabled": True}}
+    assert not profile_synth.resources("Custom::S3BucketNotifications")
 
 
-def test_s3_may_invoke_the_ocr_function(synth):
-    ocr_id, _ = synth.function("ocr")
-    assert any(
-        p["Properties"]["Principal"] == "s3.amazonaws.com"
-        and p["Properties"]["FunctionName"] == {"Fn::GetAtt": [ocr_id, "Arn"]}
-        for p in synth.resources("AWS::Lambda::Permission").values()
-    )
+def test_no_s3_invokes_a_function_directly(profile_synth):
+    principals = {
+        p["Properties"]["Principal"] for p in profile_synth.resources("AWS::Lambda::Permission").values()
+    }
+    assert "s3.amazonaws.com" not in principals
 
 
-def test_idempotency_table_expires_records_by_ttl(synth):
-    (table,) = synth.resources("AWS::DynamoDB::GlobalTable").values()
-    assert table["Properties"]["TimeToLiveSpecification"] == {"AttributeName": "expiration", "Enabled": True}
-    assert table["Properties"]["KeySchema"] == [{"AttributeName": "id", "KeyType": "HASH"}]
+def _receipt_rule(synth):
+    (rule,) = [
+        r["Properties"]
+        for r in synth.resources("AWS::Events::Rule").values()
+        if r["Properties"].get("EventPattern", {}).get("source") == ["aws.s3"]
+    ]
+    return rule
+
+
+def test_receipt_uploads_are_routed_from_eventbridge_to_the_receipts_queue(profile_synth):
+    rule = _receipt_rule(profile_synth)
+    bucket_id, _ = _uploads_bucket(profile_synth)
+    pattern = rule["EventPattern"]
+    assert pattern["detail-type"] == ["Object Created"]
+    assert pattern["detail"]["bucket"]["name"] == [{"Ref": bucket_id}]
+    assert pattern["detail"]["object"]["key"] == [{"prefix": constants.RECEIPTS_PREFIX}]
+    (target,) = rule["Targets"]
+    queue_id, _ = _queue(profile_synth, constants.OCR)
+    assert target["Arn"] == {"Fn::GetAtt": [queue_id, "Arn"]}
+    dlq_id = profile_synth.template["Resources"][queue_id]["Properties"]["RedrivePolicy"][
+        "deadLetterTargetArn"
+    ]
+    assert target["DeadLetterConfig"]["Arn"] == dlq_id
+
+
+def _queue(synth, consumer):
+    """The work queue whose visibility timeout is derived from `consumer`'s timeout, and its properties."""
+    for logical_id, res in synth.resources("AWS::SQS::Queue").items():
+        props = res["Properties"]
+        if "RedrivePolicy" in props and props["VisibilityTimeout"] == 6 * consumer.timeout_seconds:
+            return logical_id, props
+    raise AssertionError(f"no queue for {consumer.name}")
+
+
+def _mapping(synth, service):
+    fn_id, _ = synth.function(service)
+    (mapping,) = [
+        m["Properties"]
+        for m in synth.resources("AWS::Lambda::EventSourceMapping").values()
+        if m["Properties"]["FunctionName"] == {"Ref": fn_id}
+    ]
+    return mapping
+
+
+def test_ocr_is_fed_by_the_receipts_queue_throttled_by_maximum_concurrency(profile_synth):
+    mapping = _mapping(profile_synth, "ocr")
+    queue_id, props = _queue(profile_synth, constants.OCR)
+    assert mapping["EventSourceArn"] == {"Fn::GetAtt": [queue_id, "Arn"]}
+    assert mapping["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    assert mapping["ScalingConfig"] == {"MaximumConcurrency": constants.RECEIPT_QUEUE_MAX_CONCURRENCY}
+    assert props["RedrivePolicy"]["maxReceiveCount"] == constants.RECEIPT_QUEUE_MAX_RECEIVE_COUNT
+
+
+def test_eventbridge_may_send_to_the_receipts_queue_and_its_dead_letter_queue(profile_synth):
+    queue_id, props = _queue(profile_synth, constants.OCR)
+    dlq_id = props["RedrivePolicy"]["deadLetterTargetArn"]["Fn::GetAtt"][0]
+    allowed = set()
+    for policy in profile_synth.resources("AWS::SQS::QueuePolicy").values():
+        for statement in policy["Properties"]["PolicyDocument"]["Statement"]:
+            if statement.get("Principal") == {"Service": "events.amazonaws.com"}:
+                allowed.update(q["Ref"] for q in policy["Properties"]["Queues"])
+    assert {queue_id, dlq_id} <= allowed
 
 
 def _index_queue(synth):
-    for logical_id, res in synth.resources("AWS::SQS::Queue").items():
-        if "RedrivePolicy" in res["Properties"]:
-            return logical_id, res["Properties"]
-    raise AssertionError("no queue with a DLQ")
+    return _queue(synth, constants.INDEX_BUILDER)
 
 
 def test_index_queue_visibility_timeout_is_at_least_six_times_the_builder_timeout(synth):
@@ -94,12 +144,9 @@ def test_index_queue_sends_poison_messages_to_the_dead_letter_queue(synth):
 
 
 def test_index_builder_consumes_the_queue_reporting_batch_item_failures(synth):
-    (mapping,) = synth.resources("AWS::Lambda::EventSourceMapping").values()
+    props = _mapping(synth, "index-builder")
     queue_id, _ = _index_queue(synth)
-    builder_id, _ = synth.function("index-builder")
-    props = mapping["Properties"]
     assert props["EventSourceArn"] == {"Fn::GetAtt": [queue_id, "Arn"]}
-    assert props["FunctionName"] == {"Ref": builder_id}
     assert props["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
     assert props["ScalingConfig"] == {"MaximumConcurrency": constants.INDEX_QUEUE_MAX_CONCURRENCY}
 
@@ -112,6 +159,15 @@ def test_queues_are_encrypted(synth):
 def test_a_custom_event_bus_carries_domain_events(synth):
     (bus,) = synth.resources("AWS::Events::EventBus").values()
     assert bus["Properties"]["Name"] == constants.EVENT_BUS_NAME
+
+
+def test_household_evaluator_runs_four_times_a_day_so_the_database_can_pause(household):
+    (rule,) = [
+        r
+        for r in household.resources("AWS::Events::Rule").values()
+        if "ScheduleExpression" in r["Properties"]
+    ]
+    assert rule["Properties"]["ScheduleExpression"] == "rate(6 hours)"
 
 
 def test_alert_evaluator_runs_every_fifteen_minutes(synth):
@@ -127,3 +183,19 @@ def test_alert_evaluator_runs_every_fifteen_minutes(synth):
 def test_notifications_topic_is_encrypted(synth):
     for topic in synth.resources("AWS::SNS::Topic").values():
         assert "KmsMasterKeyId" in topic["Properties"]
+
+
+def test_household_buckets_are_deleted_with_the_stack_and_production_buckets_are_kept(synth, household):
+    for bucket in household.resources("AWS::S3::Bucket").values():
+        assert bucket["DeletionPolicy"] == "Delete"
+    for bucket in synth.resources("AWS::S3::Bucket").values():
+        assert bucket["DeletionPolicy"] == "Retain"
+
+
+@pytest.mark.parametrize(
+    ("fixture", "origins"), [("synth", ["https://app.foodsave.ai"]), ("household", ["http://localhost:8081"])]
+)
+def test_browser_uploads_are_allowed_from_the_profile_origins_only(request, fixture, origins):
+    _, props = _uploads_bucket(request.getfixturevalue(fixture))
+    (rule,) = props["CorsConfiguration"]["CorsRules"]
+    assert rule["AllowedOrigins"] == origins

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from foodsave.agents.router import Route
     from foodsave.config import Settings
     from foodsave.db.models import User
-    from foodsave.wiring import Services
+    from foodsave.services import Services
 
 
 @dataclass(frozen=True)

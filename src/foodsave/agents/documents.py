@@ -4,11 +4,13 @@ numbered citations; when the index is missing or down it says so and lists `docu
 from __future__ import annotations
 
 import re
-import threading
-from typing import Any
+from typing import TYPE_CHECKING
 
 from foodsave.agents.base import AgentContext, AgentReply
 from foodsave.text import fold
+
+if TYPE_CHECKING:
+    from foodsave.vectors.search import SearchService
 
 SERVICE = "documents_index"
 TOP_K = 3
@@ -16,32 +18,13 @@ MIN_SCORE = 0.05
 LIST_DOCUMENTS = re.compile(
     r"\b(jakie|ktore|lista|list|which|what) (dokument\w*|plik\w*|documents?|files?)\b"
 )
-_lock = threading.Lock()
 
 
-def search_service(ctx: AgentContext) -> Any:
-    """The container's SearchService (shared with the search routes when they built one)."""
-    services = ctx.services
-    extras: dict[str, Any] = services.extras if services is not None else {}
-    with _lock:
-        existing = extras.get("search_service")
-        if existing is not None:
-            return existing
-        from foodsave.vectors.embed import make_embedder
-        from foodsave.vectors.search import SearchService
-
-        settings = ctx.settings
-        if services is None:
-            raise RuntimeError("no object store to read indexes from")
-        built = SearchService(
-            services.store,
-            make_embedder(settings.embedder),
-            settings.resolved_index_cache_dir,
-            refresh_seconds=settings.index_refresh_seconds,
-            efs_dir=settings.efs_index_dir,
-        )
-        extras["search_service"] = built
-        return built
+def search_service(ctx: AgentContext) -> SearchService:
+    """The container's SearchService (the same one the search routes use)."""
+    if ctx.services is None:
+        raise RuntimeError("no object store to read indexes from")
+    return ctx.services.search
 
 
 def handle(ctx: AgentContext) -> AgentReply:
@@ -114,7 +97,7 @@ def handle(ctx: AgentContext) -> AgentReply:
         }
         for n, h in enumerate(hits, start=1)
     ]
-    return AgentReply(text, facts=lines, sources=sources)
+    return AgentReply(text, facts=lines, sources=sources, degraded=list(service.degraded))
 
 
 def _unavailable(ctx: AgentContext, *, missing: bool) -> AgentReply:

@@ -1,5 +1,6 @@
-"""The one HTTP client for external services (weather, web search): timeouts, retries with exponential backoff,
-and a circuit breaker per service so a dead service costs one fast failure instead of a timeout per message."""
+"""The one HTTP client for external services (weather, web search): timeouts, retries with exponential backoff
+(tenacity), and a circuit breaker per service so a dead service costs one fast failure instead of a timeout per
+message."""
 
 from __future__ import annotations
 
@@ -22,6 +23,14 @@ class ServiceUnavailable(Unavailable):
     def __init__(self, service: str, reason: str) -> None:
         super().__init__(f"{service} is unavailable: {reason}", code="ServiceUnavailable")
         self.service = service
+        self.reason = reason
+
+
+class _Transient(Exception):
+    """A failure worth another attempt: a timeout, a connection error or a retryable status."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
         self.reason = reason
 
 
@@ -124,40 +133,48 @@ class ResilientHttpClient:
                 )
             return self._client
 
+    def _attempt(self, url: str, params: dict[str, Any] | None) -> httpx.Response:
+        import httpx
+
+        try:
+            response = self._http().get(url, params=params)
+        except httpx.TimeoutException as exc:
+            raise _Transient(f"timeout ({type(exc).__name__})") from exc
+        except httpx.HTTPError as exc:
+            raise _Transient(f"{type(exc).__name__}: {exc}") from exc
+        if response.status_code in RETRY_STATUS:
+            raise _Transient(f"HTTP {response.status_code}")
+        return response
+
     def get_json(self, service: str, url: str, params: dict[str, Any] | None = None) -> Any:
         """The decoded JSON body; ServiceUnavailable after the retries, or at once while the circuit is open."""
-        import httpx
+        from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
         breaker = self.breaker(service)
         if not breaker.allow():
             raise ServiceUnavailable(service, "circuit open after repeated failures")
-        reason = "no attempt"
-        for attempt in range(self.retries + 1):
-            if attempt:
-                self.sleep(self.backoff * (2 ** (attempt - 1)))
-            try:
-                response = self._http().get(url, params=params)
-            except httpx.TimeoutException as exc:
-                reason = f"timeout ({type(exc).__name__})"
-                continue
-            except httpx.HTTPError as exc:
-                reason = f"{type(exc).__name__}: {exc}"
-                continue
-            if response.status_code in RETRY_STATUS:
-                reason = f"HTTP {response.status_code}"
-                continue
-            if response.status_code >= 400:
-                breaker.record_failure()
-                raise ServiceUnavailable(service, f"HTTP {response.status_code}")
-            try:
-                payload = response.json()
-            except ValueError:
-                breaker.record_failure()
-                raise ServiceUnavailable(service, "the answer was not JSON") from None
-            breaker.record_success()
-            return payload
-        breaker.record_failure()
-        raise ServiceUnavailable(service, reason)
+        retrying = Retrying(
+            stop=stop_after_attempt(self.retries + 1),
+            wait=wait_exponential(multiplier=self.backoff),
+            retry=retry_if_exception_type(_Transient),
+            sleep=self.sleep,
+            reraise=True,
+        )
+        try:
+            response = retrying(self._attempt, url, params)
+        except _Transient as exc:
+            breaker.record_failure()
+            raise ServiceUnavailable(service, exc.reason) from None
+        if response.status_code >= 400:
+            breaker.record_failure()
+            raise ServiceUnavailable(service, f"HTTP {response.status_code}")
+        try:
+            payload = response.json()
+        except ValueError:
+            breaker.record_failure()
+            raise ServiceUnavailable(service, "the answer was not JSON") from None
+        breaker.record_success()
+        return payload
 
     def close(self) -> None:
         with self._lock:

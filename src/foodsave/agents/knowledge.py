@@ -15,21 +15,16 @@ from foodsave.text import stem, words
 SERVICE = "knowledge_index"
 TOP_K = 6
 MAX_QUOTES = 3
-# English words of kitchen questions and their Polish counterparts in the corpus (folded stems' prefixes).
-EN_TO_PL = {
-    "open": "otwar", "opened": "otwar", "opening": "otwar", "fridge": "lodow", "refrigerator": "lodow",
-    "freezer": "zamraz", "freeze": "zamraz mroz", "frozen": "zamroz mroz", "refreeze": "ponown zamraz",
-    "thaw": "rozmraz", "defrost": "rozmraz", "store": "przechow", "keep": "przechow trzym", "storage": "przechow",
-    "long": "dni", "days": "dni", "cook": "gotow", "cooked": "ugotow", "boil": "gotow", "reheat": "odgrzew",
-    "leftovers": "resztk", "mould": "plesn", "mold": "plesn", "mouldy": "plesn", "moldy": "plesn",
-    "temperature": "temperatur", "raw": "surow", "minced": "mielon", "bread": "chleb pieczyw", "jar": "sloik",
-    "cans": "puszk", "tin": "puszk", "best": "najlepiej", "before": "przed", "date": "termin dat",
-    "eggs": "jaj", "egg": "jaj", "milk": "mlek", "yogurt": "jogurt", "yoghurt": "jogurt", "cheese": "ser",
-    "butter": "masl", "meat": "mies", "chicken": "drob kurczak", "poultry": "drob", "fish": "ryb", "rice": "ryz",
-    "vegetables": "warzyw", "fruit": "owoc", "herbs": "ziol", "potatoes": "ziemniak", "onions": "cebul",
-    "garlic": "czosn", "spinach": "szpinak", "salad": "salat", "bananas": "banan", "ham": "wedlin szynk",
-    "cream": "smietan", "difference": "roznic", "differ": "roznic", "kefir": "kefir", "spoiled": "zepsut", "safe": "bezpieczn", "smell": "zapach",
-}  # fmt: skip
+# English words of kitchen questions the search glossary (vectors/data/glossary_en_pl.tsv) leaves out, as the
+# stems of their Polish counterparts.
+EN_EXTRA = {
+    "long": ("dni",),
+    "difference": ("roznic",),
+    "differ": ("roznic",),
+    "before": ("przed",),
+    "cans": ("puszk",),
+}
+
 QUESTION_STEMS = frozenset(
     stem(w)
     for w in """jak dlugo mozna moge czy nalezy trzeba ile gdzie co jest sa how long can should does the
@@ -60,10 +55,16 @@ class Passage:
 
 def _terms(text: str) -> list[str]:
     """Content stems of the question, English words joined by their Polish counterparts."""
+    from foodsave.vectors.lexical import glossary
+
+    table = glossary()
     out: list[str] = []
     for word in words(text):
-        if word in EN_TO_PL:
-            out.extend(EN_TO_PL[word].split())
+        if stem(word) in QUESTION_STEMS:
+            continue  # "can" is a verb here, not a tin
+        polish = table.get(word) or EN_EXTRA.get(word)
+        if polish:
+            out.extend(polish)
             continue
         s = stem(word)
         if len(s) >= 3 and s not in QUESTION_STEMS:

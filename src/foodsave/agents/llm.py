@@ -5,7 +5,6 @@ that mentions a number or price the tools did not return, and a failing model fa
 from __future__ import annotations
 
 import re
-import threading
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Protocol
@@ -14,7 +13,6 @@ from foodsave.observability import logger
 
 if TYPE_CHECKING:
     from foodsave.agents.base import AgentReply, Turn
-    from foodsave.config import Settings
 
 
 class LLMUnavailable(Exception):
@@ -79,25 +77,3 @@ def compose(llm: ChatLLM, *, lang: str, message: str, draft: AgentReply, history
         logger.warning("llm reply not grounded in tool results, template reply used", extra={"llm": llm.name})
         return Composed(draft.text)
     return Composed(text, used_llm=True)
-
-
-_lock = threading.Lock()
-_cached: dict[tuple[str, str, float, str], ChatLLM] = {}
-
-
-def llm_for(settings: Settings) -> ChatLLM:
-    """The configured model, built once per warm container (the Bedrock client is created lazily)."""
-    if settings.llm_provider != "bedrock":
-        return OfflineLLM()
-    key = (
-        settings.llm_provider,
-        settings.bedrock_model_id,
-        settings.llm_timeout_seconds,
-        settings.aws_region,
-    )
-    with _lock:
-        if key not in _cached:
-            from foodsave.adapters.aws.bedrock_llm import BedrockConverseLLM
-
-            _cached[key] = BedrockConverseLLM.from_settings(settings)
-        return _cached[key]

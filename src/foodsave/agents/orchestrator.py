@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from foodsave.db.models import User
-    from foodsave.wiring import Services
+    from foodsave.services import Services
 
 MAX_MESSAGE_CHARS = 4000
 AGENT_MODULES = {
@@ -87,7 +87,7 @@ def handle_message(
     services: Services, session: Session, user: User, message: str, conversation_id: str | None = None
 ) -> ChatResult:
     """One chat turn for `user`; everything it reads and writes is scoped to that user."""
-    from foodsave.agents.llm import compose, llm_for
+    from foodsave.agents.llm import compose
     from foodsave.agents.memory import open_conversation, recent_turns, record_exchange
     from foodsave.pantry.service import local_today
 
@@ -127,7 +127,7 @@ def handle_message(
             logger.exception("agent failed", extra={"agent": decided.agent})
             draft = _failure_reply(ctx, decided.agent)
     with span("chat.llm", provider=services.settings.llm_provider):
-        composed = compose(llm_for(services.settings), lang=lang, message=text, draft=draft, history=history)
+        composed = compose(services.llm, lang=lang, message=text, draft=draft, history=history)
     degraded = sorted(set(draft.degraded) | set(composed.degraded))
     record_exchange(
         session,

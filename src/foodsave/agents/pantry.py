@@ -178,7 +178,9 @@ def _use(ctx: AgentContext, service: Any, action: str, items: list[ItemMention])
         part = portion(item, mention)
         try:
             updated = (
-                service.consume(item.id, part) if action == "consume" else service.discard(item.id, part)
+                service.consume(item.id, part, at=ctx.now)
+                if action == "consume"
+                else service.discard(item.id, part, at=ctx.now)
             )
         except (Conflict, InvalidInput):
             missing.append(mention.name)

@@ -20,7 +20,6 @@ from foodsave.errors import NotFound
 if TYPE_CHECKING:
     from foodsave.db.session import Database
     from foodsave.ports import ObjectStore, Queue
-    from foodsave.wiring import Services
 
 
 @dataclass(frozen=True)
@@ -192,27 +191,12 @@ def dlq_depth_probe(queue: Queue) -> Probe | None:
     return lambda: float(depth())
 
 
-def build_metrics_source(services: Services) -> MetricsSource:
-    """CloudWatch GetMetricData in AWS, metric_points locally; gauges probed in both."""
-    probes: dict[str, Probe] = {
-        catalog.INDEX_AGE_SECONDS: index_age_probe(services.store, services.clock.now),
-    }
-    dlq = dlq_depth_probe(services.queue)
+def with_probes(
+    inner: MetricsSource, store: ObjectStore, queue: Queue, clock: Callable[[], datetime]
+) -> MetricsSource:
+    """`inner`, with the gauges probed at evaluation time (shared index age, dead letters when known)."""
+    probes: dict[str, Probe] = {catalog.INDEX_AGE_SECONDS: index_age_probe(store, clock)}
+    dlq = dlq_depth_probe(queue)
     if dlq is not None:
         probes[catalog.DLQ_DEPTH] = dlq
-    inner: MetricsSource
-    if "metrics_source" in services.extras:
-        inner = services.extras["metrics_source"]
-    elif services.settings.env == "aws":
-        from foodsave.adapters.aws.clients import client
-        from foodsave.adapters.aws.cloudwatch_metrics import CloudWatchMetricsSource
-
-        settings = services.settings
-        inner = CloudWatchMetricsSource(
-            client("cloudwatch", settings.aws_region),
-            sqs=client("sqs", settings.aws_region),
-            index_queue_url=settings.index_queue_url,
-        )
-    else:
-        inner = LocalMetricsSource(services.db)
     return ProbedMetricsSource(inner, probes)

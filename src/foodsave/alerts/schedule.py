@@ -6,16 +6,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from foodsave.alerts import catalog
 from foodsave.alerts.evaluator import AlertEvaluator
 from foodsave.alerts.food import ExpiryNotifier
-from foodsave.alerts.metrics_source import build_metrics_source, purge_metric_points
+from foodsave.alerts.metrics_source import purge_metric_points
 from foodsave.alerts.rules import seed_default_rules
 from foodsave.observability import logger, record_metric, span
 from foodsave.ports import Clock, EventBus
-from foodsave.wiring import Services
+
+if TYPE_CHECKING:
+    from foodsave.services import Services
 
 
 class _FixedClock:
@@ -26,39 +28,21 @@ class _FixedClock:
         return self._when
 
 
-def notification_bus(services: Services) -> EventBus:
-    """The services' bus, with NotificationCreated sent to the SNS topic when one is configured."""
-    if "notification_bus" in services.extras:
-        bus: EventBus = services.extras["notification_bus"]
-        return bus
-    topic = services.settings.notifications_topic_arn
-    if not topic:
-        return services.bus
-    from foodsave.adapters.aws.clients import client
-    from foodsave.adapters.aws.sns_notifications import with_notification_topic
-
-    bus = with_notification_topic(services.bus, client("sns", services.settings.aws_region), topic)
-    services.extras["notification_bus"] = bus
-    return bus
-
-
-def dispatch(services: Services, bus: EventBus) -> int:
+def dispatch(services: Services, bus: EventBus, clock: Clock) -> int:
     """Publish pending outbox events through `bus` (best effort: the next run retries)."""
     from foodsave.outbox import dispatch_pending
 
     try:
         with services.db.session() as session:
-            return dispatch_pending(session, bus)
+            return dispatch_pending(session, bus, clock)
     except Exception:  # noqa: BLE001 - events stay in the outbox for the next run
         logger.exception("outbox dispatch failed")
         return 0
 
 
 def _purge_conversations(services: Services, clock: Clock) -> dict[str, Any]:
-    try:
-        from foodsave.agents.memory import purge_expired_conversations  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        return {}
+    from foodsave.agents.memory import purge_expired_conversations
+
     with services.db.session() as session:
         purged = purge_expired_conversations(
             session, clock.now(), services.settings.conversation_retention_days
@@ -70,8 +54,8 @@ def run_scheduled(services: Services, now: datetime | None = None) -> dict[str, 
     """Everything the EventBridge schedule triggers; returns counts of what changed."""
     clock: Clock = _FixedClock(now) if now is not None else services.clock
     at = clock.now()
-    bus = notification_bus(services)
-    result: dict[str, Any] = {"at": at.isoformat(), "outbox_published": dispatch(services, bus)}
+    bus = services.bus
+    result: dict[str, Any] = {"at": at.isoformat(), "outbox_published": dispatch(services, bus, clock)}
     changes: list[dict[str, Any]] = []
     failed: list[str] = []
 
@@ -93,7 +77,7 @@ def run_scheduled(services: Services, now: datetime | None = None) -> dict[str, 
         return {**outcome.counts(), "notification_ids": outcome.created}
 
     def operational() -> dict[str, Any]:
-        source = build_metrics_source(services)
+        source = services.metrics_source
         with services.db.session() as session:
             outcome = AlertEvaluator(session, source, clock).evaluate()
         changes.extend(t.to_dict() for t in outcome.transitions)
@@ -117,7 +101,7 @@ def run_scheduled(services: Services, now: datetime | None = None) -> dict[str, 
     part("operational", operational)
     part("retention", retention)
     part("abandoned_uploads", abandoned_uploads)
-    result["outbox_published"] += dispatch(services, bus)
+    result["outbox_published"] += dispatch(services, bus, clock)
     result["alert_changes"] = changes
     result["failed"] = failed
     record_metric(catalog.REQUESTS, 1, function="alert-evaluator")

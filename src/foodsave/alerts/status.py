@@ -3,9 +3,6 @@ with Polish data, and the LLM provider. None is required: a missing part degrade
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess  # noqa: S404 - a fixed command line, no user input
 import threading
 import time
 from collections.abc import Callable
@@ -13,7 +10,7 @@ from typing import Any
 
 from foodsave.alerts.metrics_source import read_index_pointers
 from foodsave.errors import Unavailable
-from foodsave.wiring import Services
+from foodsave.services import Services
 
 OCR_CACHE_SECONDS = 300.0
 _ocr_cache: tuple[float, dict[str, Any]] | None = None
@@ -43,29 +40,9 @@ def queue_status(services: Services) -> dict[str, Any]:
     return info
 
 
-def _tesseract_langs() -> list[str]:
-    binary = shutil.which("tesseract")
-    if binary is None:
-        raise Unavailable("tesseract is not installed")
-    out = subprocess.run(  # noqa: S603 - fixed arguments
-        [binary, "--list-langs"],
-        capture_output=True,
-        text=True,
-        timeout=10,
-        check=False,
-        env={**os.environ, "OMP_THREAD_LIMIT": "1"},
-    )
-    return [line.strip() for line in (out.stdout + out.stderr).splitlines()[1:] if line.strip()]
-
-
 def _probe_ocr(services: Services) -> dict[str, Any]:
-    try:
-        from foodsave.receipts.ocr import engine_available
-    except ImportError:
-        langs = _tesseract_langs()
-        if "pol" not in langs:
-            raise Unavailable("tesseract has no Polish data (pol)") from None
-        return {"engine": "tesseract", "lang": "pol"}
+    from foodsave.receipts.ocr import engine_available
+
     if not engine_available(services.settings.ocr_engine):
         raise Unavailable(f"OCR engine {services.settings.ocr_engine!r} with Polish data is not available")
     return {"engine": services.settings.ocr_engine, "lang": "pol"}

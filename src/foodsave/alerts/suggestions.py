@@ -59,11 +59,9 @@ def _summary(recipe: Any) -> dict[str, Any]:
     return out
 
 
-def _catalog_suggester() -> Suggester | None:
-    try:
-        from foodsave.recipes.catalog import RecipeCatalog  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        return None
+def _catalog_suggester() -> Suggester:
+    from foodsave.recipes.catalog import RecipeCatalog
+
     catalog = RecipeCatalog.default()
     return lambda name: [_summary(r) for r in list(catalog.matching(name))[:MAX_SUGGESTIONS]]
 
@@ -72,11 +70,13 @@ _suggester: Suggester | None = None
 
 
 def default_suggester() -> Suggester:
-    """The kitchen catalogue when importable, else the corpus lookup (chosen once per container)."""
+    """The kitchen catalogue, else (when it cannot be loaded) the corpus lookup; chosen once per container."""
     global _suggester
     if _suggester is None:
+        import foodsave.recipes.catalog  # noqa: F401 - a missing module fails loudly, not as a fallback
+
         try:
-            _suggester = _catalog_suggester() or corpus_suggestions
+            _suggester = _catalog_suggester()
         except Exception:  # noqa: BLE001 - a broken catalogue falls back to the corpus
             logger.exception("recipe catalogue unavailable; using the bundled corpus")
             _suggester = corpus_suggestions

@@ -8,15 +8,11 @@ from fastapi import FastAPI
 
 from foodsave import __version__
 from foodsave.api.contract import install_contract
+from foodsave.api.functions import FUNCTION_ROUTERS
 from foodsave.api.metrics_middleware import install_request_metrics
 from foodsave.api.problems import install_problem_handlers
 
-# Each route belongs to exactly one function; the local runtime mounts them all.
-FUNCTION_ROUTERS: dict[str, tuple[str, ...]] = {
-    "agent-chat": ("pantry", "receipts", "chat", "shopping", "recipes", "me"),
-    "vector-search": ("search", "documents"),
-    "alert-evaluator": ("health", "alerts", "notifications"),
-}
+# Each route belongs to exactly one function (FUNCTION_ROUTERS); the local runtime mounts them all.
 DESCRIPTION = (
     "FoodSave AI: receipts to pantry, expiry warnings, recipes, meal plans and chat. "
     "Errors are application/problem+json (RFC 9457). Authenticate with a Cognito JWT "

@@ -13,10 +13,11 @@ import anyio.to_thread
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
+from foodsave.bootstrap import get_services
 from foodsave.db.models import User
 from foodsave.errors import Unauthorized
+from foodsave.services import Services
 from foodsave.users import get_or_create_user
-from foodsave.wiring import Services, get_services
 
 DEV_TOKEN = re.compile(r"^Bearer dev-([A-Za-z0-9_.-]{1,64})$")
 

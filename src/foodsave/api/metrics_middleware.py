@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
 from foodsave.alerts import catalog
+from foodsave.api.functions import FUNCTION_ROUTERS
 from foodsave.observability import record_metric
 
 Scope = MutableMapping[str, Any]
@@ -27,8 +28,6 @@ def record_request(function: str, *, error: bool, latency_ms: float) -> None:
 
 def function_of(scope: Scope) -> str:
     """The function serving the route the router matched (by the endpoint's router module)."""
-    from foodsave.api.apps import FUNCTION_ROUTERS
-
     endpoint = scope.get("endpoint")
     module = getattr(endpoint, "__module__", "") or ""
     area = module.rsplit(".", 1)[-1] if module.startswith("foodsave.api.routers.") else None

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from datetime import UTC, datetime
 from typing import Any
 
 
@@ -21,15 +22,24 @@ def _logs_to_stderr() -> None:
 
 
 def _services():  # type: ignore[no-untyped-def]
+    from foodsave.bootstrap import build_services
     from foodsave.config import get_settings, reset_settings
     from foodsave.db.migrate import upgrade
-    from foodsave.wiring import build_services
 
     _logs_to_stderr()
     reset_settings()
     settings = get_settings()
     upgrade(settings.resolved_database_url())
     return build_services(settings)
+
+
+def _instant(text: str) -> datetime:
+    """An ISO 8601 instant; one without a zone is taken as UTC."""
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not an ISO 8601 instant: {text!r}") from exc
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def _table(rows: list[dict[str, Any]], columns: list[str]) -> str:
@@ -44,7 +54,7 @@ def _evaluate(args: argparse.Namespace) -> int:
 
     services = _services()
     try:
-        result = run_scheduled(services)
+        result = run_scheduled(services, now=args.at)
     finally:
         services.db.dispose()
     changes = result.pop("alert_changes", [])
@@ -114,6 +124,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "evaluate", help="run one evaluation (food + operational) and print what changed"
     )
     evaluate.add_argument("--json", action="store_true", help="JSON lines instead of a table")
+    evaluate.add_argument(
+        "--at", type=_instant, default=None, help="evaluate as of this ISO 8601 instant (default: now)"
+    )
     evaluate.set_defaults(func=_evaluate)
     rules = sub.add_parser("rules", help="list the alert rules (the defaults are seeded on first use)")
     rules.add_argument("--json", action="store_true", help="JSON lines instead of a table")

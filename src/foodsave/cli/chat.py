@@ -26,11 +26,11 @@ def _messages(args: argparse.Namespace) -> list[str] | None:
 
 def run(args: argparse.Namespace) -> int:
     from foodsave.agents.orchestrator import handle_message
+    from foodsave.bootstrap import build_services
     from foodsave.config import get_settings, reset_settings
     from foodsave.db.migrate import upgrade
     from foodsave.errors import FoodSaveError
     from foodsave.users import get_or_create_user
-    from foodsave.wiring import build_services
 
     reset_settings()
     settings = get_settings()

@@ -12,8 +12,8 @@ SUFFIXES = (".txt", ".md", ".markdown", ".pdf")
 
 
 def _services() -> Any:
+    from foodsave.bootstrap import build_services
     from foodsave.config import get_settings, reset_settings
-    from foodsave.wiring import build_services
 
     reset_settings()
     return build_services(get_settings())
@@ -44,8 +44,8 @@ def _folder_documents(folder: Path) -> list[Any]:
 
 
 def _build(args: argparse.Namespace) -> int:
+    from foodsave.bootstrap import build_embedder
     from foodsave.vectors.builder import IndexBuilder
-    from foodsave.vectors.embed import make_embedder
     from foodsave.vectors.store import IndexPublisher, check_index_name
 
     folder = Path(args.dir)
@@ -58,7 +58,7 @@ def _build(args: argparse.Namespace) -> int:
     if not docs:
         print("error: no txt, md or pdf file with text found", file=sys.stderr)
         return 1
-    embedder = make_embedder(args.embedder or services.settings.embedder)
+    embedder = build_embedder(args.embedder or services.settings.embedder)
     print(f"embedding {len(docs)} documents with {embedder.name}", file=sys.stderr)
     builder = IndexBuilder(IndexPublisher(services.store), embedder)
     manifest = builder.rebuild(name, docs, force=args.force)
@@ -74,11 +74,11 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _corpus(args: argparse.Namespace) -> int:
+    from foodsave.bootstrap import build_embedder
     from foodsave.vectors.corpus import CORPUS_NAMES, build_corpus_index
-    from foodsave.vectors.embed import make_embedder
 
     services = _services()
-    embedder = make_embedder(args.embedder or services.settings.embedder)
+    embedder = build_embedder(args.embedder or services.settings.embedder)
     for name in CORPUS_NAMES if args.name == "all" else (args.name,):
         manifest = build_corpus_index(name, store=services.store, embedder=embedder, force=args.force)
         state = (
@@ -89,14 +89,14 @@ def _corpus(args: argparse.Namespace) -> int:
 
 
 def _search(args: argparse.Namespace) -> int:
+    from foodsave.bootstrap import build_embedder
     from foodsave.errors import FoodSaveError
-    from foodsave.vectors.embed import make_embedder
     from foodsave.vectors.search import MAX_K, MAX_QUERY_CHARS
     from foodsave.vectors.store import IndexReader
 
     services = _services()
     settings = services.settings
-    embedder = make_embedder(args.embedder or settings.embedder)
+    embedder = build_embedder(args.embedder or settings.embedder)
     reader = IndexReader(services.store, args.index, embedder, settings.resolved_index_cache_dir)
     if not 1 <= args.k <= MAX_K:
         print(f"error: --k must be between 1 and {MAX_K}", file=sys.stderr)
@@ -134,7 +134,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     build = index.add_parser("build", help="index a folder of txt/md/pdf files into the local store")
     build.add_argument("dir")
     build.add_argument("--name", required=True, help="index name (lower-case letters, digits, - _ .)")
-    build.add_argument("--embedder", help="hashing (default), e5 or titan")
+    build.add_argument("--embedder", help="e5 (default), hashing or titan")
     build.add_argument("--force", action="store_true", help="publish even if nothing changed")
     build.set_defaults(func=_build)
     corpus = index.add_parser("corpus", help="build the bundled shared corpora (recipes, knowledge)")

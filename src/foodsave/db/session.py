@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine
@@ -13,7 +13,11 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
+from foodsave.db.timestamps import CLOCK_KEY, stamp_times
 from foodsave.errors import Unavailable
+
+if TYPE_CHECKING:
+    from foodsave.ports import Clock
 
 
 def _engine_for(url: str, connect_timeout: float, tls: bool = False, pool_size: int = 1) -> Engine:
@@ -101,11 +105,20 @@ class Database:
     """Owns the engine and the session factory; `session()` is one unit of work."""
 
     def __init__(
-        self, url: str, *, connect_timeout: float = 5.0, tls: bool = False, pool_size: int = 1
+        self,
+        url: str,
+        *,
+        connect_timeout: float = 5.0,
+        tls: bool = False,
+        pool_size: int = 1,
+        clock: Clock | None = None,
     ) -> None:
         self.url = url
         self.engine = _engine_for(url, connect_timeout, tls, pool_size)
+        # Row creation and update times come from this clock (see foodsave.db.timestamps).
+        self.clock = clock
         self._factory = sessionmaker(self.engine, expire_on_commit=False, autoflush=True)
+        event.listen(self._factory, "before_flush", stamp_times)
 
     @property
     def dialect(self) -> str:
@@ -113,7 +126,8 @@ class Database:
 
     def begin(self) -> UnitOfWork:
         """Open a unit of work whose two halves may run on different threads (HTTP requests)."""
-        return UnitOfWork(self._factory(), self.dialect)
+        info = {CLOCK_KEY: self.clock} if self.clock is not None else {}
+        return UnitOfWork(self._factory(info=info), self.dialect)
 
     @contextmanager
     def session(self) -> Iterator[Session]:

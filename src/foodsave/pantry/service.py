@@ -130,13 +130,13 @@ class PantryService:
         ).all()
         return rows, total
 
-    def update(self, item_id: str, patch: PantryItemPatch) -> PantryItem:
+    def update(self, item_id: str, patch: PantryItemPatch, *, at: datetime) -> PantryItem:
         item = self.get(item_id)
         changes = patch.model_dump(exclude_unset=True)
         new_status = changes.get("status")
         if new_status in ("consumed", "discarded") and item.status == "active":
             # Marking an item finished through PATCH is the same as eating or throwing away what is left.
-            self._record(item, "consume" if new_status == "consumed" else "discard", item.quantity, None)
+            self._record(item, "consume" if new_status == "consumed" else "discard", item.quantity, at)
         elif new_status == "active" and item.status in ("consumed", "discarded"):
             self._undo_finish(item)
         for key, value in changes.items():
@@ -157,19 +157,15 @@ class PantryService:
 
     # --- eating, throwing away, expiring, finding -------------------------------------------------
 
-    def consume(
-        self, item_id: str, quantity: Decimal | None = None, *, at: datetime | None = None
-    ) -> PantryItem:
+    def consume(self, item_id: str, quantity: Decimal | None = None, *, at: datetime) -> PantryItem:
         """Eat `quantity` (in the item's unit) or all of it; eating what is left marks the item consumed."""
         return self._use(item_id, "consume", quantity, at)
 
-    def discard(
-        self, item_id: str, quantity: Decimal | None = None, *, at: datetime | None = None
-    ) -> PantryItem:
+    def discard(self, item_id: str, quantity: Decimal | None = None, *, at: datetime) -> PantryItem:
         """Throw away `quantity` or all of it (wasted); throwing away what is left marks the item discarded."""
         return self._use(item_id, "discard", quantity, at)
 
-    def _use(self, item_id: str, action: str, quantity: Decimal | None, at: datetime | None) -> PantryItem:
+    def _use(self, item_id: str, action: str, quantity: Decimal | None, at: datetime) -> PantryItem:
         if quantity is not None:
             if not quantity.is_finite() or quantity.quantize(Decimal("0.001")) <= 0:
                 raise InvalidInput("quantity must be at least 0.001")
@@ -183,7 +179,7 @@ class PantryService:
         self.session.flush()
         return item
 
-    def _record(self, item: PantryItem, action: str, quantity: Decimal | None, at: datetime | None) -> None:
+    def _record(self, item: PantryItem, action: str, quantity: Decimal | None, at: datetime) -> None:
         """Write the event with the value of the portion, then shrink or finish the item."""
         remaining_qty = item.quantity if item.quantity and item.quantity > 0 else Decimal("1")
         whole = quantity is None or quantity >= remaining_qty
@@ -206,7 +202,7 @@ class PantryService:
                 unit=item.unit,
                 value=value,
                 finishes=whole,
-                at=at or datetime.now(UTC),
+                at=at,
             )
         )
         if whole:

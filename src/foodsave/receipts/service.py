@@ -244,6 +244,7 @@ class ReceiptService:
             Event(
                 type="ReceiptConfirmed",
                 user_id=self.user_id,
+                occurred_at=self._now().isoformat(),
                 data={"receipt_id": receipt.id, "pantry_item_ids": [i.id for i in items]},
             ),
         )
@@ -423,6 +424,7 @@ class ReceiptProcessor:
                 Event(
                     type="ReceiptParsed",
                     user_id=receipt.user_id,
+                    occurred_at=receipt.updated_at.isoformat(),
                     data={
                         "receipt_id": receipt.id,
                         "status": status,

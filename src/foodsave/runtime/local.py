@@ -11,10 +11,11 @@ import json
 import queue
 import threading
 import time
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from foodsave.adapters.local import LocalObjectStore, LocalQueue
+from foodsave.bootstrap import build_services, set_services
 from foodsave.config import Settings
 from foodsave.db.migrate import upgrade
 from foodsave.observability import add_metric_sink, logger, remove_metric_sink
@@ -22,7 +23,7 @@ from foodsave.ports import ObjectInfo
 from foodsave.runtime import events
 from foodsave.runtime.context import LocalLambdaContext
 from foodsave.runtime.handlers import load_handler
-from foodsave.wiring import Services, build_services, set_services
+from foodsave.services import Services
 
 
 class MetricBuffer:
@@ -160,7 +161,7 @@ class LocalRuntime:
 
     def fire_schedule(self, when: datetime | None = None) -> Any:
         self.flush_metrics()
-        return self._safe_invoke("alert-evaluator", events.scheduled_event(when or datetime.now(UTC)))
+        return self._safe_invoke("alert-evaluator", events.scheduled_event(when or self.services.clock.now()))
 
     def _schedule_loop(self) -> None:
         while not self._stop.wait(self.settings.schedule_seconds):

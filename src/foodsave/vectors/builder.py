@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from foodsave.errors import InvalidInput
-from foodsave.vectors.chunk import chunk_text
+from foodsave.vectors.chunk import chunk_text, embedding_text
 from foodsave.vectors.index import VectorIndex, chunk_id, document_id_range
 from foodsave.vectors.store import ChunkRecord, IndexContents, IndexPublisher, Manifest
 
@@ -35,11 +35,6 @@ class SourceDocument:
     @property
     def checksum(self) -> str:
         return hashlib.sha256(f"{self.title}\n{self.source}\n{self.text}".encode()).hexdigest()
-
-
-def embedding_text(title: str, text: str) -> str:
-    """What gets embedded for a chunk: its document title gives short chunks their topic."""
-    return f"{title}\n{text}" if title else text
 
 
 def sources_checksum(documents: Sequence[SourceDocument]) -> str:
@@ -76,12 +71,22 @@ class IndexBuilder:
         index = VectorIndex.build(
             np.zeros((0, self.embedder.dim), dtype=np.float32), np.zeros(0, dtype=np.int64), kind="flat"
         )
-        return IndexContents(index=index, records={}, embedder=self.embedder.name, dim=self.embedder.dim)
+        return IndexContents(
+            index=index,
+            records={},
+            embedder=self.embedder.name,
+            dim=self.embedder.dim,
+            embedder_version=self.embedder.version,
+        )
 
     def _usable(self, name: str, contents: IndexContents | None) -> IndexContents:
         if contents is None:
             return self._empty()
-        if contents.embedder != self.embedder.name or contents.dim != self.embedder.dim:
+        if (contents.embedder, contents.dim, contents.embedder_version) != (
+            self.embedder.name,
+            self.embedder.dim,
+            self.embedder.version,
+        ):
             # The stored vectors are useless to this embedder: start over (callers re-add sources).
             log.warning("index %s was built with %s; starting it afresh", name, contents.embedder)
             return self._empty()
@@ -125,6 +130,7 @@ class IndexBuilder:
                 dim=self.embedder.dim,
                 documents=documents,
                 source_checksum=contents.source_checksum,
+                embedder_version=self.embedder.version,
             )
 
         return self.publisher.publish_change(name, change)
@@ -149,6 +155,7 @@ class IndexBuilder:
                 dim=contents.dim,
                 documents=documents,
                 source_checksum=contents.source_checksum,
+                embedder_version=contents.embedder_version,
             )
 
         return self.publisher.publish_change(name, change)
@@ -160,7 +167,7 @@ class IndexBuilder:
         checksum = sources_checksum(documents)
         if not force:
             current = self.publisher.current_manifest(name)
-            if current and current.source_checksum == checksum and current.embedder == self.embedder.name:
+            if current and current.source_checksum == checksum and current.built_with(self.embedder):
                 return None
         if len({d.document_id for d in documents}) != len(documents):
             raise InvalidInput(f"index {name}: document ids must be unique")
@@ -185,5 +192,6 @@ class IndexBuilder:
                 dim=self.embedder.dim,
                 documents=docs_meta,  # type: ignore[arg-type]
                 source_checksum=checksum,
+                embedder_version=self.embedder.version,
             ),
         )

@@ -144,3 +144,8 @@ def chunk_text(
     if current and fresh:
         chunks.append(Chunk(document_id=document_id, position=len(chunks), text=_render(current)))
     return chunks
+
+
+def embedding_text(title: str, text: str) -> str:
+    """What gets embedded (and indexed for BM25) for a chunk: its document title gives short chunks their topic."""
+    return f"{title}\n{text}" if title else text

@@ -107,22 +107,13 @@ def load_corpus(name: str) -> list[SourceDocument]:
 def build_corpus_index(
     name: str,
     *,
-    store: ObjectStore | None = None,
-    embedder: Embedder | None = None,
+    store: ObjectStore,
+    embedder: Embedder,
     documents: list[SourceDocument] | None = None,
     force: bool = False,
 ) -> Manifest | None:
     """Build and publish the shared index `name`; None when sources and embedder are unchanged."""
-    from foodsave.vectors.embed import make_embedder
     from foodsave.vectors.store import IndexPublisher
 
-    if store is None:
-        from foodsave.wiring import get_services
-
-        services = get_services()
-        store = services.store
-        publisher = IndexPublisher(store, efs_dir=services.settings.efs_index_dir)
-    else:
-        publisher = IndexPublisher(store)
-    builder = IndexBuilder(publisher, embedder or make_embedder())
+    builder = IndexBuilder(IndexPublisher(store), embedder)
     return builder.rebuild(name, documents if documents is not None else load_corpus(name), force=force)

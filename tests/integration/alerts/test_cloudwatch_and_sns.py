@@ -17,7 +17,9 @@ from foodsave.alerts.metrics_source import MetricQuery
 from foodsave.events import Event
 
 REGION = "eu-central-1"
-NOW = datetime.now(UTC).replace(second=0, microsecond=0)
+NOW = datetime(2030, 1, 15, 9, 0, tzinfo=UTC)
+
+AT = "2030-01-15T09:00:00+00:00"
 
 
 @pytest.fixture
@@ -120,8 +122,10 @@ def test_notification_events_go_to_the_sns_topic_and_others_to_the_bus(aws, tmp_
     local = LocalEventBus(tmp_path / "events.jsonl")
     bus = with_notification_topic(local, sns, topic)
     assert isinstance(bus, RoutingEventBus)
-    bus.publish(Event(type="NotificationCreated", user_id="u1", data={"notification_id": "n1"}))
-    bus.publish(Event(type="ReceiptParsed", user_id="u1", data={}))
+    bus.publish(
+        Event(type="NotificationCreated", user_id="u1", data={"notification_id": "n1"}, occurred_at=AT)
+    )
+    bus.publish(Event(type="ReceiptParsed", user_id="u1", data={}, occurred_at=AT))
     (message,) = sqs.receive_message(QueueUrl=inbox, MaxNumberOfMessages=10)["Messages"]
     body = json.loads(message["Body"])
     assert (body["type"], body["user_id"], body["data"]) == (

@@ -138,7 +138,7 @@ def test_each_notification_is_handed_to_the_outbox_and_published(services, clock
     with services.db.session() as session:
         (event,) = session.scalars(select(OutboxEvent)).all()
         assert (event.type, event.user_id) == ("NotificationCreated", user)
-    assert dispatch(services, services.bus) == 1
+    assert dispatch(services, services.bus, services.clock) == 1
     (published,) = services.bus.published()
     assert published.data["notification_id"] == notification_id
     assert published.data["item"]["name"] == "Śmietana"

@@ -8,7 +8,6 @@ from fastapi import APIRouter, FastAPI
 from fastapi.testclient import TestClient
 
 from foodsave.alerts.evaluator import AlertEvaluator
-from foodsave.alerts.metrics_source import build_metrics_source
 from foodsave.alerts.rules import seed_default_rules
 from foodsave.api.apps import local_app
 from foodsave.api.metrics_middleware import RequestMetricsMiddleware
@@ -99,7 +98,7 @@ def test_failing_requests_make_the_error_rate_rule_fire(flaky_client, services):
     flaky_client.get("/boom")
     services.clock.advance(seconds=1)
     with services.db.session() as session:
-        result = AlertEvaluator(session, build_metrics_source(services), services.clock).evaluate()
+        result = AlertEvaluator(session, services.metrics_source, services.clock).evaluate()
     fired = [(t.rule, t.to_state, t.value) for t in result.transitions]
     assert fired == [
         ("error-rate-vector-search", "pending", 10.0),

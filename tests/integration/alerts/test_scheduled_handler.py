@@ -55,29 +55,33 @@ def test_a_second_run_changes_nothing(services, clock, make_user, add_item, poin
 def test_a_failing_part_is_reported_and_the_others_still_run(
     services, clock, make_user, add_item, monkeypatch
 ):
-    import foodsave.alerts.schedule as schedule
+    class Broken:
+        def value(self, query, end):
+            raise RuntimeError("metrics store gone")
 
-    def broken(_services):
-        raise RuntimeError("metrics store gone")
-
-    monkeypatch.setattr(schedule, "build_metrics_source", broken)
+    services.lazy.metrics_source.set(Broken())
     add_item(make_user(), "Mleko", local_date(clock, days=1))
     result = _fire(services)
     assert result["failed"] == ["operational"]
     assert result["notifications_created"] == 1
 
 
-def test_conversation_retention_is_purged_when_the_chat_memory_offers_it(services, monkeypatch):
-    import sys
-    import types
+def test_conversations_untouched_past_the_retention_are_purged(services, clock, make_user):
+    from datetime import timedelta
 
-    calls = []
-    memory = types.ModuleType("foodsave.agents.memory")
-    memory.purge_expired_conversations = lambda session, now, days: calls.append((now, days)) or 4
-    monkeypatch.setitem(sys.modules, "foodsave.agents.memory", memory)
-    result = _fire(services)
-    assert result["conversations_purged"] == 4
-    assert calls == [(services.clock.now(), services.settings.conversation_retention_days)]
+    from sqlalchemy import select
+
+    from foodsave.db.models import Conversation
+
+    user = make_user()
+    retention = timedelta(days=services.settings.conversation_retention_days)
+    with services.db.session() as session:
+        for title, age in (("old", retention + timedelta(days=1)), ("recent", retention - timedelta(days=1))):
+            at = clock.now() - age
+            session.add(Conversation(user_id=user, title=title, created_at=at, updated_at=at))
+    assert _fire(services)["conversations_purged"] == 1
+    with services.db.session() as session:
+        assert session.scalars(select(Conversation.title)).all() == ["recent"]
 
 
 def test_old_local_metric_samples_are_purged(services, points):

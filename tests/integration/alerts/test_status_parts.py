@@ -59,13 +59,16 @@ def test_ocr_engine_with_polish_is_reported_present(client):
     assert ocr["info"]["lang"] == "pol"
 
 
-def test_ocr_without_tesseract_is_degraded_not_down(services, monkeypatch):
+def test_ocr_without_polish_data_is_reported_unavailable(services, monkeypatch, tmp_path):
+    from foodsave.receipts import ocr
+
+    empty = tmp_path / "tessdata"
+    empty.mkdir()
+    for name in ("TESSDATA_PREFIX", "FOODSAVE_TESSDATA_PREFIX", "PATH"):
+        monkeypatch.setenv(name, str(empty))  # no Polish model anywhere and no tesseract binary
+    monkeypatch.setattr(ocr, "_TESSDATA_CANDIDATES", ())
     monkeypatch.setattr(alert_status, "_ocr_cache", None)
-    monkeypatch.setattr(alert_status.shutil, "which", lambda name: None)
-    monkeypatch.setitem(
-        __import__("sys").modules, "foodsave.receipts.ocr", None
-    )  # the receipts module absent
-    with pytest.raises(Unavailable, match="tesseract is not installed"):
+    with pytest.raises(Unavailable, match="with Polish data is not available"):
         alert_status.ocr_status(services)
 
 
@@ -80,9 +83,9 @@ def test_llm_reports_its_provider(client, services):
 
 
 def test_index_age_feeds_the_stale_index_rule(services, clock):
-    from foodsave.alerts.metrics_source import MetricQuery, build_metrics_source
+    from foodsave.alerts.metrics_source import MetricQuery
 
     _publish(services, "recipes", 1, timedelta(days=2))
-    source = build_metrics_source(services)
+    source = services.metrics_source
     assert source.value(MetricQuery("IndexAgeSeconds", "Maximum", 300), clock.now()) == 2 * 86400
     assert source.value(MetricQuery("DlqDepth", "Maximum", 300), clock.now()) == 0

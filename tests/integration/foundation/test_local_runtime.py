@@ -8,9 +8,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from foodsave.api.apps import local_app
+from foodsave.bootstrap import set_services
 from foodsave.config import Settings
 from foodsave.runtime.local import LocalRuntime
-from foodsave.wiring import set_services
 
 
 @pytest.fixture

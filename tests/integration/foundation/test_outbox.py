@@ -7,6 +7,8 @@ import pytest
 from foodsave.events import Event
 from foodsave.outbox import dispatch_pending, record
 
+AT = "2030-01-15T09:00:00+00:00"
+
 
 class FlakyBus:
     def __init__(self, failures: int) -> None:
@@ -22,22 +24,35 @@ class FlakyBus:
 
 def test_event_survives_a_failed_publish_and_is_delivered_once(services):
     with services.db.session() as s:
-        record(s, Event(type="ReceiptParsed", user_id=None, data={"receipt_id": "r1"}))
+        record(s, Event(type="ReceiptParsed", user_id=None, data={"receipt_id": "r1"}, occurred_at=AT))
     bus = FlakyBus(failures=1)
     with services.db.session() as s:
-        assert dispatch_pending(s, bus) == 0
+        assert dispatch_pending(s, bus, services.clock) == 0
     with services.db.session() as s:
-        assert dispatch_pending(s, bus) == 1
+        assert dispatch_pending(s, bus, services.clock) == 1
     with services.db.session() as s:
-        assert dispatch_pending(s, bus) == 0
+        assert dispatch_pending(s, bus, services.clock) == 0
     assert [e.data for e in bus.delivered] == [{"receipt_id": "r1"}]
 
 
 def test_event_of_a_rolled_back_change_is_never_published(services):
     with pytest.raises(RuntimeError):
         with services.db.session() as s:
-            record(s, Event(type="ReceiptParsed", user_id=None, data={}))
+            record(s, Event(type="ReceiptParsed", user_id=None, data={}, occurred_at=AT))
             raise RuntimeError("crash before commit")
     bus = FlakyBus(failures=0)
     with services.db.session() as s:
-        assert dispatch_pending(s, bus) == 0
+        assert dispatch_pending(s, bus, services.clock) == 0
+
+
+def test_a_delivered_event_is_marked_with_the_clocks_time(services):
+    from sqlalchemy import select
+
+    from foodsave.db.models import OutboxEvent
+
+    with services.db.session() as s:
+        record(s, Event(type="ReceiptParsed", user_id=None, data={}, occurred_at=AT))
+    with services.db.session() as s:
+        assert dispatch_pending(s, FlakyBus(failures=0), services.clock) == 1
+    with services.db.session() as s:
+        assert s.scalars(select(OutboxEvent.dispatched_at)).one() == services.clock.now()

@@ -75,9 +75,9 @@ def test_finished_item_cannot_be_eaten_again(pantry):
     anna, _ = pantry
     item = anna.consume(_add(anna).id, at=AT)
     with pytest.raises(Conflict):
-        anna.consume(item.id)
+        anna.consume(item.id, at=AT)
     with pytest.raises(Conflict):
-        anna.discard(item.id)
+        anna.discard(item.id, at=AT)
 
 
 def test_zero_or_negative_quantity_is_invalid(pantry):
@@ -85,16 +85,16 @@ def test_zero_or_negative_quantity_is_invalid(pantry):
     item = _add(anna)
     for bad in (Decimal("0"), Decimal("-1"), Decimal("NaN"), Decimal("0.0001")):
         with pytest.raises(InvalidInput):
-            anna.consume(item.id, bad)
+            anna.consume(item.id, bad, at=AT)
 
 
 def test_another_users_item_is_not_found_for_every_new_action(pantry):
     anna, bob = pantry
     item = _add(anna)
     with pytest.raises(NotFound):
-        bob.consume(item.id)
+        bob.consume(item.id, at=AT)
     with pytest.raises(NotFound):
-        bob.discard(item.id)
+        bob.discard(item.id, at=AT)
     assert bob.find_active_by_name("mleko") == []
     assert bob.expiring(TODAY, 30) == []
     assert bob.stats(TODAY).counts["active"] == 0
@@ -104,7 +104,7 @@ def test_another_users_item_is_not_found_for_every_new_action(pantry):
 def test_marking_an_item_discarded_through_an_update_counts_as_waste(pantry):
     anna, _ = pantry
     item = _add(anna, price="4.50")
-    anna.update(item.id, PantryItemPatch(status="discarded"))
+    anna.update(item.id, PantryItemPatch(status="discarded"), at=AT)
     stats = anna.stats(TODAY)
     assert stats.wasted == Decimal("4.50")
     assert stats.wasted_share == Decimal("1.0000")
@@ -117,7 +117,7 @@ def test_expiring_lists_active_items_within_the_window_soonest_first_including_e
     _add(anna, name="expired", expires=date(2030, 1, 8))
     _add(anna, name="far", expires=date(2030, 2, 1))
     _add(anna, name="no date")
-    anna.consume(_add(anna, name="eaten", expires=date(2030, 1, 10)).id)
+    anna.consume(_add(anna, name="eaten", expires=date(2030, 1, 10)).id, at=AT)
     assert [i.name for i in anna.expiring(TODAY, 4)] == ["expired", "soon", "later"]
 
 
@@ -163,7 +163,7 @@ def test_bringing_a_finished_item_back_takes_back_only_the_finishing_event(pantr
     item = _add(anna, quantity="2", price="8.00")
     anna.consume(item.id, Decimal("1"), at=AT)
     anna.discard(item.id, at=AT)
-    anna.update(item.id, PantryItemPatch(status="active"))
+    anna.update(item.id, PantryItemPatch(status="active"), at=AT)
     stats = anna.stats(TODAY)
     assert (stats.eaten, stats.wasted, stats.in_pantry) == (Decimal("4.00"), Decimal("0"), Decimal("4.00"))
     assert anna.get(item.id).status == "active"

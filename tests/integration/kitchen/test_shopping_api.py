@@ -61,9 +61,10 @@ def test_clear_done_removes_only_bought_lines(client, auth):
     assert [i["name"] for i in client.get(URL, headers=auth()).json()["items"]] == ["masło"]
 
 
-def test_list_filters_by_done_and_paginates_open_lines_first(client, auth):
+def test_list_filters_by_done_and_paginates_open_lines_first(client, auth, services):
     for name in ("a", "b", "c"):
         _add(client, auth, name=name)
+        services.clock.advance(seconds=1)  # lines are listed in the order they were added
     first = client.get(URL, headers=auth()).json()["items"][0]
     client.patch(f"{URL}/{first['id']}", json={"done": True}, headers=auth())
     page = client.get(f"{URL}?limit=2", headers=auth()).json()

@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
+from foodsave.bootstrap import build_embedder
 from foodsave.vectors.builder import SourceDocument
 from foodsave.vectors.corpus import build_corpus_index
-from foodsave.vectors.embed import make_embedder
 from foodsave.vectors.search import SearchService
 from tests.integration.vectors.conftest import drain
 
@@ -121,10 +121,10 @@ def test_shared_knowledge_is_searchable_by_everyone(client, services, auth) -> N
         SourceDocument("mleko", "Mleko", "Otwarte mleko przechowuj w lodówce do trzech dni.", "knowledge"),
         SourceDocument("chleb", "Chleb", "Chleb można zamrozić na trzy miesiące.", "knowledge"),
     ]
-    embedder = make_embedder("hashing")
+    embedder = build_embedder("hashing")
     # a ready service skips the local first-use build of the bundled corpora
-    services.extras["search"] = SearchService(
-        services.store, embedder, services.settings.resolved_index_cache_dir
+    services.lazy.search.set(
+        SearchService(services.store, embedder, services.settings.resolved_index_cache_dir)
     )
     build_corpus_index("knowledge", store=services.store, embedder=embedder, documents=docs)
     for user in ("anna", "bob"):

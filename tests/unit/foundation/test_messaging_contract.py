@@ -10,6 +10,8 @@ from moto import mock_aws
 from foodsave.adapters.local import LocalEventBus, LocalQueue
 from foodsave.events import Event
 
+AT = "2030-01-15T09:00:00+00:00"
+
 
 @pytest.fixture(params=["local", "sqs"])
 def queue_and_reader(request, tmp_path):
@@ -62,8 +64,8 @@ def test_local_bus_stores_and_delivers_events(tmp_path):
     bus = LocalEventBus(tmp_path / "events.jsonl")
     seen = []
     bus.subscribe(seen.append, "ReceiptParsed")
-    bus.publish(Event(type="ReceiptParsed", user_id="u1", data={"receipt_id": "r1"}))
-    bus.publish(Event(type="DocumentAdded", user_id="u1", data={}))
+    bus.publish(Event(type="ReceiptParsed", user_id="u1", data={"receipt_id": "r1"}, occurred_at=AT))
+    bus.publish(Event(type="DocumentAdded", user_id="u1", data={}, occurred_at=AT))
     assert [e.type for e in seen] == ["ReceiptParsed"]
     assert [e.type for e in bus.published()] == ["ReceiptParsed", "DocumentAdded"]
 
@@ -84,7 +86,7 @@ def test_eventbridge_bus_delivers_the_envelope_as_detail():
         )
         events.put_targets(Rule="all", EventBusName="foodsave", Targets=[{"Id": "q", "Arn": arn}])
         EventBridgeBus(events, "foodsave").publish(
-            Event(type="ReceiptParsed", user_id="u1", data={"receipt_id": "r1"})
+            Event(type="ReceiptParsed", user_id="u1", data={"receipt_id": "r1"}, occurred_at=AT)
         )
         body = json.loads(sqs.receive_message(QueueUrl=url)["Messages"][0]["Body"])
         assert body["detail-type"] == "ReceiptParsed"

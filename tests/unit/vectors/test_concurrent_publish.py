@@ -70,8 +70,12 @@ class WatchedStore(LocalObjectStore):
         return super().get(key)
 
 
+# The publisher's clock: claims are judged live or expired against it.
+AT = datetime(2030, 1, 15, 9, 0, tzinfo=UTC)
+
+
 def builder_on(store: LocalObjectStore, embedder: HashingEmbedder) -> IndexBuilder:
-    return IndexBuilder(IndexPublisher(store, backoff_seconds=0.01), embedder)
+    return IndexBuilder(IndexPublisher(store, backoff_seconds=0.01, now=lambda: AT), embedder)
 
 
 def searchable(store: LocalObjectStore, embedder: HashingEmbedder, tmp_path: Path) -> set[str]:
@@ -180,7 +184,7 @@ def _claim(store: LocalObjectStore, version: int, claimed_at: datetime, state: s
 def test_a_crashed_writers_expired_claim_is_skipped_and_its_number_not_reused(
     store: LocalObjectStore, embedder: HashingEmbedder, knowledge_docs: list[SourceDocument]
 ) -> None:
-    _claim(store, 1, datetime.now(UTC) - timedelta(hours=1))
+    _claim(store, 1, AT - timedelta(hours=1))
     manifest = builder_on(store, embedder).add_document("user-a", knowledge_docs[0])
     assert manifest is not None and manifest.version == 2
     assert json.loads(store.get(POINTER))["version"] == 2
@@ -189,9 +193,9 @@ def test_a_crashed_writers_expired_claim_is_skipped_and_its_number_not_reused(
 def test_a_live_claim_that_never_finishes_ends_in_a_retryable_failure(
     store: LocalObjectStore, embedder: HashingEmbedder, knowledge_docs: list[SourceDocument]
 ) -> None:
-    _claim(store, 1, datetime.now(UTC))
+    _claim(store, 1, AT)
     waits: list[float] = []
-    publisher = IndexPublisher(store, max_attempts=4, sleep=waits.append)
+    publisher = IndexPublisher(store, max_attempts=4, sleep=waits.append, now=lambda: AT)
     with pytest.raises(PublishContended, match="retry later"):
         IndexBuilder(publisher, embedder).add_document("user-a", knowledge_docs[0])
     assert len(waits) == 4

@@ -10,8 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from foodsave.bootstrap import build_embedder
 from foodsave.errors import InvalidInput
-from foodsave.vectors.embed import Embedder, HashingEmbedder, fold, make_embedder, stem
+from foodsave.vectors.embed import Embedder, HashingEmbedder, fold, stem
 
 
 def cos(embedder: HashingEmbedder, a: str, b: str) -> float:
@@ -80,10 +81,10 @@ def test_stemming_keeps_at_least_three_letters() -> None:
     assert stem("mlekiem") == "mlek"
 
 
-def test_make_embedder_rejects_unknown_names() -> None:
+def test_build_embedder_rejects_unknown_names() -> None:
     with pytest.raises(InvalidInput):
-        make_embedder("word2vec")
+        build_embedder("word2vec")
 
 
-def test_make_embedder_defaults_to_hashing() -> None:
-    assert isinstance(make_embedder("hashing"), HashingEmbedder)
+def test_build_embedder_names_the_hashing_embedder() -> None:
+    assert isinstance(build_embedder("hashing"), HashingEmbedder)

@@ -31,6 +31,7 @@ class BedrockTitanEmbedder:
         self.model_id = model_id
         self.dim = dim
         self.name = f"bedrock:{model_id}:d{dim}"
+        self.version = model_id
 
     def _embed_one(self, text: str) -> list[float]:
         body = json.dumps(

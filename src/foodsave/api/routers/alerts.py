@@ -19,6 +19,7 @@ from foodsave.alerts.rules import AlertRuleIn, AlertRuleOut, RuleService
 from foodsave.api.deps import CurrentUser, ServicesDep, SessionDep
 from foodsave.api.routers.health import register_status_check
 from foodsave.db.models import Alert, AlertRule, User
+from foodsave.vectors.health import embedder_status
 
 router = APIRouter(prefix="/v1/alerts", tags=["alerts"])
 ERRORS: dict[int | str, dict[str, Any]] = {403: {"description": "Not an operator"}}
@@ -29,6 +30,7 @@ register_status_check("index", alert_status.index_status, required=False)
 register_status_check("queue", alert_status.queue_status, required=False)
 register_status_check("ocr", alert_status.ocr_status, required=False)
 register_status_check("llm", alert_status.llm_status, required=False)
+register_status_check("embedder", embedder_status, required=False)
 
 
 def _claims(request: Request) -> dict[str, Any]:

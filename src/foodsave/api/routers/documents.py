@@ -17,8 +17,8 @@ from foodsave.db.models import Document, User
 from foodsave.errors import InvalidInput, NotFound, TooLarge, UnsupportedMedia
 from foodsave.events import Event
 from foodsave.observability import TRACE_HEADER, inject_trace, record_metric
+from foodsave.services import Services
 from foodsave.vectors.extract import DOCUMENT_TYPES, sniff_media_type
-from foodsave.wiring import Services
 
 router = APIRouter(prefix="/v1/documents", tags=["documents"])
 ContentType = Literal["text/plain", "text/markdown", "application/pdf"]
@@ -60,7 +60,13 @@ class DocumentList(BaseModel):
 
 def _queue_job(services: Services, event_type: str, user_id: str, data: dict[str, Any]) -> None:
     trace = inject_trace()
-    event = Event(type=event_type, user_id=user_id, data={"user_id": user_id, **data}, trace=trace)
+    event = Event(
+        type=event_type,
+        user_id=user_id,
+        data={"user_id": user_id, **data},
+        trace=trace,
+        occurred_at=services.clock.now().isoformat(),
+    )
     attributes = {"AWSTraceHeader": trace[TRACE_HEADER]} if TRACE_HEADER in trace else None
     services.queue.send(event.to_dict(), attributes=attributes)
 

@@ -12,7 +12,7 @@ from pydantic import BaseModel
 
 from foodsave import __version__
 from foodsave.api.deps import ServicesDep
-from foodsave.wiring import Services
+from foodsave.services import Services
 
 router = APIRouter(tags=["health"])
 

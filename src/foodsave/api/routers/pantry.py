@@ -57,8 +57,11 @@ def get_item(item_id: str, user: CurrentUser, session: SessionDep) -> PantryItem
 
 
 @router.patch("/items/{item_id}", response_model=PantryItemOut, responses=NOT_FOUND)
-def update_item(item_id: str, body: PantryItemPatch, user: CurrentUser, session: SessionDep) -> PantryItemOut:
-    return PantryItemOut.model_validate(PantryService(session, user.id).update(item_id, body))
+def update_item(
+    item_id: str, body: PantryItemPatch, user: CurrentUser, session: SessionDep, services: ServicesDep
+) -> PantryItemOut:
+    item = PantryService(session, user.id).update(item_id, body, at=services.clock.now())
+    return PantryItemOut.model_validate(item)
 
 
 @router.delete("/items/{item_id}", status_code=204, responses=NOT_FOUND)

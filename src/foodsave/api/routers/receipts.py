@@ -22,7 +22,7 @@ from foodsave.receipts.schemas import (
     UploadSlotOut,
 )
 from foodsave.receipts.service import ReceiptService
-from foodsave.wiring import Services
+from foodsave.services import Services
 
 router = APIRouter(prefix="/v1/receipts", tags=["receipts"])
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "No such receipt for this user"}}

@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import threading
 from typing import Any, Literal
 
 from fastapi import APIRouter
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from foodsave.api.deps import CurrentUser, ServicesDep
 from foodsave.observability import record_metric, span
-from foodsave.vectors.search import SearchService
-from foodsave.wiring import Services
 
 router = APIRouter(prefix="/v1", tags=["search"])
-_lock = threading.Lock()
 
 
 class SearchHitOut(BaseModel):
@@ -31,40 +27,10 @@ class SearchOut(BaseModel):
     scope: Literal["recipes", "knowledge", "documents"]
     index_version: int | None
     hits: list[SearchHitOut]
-
-
-def search_service(services: Services) -> SearchService:
-    """One SearchService per warm container: readers, mapped indexes and the embedder stay loaded."""
-    with _lock:
-        service = services.extras.get("search")
-        if service is None:
-            from foodsave.vectors.embed import make_embedder
-
-            settings = services.settings
-            service = SearchService(
-                services.store,
-                make_embedder(settings.embedder),
-                settings.resolved_index_cache_dir,
-                refresh_seconds=settings.index_refresh_seconds,
-                efs_dir=settings.efs_index_dir,
-            )
-            services.extras["search"] = service
-            if settings.env == "local":
-                _ensure_local_corpora(services, service)
-        return service  # type: ignore[no-any-return]
-
-
-def _ensure_local_corpora(services: Services, service: SearchService) -> None:
-    """On a laptop nobody runs the deploy-time build: index the bundled corpora on first use."""
-    from foodsave.errors import FoodSaveError
-    from foodsave.observability import logger
-    from foodsave.vectors.corpus import CORPUS_NAMES, build_corpus_index
-
-    for name in CORPUS_NAMES:
-        try:
-            build_corpus_index(name, store=services.store, embedder=service.embedder)
-        except FoodSaveError as exc:
-            logger.warning("bundled corpus not indexed", extra={"corpus": name, "reason": exc.detail})
+    degraded: list[str] = Field(
+        default_factory=list,
+        description="`search_model` when the multilingual model could not load and hashed n-grams stand in",
+    )
 
 
 @router.get(
@@ -79,7 +45,7 @@ def _ensure_local_corpora(services: Services, service: SearchService) -> None:
 def search(
     user: CurrentUser, services: ServicesDep, q: str = "", k: int = 10, scope: str = "recipes"
 ) -> dict[str, Any]:
-    service = search_service(services)
+    service = services.search
     with span("search", scope=scope, k=k):
         hits = service.search(q, k, scope, user.id)
     record_metric("SearchQueries", 1, scope=scope)
@@ -89,4 +55,5 @@ def search(
         "scope": scope,
         "index_version": reader.version if reader else None,
         "hits": [h.to_dict() for h in hits],
+        "degraded": service.degraded,
     }

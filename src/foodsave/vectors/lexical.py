@@ -1,0 +1,88 @@
+"""Lexical ranking beside the dense one: Okapi BM25 over the same chunks (folded, stemmed words), and weighted
+reciprocal-rank fusion of several rankings. Finds product names, numbers and rare words that an embedding blurs;
+English query words are also looked up in a food glossary, so an English question finds Polish text."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from functools import lru_cache
+from importlib import resources
+
+from foodsave.text import fold
+from foodsave.vectors.embed import STOPWORDS, tokens
+
+_WORD = re.compile(r"[a-z]+")
+
+
+@lru_cache(maxsize=1)
+def glossary() -> dict[str, tuple[str, ...]]:
+    """English word -> stemmed Polish words (vectors/data/glossary_en_pl.tsv)."""
+    text = (resources.files("foodsave.vectors") / "data" / "glossary_en_pl.tsv").read_text(encoding="utf-8")
+    table: dict[str, tuple[str, ...]] = {}
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        english, polish = line.split("\t", 1)
+        table[english.strip()] = tuple(tokens(polish))
+    return table
+
+
+def query_terms(query: str) -> list[str]:
+    """The query's own stemmed words plus the Polish words the glossary gives for its English ones."""
+    terms = tokens(query)
+    table = glossary()
+    for word in _WORD.findall(fold(query)):
+        if word not in STOPWORDS:
+            terms.extend(table.get(word, ()))
+    return terms
+
+
+class Bm25:
+    """Okapi BM25 (k1, b) over chunk texts keyed by chunk id; built in memory once per loaded index version."""
+
+    def __init__(self, ids: Sequence[int], texts: Sequence[str], *, k1: float = 1.2, b: float = 0.75) -> None:
+        self.k1, self.b = k1, b
+        self._ids = list(ids)
+        self._lengths: list[int] = []
+        self._postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        for row, text in enumerate(texts):
+            counts = Counter(tokens(text))
+            self._lengths.append(sum(counts.values()))
+            for term, tf in counts.items():
+                self._postings[term].append((row, tf))
+        n = len(self._ids)
+        self._avg_length = (sum(self._lengths) / n) if n else 0.0
+        self._idf = {
+            term: math.log(1.0 + (n - len(rows) + 0.5) / (len(rows) + 0.5))
+            for term, rows in self._postings.items()
+        }
+
+    def search(self, query: str, n: int) -> list[tuple[int, float]]:
+        """Up to `n` (chunk id, score) pairs with a positive score, best first."""
+        scores: dict[int, float] = defaultdict(float)
+        for term in set(query_terms(query)):
+            idf = self._idf.get(term)
+            if idf is None:
+                continue
+            for row, tf in self._postings[term]:
+                norm = self.k1 * (1 - self.b + self.b * self._lengths[row] / (self._avg_length or 1.0))
+                scores[row] += idf * tf * (self.k1 + 1) / (tf + norm)
+        best = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:n]
+        return [(self._ids[row], score) for row, score in best]
+
+
+def reciprocal_rank_fusion(
+    rankings: Sequence[Sequence[int]], weights: Sequence[float], *, k: int = 60
+) -> list[int]:
+    """Ids ordered by sum(weight / (k + rank)) over the rankings they appear in (rank from 1); ties keep the
+    order of the first ranking."""
+    fused: dict[int, float] = defaultdict(float)
+    first_seen: dict[int, int] = {}
+    for ranking, weight in zip(rankings, weights, strict=True):
+        for rank, item in enumerate(ranking, start=1):
+            fused[item] += weight / (k + rank)
+            first_seen.setdefault(item, len(first_seen))
+    return sorted(fused, key=lambda item: (-fused[item], first_seen[item]))

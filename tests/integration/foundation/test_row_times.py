@@ -1,0 +1,53 @@
+"""Row creation and update times come from the services' clock, on SQLite and PostgreSQL alike."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select
+
+from foodsave.adapters.local import FrozenClock
+from foodsave.db.models import PantryItem, User
+
+START = datetime(2031, 2, 28, 22, 30, tzinfo=UTC)
+
+
+def _user_with_milk(services) -> str:  # type: ignore[no-untyped-def]
+    with services.db.session() as session:
+        user = User(external_sub="dev:anna")
+        session.add(user)
+        session.flush()
+        session.add(PantryItem(user_id=user.id, name="Mleko", normalized_name="mleko"))
+        return user.id
+
+
+def test_new_rows_are_dated_by_the_services_clock(services) -> None:  # type: ignore[no-untyped-def]
+    services.clock = FrozenClock(START)
+    user_id = _user_with_milk(services)
+    with services.db.session() as session:
+        user = session.get(User, user_id)
+        item = session.scalars(select(PantryItem).where(PantryItem.user_id == user_id)).one()
+        assert (user.created_at, item.created_at, item.updated_at) == (START, START, START)
+
+
+def test_a_changed_row_takes_the_clocks_time_as_its_update_time(services) -> None:  # type: ignore[no-untyped-def]
+    clock = services.clock = FrozenClock(START)
+    user_id = _user_with_milk(services)
+    later = clock.advance(days=1)
+    with services.db.session() as session:
+        session.scalars(select(PantryItem).where(PantryItem.user_id == user_id)).one().status = "consumed"
+    with services.db.session() as session:
+        item = session.scalars(select(PantryItem).where(PantryItem.user_id == user_id)).one()
+        assert (item.created_at, item.updated_at) == (START, later)
+
+
+def test_an_explicit_time_is_kept(services) -> None:  # type: ignore[no-untyped-def]
+    services.clock = FrozenClock(START)
+    explicit = START - timedelta(days=400)
+    with services.db.session() as session:
+        user = User(external_sub="dev:bob", created_at=explicit)
+        session.add(user)
+    with services.db.session() as session:
+        assert (
+            session.scalars(select(User.created_at).where(User.external_sub == "dev:bob")).one() == explicit
+        )

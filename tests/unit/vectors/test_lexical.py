@@ -1,0 +1,69 @@
+"""BM25 over chunks and reciprocal-rank fusion: rare words and numbers are found; fusion keeps every candidate."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from foodsave.vectors.lexical import Bm25, reciprocal_rank_fusion
+
+CHUNKS = {
+    1: "Glutaminian sodu E621 wzmacnia smak zup w proszku.",
+    2: "Zupa pomidorowa z ryżem to klasyk polskiego obiadu.",
+    3: "Zupy z proszku mają dużo soli i mało warzyw.",
+    4: "Mleko 3,2% tłuszczu ma więcej witaminy A niż chude.",
+}
+
+
+def bm25() -> Bm25:
+    return Bm25(list(CHUNKS), list(CHUNKS.values()))
+
+
+def test_bm25_finds_a_chunk_by_its_additive_code() -> None:
+    assert bm25().search("co to jest E621", 2)[0][0] == 1
+
+
+def test_bm25_matches_inflected_polish_words() -> None:
+    assert bm25().search("zupę pomidorową", 1)[0][0] == 2
+
+
+def test_bm25_returns_nothing_when_no_word_is_shared() -> None:
+    assert bm25().search("how long does bread keep", 5) == []
+
+
+def test_bm25_ranks_a_rare_word_above_a_common_one() -> None:
+    ranked = [chunk for chunk, _ in bm25().search("zupy witaminy", 4)]
+    assert ranked[0] == 4
+
+
+def test_fusion_puts_an_item_found_by_both_rankings_above_items_found_by_one() -> None:
+    assert reciprocal_rank_fusion([[1, 2, 3], [4, 2, 5]], [1.0, 1.0])[0] == 2
+
+
+def test_fusion_with_zero_weight_keeps_the_first_ranking_order() -> None:
+    assert reciprocal_rank_fusion([[3, 1, 2], [2, 1]], [1.0, 0.0]) == [3, 1, 2]
+
+
+rankings = st.lists(st.lists(st.integers(0, 30), unique=True, max_size=12), min_size=1, max_size=3)
+
+
+@given(rankings, st.data())
+def test_fusion_orders_exactly_the_union_of_its_inputs(lists: list[list[int]], data: st.DataObject) -> None:
+    weights = data.draw(st.lists(st.floats(0.0, 3.0), min_size=len(lists), max_size=len(lists)))
+    fused = reciprocal_rank_fusion(lists, weights)
+    assert sorted(fused) == sorted({item for ranking in lists for item in ranking})
+
+
+@given(rankings)
+def test_an_item_first_in_every_ranking_comes_first(lists: list[list[int]]) -> None:
+    top = 99
+    fused = reciprocal_rank_fusion([[top, *ranking] for ranking in lists], [1.0] * len(lists))
+    assert fused[0] == top
+
+
+def test_an_english_question_finds_polish_text_through_the_food_glossary() -> None:
+    index = Bm25(
+        [1, 2], ["Skrystalizowany miód ogrzej w kąpieli wodnej.", "Twaróg z pleśnią wyrzuć w całości."]
+    )
+    assert index.search("mouldy cottage cheese", 2)[0][0] == 2
+    assert [chunk for chunk, _ in index.search("honey", 2)] == [1]
