@@ -73,6 +73,8 @@ def setup(tmp: Path) -> Any:
         database_url=SecretStr(url),
         weather_url="http://127.0.0.1:9/forecast",
         web_search_url="http://127.0.0.1:9/search",
+        # The offline embedder unless told otherwise (FOODSAVE_EMBEDDER=e5 measures the multilingual model).
+        embedder=os.environ.get("FOODSAVE_EMBEDDER", "hashing"),
     )
     services = build_services(settings)
     services.clock = FrozenClock()
@@ -210,6 +212,7 @@ def measure_suite(services: Any) -> dict[str, Any]:
         "p95_cpu_ms_per_turn": spread(cpu_per_round),
         "baseline_pantry_list_p95_ms": spread(base_per_round),
         "target_p95_ms": TARGET_P95_MS,
+        "embedder": services.embedder.name,
     }
 
 
