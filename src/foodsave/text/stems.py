@@ -73,8 +73,7 @@ LEMMAS = {
 }
 _LEMMAS_FOLDED = {fold(k): v for k, v in LEMMAS.items()}
 _SUFFIXES = sorted(
-    "ami imi ymi ach ich ych owie ów ow om em iem ie ego emu ej ym im y i a e ę ą o u"
-    " owac ować uje ują ujesz ujemy ujecie isz imy icie ia ią io ac ać".split(),
+    "ami imi ymi ach ich ych owie ów ow om em iem ie ego emu ej ym im y i a e ę ą o u".split(),
     key=len,
     reverse=True,
 )
