@@ -16,7 +16,7 @@ ALARM_EMAIL ?=
 CDK ?= npx --yes aws-cdk@2
 CDK_CONTEXT = -c profile=$(PROFILE) $(if $(ALARM_EMAIL),-c alarm_email=$(ALARM_EMAIL))
 
-.PHONY: setup tesseract faketime run serve demo test date-shift unit integration e2e lint format bench load soak synth openapi clean layers size-check infra-test cost deploy destroy
+.PHONY: setup tesseract faketime run serve demo test date-shift unit integration e2e lint format bench load soak synth openapi clean layers size-check infra-test cost deploy destroy client
 
 setup: $(STAMP) tesseract
 
@@ -63,7 +63,7 @@ format: $(STAMP)
 	$(VENV)/bin/ruff format src functions infra tests benchmarks app.py
 	$(VENV)/bin/ruff check --fix src functions infra tests benchmarks app.py
 
-test: setup lint
+test: setup lint client
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 	@if [ "$${CI:-}" = "true" ]; then $(MAKE) --no-print-directory date-shift; fi
 
@@ -74,6 +74,14 @@ date-shift: setup faketime
 	  echo "== tests with the clock at $$shift"; \
 	  faketime -f "$${shift/T/ }" $(VENV)/bin/pytest tests/unit tests/integration -x -q $(PYTEST_ARGS) || exit 1; \
 	done
+
+# The TypeScript client generated from docs/openapi.json must type-check: a contract change that breaks it fails.
+CLIENT := clients/typescript
+$(CLIENT)/node_modules/.package-lock.json: $(CLIENT)/package-lock.json
+	cd $(CLIENT) && npm ci --no-audit --no-fund
+
+client: $(CLIENT)/node_modules/.package-lock.json
+	cd $(CLIENT) && npm run --silent typecheck
 
 unit: setup
 	$(VENV)/bin/pytest tests/unit $(PYTEST_ARGS)

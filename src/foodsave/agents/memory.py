@@ -114,13 +114,23 @@ def _update_summary(session: Session, conversation: Conversation, limit: int) ->
 
 
 def list_conversations(
-    session: Session, user_id: str, *, limit: int = 20, offset: int = 0
+    session: Session,
+    user_id: str,
+    *,
+    limit: int = 20,
+    offset: int = 0,
+    q: str | None = None,
+    order: str = "desc",
 ) -> tuple[Sequence[Conversation], int]:
+    """A page of the user's conversations by last activity; `q` matches titles ignoring case and accents."""
+    from foodsave.db.search import contains_folded, sorted_by
+
     query = select(Conversation).where(Conversation.user_id == user_id)
+    if q:
+        query = query.where(contains_folded(Conversation.title, q))
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = session.scalars(
-        query.order_by(Conversation.updated_at.desc(), Conversation.id).limit(limit).offset(offset)
-    ).all()
+    ordering = sorted_by(Conversation.updated_at, order, Conversation.id)
+    rows = session.scalars(query.order_by(*ordering).limit(limit).offset(offset)).all()
     return rows, total
 
 

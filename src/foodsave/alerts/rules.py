@@ -45,7 +45,21 @@ def compare(value: float, operator: str, threshold: float) -> bool:
 class AlertRuleIn(BaseModel):
     """A rule as operators write it; every field is checked against the metric catalogue."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "name": "chat-errors",
+                    "metric": "ErrorRate",
+                    "operator": ">",
+                    "threshold": 5,
+                    "severity": "critical",
+                    "dimensions": {"function": "agent-chat"},
+                }
+            ]
+        },
+    )
     name: str = Field(min_length=1, max_length=100)
     metric: str
     statistic: str = "Sum"

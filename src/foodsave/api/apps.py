@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import importlib
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
 from foodsave import __version__
 from foodsave.api.contract import install_contract
 from foodsave.api.functions import FUNCTION_ROUTERS
+from foodsave.api.idempotency import IdempotencyMiddleware
 from foodsave.api.metrics_middleware import install_request_metrics
 from foodsave.api.problems import install_problem_handlers
+from foodsave.api.query import reject_unknown_query
 
 # Each route belongs to exactly one function (FUNCTION_ROUTERS); the local runtime mounts them all.
 DESCRIPTION = (
@@ -21,8 +23,14 @@ DESCRIPTION = (
 
 
 def _build(title: str, modules: tuple[str, ...]) -> FastAPI:
-    app = FastAPI(title=title, version=__version__, description=DESCRIPTION)
+    app = FastAPI(
+        title=title,
+        version=__version__,
+        description=DESCRIPTION,
+        dependencies=[Depends(reject_unknown_query)],
+    )
     install_problem_handlers(app)
+    app.add_middleware(IdempotencyMiddleware)
     install_request_metrics(app)
     install_contract(app)
     for name in modules:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import base64
+import json
 import re
 import weakref
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 import anyio
@@ -67,7 +70,10 @@ async def db_session_dep(
 
 
 def subject_of(request: Request, services: Services) -> str:
-    """The authenticated subject: the JWT `sub` that API Gateway verified, or a dev token in the local runtime."""
+    """The authenticated subject: the JWT `sub` that API Gateway verified, or a dev token in the local runtime.
+
+    A 401 says why: no token (`TokenMissing`), a header or token of the wrong shape (`TokenMalformed`),
+    a token past its `exp` (`TokenExpired`) or one this deployment does not accept (`TokenInvalid`)."""
     event: dict[str, Any] | None = request.scope.get("aws.event")
     if event:
         claims = (((event.get("requestContext") or {}).get("authorizer") or {}).get("jwt") or {}).get(
@@ -76,11 +82,50 @@ def subject_of(request: Request, services: Services) -> str:
         sub = claims.get("sub")
         if isinstance(sub, str) and sub:
             return sub
-    if services.settings.dev_auth and services.settings.env == "local":
-        match = DEV_TOKEN.match(request.headers.get("authorization", ""))
+    header = request.headers.get("authorization", "")
+    local = services.settings.dev_auth and services.settings.env == "local"
+    if local:
+        match = DEV_TOKEN.match(header)
         if match:
             return f"dev:{match.group(1)}"
-    raise Unauthorized("Sign in first: this route needs an authenticated user.")
+    raise token_problem(header, services.clock.now(), local=local)
+
+
+def token_problem(header: str, now: datetime, *, local: bool) -> Unauthorized:
+    """The 401 for a request whose Authorization header did not yield a user."""
+    if not header.strip():
+        return Unauthorized("Sign in first: send `Authorization: Bearer <token>`.", code="TokenMissing")
+    scheme, _, token = header.strip().partition(" ")
+    token = token.strip()
+    if scheme.lower() != "bearer" or not token or " " in token:
+        return Unauthorized(
+            "The Authorization header must be `Bearer <token>` (one token, no other scheme).",
+            code="TokenMalformed",
+        )
+    expires = jwt_expiry(token)
+    if expires is not None and expires <= now:
+        return Unauthorized(
+            f"The token expired at {expires.isoformat()}; sign in again.", code="TokenExpired"
+        )
+    if local:
+        return Unauthorized(
+            "The local runtime accepts dev tokens only: `Bearer dev-<name>`, a name of 1-64 letters, digits, "
+            "`.`, `_` or `-`.",
+            code="TokenMalformed" if expires is None else "TokenInvalid",
+        )
+    return Unauthorized("The token was not accepted; sign in again.", code="TokenInvalid")
+
+
+def jwt_expiry(token: str) -> datetime | None:
+    """The `exp` of a JWT-shaped token (read, not verified: only to explain a refusal), else None."""
+    parts = token.split(".")
+    if len(parts) != 3:
+        return None
+    try:
+        payload = json.loads(base64.urlsafe_b64decode(parts[1] + "=" * (-len(parts[1]) % 4)))
+        return datetime.fromtimestamp(float(payload["exp"]), UTC)
+    except (ValueError, TypeError, KeyError, OverflowError, OSError):
+        return None
 
 
 async def current_user_dep(

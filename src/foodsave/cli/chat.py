@@ -13,7 +13,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     parser = subparsers.add_parser("chat", help="send messages to the chat assistant (offline agents)")
     parser.add_argument("message", nargs="?", help="the message; without it, one message per stdin line")
     parser.add_argument("--json", action="store_true", help="one JSON object per message")
-    parser.add_argument("--user", default="demo", help="local user name (subject dev:NAME), default demo")
+    parser.add_argument(
+        "--user", default="anna", help="local user name: the one `Bearer dev-NAME` signs in as (default anna)"
+    )
     parser.add_argument("--conversation", help="continue this conversation (every message goes to it)")
     parser.set_defaults(func=run)
 

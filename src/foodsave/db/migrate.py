@@ -10,9 +10,11 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 def alembic_config(url: str):  # type: ignore[no-untyped-def]
     from alembic.config import Config
 
+    from foodsave.db.session import driver_url
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
-    cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    cfg.set_main_option("sqlalchemy.url", driver_url(url).replace("%", "%%"))
     return cfg
 
 
@@ -34,7 +36,9 @@ def current(url: str) -> str | None:
     from alembic.runtime.migration import MigrationContext
     from sqlalchemy import create_engine
 
-    engine = create_engine(url)
+    from foodsave.db.session import driver_url
+
+    engine = create_engine(driver_url(url))
     try:
         with engine.connect() as conn:
             return MigrationContext.configure(conn).get_current_revision()

@@ -15,6 +15,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -292,3 +293,20 @@ class PantryEvent(Base):
     value: Mapped[Decimal | None] = mapped_column(Money(), nullable=True)
     finishes: Mapped[bool] = mapped_column(Boolean, default=False)
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class IdempotencyRecord(Base):
+    """The first response to a POST carrying an `Idempotency-Key`, replayed to retries until it expires."""
+
+    __tablename__ = "idempotency_records"
+    __table_args__ = (UniqueConstraint("owner", "key", name="uq_idempotency_records_owner_key"),)
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    owner: Mapped[str] = mapped_column(String(64))  # sha256 of the authenticated subject
+    key: Mapped[str] = mapped_column(String(255))
+    fingerprint: Mapped[str] = mapped_column(String(64))  # sha256 of method, path, query and body
+    state: Mapped[str] = mapped_column(String(16), default="in_progress")  # in_progress | completed
+    status_code: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    headers: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    body: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    locked_until: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)

@@ -19,6 +19,20 @@ from foodsave.errors import Unavailable
 if TYPE_CHECKING:
     from foodsave.ports import Clock
 
+SUPPORTED_URLS = "sqlite:///PATH or postgresql://USER:PASSWORD@HOST:PORT/NAME"
+
+
+def driver_url(url: str) -> str:
+    """The SQLAlchemy URL with its driver: `postgres://` and `postgresql://` are read with pg8000 (the one
+    PostgreSQL driver installed); any other scheme is refused with one sentence that says what works."""
+    scheme, sep, rest = url.strip().partition("://")
+    if sep and scheme in ("postgres", "postgresql", "postgresql+pg8000"):
+        return f"postgresql+pg8000://{rest}"
+    if sep and scheme in ("sqlite", "sqlite+pysqlite"):
+        return url.strip()
+    shown = f"a {scheme}:// URL" if sep else "a value without a scheme"
+    raise ValueError(f"The database URL must be {SUPPORTED_URLS} (read with pg8000), not {shown}.")
+
 
 def _engine_for(url: str, connect_timeout: float, tls: bool = False, pool_size: int = 1) -> Engine:
     if url.startswith("sqlite"):
@@ -113,8 +127,8 @@ class Database:
         pool_size: int = 1,
         clock: Clock | None = None,
     ) -> None:
-        self.url = url
-        self.engine = _engine_for(url, connect_timeout, tls, pool_size)
+        self.url = driver_url(url)
+        self.engine = _engine_for(self.url, connect_timeout, tls, pool_size)
         # Row creation and update times come from this clock (see foodsave.db.timestamps).
         self.clock = clock
         self._factory = sessionmaker(self.engine, expire_on_commit=False, autoflush=True)

@@ -28,7 +28,21 @@ def format_quantity(value: Decimal) -> str:
 
 
 class PantryItemIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "name": "Mleko 3,2% 1L",
+                    "category": "dairy",
+                    "quantity": "2",
+                    "unit": "szt",
+                    "price": "3.49",
+                    "expires_at": "2030-01-05",
+                }
+            ]
+        },
+    )
     name: str = Field(min_length=1, max_length=200)
     category: Category | None = None
     quantity: Decimal = Field(
@@ -51,7 +65,9 @@ class PantryItemIn(BaseModel):
 
 
 class PantryItemPatch(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"quantity": "1", "expires_at": "2030-01-07"}]}
+    )
     name: str | None = Field(default=None, min_length=1, max_length=200)
     category: Category | None = None
     quantity: Decimal | None = Field(
@@ -98,7 +114,7 @@ class Page(BaseModel, Generic[T]):
 class UseIn(BaseModel):
     """How much of an item was eaten or thrown away, in the item's unit; all of it when omitted."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"quantity": "0.5"}]})
     quantity: Decimal | None = Field(
         default=None, gt=0, le=Decimal("100000"), max_digits=12, decimal_places=3
     )

@@ -13,6 +13,7 @@ from sqlalchemy import and_, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from foodsave.db.models import PantryEvent, PantryItem
+from foodsave.db.search import contains_folded, folded, sorted_by
 from foodsave.errors import Conflict, InvalidInput, NotFound
 from foodsave.pantry.matching import rank_by_name
 from foodsave.pantry.schemas import PantryItemIn, PantryItemPatch
@@ -21,6 +22,14 @@ from foodsave.text import normalize_name
 CENT = Decimal("0.01")
 ZERO = Decimal("0")
 FINISHED = {"consume": "consumed", "discard": "discarded"}
+SORTABLE = {
+    "expires_at": PantryItem.expires_at,
+    "name": folded(PantryItem.name),
+    "category": PantryItem.category,
+    "purchased_at": PantryItem.purchased_at,
+    "created_at": PantryItem.created_at,
+    "price": PantryItem.price,
+}
 
 
 @dataclass(frozen=True)
@@ -112,8 +121,14 @@ class PantryService:
         expires_before: date | None = None,
         limit: int = 50,
         offset: int = 0,
+        q: str | None = None,
+        sort: str = "expires_at",
+        order: str = "asc",
     ) -> tuple[Sequence[PantryItem], int]:
+        """A page of items; `q` matches the name ignoring case and Polish accents, `sort` is a SORTABLE key."""
         query = self._scoped()
+        if q:
+            query = query.where(contains_folded(PantryItem.name, q))
         if status:
             query = query.where(PantryItem.status == status)
         if category:
@@ -122,9 +137,7 @@ class PantryService:
             query = query.where(PantryItem.expires_at.is_not(None), PantryItem.expires_at <= expires_before)
         total = self.session.scalar(select(func.count()).select_from(query.subquery())) or 0
         rows = self.session.scalars(
-            query.order_by(
-                PantryItem.expires_at.is_(None), PantryItem.expires_at, PantryItem.created_at, PantryItem.id
-            )
+            query.order_by(*sorted_by(SORTABLE[sort], order, PantryItem.created_at, PantryItem.id))
             .limit(limit)
             .offset(offset)
         ).all()

@@ -72,7 +72,12 @@ class UploadOut(BaseModel):
 
 
 class ReceiptLinePatch(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"name": "Jogurt naturalny", "category": "dairy", "quantity": "2", "unit": "szt"}]
+        },
+    )
     name: str | None = Field(default=None, min_length=1, max_length=200)
     category: Category | None = None
     quantity: Decimal | None = Field(

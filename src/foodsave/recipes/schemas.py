@@ -115,7 +115,12 @@ def _default_meals() -> list[Meal]:
 
 
 class MealPlanIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"days": 3, "diet_tags": ["vegetarian"], "add_to_shopping_list": True}]
+        },
+    )
     days: int = Field(default=3, ge=1, le=MAX_DAYS)
     diet_tags: list[DietTag] = Field(default_factory=list, max_length=3)
     meals: list[Meal] = Field(default_factory=_default_meals, min_length=1, max_length=6)

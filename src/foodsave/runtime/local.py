@@ -164,6 +164,8 @@ class LocalRuntime:
         return self._safe_invoke("alert-evaluator", events.scheduled_event(when or self.services.clock.now()))
 
     def _schedule_loop(self) -> None:
+        """Evaluate at once (expiry warnings are not 15 minutes late after a start), then on the interval."""
+        self.fire_schedule()
         while not self._stop.wait(self.settings.schedule_seconds):
             self.fire_schedule()
 
@@ -198,6 +200,40 @@ class LocalRuntime:
         remove_metric_sink(self._metric_sink)
 
 
+def publish_bundled_indexes(services: Services) -> list[str]:
+    """Build the bundled recipe and knowledge indexes when they are missing or stale, so a fresh runtime
+    answers searches (and reports `ok`) from its first request; returns `name vN` of each published index."""
+    from foodsave.alerts.metrics_source import read_index_pointers
+
+    _ = services.search  # built on first use; in the local runtime that indexes the bundled corpora
+    found, _missing = read_index_pointers(services.store, services.clock.now())
+    return [f"{i.name} v{i.version}" for i in found]
+
+
+def banner(settings: Settings, base: str, indexes: list[str]) -> str:
+    """What `foodsave serve` runs on: URLs, database, data folder, indexes and the evaluation schedule."""
+    from sqlalchemy.engine import make_url
+
+    from foodsave.db.session import driver_url
+
+    database = make_url(driver_url(settings.resolved_database_url())).render_as_string(hide_password=True)
+    example = json.dumps({"name": "Mleko 2%", "expires_at": "2030-01-01"})
+    return "\n".join(
+        [
+            f"FoodSave AI local runtime on {base}",
+            f"  API docs:  {base}/docs   contract: {base}/openapi.json   status: {base}/v1/status",
+            f"  database:  {database}",
+            f"  data:      {settings.data_dir.resolve()}",
+            f"  indexes:   {', '.join(indexes) or 'none published'}",
+            f"  schedule:  expiry warnings and alerts evaluated now and every {settings.schedule_seconds:g} s "
+            "(--schedule-seconds or FOODSAVE_SCHEDULE_SECONDS)",
+            "  sign in:   Authorization: Bearer dev-<name>  (e.g. dev-anna)",
+            "Try: curl -s -H 'Authorization: Bearer dev-anna' -H 'Content-Type: application/json' "
+            f"-d '{example}' {base}/v1/pantry/items",
+        ]
+    )
+
+
 def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000) -> None:
     """`foodsave serve`: the whole API with the event wiring, until interrupted."""
     import uvicorn
@@ -205,19 +241,12 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000) -> None
     from foodsave.api.apps import local_app
 
     runtime = LocalRuntime(settings)
-    runtime.start()
     base = f"http://{host}:{port}"
     if isinstance(runtime.services.store, LocalObjectStore):
         runtime.services.store.upload_url = f"{base}/local-uploads"
-    print(
-        f"FoodSave AI local runtime on {base}  (docs: {base}/docs, data: {runtime.settings.data_dir.resolve()})",
-        flush=True,
-    )
-    print(
-        "Try: curl -s -H 'Authorization: Bearer dev-anna' -H 'Content-Type: application/json' "
-        f"-d '{json.dumps({'name': 'Mleko 2%', 'expires_at': '2030-01-01'})}' {base}/v1/pantry/items",
-        flush=True,
-    )
+    indexes = publish_bundled_indexes(runtime.services)
+    runtime.start()
+    print(banner(runtime.settings, base, indexes), flush=True)
     try:
         uvicorn.run(local_app(), host=host, port=port, log_level="warning")
     finally:

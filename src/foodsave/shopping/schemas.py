@@ -20,7 +20,9 @@ def _clean_name(value: str) -> str:
 
 
 class ShoppingItemIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"name": "jajka", "quantity": "10", "unit": "szt"}]}
+    )
     name: str = Field(min_length=1, max_length=200)
     quantity: Decimal = Field(
         default=Decimal("1"), gt=0, le=Decimal("100000"), max_digits=12, decimal_places=3
@@ -31,7 +33,7 @@ class ShoppingItemIn(BaseModel):
 
 
 class ShoppingItemPatch(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"done": True}]})
     name: str | None = Field(default=None, min_length=1, max_length=200)
     quantity: Decimal | None = Field(
         default=None, gt=0, le=Decimal("100000"), max_digits=12, decimal_places=3

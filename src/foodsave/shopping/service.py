@@ -11,11 +11,13 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from foodsave.db.models import ShoppingListItem
+from foodsave.db.search import contains_folded, folded, sorted_by
 from foodsave.errors import InvalidInput, NotFound
 from foodsave.pantry.matching import name_key, rank_by_name
 from foodsave.shopping.schemas import ShoppingItemPatch
 
 MAX_QUANTITY = Decimal("100000")
+SORTABLE = {"created_at": ShoppingListItem.created_at, "name": folded(ShoppingListItem.name)}
 
 
 def _field(item: Any, name: str, default: Any = None) -> Any:
@@ -33,15 +35,24 @@ class ShoppingListService:
         return select(ShoppingListItem).where(ShoppingListItem.user_id == self.user_id)
 
     def list(
-        self, *, done: bool | None = None, limit: int = 50, offset: int = 0
+        self,
+        *,
+        done: bool | None = None,
+        limit: int = 50,
+        offset: int = 0,
+        q: str | None = None,
+        sort: str = "created_at",
+        order: str = "asc",
     ) -> tuple[Sequence[ShoppingListItem], int]:
-        """Items still to buy first, then in the order they were added."""
+        """Items still to buy first, then by `sort` (the order they were added, or name); `q` matches names."""
         query = self._scoped()
+        if q:
+            query = query.where(contains_folded(ShoppingListItem.name, q))
         if done is not None:
             query = query.where(ShoppingListItem.done.is_(done))
         total = self.session.scalar(select(func.count()).select_from(query.subquery())) or 0
         rows = self.session.scalars(
-            query.order_by(ShoppingListItem.done, ShoppingListItem.created_at, ShoppingListItem.id)
+            query.order_by(ShoppingListItem.done, *sorted_by(SORTABLE[sort], order, ShoppingListItem.id))
             .limit(limit)
             .offset(offset)
         ).all()

@@ -160,7 +160,7 @@ def create_rule(body: AlertRuleIn, _: OperatorUser, session: SessionDep) -> Aler
     return AlertRuleOut.model_validate(RuleService(session).create(body))
 
 
-@router.get("/rules/{rule_id}", response_model=AlertRuleOut, responses=NOT_FOUND)
+@router.get("/rules/{rule_id}", response_model=AlertRuleOut, responses=NOT_FOUND, summary="One alert rule")
 def get_rule(rule_id: str, _: OperatorUser, session: SessionDep) -> AlertRuleOut:
     return AlertRuleOut.model_validate(RuleService(session).get(rule_id))
 

@@ -8,7 +8,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from foodsave.api.chat_models import ChatAction, ChatSource
 from foodsave.api.deps import CurrentUser, ServicesDep, SessionDep
+from foodsave.api.query import ORDER_QUERY, Q_QUERY, Order
 
 router = APIRouter(prefix="/v1", tags=["chat"])
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "No such conversation for this user"}}
@@ -34,8 +36,10 @@ class ChatOut(BaseModel):
     intent: str
     agent: str
     lang: str
-    sources: list[dict[str, Any]]
-    actions: list[dict[str, Any]]
+    sources: list[ChatSource] = Field(description="What the reply is based on, discriminated by `type`")
+    actions: list[ChatAction] = Field(
+        description="What the assistant changed (pantry, shopping list) or proposes (`suggest`), by `type`"
+    )
     degraded: list[str] = Field(description="Services that could not answer (e.g. weather, search, llm)")
 
 
@@ -70,7 +74,30 @@ class ConversationPage(BaseModel):
     offset: int
 
 
-@router.post("/chat", response_model=ChatOut, summary="Send a message to the assistant")
+@router.post(
+    "/chat",
+    response_model=ChatOut,
+    summary="Send a message to the assistant",
+    description="One turn with the multi-agent assistant (pantry, shopping list, recipes, meal plans, receipts, "
+    "documents, weather, web). Pass the returned `conversation_id` to continue a conversation. Actions "
+    "already happened when the answer arrives (e.g. `pantry.consume`); `suggest` is a one-tap reply to offer. "
+    "`degraded` lists services that could not answer; the reply still comes.",
+    openapi_extra={
+        "requestBody": {
+            "content": {
+                "application/json": {
+                    "examples": {
+                        "eat": {"summary": "Eat something", "value": {"message": "zjadłem jogurt"}},
+                        "cook": {
+                            "summary": "Ask for a recipe",
+                            "value": {"message": "co ugotować z tego co mam?"},
+                        },
+                    }
+                }
+            }
+        }
+    },
+)
 def chat(body: ChatIn, user: CurrentUser, session: SessionDep, services: ServicesDep) -> ChatOut:
     from foodsave.agents.orchestrator import handle_message
 
@@ -84,18 +111,25 @@ def chat(body: ChatIn, user: CurrentUser, session: SessionDep, services: Service
 def list_conversations(
     user: CurrentUser,
     session: SessionDep,
+    q: Annotated[str | None, Q_QUERY] = None,
+    order: Annotated[Order, ORDER_QUERY] = "desc",
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> ConversationPage:
     from foodsave.agents.memory import list_conversations as listing
 
-    rows, total = listing(session, user.id, limit=limit, offset=offset)
+    rows, total = listing(session, user.id, limit=limit, offset=offset, q=q, order=order)
     return ConversationPage(
         items=[ConversationOut.model_validate(r) for r in rows], total=total, limit=limit, offset=offset
     )
 
 
-@router.get("/conversations/{conversation_id}", response_model=ConversationDetailOut, responses=NOT_FOUND)
+@router.get(
+    "/conversations/{conversation_id}",
+    response_model=ConversationDetailOut,
+    responses=NOT_FOUND,
+    summary="One conversation with its messages, oldest first",
+)
 def get_conversation(conversation_id: str, user: CurrentUser, session: SessionDep) -> ConversationDetailOut:
     from foodsave.agents.memory import conversation_messages, get_conversation
 
@@ -107,7 +141,12 @@ def get_conversation(conversation_id: str, user: CurrentUser, session: SessionDe
     )
 
 
-@router.delete("/conversations/{conversation_id}", status_code=204, responses=NOT_FOUND)
+@router.delete(
+    "/conversations/{conversation_id}",
+    status_code=204,
+    responses=NOT_FOUND,
+    summary="Delete a conversation and its messages",
+)
 def delete_conversation(conversation_id: str, user: CurrentUser, session: SessionDep) -> Response:
     from foodsave.agents.memory import delete_conversation as remove
 

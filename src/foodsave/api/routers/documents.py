@@ -6,14 +6,18 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from foodsave.api.deps import CurrentUser, ServicesDep, SessionDep
+from foodsave.api.etags import LOCATION_HEADER
+from foodsave.api.problems import parse_body
+from foodsave.api.query import ORDER_QUERY, Q_QUERY, Order
 from foodsave.db.models import Document, User
+from foodsave.db.search import contains_folded, folded, sorted_by
 from foodsave.errors import InvalidInput, NotFound, TooLarge, UnsupportedMedia
 from foodsave.events import Event
 from foodsave.observability import TRACE_HEADER, inject_trace, record_metric
@@ -22,10 +26,16 @@ from foodsave.vectors.extract import DOCUMENT_TYPES, sniff_media_type
 
 router = APIRouter(prefix="/v1/documents", tags=["documents"])
 ContentType = Literal["text/plain", "text/markdown", "application/pdf"]
+DocumentStatus = Literal["pending", "processing", "ready", "failed"]
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "No such document for this user"}}
 
 
 class DocumentIn(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"title": "Przechowywanie warzyw", "content_type": "application/pdf"}]
+        }
+    )
     title: Annotated[str, Field(min_length=1, max_length=300)]
     content_type: ContentType
 
@@ -36,13 +46,13 @@ class DocumentOut(BaseModel):
     id: str
     title: str
     content_type: str | None
-    status: str
+    status: DocumentStatus = Field(description="`pending` until the index-builder picks it up, then `ready`")
     chunks: int
     failure_reason: str | None
     created_at: datetime
 
 
-class UploadOut(BaseModel):
+class DocumentUploadSlot(BaseModel):
     url: str
     fields: dict[str, str]
     expires_at: datetime
@@ -51,11 +61,36 @@ class UploadOut(BaseModel):
 
 class DocumentCreated(BaseModel):
     document: DocumentOut
-    upload: UploadOut | None = None
+    upload: DocumentUploadSlot | None = None
 
 
-class DocumentList(BaseModel):
+class DocumentPage(BaseModel):
     items: list[DocumentOut]
+    total: int
+    limit: int
+    offset: int
+
+
+class DocumentDeleted(BaseModel):
+    """The document and its file are gone; its chunks leave the user's index when the builder runs."""
+
+    id: str
+    status: Literal["deleted"] = "deleted"
+    index_update: Literal["queued"] = "queued"
+
+
+UPLOAD_FLOW = """Two ways to add a txt, md or pdf document (at most `max_bytes`, 10 MB by default):
+
+1. **Upload slot** (the app's way, in AWS and locally): send JSON `{"title", "content_type"}`. The answer
+   (201) holds `document` (status `pending`) and `upload`: POST a `multipart/form-data` form to `upload.url`
+   with every entry of `upload.fields` as form fields, then the file as the last field, named `file`, before
+   `upload.expires_at`. The store answers 204. No token is sent to the upload URL; the fields carry the grant.
+2. **Direct multipart** (scripts, the local runtime): send the file as the multipart field `file` (and an
+   optional `title`); it is stored at once and the answer (201) has no `upload`.
+
+Then poll `GET /v1/documents/{id}` (every 2-5 s; indexing takes seconds) until `status` is `ready` (its
+`chunks` are searchable with `GET /v1/search?scope=documents`) or `failed` (`failure_reason` says why).
+Send an `Idempotency-Key` so a retried request does not create two documents."""
 
 
 def _queue_job(services: Services, event_type: str, user_id: str, data: dict[str, Any]) -> None:
@@ -89,7 +124,7 @@ def _upload_slot(services: Services, session: Session, user: User, body: Documen
     session.flush()
     return DocumentCreated(
         document=DocumentOut.model_validate(doc),
-        upload=UploadOut(
+        upload=DocumentUploadSlot(
             url=slot.url, fields=slot.fields, expires_at=slot.expires_at, max_bytes=slot.max_bytes
         ),
     )
@@ -117,7 +152,9 @@ def _direct_upload(
     response_model=DocumentCreated,
     status_code=201,
     summary="Add a document: JSON asks for a presigned upload slot; multipart uploads the file directly",
+    description=UPLOAD_FLOW,
     responses={
+        201: {"headers": LOCATION_HEADER},
         413: {"description": "File larger than the limit"},
         415: {"description": "Not txt, md or pdf"},
     },
@@ -141,7 +178,7 @@ def _direct_upload(
     },
 )
 async def add_document(
-    request: Request, user: CurrentUser, session: SessionDep, services: ServicesDep
+    request: Request, response: Response, user: CurrentUser, session: SessionDep, services: ServicesDep
 ) -> DocumentCreated:
     max_bytes = services.settings.max_upload_bytes
     media_type = request.headers.get("content-type", "")
@@ -161,21 +198,40 @@ async def add_document(
             _direct_upload, services, session, user, title, upload.filename or "", data
         )
     else:
-        try:
-            body = DocumentIn.model_validate_json(await request.body())
-        except ValueError as exc:
-            raise InvalidInput(f"expected JSON {{title, content_type}} or a multipart file: {exc}") from exc
+        body = parse_body(DocumentIn, await request.body())
         created = await run_in_threadpool(_upload_slot, services, session, user, body)
     record_metric("DocumentsAdded", 1)
+    response.headers["Location"] = f"{router.prefix}/{created.document.id}"
     return created
 
 
-@router.get("", response_model=DocumentList, summary="List your documents, newest first")
-def list_documents(user: CurrentUser, session: SessionDep) -> DocumentList:
-    rows = session.scalars(
-        select(Document).where(Document.user_id == user.id).order_by(Document.created_at.desc())
-    ).all()
-    return DocumentList(items=[DocumentOut.model_validate(r) for r in rows])
+@router.get(
+    "",
+    response_model=DocumentPage,
+    summary="List your documents, newest first",
+    description="`q` matches titles ignoring case and Polish accents; page with `limit` and `offset`.",
+)
+def list_documents(
+    user: CurrentUser,
+    session: SessionDep,
+    status: Annotated[DocumentStatus | None, Query(description="only documents in this state")] = None,
+    q: Annotated[str | None, Q_QUERY] = None,
+    sort: Annotated[Literal["created_at", "title"], Query(description="the field to sort by")] = "created_at",
+    order: Annotated[Order, ORDER_QUERY] = "desc",
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> DocumentPage:
+    query = select(Document).where(Document.user_id == user.id)
+    if status:
+        query = query.where(Document.status == status)
+    if q:
+        query = query.where(contains_folded(Document.title, q))
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    column = folded(Document.title) if sort == "title" else Document.created_at
+    rows = session.scalars(query.order_by(*sorted_by(column, order, Document.id)).limit(limit).offset(offset))
+    return DocumentPage(
+        items=[DocumentOut.model_validate(r) for r in rows], total=total, limit=limit, offset=offset
+    )
 
 
 def _owned(session: Session, user: User, document_id: str) -> Document:
@@ -185,21 +241,30 @@ def _owned(session: Session, user: User, document_id: str) -> Document:
     return doc
 
 
-@router.get("/{document_id}", response_model=DocumentOut, responses=NOT_FOUND)
+@router.get(
+    "/{document_id}",
+    response_model=DocumentOut,
+    responses=NOT_FOUND,
+    summary="One document: poll `status` after an upload until `ready` or `failed`",
+)
 def get_document(document_id: str, user: CurrentUser, session: SessionDep) -> DocumentOut:
     return DocumentOut.model_validate(_owned(session, user, document_id))
 
 
 @router.delete(
-    "/{document_id}", status_code=202, responses=NOT_FOUND, summary="Delete a document and its index entries"
+    "/{document_id}",
+    status_code=202,
+    response_model=DocumentDeleted,
+    responses=NOT_FOUND,
+    summary="Delete a document; its index entries are removed in the background",
 )
 def delete_document(
     document_id: str, user: CurrentUser, session: SessionDep, services: ServicesDep
-) -> Response:
+) -> DocumentDeleted:
     doc = _owned(session, user, document_id)
     if doc.object_key:
         services.store.delete(doc.object_key)
     session.delete(doc)
     session.commit()
     _queue_job(services, "DocumentDeleted", user.id, {"document_id": document_id})
-    return Response(status_code=202)
+    return DocumentDeleted(id=document_id)

@@ -22,7 +22,12 @@ class Profile(BaseModel):
 
 
 class ProfilePatch(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"locale": "pl", "timezone": "Europe/Warsaw", "expiry_warning_days": 3}]
+        },
+    )
     locale: Literal["pl", "en"] | None = None
     timezone: str | None = Field(default=None, min_length=1, max_length=64, examples=["Europe/Warsaw"])
     expiry_warning_days: int | None = Field(default=None, ge=0, le=MAX_WARNING_DAYS)

@@ -43,7 +43,12 @@ def list_notifications(
     )
 
 
-@router.post("/{notification_id}/read", response_model=NotificationOut, responses=NOT_FOUND)
+@router.post(
+    "/{notification_id}/read",
+    response_model=NotificationOut,
+    responses=NOT_FOUND,
+    summary="Mark a notification read (the first read time is kept)",
+)
 def mark_read(
     notification_id: str, user: CurrentUser, session: SessionDep, services: ServicesDep
 ) -> NotificationOut:

@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Response
 
 from foodsave.api.deps import CurrentUser, ServicesDep, SessionDep
+from foodsave.api.etags import (
+    ETAG_HEADER,
+    LOCATION_HEADER,
+    STALE,
+    IfMatch,
+    locked_view,
+    require_match,
+    with_etag,
+)
+from foodsave.api.query import ORDER_QUERY, Q_QUERY, Order
 from foodsave.pantry.schemas import (
     Category,
     Page,
@@ -28,45 +38,102 @@ USE_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
-@router.get("/items", response_model=Page[PantryItemOut], summary="List pantry items, soonest expiry first")
+SortKey = Literal["expires_at", "name", "category", "purchased_at", "created_at", "price"]
+ITEM_RESPONSES: dict[int | str, dict[str, Any]] = {**NOT_FOUND, 200: {"headers": ETAG_HEADER}}
+WRITE_RESPONSES: dict[int | str, dict[str, Any]] = {**ITEM_RESPONSES, 412: STALE}
+
+
+@router.get(
+    "/items",
+    response_model=Page[PantryItemOut],
+    summary="List pantry items, soonest expiry first",
+    description="Filter by status, category, expiry or name (`q`, accent-insensitive); sort by any `sort` key "
+    "(empty values last); page with `limit` and `offset` (`total` counts every match).",
+)
 def list_items(
     user: CurrentUser,
     session: SessionDep,
-    status: Status | None = "active",
+    status: Annotated[Status | None, Query(description="`active` unless given")] = "active",
     category: Category | None = None,
-    expires_before: date | None = None,
+    expires_before: Annotated[date | None, Query(description="expiring on or before this day")] = None,
+    q: Annotated[str | None, Q_QUERY] = None,
+    sort: Annotated[SortKey, Query(description="the field to sort by")] = "expires_at",
+    order: Annotated[Order, ORDER_QUERY] = "asc",
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> Page[PantryItemOut]:
     rows, total = PantryService(session, user.id).list(
-        status=status, category=category, expires_before=expires_before, limit=limit, offset=offset
+        status=status,
+        category=category,
+        expires_before=expires_before,
+        limit=limit,
+        offset=offset,
+        q=q,
+        sort=sort,
+        order=order,
     )
     return Page[PantryItemOut](
         items=[PantryItemOut.model_validate(r) for r in rows], total=total, limit=limit, offset=offset
     )
 
 
-@router.post("/items", response_model=PantryItemOut, status_code=201, summary="Add an item to the pantry")
-def add_item(body: PantryItemIn, user: CurrentUser, session: SessionDep) -> PantryItemOut:
-    return PantryItemOut.model_validate(PantryService(session, user.id).add(body))
+@router.post(
+    "/items",
+    response_model=PantryItemOut,
+    status_code=201,
+    summary="Add an item to the pantry",
+    description="Answers 201 with the item, its `Location` and `ETag`. Send an `Idempotency-Key` so a retry "
+    "after a lost response does not add the food twice.",
+    responses={201: {"headers": {**LOCATION_HEADER, **ETAG_HEADER}}},
+)
+def add_item(body: PantryItemIn, user: CurrentUser, session: SessionDep, response: Response) -> PantryItemOut:
+    item = PantryItemOut.model_validate(PantryService(session, user.id).add(body))
+    response.headers["Location"] = f"{router.prefix}/items/{item.id}"
+    with_etag(response, item)
+    return item
 
 
-@router.get("/items/{item_id}", response_model=PantryItemOut, responses=NOT_FOUND)
-def get_item(item_id: str, user: CurrentUser, session: SessionDep) -> PantryItemOut:
-    return PantryItemOut.model_validate(PantryService(session, user.id).get(item_id))
+@router.get("/items/{item_id}", response_model=PantryItemOut, responses=ITEM_RESPONSES, summary="One item")
+def get_item(item_id: str, user: CurrentUser, session: SessionDep, response: Response) -> PantryItemOut:
+    item = PantryItemOut.model_validate(PantryService(session, user.id).get(item_id))
+    with_etag(response, item)
+    return item
 
 
-@router.patch("/items/{item_id}", response_model=PantryItemOut, responses=NOT_FOUND)
+@router.patch(
+    "/items/{item_id}",
+    response_model=PantryItemOut,
+    responses=WRITE_RESPONSES,
+    summary="Change an item (only the fields sent)",
+    description="Send `If-Match` with the `ETag` you read to refuse the change (412) when someone else "
+    "changed the item meanwhile.",
+)
 def update_item(
-    item_id: str, body: PantryItemPatch, user: CurrentUser, session: SessionDep, services: ServicesDep
+    item_id: str,
+    body: PantryItemPatch,
+    user: CurrentUser,
+    session: SessionDep,
+    response: Response,
+    services: ServicesDep,
+    if_match: IfMatch = None,
 ) -> PantryItemOut:
-    item = PantryService(session, user.id).update(item_id, body, at=services.clock.now())
-    return PantryItemOut.model_validate(item)
+    service = PantryService(session, user.id)
+    require_match(if_match, locked_view(session, service.get(item_id), PantryItemOut))
+    item = PantryItemOut.model_validate(service.update(item_id, body, at=services.clock.now()))
+    with_etag(response, item)
+    return item
 
 
-@router.delete("/items/{item_id}", status_code=204, responses=NOT_FOUND)
-def delete_item(item_id: str, user: CurrentUser, session: SessionDep) -> Response:
-    PantryService(session, user.id).delete(item_id)
+@router.delete(
+    "/items/{item_id}",
+    status_code=204,
+    responses={**NOT_FOUND, 412: STALE},
+    summary="Remove an item (not counted as eaten or wasted)",
+)
+def delete_item(item_id: str, user: CurrentUser, session: SessionDep, if_match: IfMatch = None) -> Response:
+    service = PantryService(session, user.id)
+    require_match(if_match, locked_view(session, service.get(item_id), PantryItemOut))
+    service.delete(item_id)
     return Response(status_code=204)
 
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from foodsave.api.deps import CurrentUser, ServicesDep, SessionDep
+from foodsave.api.etags import LOCATION_HEADER
+from foodsave.api.problems import parse_body
 from foodsave.errors import InvalidInput
 from foodsave.pantry.schemas import Page, PantryItemOut
 from foodsave.receipts.schemas import (
@@ -25,6 +27,21 @@ from foodsave.receipts.service import ReceiptService
 from foodsave.services import Services
 
 router = APIRouter(prefix="/v1/receipts", tags=["receipts"])
+UPLOAD_FLOW = """From a photo to pantry items:
+
+1. `POST /v1/receipts` with JSON `{"content_type": "image/jpeg"}` (or png, webp, pdf). The answer (201) holds
+   `receipt` (status `pending`) and `upload`.
+2. POST a `multipart/form-data` form to `upload.url`: every entry of `upload.fields` as a form field, then
+   the photo as the last field, named `file`, at most `upload.max_bytes`, before `upload.expires_at`. The
+   store answers 204. Send no Authorization header there; the signed fields are the grant.
+3. OCR starts by itself. Poll `GET /v1/receipts/{id}` until `status` leaves `pending`/`processing`.
+4. `parsed` or `needs_review`: show the lines, correct them with
+   `PATCH /v1/receipts/{id}/lines/{line_id}`, then `POST /v1/receipts/{id}/confirm` moves the food lines
+   into the pantry (confirming twice does not add them twice). `failed`: `failure_reason` says why.
+
+Locally (scripts, the local runtime) the photo may instead be sent here directly as the multipart field
+`file`: it is stored at once and the answer is 202 with no `upload`. Send an `Idempotency-Key` so a retried
+request does not start two receipts."""
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "No such receipt for this user"}}
 
 
@@ -50,10 +67,14 @@ def _stored_upload(service: Any, session: Any, data: bytes) -> UploadOut:
     response_model=UploadOut,
     status_code=201,
     summary="Start a receipt: JSON gives a presigned upload slot; a multipart `file` is stored at once (local)",
+    description=UPLOAD_FLOW,
     openapi_extra={
         "requestBody": {
             "content": {
-                "application/json": {"schema": UploadRequest.model_json_schema()},
+                "application/json": {
+                    "schema": UploadRequest.model_json_schema(),
+                    "examples": {"photo": {"value": {"content_type": "image/jpeg"}}},
+                },
                 "multipart/form-data": {
                     "schema": {
                         "type": "object",
@@ -65,13 +86,18 @@ def _stored_upload(service: Any, session: Any, data: bytes) -> UploadOut:
         }
     },
     responses={
-        202: {"model": UploadOut, "description": "Multipart upload stored; OCR is queued"},
+        201: {"headers": LOCATION_HEADER},
+        202: {
+            "model": UploadOut,
+            "description": "Multipart upload stored; OCR is queued",
+            "headers": LOCATION_HEADER,
+        },
         413: {"description": "File too large"},
         415: {"description": "Not a JPEG, PNG, WebP or PDF"},
     },
 )
 async def create_receipt(
-    request: Request, user: CurrentUser, session: SessionDep, services: ServicesDep
+    request: Request, response: Response, user: CurrentUser, session: SessionDep, services: ServicesDep
 ) -> Any:
     service = _service(session, user, services)
     content_type = request.headers.get("content-type", "")
@@ -89,13 +115,12 @@ async def create_receipt(
         data = await upload.read(limit + 1)
         # Database and store work leave the event loop: a wait there would stall every request.
         body = await run_in_threadpool(_stored_upload, service, session, data)
-        return JSONResponse(body.model_dump(mode="json"), status_code=202)
+        location = {"Location": f"{router.prefix}/{body.receipt.id}"}
+        return JSONResponse(body.model_dump(mode="json"), status_code=202, headers=location)
     raw = await request.body()
-    try:
-        payload = UploadRequest.model_validate_json(raw or b"{}")
-    except ValueError as exc:
-        raise InvalidInput(f"invalid request body: {exc}") from exc
+    payload = parse_body(UploadRequest, raw, empty=b"{}")
     receipt, slot = await run_in_threadpool(service.create_upload_slot, payload.content_type)
+    response.headers["Location"] = f"{router.prefix}/{receipt.id}"
     return UploadOut(
         receipt=ReceiptOut.model_validate(receipt),
         upload=UploadSlotOut(
@@ -124,7 +149,15 @@ def list_receipts(
     )
 
 
-@router.get("/{receipt_id}", response_model=ReceiptOut, responses=NOT_FOUND)
+@router.get(
+    "/{receipt_id}",
+    response_model=ReceiptOut,
+    responses=NOT_FOUND,
+    summary="One receipt with its lines: poll it after an upload",
+    description="Poll every 2-5 s after an upload (OCR takes a few seconds, up to ~30 s for a long receipt) "
+    "while `status` is `pending` or `processing`. Then: `parsed` (confirm it), `needs_review` (correct lines, "
+    "then confirm), `failed` (`failure_reason` says why; upload a better photo) or `confirmed`.",
+)
 def get_receipt(receipt_id: str, user: CurrentUser, session: SessionDep, services: ServicesDep) -> ReceiptOut:
     return ReceiptOut.model_validate(_service(session, user, services).get(receipt_id))
 

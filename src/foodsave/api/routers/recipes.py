@@ -52,7 +52,12 @@ def recipe_suggestions(
     )
 
 
-@router.get("/v1/recipes/{recipe_id}", response_model=RecipeOut, responses=NOT_FOUND)
+@router.get(
+    "/v1/recipes/{recipe_id}",
+    response_model=RecipeOut,
+    responses=NOT_FOUND,
+    summary="One recipe: ingredients, steps, time and diet tags",
+)
 def get_recipe(recipe_id: str, user: CurrentUser) -> RecipeOut:
     return RecipeOut.of(RecipeCatalog.default().get(recipe_id))
 

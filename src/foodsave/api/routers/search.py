@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from foodsave.api.deps import CurrentUser, ServicesDep
 from foodsave.observability import record_metric, span
+from foodsave.vectors.search import MAX_K, MAX_QUERY_CHARS
 
 router = APIRouter(prefix="/v1", tags=["search"])
+Scope = Literal["recipes", "knowledge", "documents"]
 
 
 class SearchHitOut(BaseModel):
@@ -24,7 +26,7 @@ class SearchHitOut(BaseModel):
 
 class SearchOut(BaseModel):
     query: str
-    scope: Literal["recipes", "knowledge", "documents"]
+    scope: Scope
     index_version: int | None
     hits: list[SearchHitOut]
     degraded: list[str] = Field(
@@ -37,19 +39,34 @@ class SearchOut(BaseModel):
     "/search",
     response_model=SearchOut,
     summary="Semantic search (Polish or English) over recipes, food knowledge or your documents",
+    description="Hits are chunks of the scope's published index, best first. `scope=documents` searches "
+    "only the caller's own documents (added with `POST /v1/documents` and `ready`); `recipes` and "
+    "`knowledge` are shared corpora. `index_version` says which published version answered.",
     responses={
         422: {"description": "Empty or too long query, k outside 1..50, unknown scope"},
         503: {"description": "The index is not published or cannot be loaded"},
     },  # fmt: skip
 )
 def search(
-    user: CurrentUser, services: ServicesDep, q: str = "", k: int = 10, scope: str = "recipes"
+    user: CurrentUser,
+    services: ServicesDep,
+    q: Annotated[
+        str,
+        Query(
+            min_length=1,
+            max_length=MAX_QUERY_CHARS,
+            description="what to look for, in Polish or English",
+            examples=["jak przechowywać chleb"],
+        ),
+    ],
+    k: Annotated[int, Query(ge=1, le=MAX_K, description="how many hits at most")] = 10,
+    scope: Annotated[Scope, Query(description="which index to search")] = "recipes",
 ) -> dict[str, Any]:
     service = services.search
     with span("search", scope=scope, k=k):
         hits = service.search(q, k, scope, user.id)
     record_metric("SearchQueries", 1, scope=scope)
-    reader = service.reader(scope, user.id) if scope in ("recipes", "knowledge", "documents") else None
+    reader = service.reader(scope, user.id)
     return {
         "query": q.strip(),
         "scope": scope,

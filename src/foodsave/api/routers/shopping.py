@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Response
 
 from foodsave.api.deps import CurrentUser, ServicesDep, SessionDep
+from foodsave.api.etags import (
+    ETAG_HEADER,
+    LOCATION_HEADER,
+    STALE,
+    IfMatch,
+    locked_view,
+    require_match,
+    with_etag,
+)
+from foodsave.api.query import ORDER_QUERY, Q_QUERY, Order
 from foodsave.errors import InvalidInput
 from foodsave.pantry.schemas import Category, Page
 from foodsave.pantry.service import local_today
@@ -23,20 +33,30 @@ from foodsave.shopping.spending import spending
 
 router = APIRouter(tags=["shopping"])
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "No such item for this user"}}
+ITEM_RESPONSES: dict[int | str, dict[str, Any]] = {**NOT_FOUND, 200: {"headers": ETAG_HEADER}}
 MAX_SPENDING_DAYS = 3660
 
 
 @router.get(
-    "/v1/shopping-list", response_model=Page[ShoppingItemOut], summary="The shopping list, open lines first"
+    "/v1/shopping-list",
+    response_model=Page[ShoppingItemOut],
+    summary="The shopping list, open lines first",
+    description="Open lines first, then by `sort` (when added, or name); `q` matches names ignoring case and "
+    "Polish accents; page with `limit` and `offset`.",
 )
 def list_shopping(
     user: CurrentUser,
     session: SessionDep,
-    done: bool | None = None,
+    done: Annotated[bool | None, Query(description="only bought (`true`) or open (`false`) lines")] = None,
+    q: Annotated[str | None, Q_QUERY] = None,
+    sort: Annotated[Literal["created_at", "name"], Query(description="the field to sort by")] = "created_at",
+    order: Annotated[Order, ORDER_QUERY] = "asc",
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> Page[ShoppingItemOut]:
-    rows, total = ShoppingListService(session, user.id).list(done=done, limit=limit, offset=offset)
+    rows, total = ShoppingListService(session, user.id).list(
+        done=done, limit=limit, offset=offset, q=q, sort=sort, order=order
+    )
     return Page[ShoppingItemOut](
         items=[ShoppingItemOut.model_validate(r) for r in rows], total=total, limit=limit, offset=offset
     )
@@ -47,10 +67,19 @@ def list_shopping(
     response_model=ShoppingItemOut,
     status_code=201,
     summary="Add a line (an open line for the same product and unit grows instead)",
+    description="Answers 201 with the line (new or grown), its `Location` and `ETag`. Send an "
+    "`Idempotency-Key` so a retry does not grow the line twice.",
+    responses={201: {"headers": {**LOCATION_HEADER, **ETAG_HEADER}}},
 )
-def add_shopping(body: ShoppingItemIn, user: CurrentUser, session: SessionDep) -> ShoppingItemOut:
-    item = ShoppingListService(session, user.id).add(body.name, body.quantity, body.unit)
-    return ShoppingItemOut.model_validate(item)
+def add_shopping(
+    body: ShoppingItemIn, user: CurrentUser, session: SessionDep, response: Response
+) -> ShoppingItemOut:
+    item = ShoppingItemOut.model_validate(
+        ShoppingListService(session, user.id).add(body.name, body.quantity, body.unit)
+    )
+    response.headers["Location"] = f"/v1/shopping-list/{item.id}"
+    with_etag(response, item)
+    return item
 
 
 @router.post(
@@ -60,26 +89,53 @@ def clear_done(user: CurrentUser, session: SessionDep) -> ClearedOut:
     return ClearedOut(removed=ShoppingListService(session, user.id).clear_done())
 
 
-@router.get("/v1/shopping-list/{item_id}", response_model=ShoppingItemOut, responses=NOT_FOUND)
-def get_shopping(item_id: str, user: CurrentUser, session: SessionDep) -> ShoppingItemOut:
-    return ShoppingItemOut.model_validate(ShoppingListService(session, user.id).get(item_id))
+@router.get(
+    "/v1/shopping-list/{item_id}",
+    response_model=ShoppingItemOut,
+    responses=ITEM_RESPONSES,
+    summary="One line",
+)
+def get_shopping(item_id: str, user: CurrentUser, session: SessionDep, response: Response) -> ShoppingItemOut:
+    item = ShoppingItemOut.model_validate(ShoppingListService(session, user.id).get(item_id))
+    with_etag(response, item)
+    return item
 
 
 @router.patch(
     "/v1/shopping-list/{item_id}",
     response_model=ShoppingItemOut,
-    responses=NOT_FOUND,
+    responses={**ITEM_RESPONSES, 412: STALE},
     summary="Change a line or tick it off (`done`)",
+    description="Send `If-Match` with the `ETag` you read to refuse the change (412) when another phone "
+    "changed the line meanwhile.",
 )
 def update_shopping(
-    item_id: str, body: ShoppingItemPatch, user: CurrentUser, session: SessionDep
+    item_id: str,
+    body: ShoppingItemPatch,
+    user: CurrentUser,
+    session: SessionDep,
+    response: Response,
+    if_match: IfMatch = None,
 ) -> ShoppingItemOut:
-    return ShoppingItemOut.model_validate(ShoppingListService(session, user.id).update(item_id, body))
+    service = ShoppingListService(session, user.id)
+    require_match(if_match, locked_view(session, service.get(item_id), ShoppingItemOut))
+    item = ShoppingItemOut.model_validate(service.update(item_id, body))
+    with_etag(response, item)
+    return item
 
 
-@router.delete("/v1/shopping-list/{item_id}", status_code=204, responses=NOT_FOUND)
-def delete_shopping(item_id: str, user: CurrentUser, session: SessionDep) -> Response:
-    ShoppingListService(session, user.id).delete(item_id)
+@router.delete(
+    "/v1/shopping-list/{item_id}",
+    status_code=204,
+    responses={**NOT_FOUND, 412: STALE},
+    summary="Remove a line (send `If-Match` to refuse when it changed meanwhile)",
+)
+def delete_shopping(
+    item_id: str, user: CurrentUser, session: SessionDep, if_match: IfMatch = None
+) -> Response:
+    service = ShoppingListService(session, user.id)
+    require_match(if_match, locked_view(session, service.get(item_id), ShoppingItemOut))
+    service.delete(item_id)
     return Response(status_code=204)
 
 

@@ -1,0 +1,67 @@
+"""Optimistic concurrency for single items: an `ETag` (a hash of the item's JSON) on reads and writes, and
+`If-Match` on PATCH and DELETE, so two phones of one household do not overwrite each other unnoticed."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Annotated, Any, TypeVar
+
+from fastapi import Header, Response
+from pydantic import BaseModel
+from sqlalchemy.orm import Session
+
+from foodsave.errors import FoodSaveError
+
+M = TypeVar("M", bound=BaseModel)
+IfMatch = Annotated[
+    str | None,
+    Header(
+        alias="If-Match",
+        max_length=512,
+        description="The `ETag` you last read; a stale tag answers 412 and changes nothing. Omit to overwrite.",
+        examples=['"5d41402abc4b2a76b9719d911017c592"'],
+    ),
+]
+ETAG_HEADER: dict[str, Any] = {
+    "ETag": {
+        "description": "Version of this item; send it back as `If-Match` on PATCH or DELETE",
+        "schema": {"type": "string"},
+    }
+}
+LOCATION_HEADER: dict[str, Any] = {
+    "Location": {"description": "Path of the created resource", "schema": {"type": "string"}}
+}
+STALE: dict[str, Any] = {"description": "`If-Match` does not match the item's current `ETag`: read it again"}
+
+
+class PreconditionFailed(FoodSaveError):
+    status = 412
+    title = "Precondition failed"
+
+
+def etag_of(item: BaseModel) -> str:
+    """A strong entity tag of the item's JSON representation."""
+    return '"' + hashlib.sha256(item.model_dump_json().encode()).hexdigest()[:32] + '"'
+
+
+def require_match(if_match: str | None, current: BaseModel) -> None:
+    """Nothing to check without `If-Match`; `*` matches any existing item; otherwise one tag must match."""
+    if if_match is None:
+        return
+    tags = {tag.strip().removeprefix("W/") for tag in if_match.split(",")}
+    if "*" in tags or etag_of(current) in tags:
+        return
+    raise PreconditionFailed(
+        "The item changed since you read it (If-Match does not match its ETag); read it again.",
+        code="PreconditionFailed",
+    )
+
+
+def with_etag(response: Response, item: BaseModel) -> None:
+    response.headers["ETag"] = etag_of(item)
+
+
+def locked_view(session: Session, row: Any, schema: type[M]) -> M:
+    """The row as it is now, locked until the transaction ends (PostgreSQL), for an `If-Match` check."""
+    session.refresh(row, with_for_update=True)
+    return schema.model_validate(row)
