@@ -37,3 +37,28 @@ def test_every_question_type_is_answered_right_on_postgres(world):
             if turn.failures or turn.grammar:
                 wrong[case.kind].append((turn.message, turn.failures, turn.grammar))
     assert {kind: found for kind, found in wrong.items() if found} == {}
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_a_knowledge_answer_over_http_cites_its_article_with_a_typed_source(client, auth, world):
+    resp = client.post(
+        "/v1/chat", json={"message": "Jak długo można przechowywać otwarty jogurt w lodówce?"}, headers=auth()
+    )
+    assert resp.status_code == 200, resp.text
+    assert {
+        "type": "knowledge",
+        "id": "jogurt-kefir-smietana",
+        "title": resp.json()["sources"][0]["title"],
+    } in (resp.json()["sources"])
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_expired_food_over_http_is_reported_with_its_item_and_article_sources(client, auth, world):
+    client.post(
+        "/v1/pantry/items",
+        json={"name": "Kefir", "quantity": "1", "expires_at": "2025-01-10"},
+        headers=auth(),
+    )
+    resp = client.post("/v1/chat", json={"message": "Co jest po terminie?"}, headers=auth())
+    assert resp.status_code == 200, resp.text
+    assert [s["type"] for s in resp.json()["sources"]] == ["pantry_item", "knowledge"]
