@@ -97,7 +97,7 @@ openapi: $(STAMP)
 
 # Quality and speed figures; each prints JSON and writes benchmarks/results/<name>.json.
 bench: setup
-	@for b in receipts categorizer vector_search retrieval intents chat; do echo "== $$b"; $(PY) benchmarks/$$b.py || exit 1; done
+	@for b in receipts categorizer vector_search retrieval intents chat xray_tracing; do echo "== $$b"; $(PY) benchmarks/$$b.py || exit 1; done
 
 load: setup
 	$(PY) benchmarks/load/run.py

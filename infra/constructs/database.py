@@ -73,14 +73,9 @@ class Database(Construct):
         )
         # The exported PostgreSQL log lands in a group named after the cluster; creating it first, with a
         # retention, keeps RDS from creating one that keeps logs forever.
-        postgres_logs = logs.LogGroup(
-            self,
-            "PostgresLogs",
-            log_group_name=f"/aws/rds/cluster/{constants.DB_CLUSTER_ID}/postgresql",
-            retention=profile.log_retention,
-            removal_policy=RemovalPolicy.DESTROY,
+        self.cluster.node.add_dependency(
+            self._log_group("PostgresLogs", f"/aws/rds/cluster/{constants.DB_CLUSTER_ID}/postgresql")
         )
-        self.cluster.node.add_dependency(postgres_logs)
         assert self.cluster.secret is not None
         self.secret = self.cluster.secret
         self.proxy: rds.DatabaseProxy | None = None
@@ -93,6 +88,15 @@ class Database(Construct):
             self.endpoint = self.cluster.cluster_endpoint.hostname
             self.app_user = constants.DB_APP_USER
         self._acknowledge_cluster_findings()
+
+    def _log_group(self, id: str, name: str) -> logs.LogGroup:
+        return logs.LogGroup(
+            self,
+            id,
+            log_group_name=name,
+            retention=self._profile.log_retention,
+            removal_policy=RemovalPolicy.DESTROY,
+        )
 
     @property
     def app_role_to_create(self) -> str | None:
@@ -175,13 +179,7 @@ class Database(Construct):
     def rotate_after(self, migration: IConstruct) -> secretsmanager.RotationSchedule:
         """Rotate the admin secret every 30 days, starting only once the migration has finished."""
         function_name = f"{Stack.of(self).stack_name}-db-rotation"
-        log_group = logs.LogGroup(
-            self,
-            "RotationLogs",
-            log_group_name=f"/aws/lambda/{function_name}",
-            retention=self._profile.log_retention,
-            removal_policy=RemovalPolicy.DESTROY,
-        )
+        log_group = self._log_group("RotationLogs", f"/aws/lambda/{function_name}")
         if self._profile.functions_in_vpc:
             rotation_sg = ec2.SecurityGroup(
                 self, "RotationSg", vpc=self._network.vpc, description="Secret rotation function"

@@ -60,22 +60,7 @@ class Migration(Construct):
         in_vpc = profile.functions_in_vpc
         if in_vpc:
             role.add_to_principal_policy(vpc_network_interfaces_statement())
-        environment = {
-            "FOODSAVE_ENV": "aws",
-            "FOODSAVE_DB_HOST": database.endpoint,
-            "FOODSAVE_DB_NAME": constants.DB_NAME,
-            "FOODSAVE_DB_ADMIN_USER": constants.DB_ADMIN_USER,
-            "FOODSAVE_DB_CONNECT_TIMEOUT": "30",
-            "FOODSAVE_DATA_DIR": constants.DATA_DIR,
-            "POWERTOOLS_SERVICE_NAME": "migration",
-            "LOG_LEVEL": constants.LOG_LEVEL,
-        }
-        if database.proxy is not None:
-            environment["FOODSAVE_DB_IAM_USER"] = constants.DB_ADMIN_USER
-        else:
-            environment["FOODSAVE_DB_SECRET_ARN"] = database.secret.secret_arn
-        if database.app_role_to_create:
-            environment["FOODSAVE_DB_APP_ROLE"] = database.app_role_to_create
+        environment = _environment(database)
         self.function = lambda_.Function(
             self,
             "Function",
@@ -122,3 +107,24 @@ class Migration(Construct):
             "L1",
             "The migration function shares the core layer built for Python 3.12 with the five service functions.",
         )
+
+
+def _environment(database: Database) -> dict[str, str]:
+    """Production logs in to the proxy with an IAM token; household uses the secret and creates the app role."""
+    environment = {
+        "FOODSAVE_ENV": "aws",
+        "FOODSAVE_DB_HOST": database.endpoint,
+        "FOODSAVE_DB_NAME": constants.DB_NAME,
+        "FOODSAVE_DB_ADMIN_USER": constants.DB_ADMIN_USER,
+        "FOODSAVE_DB_CONNECT_TIMEOUT": "30",
+        "FOODSAVE_DATA_DIR": constants.DATA_DIR,
+        "POWERTOOLS_SERVICE_NAME": "migration",
+        "LOG_LEVEL": constants.LOG_LEVEL,
+    }
+    if database.proxy is not None:
+        environment["FOODSAVE_DB_IAM_USER"] = constants.DB_ADMIN_USER
+    else:
+        environment["FOODSAVE_DB_SECRET_ARN"] = database.secret.secret_arn
+    if database.app_role_to_create:
+        environment["FOODSAVE_DB_APP_ROLE"] = database.app_role_to_create
+    return environment

@@ -70,9 +70,10 @@ def test_chat_routes_have_their_own_lower_throttle(profile_synth):
         }
     assert constants.CHAT_THROTTLE_RATE < constants.API_THROTTLE_RATE
     routes = {
-        r["Properties"]["RouteKey"] for r in profile_synth.resources("AWS::ApiGatewayV2::Route").values()
+        r["Properties"]["RouteKey"]: k for k, r in profile_synth.resources("AWS::ApiGatewayV2::Route").items()
     }
-    assert set(settings) <= routes
+    # Route settings name routes by key: the stage may only be created once those routes exist.
+    assert {routes[key] for key in settings} <= set(stage["DependsOn"])
 
 
 def test_default_stage_is_throttled_and_access_logged(synth):
