@@ -1,46 +1,48 @@
-"""Receipt pipeline benchmark on generated, degraded receipt images (JPEG, PNG, image-only PDF).
+"""Receipt pipeline benchmark on generated receipts (devkit.receiptgen, which shares no code with the parser).
 
-Reports total/date/merchant exact match, item precision/recall/F1 (item = similar name and equal total),
-seconds per receipt for the whole pipeline next to raw Tesseract on the same images (the baseline: default
-page segmentation on the decoded image, no preprocessing, then the same parser), both OCR adapters' timing,
-and the peak memory of processing a 12-megapixel photo in a fresh process.
+Sets: the classic paragon layouts (degraded scans), today's shop-app e-receipts (Biedronka, Kaufland,
+Auchan PDFs, Lidl Plus screenshot) and 12-MP phone photos of Lidl and Dino paper receipts. Reported per
+kind (classic, e-receipt, photo) and per layout: total exact, date, merchant, item F1, the share flagged
+for review and the share wrong yet not flagged ("silent errors"). Beside every figure, in the same run, the
+pipeline of the baseline commit (its preprocessing and parser, loaded from git) on the same files.
+Speed: the pipeline on one 12-MP photo against one raw Tesseract pass on the same decoded image (same
+warm-up, one thread), and the peak-memory delta that photo adds in a fresh process.
 
-    .venv/bin/python benchmarks/receipts.py [--n 60] [--seed 7]
+    .venv/bin/python benchmarks/receipts.py [--classic 40] [--ereceipts 40] [--photos 40] [--runs 5]
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import statistics
 import subprocess
 import sys
-import time
+import types
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # devkit/ and benchmarks/ live in the checkout, not in the package
 
 from rapidfuzz import fuzz  # noqa: E402
 
-from foodsave.receipts.parser import ParsedReceipt, ReceiptParser  # noqa: E402
+from benchmarks.record import timed, write  # noqa: E402
+from devkit.receiptgen import SynthSample, generate_dataset, layout_dataset  # noqa: E402
 from foodsave.receipts.pipeline import ReceiptPipeline  # noqa: E402
-from foodsave.receipts.synth import SynthSample, generate_dataset  # noqa: E402
 from foodsave.text import normalize_name  # noqa: E402
 
-HERE = Path(__file__).parent
-CACHE = HERE / ".cache" / "receipts"
-RESULTS = HERE / "results"
+BASELINE_COMMIT = "14d25bc"  # the last commit with the layout-list parser and the old preprocessing
+CACHE = ROOT / "benchmarks" / ".cache" / "receipts"
 
 
 def log(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
 
 
-def item_scores(parsed: ParsedReceipt | None, truth: dict[str, Any]) -> tuple[int, int, int]:
-    """(true positives, predicted, expected): a predicted item matches an expected one with the same
-    total and a similar normalised name (token-set ratio >= 70)."""
+def item_counts(parsed: Any, truth: dict[str, Any]) -> tuple[int, int, int]:
+    """(matched, predicted, expected): same total and a similar normalised name (token-set ratio >= 70)."""
     expected = truth["items"]
     if parsed is None:
         return 0, 0, len(expected)
@@ -59,235 +61,199 @@ def item_scores(parsed: ParsedReceipt | None, truth: dict[str, Any]) -> tuple[in
     return tp, len(parsed.items), len(expected)
 
 
-def summarise(rows: list[dict[str, Any]]) -> dict[str, Any]:
-    n = len(rows)
-    tp = sum(r["tp"] for r in rows)
-    pred = sum(r["pred"] for r in rows)
-    exp = sum(r["exp"] for r in rows)
-    precision = tp / pred if pred else 0.0
-    recall = tp / exp if exp else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {
-        "receipts": n,
-        "total_exact": round(sum(r["total_ok"] for r in rows) / n, 4),
-        "date_match": round(sum(r["date_ok"] for r in rows) / n, 4),
-        "merchant_match": round(sum(r["merchant_ok"] for r in rows) / n, 4),
-        "item_precision": round(precision, 4),
-        "item_recall": round(recall, 4),
-        "item_f1": round(f1, 4),
-        "needs_review_rate": round(sum(r["needs_review"] for r in rows) / n, 4),
-        "failed": sum(1 for r in rows if r["error"]),
-        "seconds_per_receipt_mean": round(statistics.mean(r["seconds"] for r in rows), 3),
-        "seconds_per_receipt_median": round(statistics.median(r["seconds"] for r in rows), 3),
-    }
-
-
-def score(
-    parsed: ParsedReceipt | None, truth: dict[str, Any], seconds: float, error: str | None
-) -> dict[str, Any]:
-    tp, pred, exp = item_scores(parsed, truth)
-    return {
-        "total_ok": parsed is not None and str(parsed.total) == truth["total"],
-        "date_ok": parsed is not None
-        and parsed.date is not None
-        and parsed.date.isoformat() == truth["date"],
-        "merchant_ok": parsed is not None and parsed.merchant == truth["merchant"],
-        "needs_review": parsed is None or parsed.needs_review,
+def score(parsed: Any, truth: dict[str, Any], error: str | None) -> dict[str, Any]:
+    tp, pred, exp = item_counts(parsed, truth)
+    ok = parsed is not None
+    row = {
+        "total_ok": ok and str(parsed.total) == truth["total"],
+        "date_ok": ok and parsed.date is not None and parsed.date.isoformat() == truth["date"],
+        "merchant_ok": ok and parsed.merchant == truth["merchant"],
+        "flagged": not ok or parsed.needs_review,
         "tp": tp,
         "pred": pred,
         "exp": exp,
-        "seconds": seconds,
         "error": error,
+    }
+    right = row["total_ok"] and row["date_ok"] and row["merchant_ok"] and tp == exp == pred
+    row["silent_error"] = not right and not row["flagged"]
+    return row
+
+
+def summarise(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    n = len(rows)
+    tp, pred, exp = (sum(r[k] for r in rows) for k in ("tp", "pred", "exp"))
+    precision, recall = (tp / pred if pred else 0.0), (tp / exp if exp else 0.0)
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    share = lambda key: round(sum(bool(r[key]) for r in rows) / n, 4)  # noqa: E731
+    return {
+        "receipts": n,
+        "total_exact": share("total_ok"),
+        "date": share("date_ok"),
+        "merchant": share("merchant_ok"),
+        "item_f1": round(f1, 4),
+        "flagged_for_review": share("flagged"),
+        "silent_errors": share("silent_error"),
+        "failed": sum(1 for r in rows if r["error"]),
     }
 
 
-def run_pipeline(samples: list[SynthSample], engine: str) -> list[dict[str, Any]]:
-    pipeline = ReceiptPipeline(engine_name=engine)
-    pipeline.process(samples[0].data)  # warm the engine, as a warm Lambda container would be
+def grouped(rows: list[dict[str, Any]], key: str) -> dict[str, Any]:
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for r in rows:
+        groups.setdefault(r[key], []).append(r)
+    return {k: summarise(g) for k, g in sorted(groups.items())}
+
+
+def run(process: Callable[[bytes], Any], samples: list[SynthSample], label: str) -> list[dict[str, Any]]:
     rows = []
     for k, s in enumerate(samples):
-        t0 = time.perf_counter()
         parsed, error = None, None
         try:
-            parsed = pipeline.process(s.data).receipt
-        except Exception as exc:  # noqa: BLE001 - a failure is a data point
+            parsed = process(s.data)
+        except Exception as exc:  # noqa: BLE001 - a refused or failed file is a data point
             error = f"{type(exc).__name__}: {exc}"
-        rows.append(score(parsed, s.truth, time.perf_counter() - t0, error) | {"file": s.name, **_meta(s)})
-        if (k + 1) % 10 == 0:
-            log(f"  {engine}: {k + 1}/{len(samples)}")
+        kind = s.truth["kind"] if "layout" in s.truth else "classic"
+        layout = s.truth.get("layout", f"classic_{s.truth.get('style')}")
+        rows.append(score(parsed, s.truth, error) | {"file": s.name, "kind": kind, "layout": layout})
+        if (k + 1) % 20 == 0:
+            log(f"  {label}: {k + 1}/{len(samples)}")
     return rows
 
 
-def run_raw(samples: list[SynthSample]) -> list[dict[str, Any]]:
-    """Baseline: decode, Tesseract with its default page segmentation on the unprocessed image, same parser."""
-    import io
-
-    import tesserocr
-    from PIL import Image
-
-    from foodsave.receipts.ocr import find_tessdata
+def baseline_process() -> Callable[[bytes], Any]:
+    """The baseline commit's preprocessing and parser (loaded from git), with today's OCR engine and PDF reader."""
+    modules = {}
+    for name in ("parser", "preprocess"):
+        source = subprocess.run(
+            ["git", "show", f"{BASELINE_COMMIT}:src/foodsave/receipts/{name}.py"],
+            cwd=ROOT, capture_output=True, text=True, check=True,
+        ).stdout  # fmt: skip
+        module = types.ModuleType(f"baseline_{name}")
+        sys.modules[module.__name__] = module  # dataclasses look their module up
+        exec(compile(source, f"{BASELINE_COMMIT}:{name}.py", "exec"), module.__dict__)  # noqa: S102
+        modules[name] = module
+    from foodsave.receipts.ocr import get_engine
     from foodsave.receipts.pdf import read_pdf
+    from foodsave.receipts.preprocess import load_image
 
-    parser = ReceiptParser()
-    api = tesserocr.PyTessBaseAPI(path=f"{find_tessdata()}/", lang="pol")
-    rows = []
-    try:
-        for k, s in enumerate(samples):
-            t0 = time.perf_counter()
-            if s.kind == "pdf":
-                image = read_pdf(s.data).images[0]
-            else:
-                image = Image.open(io.BytesIO(s.data))
-                image.load()
-            api.SetImage(image)
-            text = api.GetUTF8Text()
-            parsed = parser.parse(text)
-            rows.append(score(parsed, s.truth, time.perf_counter() - t0, None) | {"file": s.name, **_meta(s)})
-            if (k + 1) % 10 == 0:
-                log(f"  raw tesseract: {k + 1}/{len(samples)}")
-    finally:
-        api.End()
-    return rows
+    parser, engine = modules["parser"].ReceiptParser(), get_engine("tesserocr")
 
+    def process(data: bytes) -> Any:
+        images = read_pdf(data).images if data[:4] == b"%PDF" else [load_image(data)]
+        text = "\n".join(engine.image_to_text(modules["preprocess"].prepare_for_ocr(i)) for i in images)
+        return parser.parse(text)
 
-def _meta(s: SynthSample) -> dict[str, Any]:
-    return {"kind": s.kind, "font": s.truth["font"], "style": s.truth["style"]}
+    return process
 
 
 MEMORY_PROBE = r"""
-import json, os, resource, sys, time
+import json, os, sys
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 from foodsave.receipts.pipeline import ReceiptPipeline
-pipeline = ReceiptPipeline()
-baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+pipeline = ReceiptPipeline(engine_name="tesserocr")
+def status(key):
+    for line in open("/proc/self/status"):
+        if line.startswith(key + ":"):
+            return int(line.split()[1]) / 1024
 pipeline.process(open(sys.argv[2], "rb").read())  # warm: the engine and its Polish model are loaded
-warm = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 data = open(sys.argv[1], "rb").read()
-t0 = time.perf_counter()
-result = pipeline.process(data)
-elapsed = time.perf_counter() - t0
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-print(json.dumps({"rss_after_imports_mb": round(baseline, 1), "rss_warm_engine_mb": round(warm, 1),
-                  "peak_rss_mb": round(peak, 1), "seconds": round(elapsed, 2),
-                  "total": str(result.receipt.total)}))
+with open("/proc/self/clear_refs", "w") as f:
+    f.write("5")  # reset the peak (VmHWM) to the current resident size
+before = status("VmRSS")
+pipeline.process(data)
+peak = status("VmHWM")
+print(json.dumps({"rss_before_mb": round(before, 1), "peak_rss_mb": round(peak, 1), "delta_mb": round(peak - before, 1)}))
 """
 
 
-def make_photo(path: Path) -> str:
-    """A 12-MP phone photo of a receipt: the slip scaled up on a darker table, saved as a JPEG."""
-    import random
+def speed_and_memory(photos: list[SynthSample], warm: SynthSample, runs: int) -> dict[str, Any]:
+    """Per 12-MP photo: the pipeline against one raw Tesseract pass on the same decoded image (both warmed
+    once, `runs` timed runs each); the memory delta of the first photo in a fresh process."""
+    import json
+    import statistics
 
-    from PIL import Image
+    from foodsave.receipts.ocr import get_engine
+    from foodsave.receipts.preprocess import load_image
 
-    from foodsave.receipts.synth import RenderOptions, generate_receipt, installed_fonts, render_receipt
-
-    receipt = generate_receipt(random.Random(11), "biedronka")
-    slip = render_receipt(receipt, RenderOptions(font_path=installed_fonts()[0], font_size=26)).convert("RGB")
-    photo = Image.new("RGB", (4000, 3000), (90, 80, 70))
-    slip = slip.resize((int(slip.width * 2800 / slip.height), 2800))
-    photo.paste(slip, ((4000 - slip.width) // 2, 100))
-    photo.save(path, "JPEG", quality=90)
-    return str(receipt.total)
-
-
-def measure_memory(warm_file: Path) -> dict[str, Any]:
-    photo = CACHE / "photo_12mp.jpg"
-    expected = make_photo(photo)
+    pipeline, engine = ReceiptPipeline(engine_name="tesserocr"), get_engine("tesserocr")
+    per_photo = []
+    for photo in photos:
+        image = load_image(photo.data)
+        pipe = timed(lambda photo=photo: pipeline.process(photo.data), runs=runs, warmup=1)
+        raw = timed(lambda image=image: engine.image_to_text(image), runs=runs, warmup=1)
+        ratio = round(pipe["median"] / raw["median"], 2)
+        per_photo.append(
+            {"photo": photo.name, "pipeline_seconds": pipe, "raw_tesseract_seconds": raw, "ratio": ratio}
+        )
+    CACHE.mkdir(parents=True, exist_ok=True)
+    (CACHE / "photo.jpg").write_bytes(photos[0].data)
+    (CACHE / "warm.jpg").write_bytes(warm.data)
+    env = {**os.environ, "PYTHONPATH": f"{ROOT / 'src'}{os.pathsep}{ROOT}"}
     out = subprocess.run(
-        [sys.executable, "-c", MEMORY_PROBE, str(photo), str(warm_file)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
+        [sys.executable, "-c", MEMORY_PROBE, str(CACHE / "photo.jpg"), str(CACHE / "warm.jpg")],
+        capture_output=True, text=True, timeout=600, check=False, env=env,
+    )  # fmt: skip
+    memory = (
+        json.loads(out.stdout.strip().splitlines()[-1])
+        if out.returncode == 0
+        else {"error": out.stderr[-400:]}
     )
-    if out.returncode != 0:
-        return {"error": out.stderr[-500:]}
-    report = json.loads(out.stdout.strip().splitlines()[-1])
     return {
-        "megapixels": 12.0,
-        "jpeg_bytes": photo.stat().st_size,
-        **report,
-        "total_ok": report["total"] == expected,
-    }
-
-
-def breakdown(rows: list[dict[str, Any]], key: str) -> dict[str, Any]:
-    groups: dict[str, list[dict[str, Any]]] = {}
-    for r in rows:
-        groups.setdefault(str(r[key]), []).append(r)
-    return {
-        k: {m: v for m, v in summarise(g).items() if m in ("receipts", "total_exact", "item_f1")}
-        for k, g in sorted(groups.items())
+        "photos": per_photo,
+        "ratio_median_over_photos": statistics.median(p["ratio"] for p in per_photo),
+        "ratio_max": max(p["ratio"] for p in per_photo),
+        "memory_12mp": memory,
     }
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--n", type=int, default=60)
-    ap.add_argument("--seed", type=int, default=7)
-    ap.add_argument("--skip-pytesseract", action="store_true")
-    ap.add_argument("--memory-only", action="store_true", help="only the 12-MP memory probe")
+    ap.add_argument("--classic", type=int, default=40)
+    ap.add_argument("--ereceipts", type=int, default=40)
+    ap.add_argument("--photos", type=int, default=40)
+    ap.add_argument("--seed", type=int, default=12)
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--speed-only", action="store_true", help="only the 12-MP photo timing and memory")
     args = ap.parse_args()
-
-    log(f"generating {args.n} receipts (seed {args.seed}) into {CACHE}")
-    samples = generate_dataset(args.n, seed=args.seed)
-    CACHE.mkdir(parents=True, exist_ok=True)
-    for stale in CACHE.glob("receipt_*"):
-        stale.unlink()
-    for s in samples:
-        (CACHE / s.name).write_bytes(s.data)
-        (CACHE / f"{s.name}.json").write_text(json.dumps(s.truth, ensure_ascii=False))
-
-    if args.memory_only:
-        print(json.dumps(measure_memory(CACHE / samples[0].name), indent=2))
+    if args.speed_only:
+        # The same first three photos as the full run (the e-receipts are drawn first from the same seed).
+        photos = [s for s in layout_dataset(args.ereceipts, 3, seed=args.seed) if s.truth["kind"] == "photo"]
+        write("receipts_photo_speed", speed_and_memory(photos, photos[-1], args.runs))
         return 0
-    log("pipeline (tesserocr)")
-    main_rows = run_pipeline(samples, "tesserocr")
-    log("raw tesseract baseline")
-    raw_rows = run_raw(samples)
+
+    log("generating receipts")
+    samples = generate_dataset(args.classic, seed=7) + layout_dataset(
+        args.ereceipts, args.photos, seed=args.seed
+    )
+    pipeline = ReceiptPipeline(engine_name="tesserocr")
+    pipeline.process(samples[0].data)  # warm, as a warm Lambda container would be
+    log("pipeline")
+    new = run(lambda d: pipeline.process(d).receipt, samples, "pipeline")
+    log(f"baseline ({BASELINE_COMMIT})")
+    old = run(baseline_process(), samples, "baseline")
+    photos = [s for s in samples if s.truth.get("kind") == "photo"]
     report: dict[str, Any] = {
         "dataset": {
             "receipts": len(samples),
-            "seed": args.seed,
-            "kinds": dict(_count(s.kind for s in samples)),
+            "classic": args.classic,
+            "ereceipts": args.ereceipts,
+            "photos": args.photos,
         },
-        "pipeline_tesserocr": summarise(main_rows),
-        "raw_tesseract_baseline": summarise(raw_rows),
+        "baseline": f"commit {BASELINE_COMMIT}: its preprocessing and parser, today's OCR engine, same files",
+        "overall": {"pipeline": summarise(new), "baseline": summarise(old)},
+        "by_kind": {"pipeline": grouped(new, "kind"), "baseline": grouped(old, "kind")},
+        "by_layout": {"pipeline": grouped(new, "layout"), "baseline": grouped(old, "layout")},
+        "not_right": [
+            {k: r[k] for k in ("file", "total_ok", "date_ok", "merchant_ok", "flagged", "error")}
+            for r in new
+            if not (r["total_ok"] and r["date_ok"] and r["merchant_ok"])
+        ],
     }
-    report["pipeline_vs_raw_time_ratio"] = round(
-        report["pipeline_tesserocr"]["seconds_per_receipt_mean"]
-        / report["raw_tesseract_baseline"]["seconds_per_receipt_mean"],
-        2,
-    )
-    if not args.skip_pytesseract:
-        log("pipeline (pytesseract)")
-        py_rows = run_pipeline(samples, "pytesseract")
-        report["pipeline_pytesseract"] = summarise(py_rows)
-        report["adapter_time_ratio_pytesseract_vs_tesserocr"] = round(
-            report["pipeline_pytesseract"]["seconds_per_receipt_mean"]
-            / report["pipeline_tesserocr"]["seconds_per_receipt_mean"],
-            2,
-        )
-    report["by_kind"] = breakdown(main_rows, "kind")
-    report["by_style"] = breakdown(main_rows, "style")
-    report["failures"] = [
-        {k: r[k] for k in ("file", "font", "style", "error", "total_ok")}
-        for r in main_rows
-        if r["error"] or not r["total_ok"]
-    ]
-    log("memory probe: 12-MP photo in a fresh process")
-    report["memory_12mp"] = measure_memory(CACHE / samples[0].name)
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "receipts.json").write_text(json.dumps(report, indent=2) + "\n")
-    print(json.dumps(report, indent=2))
+    if photos:
+        log("speed and memory on 12-MP photos")
+        report["photo_12mp"] = speed_and_memory(photos[:3], samples[0], args.runs)
+    write("receipts", report)
     return 0
-
-
-def _count(values: Any) -> dict[str, int]:
-    out: dict[str, int] = {}
-    for v in values:
-        out[v] = out.get(v, 0) + 1
-    return out
 
 
 if __name__ == "__main__":

@@ -23,6 +23,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+# The receipt generator lives in the development checkout (devkit/), not in the installed package.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
 os.environ.setdefault("POWERTOOLS_METRICS_NAMESPACE", "FoodSaveSoak")
@@ -173,7 +176,7 @@ class Soak:
     @property
     def receipt(self) -> bytes:
         if not hasattr(self, "_receipt"):
-            from foodsave.receipts import synth
+            from devkit import receiptgen as synth
 
             r = synth.generate_receipt(random.Random(5))
             img = synth.render_receipt(

@@ -22,7 +22,33 @@ os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
 # hashed n-grams (tests/unit/vectors/test_default_retrieval.py runs the defaults).
 os.environ.setdefault("FOODSAVE_EMBEDDER", "hashing")
 
+from tests import clock_shift  # noqa: E402
 from tests.pg import PgCluster, start_cluster  # noqa: E402
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """With FOODSAVE_TEST_CLOCK set (`make date-shift`), the whole run happens at another date."""
+    spec = os.environ.get(clock_shift.ENV)
+    if spec:
+        config.stash[_TRAVELLER] = clock_shift.start(spec)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    traveller = config.stash.get(_TRAVELLER, None)
+    if traveller is not None:
+        traveller.stop()
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    spec = os.environ.get(clock_shift.ENV)
+    if not spec:
+        return None
+    from datetime import datetime
+
+    return f"wall clock shifted ({clock_shift.ENV}={spec}): now {datetime.now().astimezone().isoformat()}"
+
+
+_TRAVELLER = pytest.StashKey[object]()
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 _pg_error: str | None = None

@@ -6,10 +6,15 @@ from __future__ import annotations
 import io
 import itertools
 import random
+import sys
 import threading
+from pathlib import Path
 from typing import Any
 
 from locust import HttpUser, between, task
+
+# The receipt generator lives in the development checkout (devkit/), not in the installed package.
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 _counter = itertools.count()
 _lock = threading.Lock()
@@ -31,7 +36,7 @@ def receipt_photo() -> bytes:
     global _receipt
     with _lock:
         if _receipt is None:
-            from foodsave.receipts import synth
+            from devkit import receiptgen as synth
 
             receipt = synth.generate_receipt(random.Random(3))
             font = synth.installed_fonts()[0]

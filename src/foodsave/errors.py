@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class FoodSaveError(Exception):
     """Base of every error the domain raises on purpose."""
@@ -9,10 +11,14 @@ class FoodSaveError(Exception):
     status = 400
     title = "Bad request"
 
-    def __init__(self, detail: str, *, code: str | None = None) -> None:
+    def __init__(
+        self, detail: str, *, code: str | None = None, extensions: dict[str, Any] | None = None
+    ) -> None:
         super().__init__(detail)
         self.detail = detail
         self.code = code or type(self).__name__
+        # Extra members of the problem+json body (e.g. the open review flags of a receipt).
+        self.extensions = extensions or {}
 
 
 class InvalidInput(FoodSaveError):

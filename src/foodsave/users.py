@@ -12,7 +12,7 @@ from sqlalchemy import Table, delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from foodsave.db.models import Base, Document, ProcessedMessage, Receipt, User
+from foodsave.db.models import Base, Document, IdempotencyRecord, ProcessedMessage, Receipt, User
 from foodsave.errors import InvalidInput
 from foodsave.observability import logger
 
@@ -135,6 +135,14 @@ def erase_user(services: Services, session: Session, user: User) -> Erasure:
     ).rowcount  # type: ignore[attr-defined]
     if deleted:
         result.rows[ProcessedMessage.__tablename__] = int(deleted)
+    # Stored replies to keyed POSTs hold item names: they go with the user, not 24 hours later.
+    deleted = session.execute(
+        delete(IdempotencyRecord).where(
+            IdempotencyRecord.owner == IdempotencyRecord.owner_of(user.external_sub)
+        )
+    ).rowcount  # type: ignore[attr-defined]
+    if deleted:
+        result.rows[IdempotencyRecord.__tablename__] = int(deleted)
     session.execute(delete(User).where(User.id == uid))
     result.rows["users"] = 1
     session.flush()

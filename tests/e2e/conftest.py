@@ -75,7 +75,7 @@ def receipt_jpeg(seed: int = 1) -> bytes:
     """A small generated receipt photo (the receipts area's synthetic generator, undegraded)."""
     import random
 
-    from foodsave.receipts import synth
+    from devkit import receiptgen as synth
 
     rng = random.Random(seed)
     fonts = synth.installed_fonts()
@@ -87,7 +87,7 @@ def receipt_jpeg(seed: int = 1) -> bytes:
 def receipt_pdf(seed: int = 2) -> bytes:
     import random
 
-    from foodsave.receipts import synth
+    from devkit import receiptgen as synth
 
     rng = random.Random(seed)
     fonts = synth.installed_fonts()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from foodsave.cli.demo import run_demo
+from devkit.demo import run_demo
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from foodsave.cli.demo import DOCUMENT, QUESTION, receipt_files
+from devkit.demo import DOCUMENT, QUESTION, receipt_files
 from foodsave.runtime import events
 from foodsave.runtime.context import LocalLambdaContext
 from foodsave.runtime.handlers import load_handler

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from foodsave.cli.demo import QUESTION
+from devkit.demo import QUESTION
 from tests.e2e.conftest import bearer, receipt_jpeg
 from tests.e2e.uploads import upload
 

@@ -66,7 +66,7 @@ def test_chat_message_and_token_never_reach_the_logs(e2e, captured):
 def test_receipt_text_and_upload_signature_never_reach_the_logs(e2e, captured):
     import random
 
-    from foodsave.receipts import synth
+    from devkit import receiptgen as synth
 
     receipt = synth.generate_receipt(random.Random(1))
     result = upload(e2e.client, "/v1/receipts", bearer(TOKEN_NAME), "r.jpg", receipt_jpeg(1), "image/jpeg")

@@ -219,3 +219,24 @@ def test_sql_reaches_the_database_only_through_bound_parameters(client, services
     assert inspect(services.db.engine).has_table("users")
     names = [i["name"] for i in client.get("/v1/pantry/items", headers=bearer("mallory")).json()["items"]]
     assert names == [hostile]
+
+
+def test_delete_me_drops_the_stored_replies_of_the_users_keyed_posts(client, services):
+    from foodsave.db.models import IdempotencyRecord, User
+
+    _me(client, "erin")
+    frank_id = _me(client, "frank")["id"]
+    for name in ("erin", "frank"):
+        resp = client.post(
+            "/v1/pantry/items",
+            json={"name": "Jogurt naturalny", "quantity": 1, "unit": "szt"},
+            headers={**bearer(name), "Idempotency-Key": f"add-yoghurt-{name}"},
+        )
+        assert resp.status_code == 201, resp.text
+
+    assert client.delete("/v1/me", headers=bearer("erin")).status_code == 204
+
+    with services.db.session() as session:
+        frank_sub = session.get(User, frank_id).external_sub
+        owners = list(session.scalars(select(IdempotencyRecord.owner)))
+    assert owners == [IdempotencyRecord.owner_of(frank_sub)]

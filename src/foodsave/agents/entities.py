@@ -261,6 +261,18 @@ _TOKEN = re.compile(r"\d+(?:[.,]\d+)?|[^\W\d_]+(?:['’][^\W\d_]+)?|[,;&+]")
 _SEPARATORS = frozenset({",", ";", "&", "+", "i", "oraz", "and", "a", "plus"})
 
 
+def upcoming(today: date, month: int, day: int) -> date | None:
+    """The first `day`.`month` on or after `today`; 29 February waits for the next leap year; None if no such day."""
+    for year in range(today.year, today.year + 5):
+        try:
+            found = date(year, month, day)
+        except ValueError:
+            continue
+        if found >= today:
+            return found
+    return None
+
+
 def parse_date(text: str, today: date) -> date | None:
     """`jutro`, `piątku`, `friday`, `20 maja`, `may 20`, `20.05`, `2030-05-20` relative to `today`."""
     folded = fold(text)
@@ -274,22 +286,18 @@ def parse_date(text: str, today: date) -> date | None:
         except ValueError:
             return None
     if m := re.search(r"\b(\d{1,2})[./](\d{1,2})(?:[./](\d{2,4}))?\b", folded):
-        year = int(m.group(3)) if m.group(3) else today.year
-        year = year + 2000 if year < 100 else year
+        if not m.group(3):
+            return upcoming(today, int(m.group(2)), int(m.group(1)))
+        year = int(m.group(3))
         try:
-            found = date(year, int(m.group(2)), int(m.group(1)))
+            return date(year + 2000 if year < 100 else year, int(m.group(2)), int(m.group(1)))
         except ValueError:
             return None
-        return found if m.group(3) or found >= today else found.replace(year=year + 1)
     for m in re.finditer(r"\b(\d{1,2})\s+([a-z]+)|\b([a-z]+)\s+(\d{1,2})\b", folded):
         day_s, month_s = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
         month = month_of(month_s)
         if month:
-            try:
-                found = date(today.year, month, int(day_s))
-            except ValueError:
-                return None
-            return found if found >= today else found.replace(year=today.year + 1)
+            return upcoming(today, month, int(day_s))
     for prefix, weekday in WEEKDAYS.items():
         if re.search(rf"\b{prefix}\w*", folded):
             ahead = (weekday - today.weekday()) % 7

@@ -3,7 +3,6 @@ locally, dev users named `ops-*` (or every dev user when FOODSAVE_DEV_OPERATORS 
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from typing import Any
 
@@ -30,16 +29,9 @@ def groups_of(claims: Mapping[str, Any]) -> set[str]:
     return {g.strip().strip('"') for g in text.replace(",", " ").split() if g.strip()}
 
 
-def dev_operators_all(settings: Settings) -> bool:
-    flag = getattr(settings, "dev_operators", None)
-    if flag is None:
-        flag = os.environ.get("FOODSAVE_DEV_OPERATORS", "").lower() in ("1", "true", "yes")
-    return bool(flag)
-
-
 def is_operator(subject: str, claims: Mapping[str, Any] | None, settings: Settings) -> bool:
     if claims and OPERATORS_GROUP in groups_of(claims):
         return True
     if settings.env == "local" and settings.dev_auth and subject.startswith("dev:"):
-        return subject[4:].startswith(DEV_OPERATOR_PREFIX) or dev_operators_all(settings)
+        return subject[4:].startswith(DEV_OPERATOR_PREFIX) or settings.dev_operators
     return False

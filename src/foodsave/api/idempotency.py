@@ -214,7 +214,7 @@ def _owner(scope: Scope) -> str | None:
         subject = subject_of(Request(scope), get_services())
     except FoodSaveError:
         return None
-    return hashlib.sha256(subject.encode()).hexdigest()
+    return IdempotencyRecord.owner_of(subject)
 
 
 def _refusal_or_replay(decision: Decision) -> Any:

@@ -92,7 +92,7 @@ def _is_malformed_json(errors: Any) -> bool:
 def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(FoodSaveError)
     async def _domain(_: Request, exc: FoodSaveError) -> JSONResponse:
-        return problem(exc.status, exc.detail, title=exc.title, code=exc.code)
+        return problem(exc.status, exc.detail, title=exc.title, code=exc.code, **exc.extensions)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:

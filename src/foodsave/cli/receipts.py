@@ -46,6 +46,8 @@ def receipt_json(file: str, result: Any) -> dict[str, Any]:
             for k, v in r.vat_summary.items()
         },
         "needs_review": r.needs_review,
+        "status": r.status,
+        "flags": [{"code": f.code, "line": f.line, "message": f.message} for f in r.flags],
         "warnings": r.warnings,
         "ocr_engine": result.ocr_engine,
         "timings": result.timings,

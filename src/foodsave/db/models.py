@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -94,6 +95,8 @@ class Receipt(Base):
     currency: Mapped[str] = mapped_column(String(3), default="PLN")
     vat_summary: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     warnings: Mapped[list[str] | None] = mapped_column(JSON, nullable=True)
+    # Open review flags: [{"code", "message", "line", "position", "receipt_id"}]; empty once repaired.
+    review_flags: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON, nullable=True)
     raw_text: Mapped[str | None] = mapped_column(Text, nullable=True)
     ocr_engine: Mapped[str | None] = mapped_column(String(32), nullable=True)
     timings: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
@@ -300,6 +303,12 @@ class IdempotencyRecord(Base):
 
     __tablename__ = "idempotency_records"
     __table_args__ = (UniqueConstraint("owner", "key", name="uq_idempotency_records_owner_key"),)
+
+    @staticmethod
+    def owner_of(subject: str) -> str:
+        """The stored owner of a signed-in subject's records (a digest, so the table holds no user id)."""
+        return hashlib.sha256(subject.encode()).hexdigest()
+
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     owner: Mapped[str] = mapped_column(String(64))  # sha256 of the authenticated subject
     key: Mapped[str] = mapped_column(String(255))

@@ -23,6 +23,8 @@ NOISE_THRESHOLD = 5.5
 # Line heights within this band of the target are left as they are.
 LINE_PX_BAND = (0.8, 1.6)
 ILLUMINATION_THRESHOLD = 15.0
+# A page darker than this on average is light text on a dark background.
+DARK_MEAN = 100.0
 
 
 def load_image(data: bytes, *, max_pixels: int = MAX_PIXELS) -> Image.Image:
@@ -75,7 +77,9 @@ def prepare_for_ocr(
     denoise: str = "auto",
     flatten: str = "auto",
 ) -> Image.Image:
-    """Grayscale, straighten small rotations, scale so text lines have the height Tesseract reads best."""
+    """Grayscale (dark-background receipts inverted), straighten small rotations, scale so text lines have
+    the height Tesseract reads best."""
+    import numpy as np
     from PIL import Image, ImageOps
 
     if img.mode in ("RGBA", "LA", "P"):
@@ -84,6 +88,8 @@ def prepare_for_ocr(
         background.paste(rgba, mask=rgba.getchannel("A"))
         img = background
     gray = img.convert("L")
+    if float(np.asarray(gray.reduce(8) if min(gray.size) > 64 else gray).mean()) < DARK_MEAN:
+        gray = ImageOps.invert(gray)  # light text on a dark e-receipt
     width, height = gray.size
     longest = max(width, height)
     if longest > TARGET_MAX_SIDE:

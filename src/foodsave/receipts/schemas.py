@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator
 
 from foodsave.pantry.schemas import PantryItemOut
 
@@ -48,6 +48,16 @@ class ReceiptLineOut(BaseModel):
     confidence: float
 
 
+class ReviewFlagOut(BaseModel):
+    """An open check the receipt failed: which (`code`), where (printed `line`, receipt line `position`), why."""
+
+    code: str
+    message: str
+    line: int | None = None
+    position: int | None = None
+    receipt_id: str | None = Field(default=None, description="The receipt this one probably duplicates")
+
+
 class ReceiptOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
     id: str
@@ -64,6 +74,17 @@ class ReceiptOut(BaseModel):
     content_type: str | None
     created_at: datetime
     lines: list[ReceiptLineOut] = Field(default_factory=list)
+    flags: list[ReviewFlagOut] = Field(
+        default_factory=list,
+        validation_alias=AliasChoices("review_flags", "flags"),
+        description="Open review flags; a receipt with flags is `needs_review` and is confirmed only with "
+        "`accept_warnings`",
+    )
+
+    @field_validator("flags", mode="before")
+    @classmethod
+    def _no_flags(cls, value: Any) -> Any:
+        return value or []
 
 
 class UploadOut(BaseModel):
@@ -87,6 +108,55 @@ class ReceiptLinePatch(BaseModel):
     unit_price: Decimal | None = Field(default=None, ge=0, max_digits=10, decimal_places=2)
     discount: Decimal | None = Field(default=None, le=0, max_digits=10, decimal_places=2)
     total: Decimal | None = Field(default=None, ge=0, max_digits=10, decimal_places=2)
+
+
+class ReceiptPatch(BaseModel):
+    """Repairs of the receipt itself during review."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"total": "141.26", "merchant": "lidl", "purchased_at": "2025-12-01T18:49:00Z"}]
+        },
+    )
+    merchant: str | None = Field(default=None, min_length=1, max_length=64)
+    total: Decimal | None = Field(default=None, ge=0, le=Decimal("99999999"), max_digits=10, decimal_places=2)
+    purchased_at: datetime | None = None
+
+
+class ReceiptLineIn(BaseModel):
+    """A line the parse missed."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "name": "Banany luz",
+                    "total": "5.94",
+                    "quantity": "0.85",
+                    "unit": "kg",
+                    "unit_price": "6.99",
+                }
+            ]
+        },
+    )
+    name: str = Field(min_length=1, max_length=200)
+    total: Decimal = Field(ge=0, max_digits=10, decimal_places=2)
+    quantity: Decimal | None = Field(
+        default=None, gt=0, le=Decimal("100000"), max_digits=12, decimal_places=3
+    )
+    unit: Literal["szt", "kg", "g", "l", "ml", "opak"] | None = None
+    unit_price: Decimal | None = Field(default=None, ge=0, max_digits=10, decimal_places=2)
+    discount: Decimal | None = Field(default=None, le=0, max_digits=10, decimal_places=2)
+    category: Category | None = None
+
+
+class ConfirmIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"accept_warnings": True}]})
+    accept_warnings: bool = Field(
+        default=False, description="Confirm a `needs_review` receipt with its open flags as they are"
+    )
 
 
 class ConfirmOut(BaseModel):

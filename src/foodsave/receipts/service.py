@@ -20,6 +20,7 @@ from foodsave.errors import Conflict, FoodSaveError, InvalidInput, NotFound, Too
 from foodsave.events import Event
 from foodsave.observability import logger, record_metric, span
 from foodsave.receipts.media import ALLOWED_MEDIA_TYPES, EXTENSIONS, sniff_media_type
+from foodsave.receipts.review import duplicate_flag, flags_from_parse
 
 if TYPE_CHECKING:
     from foodsave.db.session import Database
@@ -396,7 +397,16 @@ class ReceiptProcessor:
                 letter: {k: (str(v) if isinstance(v, Decimal) else v) for k, v in vars(entry).items()}
                 for letter, entry in parsed.vat_summary.items()
             } | ({"total_tax": str(parsed.total_tax)} if parsed.total_tax is not None else {})
+            coupons = sum((d.amount for d in parsed.receipt_discounts), Decimal(0))
+            if coupons:
+                receipt.vat_summary["receipt_discounts"] = str(coupons)
             receipt.warnings = list(parsed.warnings)
+            receipt.review_flags = flags_from_parse(parsed)
+            twin = duplicate_flag(session, receipt)
+            if twin is not None:
+                receipt.review_flags = [*receipt.review_flags, twin]
+                receipt.warnings = [*receipt.warnings, twin["message"]]
+                status = receipt.status = "needs_review"
             receipt.raw_text = result.raw_text
             receipt.ocr_engine = result.ocr_engine
             receipt.timings = dict(result.timings)

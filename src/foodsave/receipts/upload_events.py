@@ -9,6 +9,9 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote_plus
 
+from aws_lambda_powertools.utilities.data_classes import S3EventBridgeNotificationEvent
+from aws_lambda_powertools.utilities.data_classes.s3_event import S3EventRecord
+
 from foodsave.errors import InvalidInput
 
 
@@ -35,12 +38,12 @@ def _text(value: Any, what: str) -> str:
 
 
 def object_from_s3_record(record: Mapping[str, Any]) -> UploadedObject:
-    """One record of an S3 event notification; S3 URL-encodes keys there (`+` for spaces)."""
+    """One record of an S3 event notification (Powertools `S3EventRecord`); S3 URL-encodes keys there."""
     try:
-        s3 = record["s3"]
-        bucket, obj = s3["bucket"], s3["object"]
-        name, raw_key = bucket["name"], obj["key"]
-    except (KeyError, TypeError) as exc:
+        s3 = S3EventRecord(dict(record)).s3
+        name, obj = s3.bucket.name, s3.get_object
+        raw_key = obj.key
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise MalformedUploadEvent("not an S3 event record") from exc
     etag = obj.get("eTag")
     return UploadedObject(
@@ -52,17 +55,18 @@ def object_from_s3_record(record: Mapping[str, Any]) -> UploadedObject:
 
 
 def object_from_eventbridge(event: Mapping[str, Any]) -> UploadedObject:
-    """An EventBridge `Object Created` event from S3; keys there are not URL-encoded."""
-    detail = event.get("detail")
-    if not isinstance(detail, Mapping):
-        raise MalformedUploadEvent("the event has no detail")
-    bucket, obj = detail.get("bucket"), detail.get("object")
-    if not isinstance(bucket, Mapping) or not isinstance(obj, Mapping):
-        raise MalformedUploadEvent("the event names no bucket or object")
+    """An EventBridge `Object Created` event from S3 (Powertools `S3EventBridgeNotificationEvent`); keys
+    there are not URL-encoded, so the raw key is kept."""
+    try:
+        detail = S3EventBridgeNotificationEvent(dict(event)).detail
+        name, obj = detail.bucket.name, detail.object
+        raw_key = obj["key"]
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise MalformedUploadEvent("the event names no bucket or object") from exc
     etag = obj.get("etag")
     return UploadedObject(
-        bucket=_text(bucket.get("name"), "bucket name"),
-        key=_text(obj.get("key"), "object key"),
+        bucket=_text(name, "bucket name"),
+        key=_text(raw_key, "object key"),
         etag=etag if isinstance(etag, str) else None,
         size=_size(obj.get("size")),
     )

@@ -27,7 +27,7 @@ def s3_event(bucket: str, key: str, etag: str, size: int) -> dict[str, Any]:
 @pytest.fixture
 def receipt_pdf() -> bytes:
     """A receipt PDF with a text layer (the pipeline reads it without OCR)."""
-    from foodsave.receipts.synth import text_pdf
+    from devkit.receiptgen import text_pdf
 
     return text_pdf((FIXTURES / "receipts" / "biedronka_01.txt").read_text())
 

@@ -106,7 +106,7 @@ def test_handler_reads_a_real_photo_with_tesseract(services, make_user) -> None:
     import random
     import uuid
 
-    from foodsave.receipts.synth import (
+    from devkit.receiptgen import (
         RenderOptions,
         encode,
         generate_receipt,

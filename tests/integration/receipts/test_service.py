@@ -100,7 +100,7 @@ def test_event_for_a_key_without_a_slot_creates_one_receipt_only_once(
 def test_a_new_version_of_the_object_is_processed_again_without_duplicate_lines(
     services, make_user, receipt_pdf
 ) -> None:
-    from foodsave.receipts.synth import text_pdf
+    from devkit.receiptgen import text_pdf
     from tests.integration.receipts.conftest import FIXTURES
 
     receipt_id = upload(services, make_user(), receipt_pdf)
@@ -140,7 +140,7 @@ def _long_pdf() -> bytes:
 
 
 def _encrypted_pdf() -> bytes:
-    from foodsave.receipts.synth import text_pdf
+    from devkit.receiptgen import text_pdf
 
     return text_pdf("x" * 60).replace(
         b"/Root 1 0 R", b"/Root 1 0 R /Encrypt << /Filter /Standard /V 1 /R 2 >>"

@@ -42,6 +42,20 @@ def test_receipt_parse_prints_one_json_line_per_file(capsys: pytest.CaptureFixtu
     }
 
 
+def test_receipt_parse_json_carries_status_and_line_flags(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = (FIXTURES / "lidl_01.txt").read_text()
+    clean, broken = tmp_path / "clean.txt", tmp_path / "broken.txt"
+    clean.write_text(text)
+    broken.write_text("LIDL\n2025-01-31\nPARAGON FISKALNY\nMleko 2,69 C\nChleb 4,99 C\nSUMA PLN 19,99\n")
+    run(["receipt", "parse", str(clean), str(broken), "--json"])
+    ok, bad = (json.loads(x) for x in capsys.readouterr().out.splitlines())
+    assert (ok["status"], ok["flags"]) == ("parsed", [])
+    assert bad["status"] == "needs_review"
+    assert [f["code"] for f in bad["flags"]] == ["items_sum"]
+
+
 def test_failing_file_gives_an_error_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     bad = tmp_path / "bad.jpg"
     bad.write_bytes(b"\xff\xd8\xff\xe0 truncated")

@@ -6,10 +6,10 @@ import random
 
 import pytest
 
+from devkit.receiptgen import RenderOptions, encode, generate_receipt, installed_fonts, render_receipt
 from foodsave.errors import InvalidInput
 from foodsave.receipts.ocr import PytesseractEngine, TesserocrEngine, engine_available, find_tessdata
 from foodsave.receipts.pipeline import ReceiptPipeline
-from foodsave.receipts.synth import RenderOptions, encode, generate_receipt, installed_fonts, render_receipt
 
 pytestmark = pytest.mark.tesseract
 

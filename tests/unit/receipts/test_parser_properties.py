@@ -10,9 +10,9 @@ from decimal import Decimal
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from devkit.receiptgen import HEADERS, PRODUCTS, STYLES, SynthItem, SynthReceipt, layout
 from foodsave.receipts.money import parse_amount, q2
 from foodsave.receipts.parser import ReceiptParser
-from foodsave.receipts.synth import HEADERS, PRODUCTS, STYLES, SynthItem, SynthReceipt, _layout
 
 PARSER = ReceiptParser()
 
@@ -57,7 +57,7 @@ def receipts(draw: st.DrawFn) -> SynthReceipt:
         total,
         width=draw(st.sampled_from([32, 40, 48])),
     )
-    _layout(r, random.Random(draw(st.integers(0, 2**16))))
+    layout(r, random.Random(draw(st.integers(0, 2**16))))
     return r
 
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from devkit.receiptgen import text_pdf
 from foodsave.errors import TooLarge, UnsupportedMedia
 from foodsave.receipts.pdf import read_pdf
-from foodsave.receipts.synth import text_pdf
 
 FIXTURE = Path(__file__).parents[2] / "fixtures" / "receipts" / "lidl_01.txt"
 

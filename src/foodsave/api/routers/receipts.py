@@ -13,11 +13,15 @@ from foodsave.api.etags import LOCATION_HEADER
 from foodsave.api.problems import parse_body
 from foodsave.errors import InvalidInput
 from foodsave.pantry.schemas import Page, PantryItemOut
+from foodsave.receipts.review import ReceiptReview
 from foodsave.receipts.schemas import (
+    ConfirmIn,
     ConfirmOut,
+    ReceiptLineIn,
     ReceiptLineOut,
     ReceiptLinePatch,
     ReceiptOut,
+    ReceiptPatch,
     ReceiptStatus,
     UploadOut,
     UploadRequest,
@@ -176,24 +180,99 @@ def patch_line(
     session: SessionDep,
     services: ServicesDep,
 ) -> ReceiptLineOut:
-    line = _service(session, user, services).patch_line(
-        receipt_id, line_id, body.model_dump(exclude_unset=True)
-    )
+    service = _service(session, user, services)
+    line = service.patch_line(receipt_id, line_id, body.model_dump(exclude_unset=True))
+    ReceiptReview(service).line_changed(receipt_id, line_id)
     return ReceiptLineOut.model_validate(line)
+
+
+IN_REVIEW = {**NOT_FOUND, 409: {"description": "The receipt is not in review (pending, failed or confirmed)"}}
+
+
+@router.patch(
+    "/{receipt_id}",
+    response_model=ReceiptOut,
+    responses=IN_REVIEW,
+    summary="Repair the total, merchant or purchase time; the checks they settle are re-run",
+)
+def patch_receipt(
+    receipt_id: str, body: ReceiptPatch, user: CurrentUser, session: SessionDep, services: ServicesDep
+) -> ReceiptOut:
+    receipt = ReceiptReview(_service(session, user, services)).patch_receipt(
+        receipt_id, body.model_dump(exclude_unset=True)
+    )
+    session.refresh(receipt)
+    return ReceiptOut.model_validate(receipt)
+
+
+@router.post(
+    "/{receipt_id}/lines",
+    response_model=ReceiptLineOut,
+    status_code=201,
+    responses=IN_REVIEW,
+    summary="Add a line the parse missed",
+)
+def add_line(
+    receipt_id: str, body: ReceiptLineIn, user: CurrentUser, session: SessionDep, services: ServicesDep
+) -> ReceiptLineOut:
+    line = ReceiptReview(_service(session, user, services)).add_line(receipt_id, body.model_dump())
+    return ReceiptLineOut.model_validate(line)
+
+
+@router.delete(
+    "/{receipt_id}/lines/{line_id}",
+    status_code=204,
+    responses=IN_REVIEW,
+    summary="Delete a wrong line (not a product, read twice)",
+)
+def delete_line(
+    receipt_id: str, line_id: str, user: CurrentUser, session: SessionDep, services: ServicesDep
+) -> Response:
+    ReceiptReview(_service(session, user, services)).delete_line(receipt_id, line_id)
+    return Response(status_code=204)
+
+
+@router.delete(
+    "/{receipt_id}",
+    status_code=204,
+    responses=NOT_FOUND,
+    summary="Delete a receipt; a confirmed one keeps its pantry items unless `delete_items=true`",
+)
+def delete_receipt(
+    receipt_id: str,
+    user: CurrentUser,
+    session: SessionDep,
+    services: ServicesDep,
+    delete_items: bool = False,
+) -> Response:
+    ReceiptReview(_service(session, user, services)).delete_receipt(receipt_id, delete_items=delete_items)
+    return Response(status_code=204)
 
 
 @router.post(
     "/{receipt_id}/confirm",
     response_model=ConfirmOut,
-    responses={**NOT_FOUND, 409: {"description": "The receipt is not parsed yet or failed"}},
-    summary="Move the food lines into the pantry (idempotent)",
+    responses={
+        **NOT_FOUND,
+        409: {
+            "description": "The receipt is not parsed yet or failed, or it is `needs_review` and "
+            "`accept_warnings` was not sent (the problem's `flags` lists the open flags)"
+        },
+    },
+    summary="Move the food lines into the pantry (idempotent); a flagged receipt needs accept_warnings",
 )
 def confirm_receipt(
-    receipt_id: str, user: CurrentUser, session: SessionDep, services: ServicesDep
+    receipt_id: str,
+    user: CurrentUser,
+    session: SessionDep,
+    services: ServicesDep,
+    body: ConfirmIn | None = None,
 ) -> ConfirmOut:
     from foodsave.pantry.service import local_today
 
-    receipt, items = _service(session, user, services).confirm(receipt_id)
+    service = _service(session, user, services)
+    ReceiptReview(service).require_accepted(receipt_id, body is not None and body.accept_warnings)
+    receipt, items = service.confirm(receipt_id)
     session.refresh(receipt)
     today = local_today(services.clock.now(), user.timezone)
     return ConfirmOut(
