@@ -8,11 +8,12 @@ from __future__ import annotations
 import os
 import threading
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools.logging.formatter import LambdaPowertoolsFormatter
 from aws_lambda_powertools.metrics import MetricUnit
 from opentelemetry import context as otel_context
 from opentelemetry import propagate, trace
@@ -29,7 +30,24 @@ TRACE_HEADER = "X-Amzn-Trace-Id"
 IN_LAMBDA = bool(os.environ.get("AWS_LAMBDA_FUNCTION_NAME"))
 
 warnings.filterwarnings("ignore", message="No application metrics to publish")
-logger = Logger(service=SERVICE)
+
+
+class InvocationFormatter(LambdaPowertoolsFormatter):
+    """Keys appended while handling one invocation or request (the Lambda context, a correlation id) belong
+    to that thread or task only: the local runtime runs handlers on background threads beside HTTP requests,
+    and one's `function_name` or `request_id` must never appear on the other's records."""
+
+    def append_keys(self, **additional_keys: Any) -> None:
+        self.thread_safe_append_keys(**additional_keys)
+
+    def remove_keys(self, keys: Iterable[str]) -> None:
+        self.thread_safe_remove_keys(keys)
+
+    def clear_state(self) -> None:
+        self.thread_safe_clear_keys()
+
+
+logger = Logger(service=SERVICE, logger_formatter=InvocationFormatter(service=SERVICE))
 metrics = Metrics(namespace=NAMESPACE, service=SERVICE)
 MetricSink = Callable[[str, float, str, dict[str, str]], None]
 _sinks: list[MetricSink] = []

@@ -14,6 +14,8 @@ from foodsave.runtime import events
 from tests.e2e.conftest import bearer, receipt_jpeg
 from tests.e2e.uploads import upload
 
+OPERATOR = {"Authorization": "Bearer dev-ops-status"}  # /v1/status details are for operators
+
 
 def _receipt(e2e, user: str, seed: int = 1) -> dict:  # type: ignore[no-untyped-def]
     result = upload(e2e.client, "/v1/receipts", bearer(user), "r.jpg", receipt_jpeg(seed), "image/jpeg")
@@ -111,7 +113,7 @@ def test_receipt_upload_with_the_object_store_down_is_503_and_writes_nothing(e2e
     store.available = False
     try:
         down = upload(e2e.client, "/v1/receipts", bearer("store-down"), "r.jpg", receipt_jpeg(), "image/jpeg")
-        status = e2e.client.get("/v1/status")
+        status = e2e.client.get("/v1/status", headers=OPERATOR)
     finally:
         store.available = True
     assert 503 in (down.status, down.slot_status), down.body

@@ -16,6 +16,8 @@ from devkit.demo import QUESTION
 from tests.e2e.conftest import bearer, receipt_jpeg
 from tests.e2e.uploads import upload
 
+OPERATOR = {"Authorization": "Bearer dev-ops-status"}  # /v1/status details are for operators
+
 # --- OCR engine missing -------------------------------------------------------------------------------------
 
 
@@ -73,7 +75,7 @@ def test_receipt_fails_with_a_clear_reason_while_the_ocr_engine_is_missing(e2e, 
 
 
 def test_status_reports_ocr_degraded_while_the_engine_is_missing(e2e, ocr_missing):
-    resp = e2e.client.get("/v1/status")
+    resp = e2e.client.get("/v1/status", headers=OPERATOR)
     assert resp.status_code == 200  # OCR is not required for the API to answer
     body = resp.json()
     assert body["status"] == "degraded"
@@ -89,7 +91,7 @@ def test_receipts_parse_again_once_the_ocr_engine_is_back_without_a_restart(e2e,
     parsed = _user_receipt(e2e, "ocr-back", seed=4)
     assert parsed["status"] in ("parsed", "needs_review"), parsed
     assert parsed["lines"] and parsed["total"] is not None
-    assert e2e.client.get("/v1/status").json()["components"]["ocr"]["status"] == "ok"
+    assert e2e.client.get("/v1/status", headers=OPERATOR).json()["components"]["ocr"]["status"] == "ok"
 
 
 # --- the language model timing out ---------------------------------------------------------------------------

@@ -94,7 +94,8 @@ def run_scheduled(services: Services, now: datetime | None = None) -> dict[str, 
         from foodsave.receipts.service import expire_abandoned_uploads
 
         with services.db.session() as session:
-            return {"receipts_abandoned": expire_abandoned_uploads(session, clock.now())}
+            swept = expire_abandoned_uploads(session, clock.now(), store=services.store)
+            return {"receipts_abandoned": swept}
 
     part("seed", seed)
     part("food", food)

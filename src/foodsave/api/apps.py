@@ -9,10 +9,12 @@ from fastapi import Depends, FastAPI
 from foodsave import __version__
 from foodsave.api.contract import install_contract
 from foodsave.api.functions import FUNCTION_ROUTERS
+from foodsave.api.guard import EdgeGuard
 from foodsave.api.idempotency import IdempotencyMiddleware
 from foodsave.api.metrics_middleware import install_request_metrics
 from foodsave.api.problems import install_problem_handlers
 from foodsave.api.query import reject_unknown_query
+from foodsave.config import get_settings
 
 # Each route belongs to exactly one function (FUNCTION_ROUTERS); the local runtime mounts them all.
 DESCRIPTION = (
@@ -33,6 +35,7 @@ def _build(title: str, modules: tuple[str, ...]) -> FastAPI:
     app.add_middleware(IdempotencyMiddleware)
     install_request_metrics(app)
     install_contract(app)
+    app.add_middleware(EdgeGuard, upload_limit=get_settings().max_upload_bytes)
     for name in modules:
         app.include_router(importlib.import_module(f"foodsave.api.routers.{name}").router)
     return app

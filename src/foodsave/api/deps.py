@@ -69,19 +69,22 @@ async def db_session_dep(
     await anyio.to_thread.run_sync(unit.commit, limiter=_UNIT_WORK)
 
 
+def claims_of(request: Request) -> dict[str, Any]:
+    """The JWT claims API Gateway verified for this request (empty outside Lambda)."""
+    event: dict[str, Any] = request.scope.get("aws.event") or {}
+    return (((event.get("requestContext") or {}).get("authorizer") or {}).get("jwt") or {}).get(
+        "claims"
+    ) or {}
+
+
 def subject_of(request: Request, services: Services) -> str:
     """The authenticated subject: the JWT `sub` that API Gateway verified, or a dev token in the local runtime.
 
     A 401 says why: no token (`TokenMissing`), a header or token of the wrong shape (`TokenMalformed`),
     a token past its `exp` (`TokenExpired`) or one this deployment does not accept (`TokenInvalid`)."""
-    event: dict[str, Any] | None = request.scope.get("aws.event")
-    if event:
-        claims = (((event.get("requestContext") or {}).get("authorizer") or {}).get("jwt") or {}).get(
-            "claims"
-        ) or {}
-        sub = claims.get("sub")
-        if isinstance(sub, str) and sub:
-            return sub
+    sub = claims_of(request).get("sub")
+    if isinstance(sub, str) and sub:
+        return sub
     header = request.headers.get("authorization", "")
     local = services.settings.dev_auth and services.settings.env == "local"
     if local:

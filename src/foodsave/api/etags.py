@@ -8,9 +8,11 @@ from typing import Annotated, Any, TypeVar
 
 from fastapi import Header, Response
 from pydantic import BaseModel
+from sqlalchemy import inspect
 from sqlalchemy.orm import Session
 
-from foodsave.errors import FoodSaveError
+from foodsave.db.locking import claim
+from foodsave.errors import FoodSaveError, NotFound
 
 M = TypeVar("M", bound=BaseModel)
 IfMatch = Annotated[
@@ -62,6 +64,11 @@ def with_etag(response: Response, item: BaseModel) -> None:
 
 
 def locked_view(session: Session, row: Any, schema: type[M]) -> M:
-    """The row as it is now, locked until the transaction ends (PostgreSQL), for an `If-Match` check."""
-    session.refresh(row, with_for_update=True)
+    """The row as it is now, held until the transaction ends (a row lock on PostgreSQL, the write lock on
+    SQLite), for an `If-Match` check; NotFound when a concurrent request removed it meanwhile."""
+    model = type(row)
+    key = inspect(model).primary_key[0]
+    if claim(session, model, key == getattr(row, key.key)) != 1:
+        raise NotFound("the item was removed meanwhile")
+    session.refresh(row)
     return schema.model_validate(row)

@@ -14,7 +14,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ValidationError
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from foodsave.db.session import is_outage
@@ -112,6 +112,9 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(DBAPIError)
     async def _db_error(_: Request, exc: DBAPIError) -> JSONResponse:
+        if isinstance(exc, IntegrityError):  # a concurrent change took the key or removed the row first
+            logger.info("integrity conflict", extra={"error": type(exc.orig).__name__})
+            return problem(409, "The data changed at the same time; reload and try again.", code="Conflict")
         if is_outage(exc):
             logger.error("database unavailable", extra={"error": type(exc).__name__})
             return problem(503, "The database is unavailable; try again shortly.", code="DatabaseUnavailable")

@@ -21,6 +21,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -169,11 +170,35 @@ class Document(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
+def shopping_line_key(name: str) -> str:
+    """The product a shopping-list line is for ("jajka" and "jajko" are one product)."""
+    from foodsave.pantry.matching import name_key
+
+    return name_key(name) or " ".join(name.lower().split())
+
+
+def _line_key_default(context: Any) -> str:
+    return shopping_line_key(str(context.get_current_parameters()["name"]))
+
+
 class ShoppingListItem(Base):
     __tablename__ = "shopping_list_items"
+    # One open line per user, product and unit: adding the same product again grows that line.
+    __table_args__ = (
+        Index(
+            "uq_shopping_list_items_open_line",
+            "user_id",
+            "name_key",
+            "unit",
+            unique=True,
+            sqlite_where=text("NOT done"),
+            postgresql_where=text("NOT done"),
+        ),
+    )
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(200))
+    name_key: Mapped[str] = mapped_column(String(200), default=_line_key_default)
     quantity: Mapped[Decimal] = mapped_column(Quantity(), default=Decimal("1"))
     unit: Mapped[str] = mapped_column(String(16), default="szt")
     done: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -8,6 +8,9 @@ from typing import Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_serializer, field_validator
 
+from foodsave.days import Day
+from foodsave.inputs import clean_name, clean_optional_name
+
 CATEGORIES = (
     "dairy", "bakery", "meat", "fish", "fruit", "vegetables", "frozen", "dry_goods", "canned",
     "snacks", "beverages", "alcohol", "condiments", "ready_meals", "household", "cosmetics", "other",
@@ -52,16 +55,10 @@ class PantryItemIn(BaseModel):
     price: Decimal | None = Field(
         default=None, ge=0, le=Decimal("99999999.99"), max_digits=10, decimal_places=2
     )
-    purchased_at: date | None = None
-    expires_at: date | None = None
+    purchased_at: Day | None = None
+    expires_at: Day | None = None
 
-    @field_validator("name")
-    @classmethod
-    def _strip(cls, value: str) -> str:
-        value = " ".join(value.split())
-        if not value:
-            raise ValueError("name must not be blank")
-        return value
+    _name = field_validator("name")(clean_name)
 
 
 class PantryItemPatch(BaseModel):
@@ -77,9 +74,11 @@ class PantryItemPatch(BaseModel):
     price: Decimal | None = Field(
         default=None, ge=0, le=Decimal("99999999.99"), max_digits=10, decimal_places=2
     )
-    purchased_at: date | None = None
-    expires_at: date | None = None
+    purchased_at: Day | None = None
+    expires_at: Day | None = None
     status: Status | None = None
+
+    _name = field_validator("name")(clean_optional_name)
 
 
 class PantryItemOut(BaseModel):

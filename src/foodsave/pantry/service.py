@@ -6,17 +6,19 @@ from __future__ import annotations
 import builtins
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import and_, delete, func, or_, select
 from sqlalchemy.orm import Session
 
+from foodsave.days import shift
+from foodsave.db.locking import claim_owned
 from foodsave.db.models import PantryEvent, PantryItem
 from foodsave.db.search import contains_folded, folded, sorted_by
 from foodsave.errors import Conflict, InvalidInput, NotFound
 from foodsave.pantry.matching import rank_by_name
-from foodsave.pantry.schemas import PantryItemIn, PantryItemPatch
+from foodsave.pantry.schemas import PantryItemIn, PantryItemPatch, format_quantity
 from foodsave.text import normalize_name
 
 CENT = Decimal("0.01")
@@ -143,8 +145,13 @@ class PantryService:
         ).all()
         return rows, total
 
+    def _claim(self, item_id: str, at: datetime | None = None) -> PantryItem:
+        """The item as committed now, held against concurrent changes until the transaction ends."""
+        touch = {"updated_at": at} if at is not None else {}
+        return claim_owned(self.session, PantryItem, item_id, self.user_id, "pantry item", **touch)
+
     def update(self, item_id: str, patch: PantryItemPatch, *, at: datetime) -> PantryItem:
-        item = self.get(item_id)
+        item = self._claim(item_id, at)
         changes = patch.model_dump(exclude_unset=True)
         new_status = changes.get("status")
         if new_status in ("consumed", "discarded") and item.status == "active":
@@ -164,14 +171,15 @@ class PantryService:
         return item
 
     def delete(self, item_id: str) -> None:
-        item = self.get(item_id)
+        item = self._claim(item_id)
         self.session.delete(item)
         self.session.flush()
 
     # --- eating, throwing away, expiring, finding -------------------------------------------------
 
     def consume(self, item_id: str, quantity: Decimal | None = None, *, at: datetime) -> PantryItem:
-        """Eat `quantity` (in the item's unit) or all of it; eating what is left marks the item consumed."""
+        """Eat `quantity` (in the item's unit) or all of it; eating what is left marks the item consumed, asking
+        for more than is left is a Conflict that changes nothing."""
         return self._use(item_id, "consume", quantity, at)
 
     def discard(self, item_id: str, quantity: Decimal | None = None, *, at: datetime) -> PantryItem:
@@ -183,11 +191,12 @@ class PantryService:
             if not quantity.is_finite() or quantity.quantize(Decimal("0.001")) <= 0:
                 raise InvalidInput("quantity must be at least 0.001")
             quantity = quantity.quantize(Decimal("0.001"))
-        item = self.session.scalar(self._scoped().where(PantryItem.id == item_id).with_for_update())
-        if item is None:
-            raise NotFound(f"pantry item {item_id} not found")
+        item = self._claim(item_id, at)
         if item.status != "active":
             raise Conflict(f"pantry item {item_id} is already {item.status}")
+        left = item.quantity if item.quantity and item.quantity > 0 else Decimal("1")
+        if quantity is not None and quantity > left:
+            raise Conflict(f"pantry item {item_id} has only {format_quantity(left)} {item.unit} left")
         self._record(item, action, quantity, at)
         self.session.flush()
         return item
@@ -243,7 +252,7 @@ class PantryService:
 
     def expiring(self, today: date, days: int) -> builtins.list[PantryItem]:
         """Active items that expire within `days` of `today`, already expired ones included, soonest first."""
-        rows, _ = self.list(status="active", expires_before=today + timedelta(days=days), limit=10_000)
+        rows, _ = self.list(status="active", expires_before=shift(today, days, "today"), limit=10_000)
         return list(rows)
 
     def find_active_by_name(self, text: str) -> builtins.list[PantryItem]:

@@ -83,4 +83,8 @@ class ExpiryEstimator:
 
     def estimate(self, category: str, name: str, purchased: date) -> ExpiryEstimate:
         days, reason = self.days(category, name)
-        return ExpiryEstimate(days, purchased + timedelta(days=days), reason)
+        try:
+            expires = purchased + timedelta(days=days)
+        except OverflowError:  # the end of the calendar: nothing lasts past it
+            expires = date.max
+        return ExpiryEstimate(days, expires, reason)

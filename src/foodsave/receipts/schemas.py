@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator
 
+from foodsave.inputs import clean_name, clean_optional_name
 from foodsave.pantry.schemas import PantryItemOut
 
 MediaType = Literal["image/jpeg", "image/png", "image/webp", "application/pdf"]
@@ -109,6 +110,8 @@ class ReceiptLinePatch(BaseModel):
     discount: Decimal | None = Field(default=None, le=0, max_digits=10, decimal_places=2)
     total: Decimal | None = Field(default=None, ge=0, max_digits=10, decimal_places=2)
 
+    _name = field_validator("name")(clean_optional_name)
+
 
 class ReceiptPatch(BaseModel):
     """Repairs of the receipt itself during review."""
@@ -150,6 +153,8 @@ class ReceiptLineIn(BaseModel):
     unit_price: Decimal | None = Field(default=None, ge=0, max_digits=10, decimal_places=2)
     discount: Decimal | None = Field(default=None, le=0, max_digits=10, decimal_places=2)
     category: Category | None = None
+
+    _name = field_validator("name")(clean_name)
 
 
 class ConfirmIn(BaseModel):

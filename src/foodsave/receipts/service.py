@@ -12,9 +12,10 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
+from foodsave.db.locking import claim_owned
 from foodsave.db.models import PantryItem, Receipt, ReceiptLine, User
 from foodsave.errors import Conflict, FoodSaveError, InvalidInput, NotFound, TooLarge, UnsupportedMedia
 from foodsave.events import Event
@@ -155,11 +156,22 @@ class ReceiptService:
         return rows, total
 
     # -- review ---------------------------------------------------------------------------------
+    def _claim(self, receipt_id: str) -> Receipt:
+        """The receipt and its lines as committed now (copies read earlier in this session are overwritten),
+        held against concurrent review edits and confirms."""
+        receipt = claim_owned(
+            self.session, Receipt, receipt_id, self.user_id, "receipt", updated_at=self._now()
+        )
+        fresh = select(ReceiptLine).where(ReceiptLine.receipt_id == receipt.id)
+        self.session.scalars(fresh.execution_options(populate_existing=True)).all()
+        self.session.refresh(receipt, attribute_names=["lines"])
+        return receipt
+
     def patch_line(self, receipt_id: str, line_id: str, changes: dict[str, Any]) -> ReceiptLine:
         """Correct one line before confirmation; a new name without a category is categorised again."""
         from foodsave.receipts.categorize import CATEGORIES, default_categorizer, normalize_name
 
-        receipt = self.get(receipt_id)
+        receipt = self._claim(receipt_id)
         if receipt.status == "confirmed":
             raise Conflict("the receipt is already confirmed; edit the pantry items instead")
         if receipt.status not in REVIEWABLE:
@@ -193,16 +205,9 @@ class ReceiptService:
         from foodsave.receipts.categorize import is_food
         from foodsave.receipts.expiry import ExpiryEstimator
 
-        receipt = self.get(receipt_id)
-        # Claim the row first: a concurrent confirm of the same receipt waits here (row lock on
+        # Claimed first: a concurrent confirm or line edit of the same receipt waits here (row lock on
         # PostgreSQL, the write lock on SQLite) and then sees `confirmed` instead of adding duplicates.
-        self.session.execute(
-            update(Receipt)
-            .where(Receipt.id == receipt.id, Receipt.user_id == self.user_id)
-            .values(updated_at=self._now())
-            .execution_options(synchronize_session=False)
-        )
-        self.session.refresh(receipt)
+        receipt = self._claim(receipt_id)
         line_ids = [ln.id for ln in receipt.lines]
         if receipt.status == "confirmed":
             return receipt, self._pantry_items_of(line_ids)
@@ -478,12 +483,41 @@ def _purchase_instant(day: date | None, clock: time | None, zone: str) -> dateti
 ABANDONED_AFTER = timedelta(hours=24)
 
 
-def expire_abandoned_uploads(session: Session, now: datetime, after: timedelta = ABANDONED_AFTER) -> int:
-    """Receipts whose upload slot was never used end `failed` with a reason instead of staying pending."""
+NEVER_ARRIVED = "The photo never arrived: the upload slot expired. Please upload it again."
+NEVER_READ = "The photo arrived but was never read. Please upload it again."
+NEVER_FINISHED = "Reading the photo did not finish. Please upload it again."
+
+
+def expire_abandoned_uploads(
+    session: Session, now: datetime, after: timedelta = ABANDONED_AFTER, *, store: ObjectStore | None = None
+) -> int:
+    """Receipts still pending or processing a day on end `failed` with the true reason: the photo never
+    arrived, arrived but was never read (the object is in the store), or reading it never finished."""
     stale = session.scalars(
-        select(Receipt).where(Receipt.status == "pending", Receipt.created_at < now - after)
+        select(Receipt).where(
+            Receipt.status.in_(("pending", "processing")),
+            or_(
+                and_(Receipt.status == "pending", Receipt.created_at < now - after),
+                and_(Receipt.status == "processing", Receipt.updated_at < now - after),
+            ),
+        )
     ).all()
     for receipt in stale:
+        if receipt.status == "processing":
+            reason = NEVER_FINISHED
+        else:
+            reason = (
+                NEVER_READ
+                if store is not None and _object_arrived(store, receipt.object_key)
+                else NEVER_ARRIVED
+            )
         receipt.status = "failed"
-        receipt.failure_reason = "The photo never arrived: the upload slot expired. Please upload it again."
+        receipt.failure_reason = reason
     return len(stale)
+
+
+def _object_arrived(store: ObjectStore, key: str) -> bool:
+    try:
+        return store.head(key) is not None
+    except FoodSaveError:  # a key the store refuses has no object
+        return False

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
+from foodsave.days import check_day, shift
 from foodsave.errors import InvalidInput
 from foodsave.recipes.catalog import MEALS, Ingredient, Recipe, RecipeCatalog
 from foodsave.recipes.stock import StockIndex, StockItem, edible, load_stock, matching_stock, to_base
@@ -147,6 +148,7 @@ def plan_from(
     """Greedy, day by day and meal by meal: the recipe that saves the most urgent items and lacks the least."""
     if not 1 <= days <= MAX_DAYS:
         raise InvalidInput(f"days must be between 1 and {MAX_DAYS}")
+    shift(check_day(today, "start"), days - 1, "the last day of the plan")
     diet = check_diet_tags(diet_tags)
     slots = tuple(dict.fromkeys(meals))
     unknown = [m for m in slots if m not in MEALS]

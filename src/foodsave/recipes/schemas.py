@@ -8,6 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_serializer
 
+from foodsave.days import Day
 from foodsave.pantry.schemas import format_quantity
 from foodsave.recipes.catalog import Recipe
 from foodsave.recipes.planner import MAX_DAYS, MealPlan
@@ -124,7 +125,7 @@ class MealPlanIn(BaseModel):
     days: int = Field(default=3, ge=1, le=MAX_DAYS)
     diet_tags: list[DietTag] = Field(default_factory=list, max_length=3)
     meals: list[Meal] = Field(default_factory=_default_meals, min_length=1, max_length=6)
-    start: date | None = Field(default=None, description="first day of the plan; today when omitted")
+    start: Day | None = Field(default=None, description="first day of the plan; today when omitted")
     add_to_shopping_list: bool = Field(default=False, description="also put the missing items on the list")
 
 

@@ -1,18 +1,21 @@
 """The local runtime: the whole HTTP API in one process plus the event wiring AWS would provide.
 
-Uploads under `uploads/receipts/` fire the `ocr` handler with an S3 event; queue messages reach the
-`index-builder` as SQS batches (failed items are retried, then dead-lettered); a timer fires the
-`alert-evaluator` with an EventBridge scheduled event. Everything lives under FOODSAVE_DATA_DIR.
+Uploads under `uploads/receipts/` reach the `ocr` handler as S3 events through a durable folder queue;
+queue messages reach the `index-builder` as SQS batches (failed items are retried, then dead-lettered); a
+timer fires the `alert-evaluator` with an EventBridge scheduled event. On start, whatever a killed process
+left half-done (received messages, receipts claimed or never read) is handed out again. Everything lives
+under FOODSAVE_DATA_DIR.
 """
 
 from __future__ import annotations
 
 import json
-import queue
+import os
 import threading
 import time
 from datetime import datetime
 from typing import Any
+from urllib.parse import unquote_plus
 
 from foodsave.adapters.local import LocalObjectStore, LocalQueue
 from foodsave.bootstrap import build_services, set_services
@@ -58,7 +61,9 @@ class LocalRuntime:
 
     def __init__(self, settings: Settings, *, schedule: bool = True, poll_seconds: float = 0.5) -> None:
         self.settings = settings.model_copy(update={"dev_auth": True, "env": "local"})
+        _owner_only(self.settings)
         upgrade(self.settings.resolved_database_url())
+        _owner_only(self.settings)
         self.services = build_services(self.settings)
         set_services(self.services)
         self._metric_sink = MetricBuffer(self.services)
@@ -66,7 +71,10 @@ class LocalRuntime:
         self.poll_seconds = poll_seconds
         self.schedule = schedule
         self._stop = threading.Event()
-        self._uploads: queue.Queue[dict[str, Any]] = queue.Queue()
+        # The S3 -> ocr notification: a durable queue, so an accepted upload survives a crash.
+        self.receipt_queue = LocalQueue(
+            self.settings.queues_dir, "receipt-uploads", max_receives=3, visibility_seconds=300.0
+        )
         self._threads: list[threading.Thread] = []
         self._idle = threading.Condition()
         self._busy = 0
@@ -77,7 +85,7 @@ class LocalRuntime:
     # -- wires ------------------------------------------------------------------------
     def _on_object_created(self, bucket: str, info: ObjectInfo) -> None:
         if info.key.startswith("uploads/receipts/"):
-            self._uploads.put(events.s3_object_created(bucket, info.key, info.etag, info.size))
+            self.receipt_queue.send(events.s3_object_created(bucket, info.key, info.etag, info.size))
         elif info.key.startswith("uploads/documents/"):
             # In AWS the bucket notifies the index queue; the message body is the S3 event itself.
             self.services.queue.send(events.s3_object_created(bucket, info.key, info.etag, info.size))
@@ -102,14 +110,57 @@ class LocalRuntime:
             logger.exception("local invocation failed", extra={"function": function})
             return None
 
+    def drain_receipts_once(self) -> int:
+        """Hand one queued upload to the `ocr` handler; an infrastructure failure is retried, and a message
+        that used up its deliveries fails its receipt with that reason. Returns how many messages it held."""
+        messages = self.receipt_queue.receive(1)
+        for m in messages:
+            try:
+                event = json.loads(m.body)
+            except ValueError:
+                logger.error("unreadable receipt upload message dropped", extra={"message_id": m.message_id})
+                self.receipt_queue.delete(m.receipt_handle)
+                continue
+            if self._safe_invoke("ocr", event) is not None:
+                self.receipt_queue.delete(m.receipt_handle)
+                continue
+            self.receipt_queue.release(m.receipt_handle)
+            if m.receive_count >= self.receipt_queue.max_receives:
+                self._give_up(event, m.receive_count)
+        return len(messages)
+
+    def _give_up(self, event: dict[str, Any], attempts: int) -> None:
+        from foodsave.receipts.recovery import fail_undelivered
+
+        for record in event.get("Records") or []:
+            key = unquote_plus(record["s3"]["object"]["key"])
+            reason = f"The receipt could not be processed after {attempts} attempts; please upload it again."
+            fail_undelivered(self.services.db, key, reason, self.services.clock.now())
+
     def _upload_loop(self) -> None:
         while not self._stop.is_set():
-            try:
-                event = self._uploads.get(timeout=self.poll_seconds)
-            except queue.Empty:
-                continue
-            self._safe_invoke("ocr", event)
-            self._uploads.task_done()
+            if not self.drain_receipts_once():
+                self._stop.wait(self.poll_seconds)
+
+    def recover(self) -> int:
+        """Hand out again what a killed process left half-done; returns how many receipts were re-queued."""
+        from foodsave.receipts.recovery import release_stranded
+
+        self.receipt_queue.recover_inflight()
+        if isinstance(self.services.queue, LocalQueue):
+            self.services.queue.recover_inflight()
+        stranded = release_stranded(self.services.db, self.services.store)
+        for upload in stranded:
+            info = upload.info
+            self.receipt_queue.send(
+                events.s3_object_created(
+                    self.services.store.bucket,
+                    upload.key,
+                    info.etag if info else "",
+                    info.size if info else 0,
+                )
+            )
+        return len(stranded)
 
     def drain_queue_once(self) -> int:
         """Deliver one SQS-shaped batch to the index-builder; returns how many messages it held."""
@@ -171,6 +222,7 @@ class LocalRuntime:
 
     # -- lifecycle ----------------------------------------------------------------------
     def start(self) -> None:
+        self.recover()
         loops = [self._upload_loop, self._queue_loop, self._metrics_loop] + (
             [self._schedule_loop] if self.schedule else []
         )
@@ -184,7 +236,7 @@ class LocalRuntime:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             q = self.services.queue
-            pending = self._uploads.unfinished_tasks + (q.depth() if isinstance(q, LocalQueue) else 0)
+            pending = self.receipt_queue.depth() + (q.depth() if isinstance(q, LocalQueue) else 0)
             with self._idle:
                 if pending == 0 and self._busy == 0:
                     return True
@@ -198,6 +250,14 @@ class LocalRuntime:
         self._threads.clear()
         self.flush_metrics()
         remove_metric_sink(self._metric_sink)
+
+
+def _owner_only(settings: Settings) -> None:
+    """The data folder (database, objects, queues, events) is readable by its owner only."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    os.chmod(settings.data_dir, 0o700)
+    if settings.database_url is None and settings.sqlite_path.exists():
+        os.chmod(settings.sqlite_path, 0o600)
 
 
 def publish_bundled_indexes(services: Services) -> list[str]:

@@ -7,16 +7,10 @@ from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict, Field, field_serializer, field_validator
 
+from foodsave.inputs import clean_name, clean_optional_name
 from foodsave.pantry.schemas import format_quantity
 
 UNIT_PATTERN = r"^[^\W\d_]{1,16}$"
-
-
-def _clean_name(value: str) -> str:
-    value = " ".join(value.split())
-    if not value:
-        raise ValueError("name must not be blank")
-    return value
 
 
 class ShoppingItemIn(BaseModel):
@@ -29,7 +23,7 @@ class ShoppingItemIn(BaseModel):
     )
     unit: str = Field(default="szt", pattern=UNIT_PATTERN, description="szt, g, kg, ml, l, opak, łyżka, ...")
 
-    _name = field_validator("name")(_clean_name)
+    _name = field_validator("name")(clean_name)
 
 
 class ShoppingItemPatch(BaseModel):
@@ -41,10 +35,7 @@ class ShoppingItemPatch(BaseModel):
     unit: str | None = Field(default=None, pattern=UNIT_PATTERN)
     done: bool | None = None
 
-    @field_validator("name")
-    @classmethod
-    def _name(cls, value: str | None) -> str | None:
-        return None if value is None else _clean_name(value)
+    _name = field_validator("name")(clean_optional_name)
 
 
 class ShoppingItemOut(BaseModel):

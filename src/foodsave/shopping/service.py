@@ -7,17 +7,21 @@ from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, text
 from sqlalchemy.orm import Session
 
-from foodsave.db.models import ShoppingListItem
+from foodsave.db.locking import claim_one, claim_owned, insert_unless_taken
+from foodsave.db.models import ShoppingListItem, new_id, shopping_line_key, utcnow
 from foodsave.db.search import contains_folded, folded, sorted_by
-from foodsave.errors import InvalidInput, NotFound
-from foodsave.pantry.matching import name_key, rank_by_name
+from foodsave.errors import Conflict, InvalidInput, NotFound
+from foodsave.inputs import clean_name
+from foodsave.pantry.matching import rank_by_name
 from foodsave.shopping.schemas import ShoppingItemPatch
 
 MAX_QUANTITY = Decimal("100000")
 SORTABLE = {"created_at": ShoppingListItem.created_at, "name": folded(ShoppingListItem.name)}
+OPEN_LINE_KEY = ["user_id", "name_key", "unit"]
+OPEN_LINE_WHERE = text("NOT done")
 
 
 def _field(item: Any, name: str, default: Any = None) -> Any:
@@ -67,27 +71,36 @@ class ShoppingListService:
     def add(
         self, name: str, quantity: Decimal = Decimal("1"), unit: str = "szt", *, source: str = "manual"
     ) -> ShoppingListItem:
-        """Add a line; an open line for the same product in the same unit grows instead of being duplicated."""
-        name = " ".join(str(name).split())[:200]
+        """Add a line; an open line for the same product in the same unit grows instead of being duplicated
+        (the database holds one open line per product and unit, so callers at the same moment agree)."""
+        try:
+            name = clean_name(str(name))[:200]
+        except ValueError as exc:
+            raise InvalidInput(str(exc)) from exc
         quantity = Decimal(str(quantity))
-        if not name:
-            raise InvalidInput("name must not be blank")
         if not quantity.is_finite() or quantity <= 0 or quantity > MAX_QUANTITY:
             raise InvalidInput("quantity must be greater than zero and at most 100000")
         unit = (unit or "szt")[:16]
-        key = name_key(name) or name.lower()
-        open_items = self.session.scalars(
-            self._scoped().where(ShoppingListItem.done.is_(False), ShoppingListItem.unit == unit)
-        ).all()
-        same = next((i for i in open_items if (name_key(i.name) or i.name.lower()) == key), None)
-        if same is not None:
-            same.quantity = min(same.quantity + quantity, MAX_QUANTITY)
-            self.session.flush()
-            return same
-        item = ShoppingListItem(user_id=self.user_id, name=name, quantity=quantity, unit=unit, source=source)
-        self.session.add(item)
-        self.session.flush()
-        return item
+        key = shopping_line_key(name)
+        open_line = (
+            ShoppingListItem.user_id == self.user_id,
+            ShoppingListItem.name_key == key,
+            ShoppingListItem.unit == unit,
+            ShoppingListItem.done.is_(False),
+        )
+        for _ in range(3):
+            same = claim_one(self.session, ShoppingListItem, *open_line)
+            if same is not None:
+                same.quantity = min(same.quantity + quantity, MAX_QUANTITY)
+                self.session.flush()
+                return same
+            line_id = new_id()
+            values = {"id": line_id, "user_id": self.user_id, "name": name, "name_key": key,
+                      "quantity": quantity, "unit": unit, "done": False, "source": source,
+                      "created_at": utcnow()}  # fmt: skip
+            if insert_unless_taken(self.session, ShoppingListItem, values, OPEN_LINE_KEY, OPEN_LINE_WHERE):
+                return self.get(line_id)
+        raise Conflict("the shopping list changed while adding; try again")
 
     def add_many(self, items: Iterable[Any], source: str = "meal_plan") -> builtins.list[ShoppingListItem]:
         """Add lines given as objects or mappings with name, quantity and unit (e.g. a meal plan's needs)."""
@@ -103,18 +116,34 @@ class ShoppingListService:
                 added.append(row)
         return added
 
+    def _claim(self, item_id: str) -> ShoppingListItem:
+        """The line, held against concurrent changes until the transaction ends."""
+        return claim_owned(self.session, ShoppingListItem, item_id, self.user_id, "shopping list item")
+
     def update(self, item_id: str, patch: ShoppingItemPatch | Mapping[str, Any]) -> ShoppingListItem:
-        item = self.get(item_id)
+        item = self._claim(item_id)
         if not isinstance(patch, ShoppingItemPatch):
             patch = ShoppingItemPatch.model_validate(dict(patch))
         for key, value in patch.model_dump(exclude_unset=True).items():
             if value is not None:
                 setattr(item, key, value)
+        item.name_key = shopping_line_key(item.name)
+        if not item.done:
+            twin = self.session.scalar(
+                self._scoped().where(
+                    ShoppingListItem.id != item.id,
+                    ShoppingListItem.name_key == item.name_key,
+                    ShoppingListItem.unit == item.unit,
+                    ShoppingListItem.done.is_(False),
+                )
+            )
+            if twin is not None:
+                raise Conflict(f"the list already has an open line for {twin.name} in {twin.unit}")
         self.session.flush()
         return item
 
     def delete(self, item_id: str) -> None:
-        self.session.delete(self.get(item_id))
+        self.session.delete(self._claim(item_id))
         self.session.flush()
 
     def clear_done(self) -> int:

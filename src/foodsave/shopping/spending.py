@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from foodsave.days import check_day, shift
 from foodsave.db.models import Receipt
 from foodsave.errors import InvalidInput
 from foodsave.text import fold
@@ -47,9 +48,11 @@ def spending(
     time counts on the day it was uploaded). Without a category the total is what the receipts say was paid,
     and `by_category` adds up to it (the difference to the lines is under "adjustments"); with a category only
     that category's lines count."""
+    check_day(start, "start")
+    check_day(end, "end")
     if end < start:
         raise InvalidInput("end must not be before start")
-    lower, upper = _day_start(start), _day_start(end + timedelta(days=1))
+    lower, upper = _day_start(start), _day_start(shift(end, 1, "end"))
     receipts = session.scalars(
         select(Receipt)
         .where(

@@ -11,6 +11,8 @@ import pytest
 from foodsave.alerts import status as alert_status
 from foodsave.errors import Unavailable
 
+OPERATOR = {"Authorization": "Bearer dev-ops-status"}  # /v1/status details are for operators
+
 pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 
 
@@ -25,7 +27,7 @@ def _publish(services, name, version, age):
 
 
 def test_missing_indexes_degrade_the_status_without_taking_it_down(client):
-    resp = client.get("/v1/status")
+    resp = client.get("/v1/status", headers=OPERATOR)
     assert resp.status_code == 200
     body = resp.json()
     assert body["status"] == "degraded"
@@ -37,7 +39,7 @@ def test_missing_indexes_degrade_the_status_without_taking_it_down(client):
 def test_published_indexes_report_version_and_age(client, services):
     _publish(services, "recipes", 3, timedelta(hours=2))
     _publish(services, "knowledge", 1, timedelta(minutes=5))
-    index = client.get("/v1/status").json()["components"]["index"]
+    index = client.get("/v1/status", headers=OPERATOR).json()["components"]["index"]
     assert index["status"] == "ok"
     assert index["info"]["recipes"]["version"] == 3
     assert index["info"]["recipes"]["age_seconds"] == 7200
@@ -47,14 +49,14 @@ def test_published_indexes_report_version_and_age(client, services):
 def test_queue_depth_and_dead_letters_are_reported(client, services):
     services.queue.send({"job": 1})
     services.queue.send({"job": 2})
-    queue = client.get("/v1/status").json()["components"]["queue"]
+    queue = client.get("/v1/status", headers=OPERATOR).json()["components"]["queue"]
     assert queue["status"] == "ok"
     assert queue["info"] == {"depth": 2, "dead_letters": 0}
 
 
 @pytest.mark.skipif(shutil.which("tesseract") is None, reason="tesseract is not installed here")
 def test_ocr_engine_with_polish_is_reported_present(client):
-    ocr = client.get("/v1/status").json()["components"]["ocr"]
+    ocr = client.get("/v1/status", headers=OPERATOR).json()["components"]["ocr"]
     assert ocr["status"] == "ok", ocr
     assert ocr["info"]["lang"] == "pol"
 
@@ -73,12 +75,12 @@ def test_ocr_without_polish_data_is_reported_unavailable(services, monkeypatch, 
 
 
 def test_llm_reports_its_provider(client, services):
-    assert client.get("/v1/status").json()["components"]["llm"]["info"] == {
+    assert client.get("/v1/status", headers=OPERATOR).json()["components"]["llm"]["info"] == {
         "provider": "offline",
         "configured": True,
     }
     services.settings = services.settings.model_copy(update={"llm_provider": "bedrock"})
-    info = client.get("/v1/status").json()["components"]["llm"]["info"]
+    info = client.get("/v1/status", headers=OPERATOR).json()["components"]["llm"]["info"]
     assert (info["provider"], info["configured"]) == ("bedrock", True)
 
 

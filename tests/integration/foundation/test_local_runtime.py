@@ -47,6 +47,13 @@ def test_document_upload_reaches_the_index_queue_as_an_s3_event(runtime):
 
 
 def test_presigned_local_upload_checks_signature_size_and_sniffed_type(runtime):
+    from foodsave.db.models import Document, User
+
+    with runtime.services.db.session() as s:
+        user = User(external_sub="dev:slots")
+        s.add(user)
+        s.flush()
+        s.add(Document(user_id=user.id, title="notatki", object_key="uploads/documents/u1/d2.txt"))
     store = runtime.services.store
     slot = store.presigned_post("uploads/documents/u1/d2.txt", ("text/plain",), 64, 60)
     with TestClient(local_app()) as client:
@@ -76,3 +83,60 @@ def test_presigned_local_upload_checks_signature_size_and_sniffed_type(runtime):
 def test_schedule_fires_the_alert_evaluator_with_an_eventbridge_event(runtime):
     result = runtime.fire_schedule()
     assert result is not None and "outbox_published" in result
+
+
+def test_messages_a_killed_runtime_had_received_are_visible_again_when_the_next_one_starts(tmp_path):
+    from foodsave.adapters.local import LocalQueue
+
+    queue = LocalQueue(tmp_path / "queues", "receipt-uploads", visibility_seconds=3600)
+    queue.send({"n": 1})
+    (received,) = queue.receive(1)
+    assert queue.receive(1) == []
+    assert queue.recover_inflight() == 1
+    (again,) = queue.receive(1)
+    assert (again.message_id, again.receive_count) == (received.message_id, 2)
+
+
+def test_an_upload_whose_deliveries_are_used_up_fails_its_receipt_with_that_reason(runtime, monkeypatch):
+    from foodsave.db.models import Receipt, User
+    from foodsave.receipts.service import ReceiptProcessor
+    from foodsave.runtime import events
+
+    receipt_id = "00000000-0000-0000-0000-000000000009"
+    key = f"uploads/receipts/u9/{receipt_id}.jpg"
+    with runtime.services.db.session() as s:
+        user = User(external_sub="dev:dlq")
+        s.add(user)
+        s.flush()
+        s.add(Receipt(id=receipt_id, user_id=user.id, object_key=key))
+
+    def outage(*_args, **_kwargs):  # type: ignore[no-untyped-def]
+        raise ConnectionError("the database went away")
+
+    monkeypatch.setattr(ReceiptProcessor, "process_object", outage)
+    runtime.receipt_queue.send(events.s3_object_created(runtime.services.store.bucket, key, "e", 1))
+    for _ in range(runtime.receipt_queue.max_receives):
+        assert runtime.drain_receipts_once() == 1
+    assert runtime.drain_receipts_once() == 0
+    with runtime.services.db.session() as s:
+        receipt = s.get(Receipt, receipt_id)
+    assert (receipt.status, receipt.failure_reason) == (
+        "failed",
+        "The receipt could not be processed after 3 attempts; please upload it again.",
+    )
+    assert runtime.receipt_queue.dlq_depth() == 1
+
+
+def test_the_data_folder_database_and_event_log_are_owner_only(tmp_path, runtime):
+    import stat
+
+    from foodsave.events import Event
+
+    runtime.services.bus.publish(
+        Event(type="ReceiptParsed", user_id="u", data={}, occurred_at="2026-11-30T10:00:00+00:00")
+    )
+    data = tmp_path / "data"
+    modes = {
+        p.name: stat.S_IMODE(p.stat().st_mode) for p in (data, data / "foodsave.db", data / "events.jsonl")
+    }
+    assert modes == {"data": 0o700, "foodsave.db": 0o600, "events.jsonl": 0o600}

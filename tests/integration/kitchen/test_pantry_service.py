@@ -66,9 +66,17 @@ def test_eaten_wasted_and_left_always_add_up_to_the_price(pantry):
     assert stats.counts["consumed"] == 1
 
 
-def test_asking_for_more_than_is_left_uses_up_the_item(pantry):
+def test_asking_for_more_than_is_left_is_a_conflict_that_changes_nothing(pantry):
     anna, _ = pantry
-    assert anna.discard(_add(anna, quantity="1").id, Decimal("5"), at=AT).status == "discarded"
+    item = _add(anna, quantity="1")
+    with pytest.raises(Conflict):
+        anna.discard(item.id, Decimal("5"), at=AT)
+    assert (anna.get(item.id).status, anna.get(item.id).quantity) == ("active", Decimal("1"))
+
+
+def test_asking_for_exactly_what_is_left_uses_up_the_item(pantry):
+    anna, _ = pantry
+    assert anna.discard(_add(anna, quantity="2").id, Decimal("2"), at=AT).status == "discarded"
 
 
 def test_finished_item_cannot_be_eaten_again(pantry):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -24,7 +25,9 @@ class LocalEventBus:
     def publish(self, event: Event) -> None:
         with self._lock:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            with self.path.open("a", encoding="utf-8") as fh:
+            # Owner-only: the events carry users' data.
+            fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+            with open(fd, "a", encoding="utf-8") as fh:
                 fh.write(json.dumps(event.to_dict(), default=str) + "\n")
         for event_type, subscriber in list(self._subscribers):
             if event_type is None or event_type == event.type:

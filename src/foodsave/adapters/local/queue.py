@@ -84,6 +84,20 @@ class LocalQueue:
                 self._write(target, record)
                 path.unlink(missing_ok=True)
 
+    def recover_inflight(self) -> int:
+        """Make every in-flight message visible again at once: called by the only consumer when it starts,
+        so what a killed process had received is redelivered now rather than after the visibility timeout."""
+        with self._lock:
+            paths = list((self.root / "inflight").glob("*.json"))
+            for path in paths:
+                try:
+                    record = json.loads(path.read_text())
+                except (FileNotFoundError, ValueError):
+                    continue
+                self._write("dlq" if record["receive_count"] >= self.max_receives else "ready", record)
+                path.unlink(missing_ok=True)
+            return len(paths)
+
     def receive(self, max_messages: int = 10) -> list[ReceivedMessage]:
         with self._lock:
             self._requeue_expired()

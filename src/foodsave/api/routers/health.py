@@ -1,4 +1,5 @@
-"""Liveness (`/health`, cheap) and readiness (`/v1/status`: each dependency with its state and latency)."""
+"""Liveness (`/health`, cheap) and readiness (`/v1/status`: the overall state for anyone, and each dependency
+with its state, latency and details for operators only)."""
 
 from __future__ import annotations
 
@@ -6,12 +7,13 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from foodsave import __version__
-from foodsave.api.deps import ServicesDep
+from foodsave.api.deps import ServicesDep, claims_of, subject_of
+from foodsave.errors import Unauthorized
 from foodsave.services import Services
 
 router = APIRouter(tags=["health"])
@@ -33,7 +35,9 @@ class ComponentStatus(BaseModel):
 class SystemStatus(BaseModel):
     status: str
     version: str
-    components: dict[str, ComponentStatus]
+    components: dict[str, ComponentStatus] | None = Field(
+        default=None, description="each part's state and details; for operators only"
+    )
 
 
 StatusCheck = Callable[[Services], dict[str, Any] | None]
@@ -70,7 +74,7 @@ def health() -> Health:
     summary="Readiness of every part, with latency",
     responses={503: {"model": SystemStatus, "description": "A required part is down"}},
 )
-def status(services: ServicesDep) -> Any:
+def status(request: Request, services: ServicesDep) -> Any:
     components: dict[str, ComponentStatus] = {}
     for name, (required, check) in STATUS_CHECKS.items():
         start = time.perf_counter()
@@ -95,6 +99,17 @@ def status(services: ServicesDep) -> Any:
     body = SystemStatus(
         status="down" if down else ("degraded" if degraded else "ok"),
         version=__version__,
-        components=components,
+        components=components if _operator(request, services) else None,
     )
-    return JSONResponse(body.model_dump(mode="json"), status_code=503 if down else 200)
+    return JSONResponse(body.model_dump(mode="json", exclude_none=True), status_code=503 if down else 200)
+
+
+def _operator(request: Request, services: Services) -> bool:
+    """Bucket names, queue depths and versions help an attacker; only operators see them."""
+    from foodsave.alerts.operators import is_operator
+
+    try:
+        subject = subject_of(request, services)
+    except Unauthorized:
+        return False
+    return is_operator(subject, claims_of(request), services.settings)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Response
@@ -18,6 +18,7 @@ from foodsave.api.etags import (
     with_etag,
 )
 from foodsave.api.query import ORDER_QUERY, Q_QUERY, Order
+from foodsave.days import Day
 from foodsave.pantry.schemas import (
     Category,
     Page,
@@ -55,7 +56,7 @@ def list_items(
     session: SessionDep,
     status: Annotated[Status | None, Query(description="`active` unless given")] = "active",
     category: Category | None = None,
-    expires_before: Annotated[date | None, Query(description="expiring on or before this day")] = None,
+    expires_before: Annotated[Day | None, Query(description="expiring on or before this day")] = None,
     q: Annotated[str | None, Q_QUERY] = None,
     sort: Annotated[SortKey, Query(description="the field to sort by")] = "expires_at",
     order: Annotated[Order, ORDER_QUERY] = "asc",
@@ -197,7 +198,7 @@ def pantry_stats(
     session: SessionDep,
     services: ServicesDep,
     since: Annotated[
-        date | None, Query(description="first purchase day counted; all time when omitted")
+        Day | None, Query(description="first purchase day counted; all time when omitted")
     ] = None,
 ) -> PantryStatsOut:
     today = local_today(services.clock.now(), user.timezone)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Response
@@ -18,6 +17,7 @@ from foodsave.api.etags import (
     with_etag,
 )
 from foodsave.api.query import ORDER_QUERY, Q_QUERY, Order
+from foodsave.days import Day, shift
 from foodsave.errors import InvalidInput
 from foodsave.pantry.schemas import Category, Page
 from foodsave.pantry.service import local_today
@@ -148,13 +148,13 @@ def get_spending(
     user: CurrentUser,
     session: SessionDep,
     services: ServicesDep,
-    start: Annotated[date | None, Query(description="first day; 30 days before `end` when omitted")] = None,
-    end: Annotated[date | None, Query(description="last day; today when omitted")] = None,
+    start: Annotated[Day | None, Query(description="first day; 30 days before `end` when omitted")] = None,
+    end: Annotated[Day | None, Query(description="last day; today when omitted")] = None,
     category: Category | None = None,
     merchant: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
 ) -> SpendingOut:
     end = end or local_today(services.clock.now(), user.timezone)
-    start = start or end - timedelta(days=30)
+    start = start or shift(end, -30, "start")
     if end < start:
         raise InvalidInput("end must not be before start")
     if (end - start).days > MAX_SPENDING_DAYS:
