@@ -10,7 +10,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from foodsave.receipts.categorize import Categorizer
+from foodsave.categories.categorize import Categorizer
 from foodsave.text import fold
 
 DATA = Path(__file__).parent / "data"

@@ -61,6 +61,7 @@ export function describeSource(source: ChatSource): string {
       return source.name;
     case "recipe":
     case "document":
+    case "knowledge":
     case "web":
       return source.title;
     case "receipt":

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from foodsave.config import Settings
     from foodsave.db.models import User
     from foodsave.services import Services
+    from foodsave.vectors.search import SearchService
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,12 @@ class AgentContext:
     def say(self, pl: str, en: str, **values: Any) -> str:
         """The template in the user's language, filled with tool values."""
         return (pl if self.lang == "pl" else en).format(**values)
+
+    def search(self) -> SearchService:
+        """The container's SearchService (the same one the search routes use)."""
+        if self.services is None:
+            raise RuntimeError("no object store to read indexes from")
+        return self.services.search
 
     def last_user_message(self, intent: str) -> str | None:
         """The latest earlier user message answered by `intent` (follow-ups reuse its parameters)."""

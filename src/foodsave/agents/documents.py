@@ -10,7 +10,7 @@ from foodsave.agents.base import AgentContext, AgentReply
 from foodsave.text import fold
 
 if TYPE_CHECKING:
-    from foodsave.vectors.search import SearchService
+    pass
 
 SERVICE = "documents_index"
 TOP_K = 3
@@ -20,15 +20,13 @@ LIST_DOCUMENTS = re.compile(
 )
 
 
-def search_service(ctx: AgentContext) -> SearchService:
-    """The container's SearchService (the same one the search routes use)."""
-    if ctx.services is None:
-        raise RuntimeError("no object store to read indexes from")
-    return ctx.services.search
-
-
 def handle(ctx: AgentContext) -> AgentReply:
     from sqlalchemy import select
+
+    if "knowledge" in ctx.route.flags:
+        from foodsave.agents import knowledge
+
+        return knowledge.handle(ctx)
 
     from foodsave.db.models import Document
 
@@ -57,7 +55,7 @@ def handle(ctx: AgentContext) -> AgentReply:
             sources=[{"type": "document", "id": d.id, "title": d.title} for d in documents[:20]],
         )
     try:
-        service = search_service(ctx)
+        service = ctx.search()
         from foodsave.errors import NotFound
 
         try:

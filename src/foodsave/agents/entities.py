@@ -432,7 +432,7 @@ def parse_diet_tags(text: str) -> tuple[str, ...]:
 
 def parse_days(text: str, default: int = 3, maximum: int = 14) -> int:
     folded = fold(text)
-    if re.search(r"\b(tydzien|tygodni\w*|week\w*|7.?dni\w*)\b", folded):
+    if re.search(r"\b(tydzien|tygodni\w*|week(?!end)\w*|7.?dni\w*)\b", folded):
         days = 7
     elif re.search(r"\bweekend\w*\b", folded):
         days = 2

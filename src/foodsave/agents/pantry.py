@@ -3,12 +3,25 @@ and answers what is in the fridge, what is running out and whether an item is th
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from foodsave.agents.base import AgentContext, AgentReply
 from foodsave.agents.entities import ItemMention, parse_pantry_command
+from foodsave.agents.pantry_answers import (
+    amount,
+    describe,
+    expiring_answer,
+    items_answer,
+    not_found,
+    qty,
+    refuse_quantity,
+    source,
+)
+from foodsave.agents.questions import ITEM_KINDS, PANTRY_KINDS, mentioned_items, question_kind, understand
 from foodsave.errors import Conflict, InvalidInput
+from foodsave.text import count, fold
 
 if TYPE_CHECKING:
     from foodsave.db.models import PantryItem
@@ -17,19 +30,9 @@ COUNTABLE = ("szt", "opak")
 CONVERT = {("g", "kg"): Decimal("0.001"), ("kg", "g"): Decimal("1000"), ("ml", "l"): Decimal("0.001"),
            ("l", "ml"): Decimal("1000")}  # fmt: skip
 LIST_LIMIT = 15
-
-
-def qty(value: Decimal) -> str:
-    from foodsave.pantry.schemas import format_quantity
-
-    return format_quantity(value)
-
-
-def describe(item: PantryItem, ctx: AgentContext) -> str:
-    text = f"{item.name} ({qty(item.quantity)} {item.unit}"
-    if item.expires_at:
-        text += ctx.say(", ważne do {d}", ", expires {d}", d=item.expires_at.isoformat())
-    return text + ")"
+ASKING = re.compile(
+    r"^(czy|can|could|should|shall|may|is|are|do|does|did|jak|how|what|which|co|kiedy|when|where|gdzie)\b"
+)
 
 
 def portion(item: PantryItem, mention: ItemMention) -> Decimal | None:
@@ -65,36 +68,54 @@ def find_items(service: Any, name: str) -> list[PantryItem]:
     return [item for item in rows if wanted[0] in key_tokens(item.name)]
 
 
-def _source(item: PantryItem) -> dict[str, Any]:
-    return {"type": "pantry_item", "id": item.id, "name": item.name}
-
-
 def handle(ctx: AgentContext) -> AgentReply:
     from foodsave.pantry.service import PantryService
 
     service = PantryService(ctx.session, ctx.user.id)
+    question = understand(ctx.message)
+    if question.bad_quantity:
+        return refuse_quantity(ctx, question.bad_quantity)
+    if question.kind in PANTRY_KINDS:
+        days = question.days if question.days is not None else _window(ctx)
+        if question.kind == "expired":
+            return expiring_answer(ctx, service, days, only_expired=True)
+        if question.kind == "expiring" or not question.items:
+            return expiring_answer(ctx, service, days)
+        return items_answer(ctx, question.kind, question.items, lambda name: find_items(service, name))
     command = parse_pantry_command(ctx.message, ctx.today)
+    if command.action == "list" and (follow_up := _follow_up(ctx)) is not None:
+        return items_answer(
+            ctx, follow_up, mentioned_items(ctx.message), lambda name: find_items(service, name)
+        )
+    if command.action in ("consume", "discard") and ASKING.search(fold(ctx.message)):
+        # "Can I eat the yogurt?" asks; it must not eat the yogurt.
+        return items_answer(ctx, "still_ok", command.items, lambda name: find_items(service, name))
     if command.action == "add":
         return _add(ctx, service, command.items, command.expires_at)
     if command.action in ("consume", "discard"):
         return _use(ctx, service, command.action, command.items)
     if command.action == "check":
-        return _check(ctx, service, command.items)
+        return items_answer(ctx, "have", command.items, lambda name: find_items(service, name))
     if command.action == "expiring":
-        return _expiring(ctx, service)
+        return expiring_answer(ctx, service, _window(ctx))
     return _list(ctx, service)
 
 
-def _category(name: str) -> str | None:
-    try:
-        from foodsave.receipts.categorize import default_categorizer
-
-        category, confidence = default_categorizer().categorize(name)
-    except Exception:  # noqa: BLE001 - an uncategorised item is still worth adding
+def _follow_up(ctx: AgentContext) -> str | None:
+    """The kind of the latest earlier question, for a short follow-up naming another item ("a jajka?", "and the
+    yogurt?"); earlier follow-ups carry no kind of their own and are skipped."""
+    if len(ctx.message.split()) > 5 or not mentioned_items(ctx.message):
         return None
-    from foodsave.pantry.schemas import CATEGORIES
+    for turn in reversed(ctx.history[-8:]):
+        if turn.role == "user":
+            kind = question_kind(turn.content)
+            if kind is not None:
+                return kind if kind in ITEM_KINDS else None
+    return None
 
-    return category if confidence >= 0.5 and category in CATEGORIES else None
+
+def _window(ctx: AgentContext) -> int:
+    return max(int(ctx.user.expiry_warning_days or 2), 3)
 
 
 def _add(ctx: AgentContext, service: Any, items: list[ItemMention], expires_at: Any) -> AgentReply:
@@ -114,7 +135,6 @@ def _add(ctx: AgentContext, service: Any, items: list[ItemMention], expires_at: 
                 unit=unit,  # type: ignore[arg-type]
                 expires_at=expires_at,
                 purchased_at=ctx.today,
-                category=_category(mention.name),  # type: ignore[arg-type]
             )
         except ValidationError:
             continue
@@ -130,7 +150,7 @@ def _add(ctx: AgentContext, service: Any, items: list[ItemMention], expires_at: 
     return AgentReply(
         ctx.say("Dodałem do spiżarni: {items}.", "Added to your pantry: {items}.", items=listed),
         facts=[describe(i, ctx) for i in added],
-        sources=[_source(i) for i in added],
+        sources=[source(i) for i in added],
         actions=[
             {
                 "type": "pantry.add",
@@ -155,30 +175,32 @@ def _use(ctx: AgentContext, service: Any, action: str, items: list[ItemMention])
             missing.append(mention.name)
             continue
         item = candidates[0]
-        amount = portion(item, mention)
+        part = portion(item, mention)
         try:
             updated = (
-                service.consume(item.id, amount, at=ctx.now)
+                service.consume(item.id, part, at=ctx.now)
                 if action == "consume"
-                else service.discard(item.id, amount, at=ctx.now)
+                else service.discard(item.id, part, at=ctx.now)
             )
         except (Conflict, InvalidInput):
             missing.append(mention.name)
             continue
-        used = qty(amount) if amount is not None else ctx.say("całość", "all")
-        line = f"{updated.name} ({used} {item.unit if amount is not None else ''}".rstrip()
+        used = amount(part, item.unit, ctx.lang) if part is not None else ctx.say("całość", "all")
+        line = f"{updated.name} ({used}"
         if updated.status == "active":
-            line += ctx.say("; zostało {q} {u})", "; {q} {u} left)", q=qty(updated.quantity), u=updated.unit)
+            line += ctx.say(
+                "; zostało {q})", "; {q} left)", q=amount(updated.quantity, updated.unit, ctx.lang)
+            )
         else:
             line += ")"
         done.append(line)
-        sources.append(_source(updated))
+        sources.append(source(updated))
         actions.append(
             {
                 "type": f"pantry.{action}",
                 "item_id": updated.id,
                 "name": updated.name,
-                "quantity": qty(amount) if amount is not None else None,
+                "quantity": qty(part) if part is not None else None,
                 "status": updated.status,
             }
         )
@@ -191,11 +213,7 @@ def _use(ctx: AgentContext, service: Any, action: str, items: list[ItemMention])
                 ctx.say("Zapisałem jako wyrzucone: {x}.", "Marked as thrown away: {x}.", x=", ".join(done))
             )
     if missing:
-        parts.append(
-            ctx.say(
-                "Nie znalazłem w spiżarni: {x}.", "I did not find in your pantry: {x}.", x=", ".join(missing)
-            )
-        )
+        parts.append(not_found(ctx, ", ".join(missing)))
     if not items:
         parts.append(
             ctx.say(
@@ -204,55 +222,6 @@ def _use(ctx: AgentContext, service: Any, action: str, items: list[ItemMention])
             )
         )
     return AgentReply(" ".join(parts), facts=done, sources=sources, actions=actions)
-
-
-def _check(ctx: AgentContext, service: Any, items: list[ItemMention]) -> AgentReply:
-    lines: list[str] = []
-    sources: list[dict[str, Any]] = []
-    for mention in items[:5]:
-        found = find_items(service, mention.name)[:3]
-        if found:
-            lines.append(
-                ctx.say(
-                    "{n}: tak — {x}",
-                    "{n}: yes — {x}",
-                    n=mention.name,
-                    x=", ".join(describe(i, ctx) for i in found),
-                )
-            )
-            sources.extend(_source(i) for i in found)
-        else:
-            lines.append(ctx.say("{n}: nie ma w spiżarni", "{n}: not in your pantry", n=mention.name))
-    return AgentReply("\n".join(lines), facts=lines, sources=sources)
-
-
-def _expiring(ctx: AgentContext, service: Any) -> AgentReply:
-    days = max(int(ctx.user.expiry_warning_days or 2), 3)
-    items = service.expiring(ctx.today, days)
-    if not items:
-        return AgentReply(
-            ctx.say(
-                "Nic nie traci ważności w ciągu {d} dni.", "Nothing expires within the next {d} days.", d=days
-            ),
-            facts=[f"expiring within {days} days: 0"],
-        )
-    lines = []
-    for item in items[:LIST_LIMIT]:
-        assert item.expires_at is not None
-        left = (item.expires_at - ctx.today).days
-        if left < 0:
-            when = ctx.say("po terminie od {n} dni", "expired {n} days ago", n=-left)
-        elif left == 0:
-            when = ctx.say("dziś", "today")
-        else:
-            when = ctx.say("za {n} dni", "in {n} days", n=left)
-        lines.append(f"- {item.name} ({qty(item.quantity)} {item.unit}): {when}")
-    head = ctx.say(
-        "Najpierw zjedz (termin w ciągu {d} dni):", "Eat these first (expiring within {d} days):", d=days
-    )
-    return AgentReply(
-        head + "\n" + "\n".join(lines), facts=lines, sources=[_source(i) for i in items[:LIST_LIMIT]]
-    )
 
 
 def _list(ctx: AgentContext, service: Any) -> AgentReply:
@@ -266,8 +235,10 @@ def _list(ctx: AgentContext, service: Any) -> AgentReply:
             facts=["active items: 0"],
         )
     lines = [f"- {describe(i, ctx)}" for i in rows]
-    head = ctx.say("W spiżarni masz {n} produktów:", "You have {n} items in your pantry:", n=total)
+    head = ctx.say(
+        "W spiżarni masz {n}:", "You have {n} in your pantry:", n=count(total, "product", ctx.lang)
+    )
     more = ""
     if total > len(rows):
         more = "\n" + ctx.say("…i {k} więcej.", "…and {k} more.", k=total - len(rows))
-    return AgentReply(head + "\n" + "\n".join(lines) + more, facts=lines, sources=[_source(i) for i in rows])
+    return AgentReply(head + "\n" + "\n".join(lines) + more, facts=lines, sources=[source(i) for i in rows])

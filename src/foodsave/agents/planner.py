@@ -8,7 +8,8 @@ from typing import Any
 
 from foodsave.agents.base import AgentContext, AgentReply
 from foodsave.agents.entities import parse_days, parse_diet_tags
-from foodsave.text import fold
+from foodsave.agents.pantry_answers import amount
+from foodsave.text import count, fold, noun
 
 ADD_MISSING = re.compile(
     r"\b(dodaj\w*|dopisz\w*|wpisz\w*|add|put)\b.*\b(brakuj\w*|missing|je|them|to|these|te|skladnik\w*|ingredients"
@@ -64,9 +65,9 @@ def handle(ctx: AgentContext) -> AgentReply:
             )
         lines.append(f"- {day.date.isoformat()}: " + "; ".join(parts))
         facts.append(f"{day.date.isoformat()}: " + "; ".join(parts))
-    needs = [f"{n.name} {_q(n.quantity)} {n.unit}" for n in plan.shopping_list]
+    needs = [f"{n.name} {amount(n.quantity, n.unit, ctx.lang)}" for n in plan.shopping_list]
     facts.extend(f"missing: {n}" for n in needs)
-    text = ctx.say("Plan na {d} dni:", "Plan for {d} days:", d=days) + "\n" + "\n".join(lines)
+    text = ctx.say("Plan na {d}:", "Plan for {d}:", d=count(days, "day", ctx.lang)) + "\n" + "\n".join(lines)
     actions: list[dict[str, Any]] = []
     if needs:
         text += "\n" + ctx.say("Brakuje: {n}.", "Missing: {n}.", n=", ".join(needs))
@@ -77,9 +78,9 @@ def handle(ctx: AgentContext) -> AgentReply:
                 plan.shopping_list, source="meal_plan"
             )
             text += "\n" + ctx.say(
-                "Dodałem brakujące produkty do listy zakupów ({n} pozycji).",
-                "I added the missing items to your shopping list ({n} lines).",
-                n=len(added),
+                "Dodałem brakujące produkty do listy zakupów ({n}).",
+                "I added the missing items to your shopping list ({n}).",
+                n=count(len(added), "item", ctx.lang),
             )
             actions.append({"type": "shopping_list.add_many", "count": len(added), "source": "meal_plan"})
         else:
@@ -98,15 +99,13 @@ def handle(ctx: AgentContext) -> AgentReply:
     else:
         text += "\n" + ctx.say("Masz wszystko, czego potrzeba.", "You have everything you need.")
     if plan.unfilled:
+        unfilled = len(plan.unfilled)
         text += "\n" + ctx.say(
-            "Dla {n} posiłków nie znalazłem pasującego przepisu.",
-            "I found no fitting recipe for {n} meals.",
-            n=len(plan.unfilled),
+            "Dla {n} {m} nie znalazłem pasującego przepisu.",
+            "I found no fitting recipe for {n} {m}.",
+            n=unfilled,
+            m=("posiłku" if unfilled == 1 else "posiłków")
+            if ctx.lang == "pl"
+            else noun("meal", unfilled, "en"),
         )
     return AgentReply(text, facts=facts, sources=sources, actions=actions)
-
-
-def _q(value: Any) -> str:
-    from foodsave.pantry.schemas import format_quantity
-
-    return format_quantity(value)

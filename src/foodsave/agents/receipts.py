@@ -10,7 +10,7 @@ from typing import Any
 from foodsave.agents.base import AgentContext, AgentReply
 from foodsave.agents.entities import parse_merchant
 from foodsave.agents.shopping import money
-from foodsave.text import fold
+from foodsave.text import count, fold
 
 BOUGHT = re.compile(
     r"\b(kupil\w*|kupion\w*|zakup\w*|pozycj\w*|produkt\w*|co (bylo|jest)|bought|buy|items?|products?|what was on"
@@ -98,9 +98,9 @@ def _bought(ctx: AgentContext, receipts: list[Any]) -> AgentReply:
         )
         if pending:
             text += " " + ctx.say(
-                "{n} paragon(y) wciąż czeka na odczyt.",
-                "{n} receipt(s) are still being processed.",
-                n=len(pending),
+                "Na odczyt czeka jeszcze: {n}.",
+                "Still being read: {n}.",
+                n=count(len(pending), "receipt", ctx.lang),
             )
         return AgentReply(text, facts=[f"matching receipts: 0, pending: {len(pending)}"])
     receipt = max(done, key=lambda r: (r.purchased_at or r.created_at, r.created_at))

@@ -131,6 +131,28 @@ COOKING = _rx(
 )
 
 
+# Rules that name their topic outright ("lista zakupów", "paragon", "pogoda", "moje dokumenty") win over the
+# question types below; the pantry and recipe rules do not ("how long can I keep yogurt in the fridge?").
+EXPLICIT_TOPICS = frozenset({"documents", "search", "meal_plan", "shopping", "receipt", "weather"})
+
+
+def question_intent(text: str) -> Route | None:
+    """Pantry questions about an item or the dates ("ile mam jajek?" is not about money) go to the pantry;
+    storage, safety and cooking questions to the knowledge corpus; "what can I cook with X" to the chef."""
+    from foodsave.agents.questions import PANTRY_KINDS, question_kind
+
+    kind = question_kind(text)
+    if kind in ("expiring", "expired") and COOKING.search(fold(text)):
+        return None  # "co ugotować z tego, co się kończy" asks for a recipe
+    if kind in PANTRY_KINDS:
+        return Route("pantry", 1.0, "rule", (kind,))
+    if kind == "storage":
+        return Route("documents", 1.0, "rule", ("knowledge",))
+    if kind == "cook_with":
+        return Route("recipe", 1.0, "rule")
+    return None
+
+
 def rule_intent(text: str) -> str | None:
     folded = fold(text).strip()
     for intent, pattern in RULES:
@@ -155,6 +177,11 @@ def route(text: str, previous_intents: Sequence[str] = (), model: LinearIntentMo
         if re.search(r"\b(dodaj\w*|dopisz\w*|add|put)\b", folded):
             return Route("meal_plan", 0.9, "context")
     ruled = rule_intent(text)
+    if ruled in EXPLICIT_TOPICS:
+        return Route(ruled, 1.0, "rule")
+    asked = question_intent(text)
+    if asked is not None:
+        return asked
     if ruled:
         return Route(ruled, 1.0, "rule")
     prediction = (model or default_model()).predict(text)

@@ -15,7 +15,8 @@ from foodsave.agents.entities import (
     parse_period,
     parse_spend_category,
 )
-from foodsave.text import fold
+from foodsave.agents.pantry_answers import amount, refuse_quantity
+from foodsave.text import count, fold
 
 SPENDING = re.compile(
     r"\b(ile|how much|wyda\w*|spen[dt]\w*|wydatk\w*|expens\w*|kosztow\w*|cost\w*|zostawil\w*|budzet\w*|budget"
@@ -74,6 +75,10 @@ def handle(ctx: AgentContext) -> AgentReply:
     service = ShoppingListService(ctx.session, ctx.user.id)
     if CLEAR.search(folded):
         return _clear(ctx, service, only_done=bool(DONE_WORDS.search(folded)))
+    from foodsave.agents.questions import bad_quantity
+
+    if (wrong := bad_quantity(ctx.message)) is not None:
+        return refuse_quantity(ctx, wrong)
     items = mentioned_items(ctx.message)
     if items and REMOVE.search(folded):
         return _change(ctx, service, items, "remove")
@@ -123,11 +128,12 @@ def spending_reply(ctx: AgentContext) -> AgentReply:
         )
     text = ctx.say(
         "Wydatki w okresie {p}{s}: {t} (paragony: {n}).",
-        "From {p}{s} you spent {t} ({n} receipts).",
+        "From {p}{s} you spent {t} ({r}).",
         p=span,
         s=scope,
         t=money(result.total, ctx.lang, result.currency),
         n=result.receipts,
+        r=count(result.receipts, "receipt", "en"),
     )
     top = sorted(((k, v) for k, v in result.by_category.items() if v), key=lambda kv: -kv[1])[:5]
     if top and not category:
@@ -158,10 +164,8 @@ def spending_reply(ctx: AgentContext) -> AgentReply:
     return AgentReply(text, facts=facts, sources=[source])
 
 
-def _line(item: Any) -> str:
-    from foodsave.pantry.schemas import format_quantity
-
-    return f"{item.name} ({format_quantity(item.quantity)} {item.unit})"
+def _line(item: Any, lang: str) -> str:
+    return f"{item.name} ({amount(item.quantity, item.unit, lang)})"
 
 
 def _show(ctx: AgentContext, service: Any) -> AgentReply:
@@ -170,7 +174,7 @@ def _show(ctx: AgentContext, service: Any) -> AgentReply:
         return AgentReply(
             ctx.say("Lista zakupów jest pusta.", "Your shopping list is empty."), facts=["open items: 0"]
         )
-    lines = [f"- {_line(i)}" for i in rows]
+    lines = [f"- {_line(i, ctx.lang)}" for i in rows]
     return AgentReply(
         ctx.say("Na liście zakupów ({n}):", "On your shopping list ({n}):", n=total)
         + "\n"
@@ -192,10 +196,10 @@ def _add(ctx: AgentContext, service: Any, items: list[ItemMention]) -> AgentRepl
             continue
     if not added:
         return _show(ctx, service)
-    names = ", ".join(_line(i) for i in added)
+    names = ", ".join(_line(i, ctx.lang) for i in added)
     return AgentReply(
         ctx.say("Dopisałem do listy zakupów: {x}.", "Added to your shopping list: {x}.", x=names),
-        facts=[_line(i) for i in added],
+        facts=[_line(i, ctx.lang) for i in added],
         sources=[{"type": "shopping_list_item", "id": i.id, "name": i.name} for i in added],
         actions=[{"type": "shopping_list.add", "item_id": i.id, "name": i.name} for i in added],
     )
@@ -241,7 +245,9 @@ def _clear(ctx: AgentContext, service: Any, *, only_done: bool) -> AgentReply:
         removed = len(rows)
     return AgentReply(
         ctx.say(
-            "Usunąłem z listy zakupów {n} pozycji.", "Removed {n} lines from your shopping list.", n=removed
+            "Usunąłem z listy zakupów: {n}.",
+            "Removed from your shopping list: {n}.",
+            n=count(removed, "item", ctx.lang),
         ),
         facts=[f"removed {removed}"],
         actions=[{"type": "shopping_list.clear", "removed": removed, "only_done": only_done}],

@@ -21,7 +21,8 @@ EN_WORDS = frozenset(
     """a about add all am an and any are as at be been can could did do does for from get give have how i i'm
     in is it it's me my no not of on or please show so some something than that the there this to was we what
     what's when where which who why will with would you your ate threw bought spend spent recipe list weather
-    hello hi thanks thank cook make plan much many""".split()
+    hello hi thanks thank cook make plan much many expire expires expired expiring expiry tomorrow today
+    still good left eat first soon fridge pantry freezer keep store any got should date safe""".split()
 )
 # Words that identify other common languages; a message made of them gets a bilingual polite reply.
 OTHER_WORDS = frozenset(

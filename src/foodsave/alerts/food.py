@@ -1,5 +1,6 @@
 """Expiry notifications for users: each scheduled run finds active pantry items inside the user's warning
-window or just expired, and creates one notification per item and threshold (with recipe suggestions),
+window or just expired, and creates one notification per item and threshold (recipe suggestions for what is
+still good, none for what is past its date),
 never at night in the user's time zone, and hands each one to the outbox as a NotificationCreated event."""
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from foodsave.db.models import Notification, PantryItem, User
 from foodsave.events import Event
 from foodsave.observability import logger, record_metric, span
 from foodsave.ports import Clock
+from foodsave.text import count
 
 DEFAULT_TIMEZONE = "Europe/Warsaw"
 QUIET_START = time(21, 0)
@@ -66,12 +68,14 @@ def due(days: int, window: int) -> tuple[str, int] | None:
 def message(name: str, kind: str, days: int, locale: str) -> str:
     if locale.startswith("pl"):
         if kind == EXPIRED:
-            return f"{name}: termin minął wczoraj" if days == -1 else f"{name}: termin minął {-days} dni temu"
-        when = {0: "dziś", 1: "jutro"}.get(days, f"za {days} dni")
+            ago = "wczoraj" if days == -1 else f"{count(-days, 'day', 'pl')} temu"
+            return f"{name}: termin minął {ago}. Sprawdź, zanim zjesz, albo wyrzuć."
+        when = {0: "dziś", 1: "jutro"}.get(days, f"za {count(days, 'day', 'pl')}")
         return f"{name}: termin ważności mija {when}"
     if kind == EXPIRED:
-        return f"{name} expired yesterday" if days == -1 else f"{name} expired {-days} days ago"
-    when = {0: "today", 1: "tomorrow"}.get(days, f"in {days} days")
+        ago = "yesterday" if days == -1 else f"{count(-days, 'day', 'en')} ago"
+        return f"{name} expired {ago}. Check it before eating, or throw it away."
+    when = {0: "today", 1: "tomorrow"}.get(days, f"in {count(days, 'day', 'en')}")
     return f"{name} expires {when}"
 
 
@@ -167,7 +171,8 @@ class ExpiryNotifier:
             "item": {"id": item.id, "name": item.name, "expires_at": item.expires_at.isoformat()},
             "days_left": days,
             "message": message(item.name, kind, days, user.locale or "pl"),
-            "recipes": suggest(item.normalized_name, self.suggester),
+            # Food past its date is never an ingredient to cook with.
+            "recipes": suggest(item.normalized_name, self.suggester) if kind == EXPIRING else [],
         }
         notification = Notification(
             user_id=user.id,

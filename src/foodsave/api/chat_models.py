@@ -41,6 +41,14 @@ class DocumentSource(_Part):
     score: float | None = None
 
 
+class KnowledgeSource(_Part):
+    """An article of the bundled food knowledge corpus quoted in the reply (storage, safety, dates)."""
+
+    type: Literal["knowledge"]
+    id: str
+    title: str
+
+
 class ReceiptSource(_Part):
     type: Literal["receipt"]
     id: str
@@ -73,6 +81,7 @@ ChatSource = Annotated[
     | ShoppingListItemSource
     | RecipeSource
     | DocumentSource
+    | KnowledgeSource
     | ReceiptSource
     | SpendingSource
     | WebSource,

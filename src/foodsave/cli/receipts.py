@@ -91,7 +91,7 @@ def _print_human(out: dict[str, Any]) -> None:
 
 
 def _categorize_cmd(args: argparse.Namespace) -> int:
-    from foodsave.receipts.categorize import Categorizer
+    from foodsave.categories.categorize import Categorizer
 
     names = args.names or [line.strip() for line in sys.stdin if line.strip()]
     categorizer = Categorizer()

@@ -7,11 +7,14 @@ from collections.abc import Callable, Iterable
 from functools import lru_cache
 from typing import TypeVar
 
+from foodsave.text import stem
 from foodsave.text.products import DISTINCT, key_tokens
 
 T = TypeVar("T")
 
 MATCH_THRESHOLD = 65.0
+
+PLAIN = frozenset(stem(w) for w in ("naturalny", "naturalne", "naturalna", "plain", "natural"))
 
 
 @lru_cache(maxsize=65536)
@@ -40,7 +43,16 @@ def match_score(wanted: str, have: str) -> float:
     if _same_token(head, got[0]):
         base, head_at = 100.0, 0
     else:
-        later = next((i for i, t in enumerate(got[1:], start=1) if _same_token(head, t)), None)
+        # A later word may be the product after a brand ("Łaciate mleko"), not an adjective made from the
+        # wanted noun ("dżem truskawkowy" is not a strawberry).
+        later = next(
+            (
+                i
+                for i, t in enumerate(got[1:], start=1)
+                if _same_token(head, t) and not (t.endswith("ow") and not head.endswith("ow"))
+            ),
+            None,
+        )
         if later is None:
             return 0.0
         base, head_at = 85.0, later
@@ -54,6 +66,9 @@ def match_score(wanted: str, have: str) -> float:
     want_kind = {m for m in want_mods if m.endswith("ow")}
     got_kind = {m for m in got_mods if m.endswith("ow")}
     if want_kind and got_kind and not want_kind & got_kind:
+        return 0.0
+    # A flavoured product does not stand in for a plain one ("jogurt naturalny" vs "jogurt truskawkowy").
+    if got_kind and not want_kind and PLAIN & set(want_mods):
         return 0.0
     if not want_mods:
         return base

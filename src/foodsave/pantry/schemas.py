@@ -132,6 +132,10 @@ class PantryStatsOut(BaseModel):
     eaten: Decimal = Field(description="value of what was eaten")
     wasted: Decimal = Field(description="value of what was thrown away")
     in_pantry: Decimal = Field(description="value still in the pantry")
+    past_date: Decimal = Field(
+        default=Decimal("0"),
+        description="the part of in_pantry that is past its date: at risk, never counted as saved",
+    )
     eaten_share: Decimal | None = Field(description="eaten / spent, 0..1; null when nothing was spent")
     wasted_share: Decimal | None = Field(description="wasted / spent, 0..1; null when nothing was spent")
     currency: str = "PLN"

@@ -48,6 +48,7 @@ class PantryStats:
     eaten: Decimal = ZERO
     wasted: Decimal = ZERO
     in_pantry: Decimal = ZERO
+    past_date: Decimal = ZERO  # the part of in_pantry whose items are past their date: at risk, not saved
     eaten_share: Decimal | None = None
     wasted_share: Decimal | None = None
     currency: str = "PLN"
@@ -69,6 +70,16 @@ def _share(part: Decimal, whole: Decimal) -> Decimal | None:
     return (part / whole).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
 
 
+def guess_category(name: str) -> str:
+    """The receipt categoriser's category for a name typed by hand ("Jogurt naturalny 400g" -> dairy);
+    `other` when it is unsure."""
+    from foodsave.categories.categorize import default_categorizer
+    from foodsave.pantry.schemas import CATEGORIES
+
+    category, confidence = default_categorizer().categorize(name)
+    return category if confidence >= 0.5 and category in CATEGORIES else "other"
+
+
 class PantryService:
     def __init__(self, session: Session, user_id: str) -> None:
         self.session = session
@@ -80,7 +91,7 @@ class PantryService:
     def add(
         self, data: PantryItemIn, *, expiry_estimated: bool = False, receipt_line_id: str | None = None
     ) -> PantryItem:
-        category = data.category or "other"
+        category = data.category or guess_category(data.name)
         item = PantryItem(
             user_id=self.user_id,
             name=data.name,
@@ -278,7 +289,7 @@ class PantryService:
                 if value is not None and item_id is not None:
                     event_values[(item_id, kind)] = event_values.get((item_id, kind), ZERO) + value
         counts = {"active": 0, "consumed": 0, "discarded": 0, "expired": 0}
-        spent = eaten = wasted = ZERO
+        spent = eaten = wasted = past_date = ZERO
         for item in cohort:
             counts[item.status] = counts.get(item.status, 0) + 1
             if item.status == "active" and item.expires_at is not None and item.expires_at < today:
@@ -295,6 +306,8 @@ class PantryService:
             spent += item.price
             eaten += ate
             wasted += threw
+            if item.status == "active" and item.expires_at is not None and item.expires_at < today:
+                past_date += left
         in_pantry = spent - eaten - wasted
         return PantryStats(
             since=since,
@@ -304,6 +317,7 @@ class PantryService:
             eaten=eaten,
             wasted=wasted,
             in_pantry=in_pantry,
+            past_date=past_date,
             eaten_share=_share(eaten, spent),
             wasted_share=_share(wasted, spent),
         )

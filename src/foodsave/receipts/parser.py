@@ -21,7 +21,7 @@ from foodsave.text import fold
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from foodsave.receipts.categorize import Categorizer
+    from foodsave.categories.categorize import Categorizer
 
 
 @dataclass
@@ -77,7 +77,7 @@ class ReceiptParser:
 
     def __init__(self, categorizer: Categorizer | None = None) -> None:
         if categorizer is None:
-            from foodsave.receipts.categorize import Categorizer
+            from foodsave.categories.categorize import Categorizer
 
             categorizer = Categorizer()
         self.categorizer = categorizer

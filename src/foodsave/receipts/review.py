@@ -85,7 +85,7 @@ class ReceiptReview:
 
     def add_line(self, receipt_id: str, data: dict[str, Any]) -> ReceiptLine:
         """A line the parse missed, appended after the last one and categorised from its name."""
-        from foodsave.receipts.categorize import default_categorizer
+        from foodsave.categories.categorize import default_categorizer
         from foodsave.text import normalize_name
 
         receipt = self._editable(receipt_id)

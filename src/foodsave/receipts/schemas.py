@@ -167,3 +167,8 @@ class ConfirmIn(BaseModel):
 class ConfirmOut(BaseModel):
     receipt: ReceiptOut
     pantry_items: list[PantryItemOut]
+    past_date_item_ids: list[str] = Field(
+        default_factory=list,
+        description="Items whose expiry, estimated from the purchase date, has already passed: check them "
+        "before eating, or throw them away",
+    )

@@ -169,7 +169,7 @@ class ReceiptService:
 
     def patch_line(self, receipt_id: str, line_id: str, changes: dict[str, Any]) -> ReceiptLine:
         """Correct one line before confirmation; a new name without a category is categorised again."""
-        from foodsave.receipts.categorize import CATEGORIES, default_categorizer, normalize_name
+        from foodsave.categories.categorize import CATEGORIES, default_categorizer, normalize_name
 
         receipt = self._claim(receipt_id)
         if receipt.status == "confirmed":
@@ -199,10 +199,10 @@ class ReceiptService:
 
     def confirm(self, receipt_id: str) -> tuple[Receipt, builtins.list[PantryItem]]:
         """Move the food lines into the pantry with estimated expiry; a second confirm returns the same items."""
+        from foodsave.categories.categorize import is_food
         from foodsave.outbox import record
         from foodsave.pantry.schemas import PantryItemIn
         from foodsave.pantry.service import PantryService
-        from foodsave.receipts.categorize import is_food
         from foodsave.receipts.expiry import ExpiryEstimator
 
         # Claimed first: a concurrent confirm or line edit of the same receipt waits here (row lock on

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from foodsave.days import check_day, shift
 from foodsave.errors import InvalidInput
 from foodsave.recipes.catalog import MEALS, Ingredient, Recipe, RecipeCatalog
-from foodsave.recipes.stock import StockIndex, StockItem, load_stock, matching_stock, to_base
+from foodsave.recipes.stock import StockIndex, StockItem, edible, load_stock, matching_stock, to_base
 from foodsave.recipes.suggest import check_diet_tags
 
 MAX_DAYS = 14
@@ -26,6 +26,7 @@ FALLBACK_MEALS: dict[str, tuple[str, ...]] = {
     "snack": ("dessert", "breakfast"),
     "dessert": ("snack",),
 }
+KITCHEN_MEASURES = frozenset({"łyżka", "łyżeczka", "szczypta", "szklanka"})
 _MISSING_COST = 1.5
 _FALLBACK_COST = 3.0
 _REPEAT_COST = 1000.0
@@ -75,10 +76,8 @@ def _urgency(item: StockItem, today: date, day: date) -> float:
         return 1.0
     left_today = (item.expires_at - today).days
     left = (item.expires_at - day).days
-    if left_today < 0:
-        return 6.0  # already past its date: use it first
-    if left < 0:
-        return 1.0  # it will have expired by then
+    if left_today < 0 or left < 0:
+        return 0.0  # past its date by then: not food to plan with
     if left <= 1:
         return 6.0
     if left <= 3:
@@ -97,8 +96,13 @@ class _Pantry:
         self.claimed: set[str] = set()
         self.index = StockIndex(stock)
 
-    def candidates(self, ingredient: Ingredient) -> list[StockItem]:
-        return [s for s in self.index.matching(ingredient.normalized) if self.left[s.id][0] > 0]
+    def candidates(self, ingredient: Ingredient, day: date) -> list[StockItem]:
+        """Items left for the ingredient that are still within their date on `day`."""
+        return [
+            s
+            for s in self.index.matching(ingredient.normalized)
+            if self.left[s.id][0] > 0 and not s.expired(day)
+        ]
 
     def use(self, item: StockItem, ingredient: Ingredient) -> None:
         self.claimed.add(item.id)
@@ -120,7 +124,7 @@ def _evaluate(
     for ingredient in recipe.ingredients:
         if ingredient.staple:
             continue
-        item = next((s for s in pantry.candidates(ingredient) if s.id not in taken), None)
+        item = next((s for s in pantry.candidates(ingredient, day) if s.id not in taken), None)
         if item is None:
             missing += 0 if ingredient.optional else 1
             continue
@@ -152,7 +156,7 @@ def plan_from(
         raise InvalidInput(f"meals must be some of: {', '.join(MEALS)}")
     # Preserves (jams, frozen portions) are kitchen projects, not meals.
     pool = [r for r in recipes if r.fits_diet(diet) and "preserves" not in r.tags]
-    pantry = _Pantry(stock)
+    pantry = _Pantry(edible(stock, today))
     last_used: dict[str, int] = {}
     plan_days: list[PlanDay] = []
     unfilled: list[tuple[date, str]] = []
@@ -200,14 +204,32 @@ def plan_from(
             chosen.append(recipe)
         plan_days.append(PlanDay(date=day, meals=planned))
     return MealPlan(
-        days=plan_days, shopping_list=shopping_needs(chosen, stock), diet_tags=diet, unfilled=unfilled
+        days=plan_days,
+        shopping_list=shopping_needs(chosen, edible(stock, today)),
+        diet_tags=diet,
+        unfilled=unfilled,
     )
+
+
+def buyable(
+    totals: dict[tuple[str, str], Decimal], categories: dict[str, str]
+) -> dict[tuple[str, str], Decimal]:
+    """Spoonfuls and pinches are not something to buy: absorbed by the same ingredient's weight, volume or
+    count when the recipes need one, else one piece (fruit, vegetables) or one pack of it."""
+    out: dict[tuple[str, str], Decimal] = {}
+    for (key, unit), quantity in totals.items():
+        if unit not in KITCHEN_MEASURES:
+            out[(key, unit)] = out.get((key, unit), Decimal(0)) + quantity
+    for key, unit in totals:
+        if unit in KITCHEN_MEASURES and not any(k == key and u not in KITCHEN_MEASURES for k, u in totals):
+            out[(key, "szt" if categories.get(key) in ("fruit", "vegetables") else "opak")] = Decimal(1)
+    return out
 
 
 def shopping_needs(recipes: Sequence[Recipe], stock: Sequence[StockItem]) -> list[ShoppingNeed]:
     """What to buy for these recipes (a recipe listed twice counts twice): required ingredients summed per
-    product and unit, minus what the pantry holds in a comparable unit. A pantry item in a unit that cannot
-    be compared (a bottle of milk against millilitres) counts as having enough."""
+    product in buyable units, minus what the pantry holds in a comparable unit. A pantry item in a unit that
+    cannot be compared (a bottle of milk against millilitres) counts as having enough."""
     totals: dict[tuple[str, str], Decimal] = {}
     names: dict[str, tuple[str, str]] = {}
     for recipe in recipes:
@@ -218,6 +240,7 @@ def shopping_needs(recipes: Sequence[Recipe], stock: Sequence[StockItem]) -> lis
             quantity, unit = to_base(ingredient.quantity or Decimal(1), ingredient.unit)
             totals[(key, unit)] = totals.get((key, unit), Decimal(0)) + quantity
             names.setdefault(key, (ingredient.normalized, ingredient.category))
+    totals = buyable(totals, {k: v[1] for k, v in names.items()})
     needs: list[ShoppingNeed] = []
     for (key, unit), required in totals.items():
         name, category = names[key]

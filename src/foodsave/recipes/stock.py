@@ -46,7 +46,16 @@ class StockItem:
 
     def expiring(self, today: date, soon_days: int) -> bool:
         left = self.days_left(today)
-        return left is not None and left <= soon_days
+        return left is not None and 0 <= left <= soon_days
+
+    def expired(self, today: date) -> bool:
+        """Past its date: never an ingredient to cook with, never food "saved" by a recipe or a plan."""
+        return self.expires_at is not None and self.expires_at < today
+
+
+def edible(stock: Sequence[StockItem], today: date) -> list[StockItem]:
+    """The items still within their date on `today`."""
+    return [s for s in stock if not s.expired(today)]
 
 
 def load_stock(session: Session, user_id: str) -> list[StockItem]:

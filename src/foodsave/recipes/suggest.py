@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from foodsave.errors import InvalidInput
 from foodsave.pantry.matching import key_tokens
 from foodsave.recipes.catalog import DIET_TAGS, Recipe, RecipeCatalog
-from foodsave.recipes.stock import StockIndex, StockItem, load_stock
+from foodsave.recipes.stock import StockIndex, StockItem, edible, load_stock
 from foodsave.text import fold
 
 SOON_DAYS = 3  # an item "expires soon" when it has at most this many days left (or is past its date)
@@ -148,7 +148,10 @@ def assess(
             continue
         if not ingredient.optional:
             required += 1
-        item = next((s for s in index.matching(ingredient.normalized) if s.id not in taken), None)
+        item = next(
+            (s for s in index.matching(ingredient.normalized) if s.id not in taken and not s.expired(today)),
+            None,
+        )
         if item is None:
             if not ingredient.optional:
                 missing.append(ingredient.normalized)
@@ -185,6 +188,7 @@ def rank_recipes(
     diet = set(check_diet_tags(diet_tags))
     parsed = RecipeQuery.parse(query)
     diet |= parsed.diet_tags
+    stock = edible(stock, today)
     soonest = {s.name: s.expires_at for s in stock if s.expires_at is not None}
     index = StockIndex(stock)
     ranked: list[tuple[tuple[object, ...], RecipeSuggestion]] = []

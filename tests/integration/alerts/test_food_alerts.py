@@ -65,6 +65,15 @@ def test_an_item_that_then_expires_gets_its_expired_notification(services, clock
     ]
 
 
+def test_an_expired_notification_suggests_no_recipe_to_cook_with_it(services, clock, make_user, add_item):
+    user = make_user()
+    add_item(user, "Jajka", local_date(clock, days=-2))
+    _run(services)
+    [notification] = _notifications(services)
+    assert (notification.kind, notification.payload["recipes"]) == ("expired", [])
+    assert notification.payload["message"].endswith("Sprawdź, zanim zjesz, albo wyrzuć.")
+
+
 def test_items_outside_the_window_without_date_or_finished_get_nothing(services, clock, make_user, add_item):
     user = make_user()
     add_item(user, "Ryż", local_date(clock, days=3))

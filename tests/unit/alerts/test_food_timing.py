@@ -93,5 +93,15 @@ def test_unknown_time_zone_falls_back_to_warsaw():
 
 def test_messages_speak_the_users_language():
     assert message("Mleko", EXPIRING, 1, "pl") == "Mleko: termin ważności mija jutro"
-    assert message("Mleko", EXPIRED, -3, "pl") == "Mleko: termin minął 3 dni temu"
+    assert (
+        message("Mleko", EXPIRED, -3, "pl")
+        == "Mleko: termin minął 3 dni temu. Sprawdź, zanim zjesz, albo wyrzuć."
+    )
     assert message("Milk", EXPIRING, 2, "en") == "Milk expires in 2 days"
+
+
+def test_an_expired_message_advises_checking_or_throwing_away_never_eating():
+    assert (
+        message("Milk", EXPIRED, -1, "en")
+        == "Milk expired yesterday. Check it before eating, or throw it away."
+    )

@@ -67,7 +67,7 @@ def test_item_writes_document_if_match_and_412():
 @pytest.mark.parametrize("part,types", [
     ("actions", {"pantry.add", "pantry.consume", "pantry.discard", "shopping_list.add", "shopping_list.done",
                  "shopping_list.remove", "shopping_list.add_many", "shopping_list.clear", "suggest"}),
-    ("sources", {"pantry_item", "shopping_list_item", "recipe", "document", "receipt", "spending", "web"}),
+    ("sources", {"pantry_item", "shopping_list_item", "recipe", "document", "knowledge", "receipt", "spending", "web"}),
 ])  # fmt: skip
 def test_chat_parts_are_unions_discriminated_by_type(part, types):
     items = spec()["components"]["schemas"]["ChatOut"]["properties"][part]["items"]

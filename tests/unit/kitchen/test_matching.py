@@ -62,6 +62,9 @@ def test_brand_before_the_product_still_matches_but_scores_lower():
         ("ser", "Serek wiejski"),
         ("ryż", "Ryba"),
         ("cebula", "Cukinia"),
+        ("jogurt naturalny", "Jogurt truskawkowy"),
+        ("truskawka", "Dżem truskawkowy"),
+        ("cytryna", "Herbata cytrynowa"),
     ],
 )
 def test_different_products_do_not_match(wanted, have):

@@ -55,6 +55,20 @@ def test_plan_honours_diet_tags():
     assert sorted(plan.recipe_ids) == ["veg", "vegan"]
 
 
+def test_a_plan_never_cooks_with_an_item_past_its_date_and_buys_it_instead():
+    recipes = [recipe("d0", ing("mleko", 500, "ml"))]
+    plan = plan_from(recipes, [stock("Mleko", 1, "l", expires_in=-3)], TODAY, days=1, meals=("dinner",))
+    assert plan.days[0].meals[0].uses == []
+    assert plan.days[0].meals[0].expiring_used == 0
+    assert [(n.name, n.quantity, n.unit) for n in plan.shopping_list] == [("mleko", Decimal(500), "ml")]
+
+
+def test_an_item_that_expires_during_the_plan_is_not_used_after_its_date():
+    recipes = [recipe(f"d{i}", ing("szpinak", 100, "g")) for i in range(3)]
+    plan = plan_from(recipes, [stock("Szpinak", 1, "kg", expires_in=0)], TODAY, days=3, meals=("dinner",))
+    assert [bool(d.meals[0].uses) for d in plan.days] == [True, False, False]
+
+
 def test_first_day_uses_what_expires_first():
     pantry = [stock("Ryż", 1, "kg", expires_in=300), stock("Szpinak", 200, "g", expires_in=1)]
     recipes = [recipe("rice", ing("ryż", 100, "g")), recipe("spinach", ing("szpinak", 200, "g"))]
@@ -112,6 +126,14 @@ def test_pantry_item_in_an_incomparable_unit_counts_as_enough():
     assert _needs(recipes, [stock("Mleko UHT", 1, "szt")]) == {}
 
 
+def test_spoonfuls_are_bought_as_one_pack_and_merged_into_a_weight_when_there_is_one():
+    recipes = [
+        recipe("a", ing("cynamon", 1, "łyżeczka"), ing("mąka", 2, "łyżka")),
+        recipe("b", ing("mąka", 200, "g")),
+    ]
+    assert _needs(recipes, []) == {("cynamon", "opak"): Decimal(1), ("mąka", "g"): Decimal(200)}
+
+
 def test_shopping_list_leaves_out_staples_and_optional_ingredients():
     recipes = [
         recipe("a", ing("sól"), ing("woda", 1, "l"), ing("koperek", optional=True), ing("ryż", 100, "g"))
@@ -159,7 +181,12 @@ def _required(recipes):
         for i in r.ingredients:
             q, u = to_base(i.quantity, i.unit)
             totals[(i.normalized, u)] = totals.get((i.normalized, u), Decimal(0)) + q
-    return totals
+    # A spoonful is bought as one pack, unless the same product is needed by weight, volume or count anyway.
+    spoons = {p for p, u in totals if u == "łyżka"}
+    measured = {p for p, u in totals if u != "łyżka"}
+    required = {k: v for k, v in totals.items() if k[1] != "łyżka"}
+    required.update({(p, "opak"): Decimal(1) for p in spoons - measured})
+    return required
 
 
 def _pantry(pantry, product, unit):
@@ -199,4 +226,5 @@ def test_plans_fit_the_diet_and_repeat_nothing_while_recipes_last(recipes, pantr
     first = plan.recipe_ids[: len(eligible)]
     assert len(set(first)) == len(first)
     planned = [r for rid in plan.recipe_ids for r in recipes if r.id == rid]
-    assert {(n.name, n.unit): n.quantity for n in plan.shopping_list} == _needs(planned, pantry)
+    within_date = [s for s in pantry if s.expires_at is None or s.expires_at >= TODAY]
+    assert {(n.name, n.unit): n.quantity for n in plan.shopping_list} == _needs(planned, within_date)

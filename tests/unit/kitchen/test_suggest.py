@@ -45,9 +45,14 @@ def test_items_far_from_expiry_do_not_count_as_expiring():
     assert suggestion.expiring_used == 0
 
 
-def test_already_expired_items_count_as_expiring():
+def test_an_item_past_its_date_is_neither_used_nor_saved():
     suggestion = assess(recipe("r", ing("mleko")), [stock("Mleko", expires_in=-1)], TODAY)
-    assert suggestion.expiring_used == 1
+    assert (suggestion.uses, suggestion.expiring_used, suggestion.missing) == ([], 0, ["mleko"])
+
+
+def test_an_item_expiring_today_is_still_saved():
+    suggestion = assess(recipe("r", ing("mleko")), [stock("Mleko", expires_in=0)], TODAY)
+    assert (suggestion.uses, suggestion.expiring_used) == (["Mleko"], 1)
 
 
 def test_salt_pepper_water_and_optional_ingredients_are_never_missing():

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from foodsave.receipts.categorize import CATEGORIES, Categorizer, is_food, normalize_name, split_glued
+from foodsave.categories.categorize import CATEGORIES, Categorizer, is_food, normalize_name, split_glued
 
 
 @pytest.fixture(scope="module")

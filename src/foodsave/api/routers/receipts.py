@@ -268,11 +268,15 @@ def confirm_receipt(
     services: ServicesDep,
     body: ConfirmIn | None = None,
 ) -> ConfirmOut:
+    from foodsave.pantry.service import local_today
+
     service = _service(session, user, services)
     ReceiptReview(service).require_accepted(receipt_id, body is not None and body.accept_warnings)
     receipt, items = service.confirm(receipt_id)
     session.refresh(receipt)
+    today = local_today(services.clock.now(), user.timezone)
     return ConfirmOut(
         receipt=ReceiptOut.model_validate(receipt),
         pantry_items=[PantryItemOut.model_validate(i) for i in items],
+        past_date_item_ids=[i.id for i in items if i.expires_at is not None and i.expires_at < today],
     )
