@@ -95,6 +95,7 @@ AGENT_CHAT = FunctionSpec(
         "/v1/meal-plans",
         "/v1/shopping-list",
         "/v1/me",
+        "/v1/household",
     ),
 )
 VECTOR_SEARCH = FunctionSpec(

@@ -36,6 +36,20 @@ class Conflict(FoodSaveError):
     title = "Conflict"
 
 
+class Forbidden(FoodSaveError):
+    """Signed in and allowed to see the object, but not to do this with it (a member managing members)."""
+
+    status = 403
+    title = "Forbidden"
+
+
+class Gone(FoodSaveError):
+    """The thing existed but can no longer be used (an expired or used invite)."""
+
+    status = 410
+    title = "Gone"
+
+
 class Unauthorized(FoodSaveError):
     status = 401
     title = "Unauthorized"

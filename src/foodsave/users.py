@@ -1,5 +1,6 @@
-"""Users: resolved from the authenticated subject (Cognito `sub`, or `dev-<name>` locally), created on first use;
-their profile settings; and erasure of everything a user stored (rows, files, index entries)."""
+"""Users: resolved from the authenticated subject (Cognito `sub`, or `dev-<name>` locally), created on first use
+with a household of their own; their profile settings; and erasure of everything personal a user stored (rows,
+files, index entries) and of their household's shared data when nobody else is left in it."""
 
 from __future__ import annotations
 
@@ -8,12 +9,19 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from sqlalchemy import Table, delete, select
+from sqlalchemy import Table, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from foodsave.db.models import Base, Document, IdempotencyRecord, ProcessedMessage, Receipt, User
+from foodsave.db.models import Base, Document, HouseholdMember, IdempotencyRecord, ProcessedMessage, User
 from foodsave.errors import InvalidInput
+from foodsave.households.membership import (
+    OWNER,
+    erase_household,
+    found_household,
+    membership_of,
+    shared_tables,
+)
 from foodsave.observability import logger
 
 if TYPE_CHECKING:
@@ -36,6 +44,8 @@ def get_or_create_user(session: Session, external_sub: str) -> User:
     except IntegrityError:  # created by a concurrent request
         user = session.scalar(select(User).where(User.external_sub == external_sub))
         assert user is not None
+        return user
+    found_household(session, user.id)
     return user
 
 
@@ -80,19 +90,22 @@ def update_profile(
 
 
 def object_prefixes(user_id: str) -> tuple[str, ...]:
-    """Where a user's files live in the object store: uploads and their private document index."""
+    """Where a user's personal files live in the object store: document uploads and their private index
+    (receipt photos belong to the household, and go with it)."""
     from foodsave.vectors.store import user_index_name
 
-    return (
-        f"uploads/receipts/{user_id}/",
-        f"uploads/documents/{user_id}/",
-        f"indexes/{user_index_name(user_id)}/",
-    )
+    return (f"uploads/documents/{user_id}/", f"indexes/{user_index_name(user_id)}/")
 
 
 def user_tables() -> list[Table]:
-    """Tables with a `user_id` column, children before parents (new tables are covered automatically)."""
-    return [t for t in reversed(Base.metadata.sorted_tables) if "user_id" in t.c and t.name != "users"]
+    """Tables of personal rows (a `user_id` and no household), children before parents; new tables are
+    covered automatically."""
+    shared = {t.name for t in shared_tables()}
+    return [
+        t
+        for t in reversed(Base.metadata.sorted_tables)
+        if "user_id" in t.c and t.name != "users" and t.name not in shared
+    ]
 
 
 @dataclass
@@ -115,8 +128,8 @@ def erase_user(services: Services, session: Session, user: User) -> Erasure:
     services.store.ping()  # a store that is down fails the request before anything changed
     result.index_job = services.queue.send({"type": USER_DELETED, "user_id": uid})
 
-    keys = set(session.scalars(select(Receipt.object_key).where(Receipt.user_id == uid)))
-    keys |= {k for k in session.scalars(select(Document.object_key).where(Document.user_id == uid)) if k}
+    _leave_household(services, session, uid, result)
+    keys = {k for k in session.scalars(select(Document.object_key).where(Document.user_id == uid)) if k}
     for prefix in object_prefixes(uid):
         result.objects += services.store.delete_prefix(prefix)
     for key in sorted(keys):
@@ -148,6 +161,26 @@ def erase_user(services: Services, session: Session, user: User) -> Erasure:
     session.flush()
     logger.info("user erased", extra={"user_id": uid, "rows": result.rows, "objects": result.objects})
     return result
+
+
+def _leave_household(services: Services, session: Session, user_id: str, result: Erasure) -> None:
+    """The last member takes the household's shared data with them; otherwise it stays with the others
+    (ownership passes to the member who joined first) and no longer names this user as its author."""
+    me = membership_of(session, user_id)
+    others = session.scalars(
+        select(HouseholdMember)
+        .where(HouseholdMember.household_id == me.household_id, HouseholdMember.user_id != user_id)
+        .order_by(HouseholdMember.joined_at, HouseholdMember.user_id)
+    ).all()
+    if not others:
+        result.rows.update(erase_household(session, services.store, me.household_id))
+        return
+    if me.role == OWNER:
+        others[0].role = OWNER
+    for table in shared_tables():
+        session.execute(update(table).where(table.c.user_id == user_id).values(user_id=None))
+    session.delete(me)
+    session.flush()
 
 
 def _forget_local_index_copies(services: Services, user_id: str) -> None:

@@ -49,10 +49,11 @@ def handle(ctx: AgentContext) -> AgentReply:
     from sqlalchemy.orm import selectinload
 
     from foodsave.db.models import Receipt
+    from foodsave.households.membership import household_of
 
     receipts = ctx.session.scalars(
         select(Receipt)
-        .where(Receipt.user_id == ctx.user.id)
+        .where(Receipt.household_id == household_of(ctx.session, ctx.user.id))
         .options(selectinload(Receipt.lines))
         .order_by(Receipt.created_at.desc(), Receipt.id)
         .limit(50)

@@ -1,7 +1,7 @@
-"""Expiry notifications for users: each scheduled run finds active pantry items inside the user's warning
-window or just expired, and creates one notification per item and threshold (recipe suggestions for what is
-still good, none for what is past its date),
-never at night in the user's time zone, and hands each one to the outbox as a NotificationCreated event."""
+"""Expiry notifications for every member of a household: each scheduled run finds the household's active
+pantry items inside a member's warning window or just expired, and creates one notification per item,
+threshold and member (recipe suggestions for what is still good, none for what is past its date), never at
+night in that member's time zone, and hands each one to the outbox as a NotificationCreated event."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from foodsave import outbox
 from foodsave.alerts.catalog import NOTIFICATIONS_SENT
 from foodsave.alerts.suggestions import Suggester, suggest
-from foodsave.db.models import Notification, PantryItem, User
+from foodsave.db.models import HouseholdMember, Notification, PantryItem, User
 from foodsave.events import Event
 from foodsave.observability import logger, record_metric, span
 from foodsave.ports import Clock
@@ -108,25 +108,27 @@ class ExpiryNotifier:
         today = now.date()  # UTC; a day of margin either side covers every zone
         rows = self.session.execute(
             select(PantryItem, User)
-            .join(User, User.id == PantryItem.user_id)
+            .join(HouseholdMember, HouseholdMember.household_id == PantryItem.household_id)
+            .join(User, User.id == HouseholdMember.user_id)
             .where(
                 PantryItem.status == "active",
                 PantryItem.expires_at.is_not(None),
                 PantryItem.expires_at <= today + timedelta(days=widest + 1),
                 PantryItem.expires_at >= today - timedelta(days=EXPIRED_LOOKBACK_DAYS + 1),
             )
-            .order_by(PantryItem.user_id, PantryItem.expires_at, PantryItem.id)
+            .order_by(User.id, PantryItem.expires_at, PantryItem.id)
         ).all()
         return [(item, user) for item, user in rows]
 
-    def _existing(self, item_ids: Iterable[str]) -> set[tuple[str, str, int]]:
-        ids = list(item_ids)
-        out: set[tuple[str, str, int]] = set()
+    def _existing(self, item_ids: Iterable[str]) -> set[tuple[str, str, str]]:
+        """(item, kind, member) of the notifications already created for these items."""
+        ids = sorted(set(item_ids))
+        out: set[tuple[str, str, str]] = set()
         for i in range(0, len(ids), 500):
             out.update(
-                (str(a), str(b), int(c))
+                (str(a), str(b), str(c))
                 for a, b, c in self.session.execute(
-                    select(Notification.pantry_item_id, Notification.kind, Notification.threshold).where(
+                    select(Notification.pantry_item_id, Notification.kind, Notification.user_id).where(
                         Notification.pantry_item_id.in_(ids[i : i + 500])
                     )
                 )
@@ -139,7 +141,7 @@ class ExpiryNotifier:
         with span("alerts.food"):
             candidates = self._candidates(now)
             existing = self._existing(item.id for item, _ in candidates)
-            notified_kinds = {(item_id, kind) for item_id, kind, _ in existing}
+            notified_kinds = set(existing)
             for item, user in candidates:
                 assert item.expires_at is not None
                 zone = user_zone(user.timezone)
@@ -149,15 +151,15 @@ class ExpiryNotifier:
                 if decision is None:
                     continue
                 kind, threshold = decision
-                # One heads-up per item even if the user widens the window later.
-                if (item.id, kind) in notified_kinds:
+                # One heads-up per item and member even if the member widens the window later.
+                if (item.id, kind, user.id) in notified_kinds:
                     continue
                 if in_quiet_hours(now.astimezone(zone), *self.quiet):
                     result.deferred += 1
                     continue
                 notification_id = self._create(item, user, kind, threshold, days, now)
                 if notification_id:
-                    notified_kinds.add((item.id, kind))
+                    notified_kinds.add((item.id, kind, user.id))
                     result.created.append(notification_id)
         if result.created:
             record_metric(NOTIFICATIONS_SENT, len(result.created))

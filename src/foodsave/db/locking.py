@@ -53,17 +53,13 @@ def insert_unless_taken(
     return bool(session.execute(statement).rowcount)  # type: ignore[attr-defined]
 
 
-def claim_owned(session: Session, model: type[T], row_id: str, user_id: str, what: str, **values: Any) -> T:
-    """Claim the user's row `row_id` of `model` (which has `id` and `user_id`); NotFound names it `what`."""
+def claim_owned(session: Session, model: type[T], row_id: str, owner_id: str, what: str, **values: Any) -> T:
+    """Claim the owner's row `row_id` of `model` (which has `id`, and `household_id` when its rows are shared
+    by a household, else `user_id`); NotFound names it `what`."""
     from foodsave.errors import NotFound
 
-    row = claim_one(
-        session,
-        model,
-        model.id == row_id,  # type: ignore[attr-defined]
-        model.user_id == user_id,  # type: ignore[attr-defined]
-        **values,
-    )
+    owner = model.household_id if hasattr(model, "household_id") else model.user_id  # type: ignore[attr-defined]
+    row = claim_one(session, model, model.id == row_id, owner == owner_id, **values)  # type: ignore[attr-defined]
     if row is None:
         raise NotFound(f"{what} {row_id} not found")
     return row

@@ -1,4 +1,5 @@
-"""SQLAlchemy models of the FoodSave data: users, pantry, receipts, chat, documents, alerts, notifications, outbox."""
+"""SQLAlchemy models of the FoodSave data: users, households, pantry, receipts, chat, documents, alerts,
+notifications, outbox."""
 
 from __future__ import annotations
 
@@ -58,11 +59,57 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
+class Household(Base):
+    """The people who share one pantry, shopping list, receipts and spending."""
+
+    __tablename__ = "households"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    name: Mapped[str] = mapped_column(String(100), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class HouseholdMember(Base):
+    """A user's place in a household (one at a time): `owner` or `member`."""
+
+    __tablename__ = "household_members"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    household_id: Mapped[str] = mapped_column(ForeignKey("households.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
+    role: Mapped[str] = mapped_column(String(16), default="owner")
+    joined_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class HouseholdInvite(Base):
+    """A single-use invitation into a household; only a digest of its code is stored."""
+
+    __tablename__ = "household_invites"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    household_id: Mapped[str] = mapped_column(ForeignKey("households.id", ondelete="CASCADE"), index=True)
+    code_digest: Mapped[str] = mapped_column(String(64), unique=True)
+    created_by: Mapped[str | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    used_by: Mapped[str | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+
+
+def _household_fk() -> Any:
+    return mapped_column(ForeignKey("households.id", ondelete="CASCADE"), index=True)
+
+
+def _added_by_fk() -> Any:
+    """The member who added a shared row; kept (as NULL) when that member erases their account."""
+    return mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True, index=True)
+
+
 class PantryItem(Base):
     __tablename__ = "pantry_items"
-    __table_args__ = (Index("ix_pantry_items_user_status_expires", "user_id", "status", "expires_at"),)
+    __table_args__ = (
+        Index("ix_pantry_items_household_status_expires", "household_id", "status", "expires_at"),
+    )
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
-    user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    household_id: Mapped[str] = _household_fk()
+    user_id: Mapped[str | None] = _added_by_fk()
     name: Mapped[str] = mapped_column(String(200))
     normalized_name: Mapped[str] = mapped_column(String(200), index=True)
     category: Mapped[str] = mapped_column(String(32), default="other")
@@ -84,7 +131,8 @@ class Receipt(Base):
     __tablename__ = "receipts"
     __table_args__ = (UniqueConstraint("object_key", name="uq_receipts_object_key"),)
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
-    user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    household_id: Mapped[str] = _household_fk()
+    user_id: Mapped[str | None] = _added_by_fk()
     object_key: Mapped[str] = mapped_column(String(512))
     etag: Mapped[str | None] = mapped_column(String(128), nullable=True)
     content_type: Mapped[str | None] = mapped_column(String(64), nullable=True)
@@ -183,11 +231,11 @@ def _line_key_default(context: Any) -> str:
 
 class ShoppingListItem(Base):
     __tablename__ = "shopping_list_items"
-    # One open line per user, product and unit: adding the same product again grows that line.
+    # One open line per household, product and unit: adding the same product again grows that line.
     __table_args__ = (
         Index(
             "uq_shopping_list_items_open_line",
-            "user_id",
+            "household_id",
             "name_key",
             "unit",
             unique=True,
@@ -196,7 +244,8 @@ class ShoppingListItem(Base):
         ),
     )
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
-    user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    household_id: Mapped[str] = _household_fk()
+    user_id: Mapped[str | None] = _added_by_fk()
     name: Mapped[str] = mapped_column(String(200))
     name_key: Mapped[str] = mapped_column(String(200), default=_line_key_default)
     quantity: Mapped[Decimal] = mapped_column(Quantity(), default=Decimal("1"))
@@ -256,7 +305,9 @@ class AlertHistory(Base):
 class Notification(Base):
     __tablename__ = "notifications"
     __table_args__ = (
-        UniqueConstraint("pantry_item_id", "kind", "threshold", name="uq_notifications_item_kind_threshold"),
+        UniqueConstraint(
+            "pantry_item_id", "kind", "threshold", "user_id", name="uq_notifications_item_kind_threshold_user"
+        ),
     )
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
@@ -309,9 +360,10 @@ class PantryEvent(Base):
     """What happened to (part of) a pantry item: eaten or thrown away, with the money it was worth."""
 
     __tablename__ = "pantry_events"
-    __table_args__ = (Index("ix_pantry_events_user_at", "user_id", "at"),)
+    __table_args__ = (Index("ix_pantry_events_household_at", "household_id", "at"),)
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
-    user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    household_id: Mapped[str] = _household_fk()
+    user_id: Mapped[str | None] = _added_by_fk()
     pantry_item_id: Mapped[str | None] = mapped_column(
         ForeignKey("pantry_items.id", ondelete="SET NULL"), nullable=True, index=True
     )

@@ -13,6 +13,7 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
+from foodsave.db.placement import place_new_rows
 from foodsave.db.timestamps import CLOCK_KEY, stamp_times
 from foodsave.errors import Unavailable
 
@@ -132,6 +133,7 @@ class Database:
         # Row creation and update times come from this clock (see foodsave.db.timestamps).
         self.clock = clock
         self._factory = sessionmaker(self.engine, expire_on_commit=False, autoflush=True)
+        event.listen(self._factory, "before_flush", place_new_rows)  # first: its new rows get times too
         event.listen(self._factory, "before_flush", stamp_times)
 
     @property

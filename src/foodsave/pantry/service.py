@@ -1,5 +1,5 @@
 """PantryService: a user's pantry items (CRUD, eating, throwing away, expiring, finding by name) and their
-money statistics; every query scoped by user id."""
+money statistics; every query scoped by the household of the signed-in user."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from foodsave.db.locking import claim_owned
 from foodsave.db.models import PantryEvent, PantryItem
 from foodsave.db.search import contains_folded, folded, sorted_by
 from foodsave.errors import Conflict, InvalidInput, NotFound
+from foodsave.households.membership import household_of
 from foodsave.pantry.matching import rank_by_name
 from foodsave.pantry.schemas import PantryItemIn, PantryItemPatch, format_quantity
 from foodsave.text import normalize_name
@@ -84,15 +85,17 @@ class PantryService:
     def __init__(self, session: Session, user_id: str) -> None:
         self.session = session
         self.user_id = user_id
+        self.household_id = household_of(session, user_id)
 
     def _scoped(self):  # type: ignore[no-untyped-def]
-        return select(PantryItem).where(PantryItem.user_id == self.user_id)
+        return select(PantryItem).where(PantryItem.household_id == self.household_id)
 
     def add(
         self, data: PantryItemIn, *, expiry_estimated: bool = False, receipt_line_id: str | None = None
     ) -> PantryItem:
         category = data.category or guess_category(data.name)
         item = PantryItem(
+            household_id=self.household_id,
             user_id=self.user_id,
             name=data.name,
             normalized_name=normalize_name(data.name),
@@ -148,7 +151,7 @@ class PantryService:
     def _claim(self, item_id: str, at: datetime | None = None) -> PantryItem:
         """The item as committed now, held against concurrent changes until the transaction ends."""
         touch = {"updated_at": at} if at is not None else {}
-        return claim_owned(self.session, PantryItem, item_id, self.user_id, "pantry item", **touch)
+        return claim_owned(self.session, PantryItem, item_id, self.household_id, "pantry item", **touch)
 
     def update(self, item_id: str, patch: PantryItemPatch, *, at: datetime) -> PantryItem:
         item = self._claim(item_id, at)
@@ -217,6 +220,7 @@ class PantryService:
             )
         self.session.add(
             PantryEvent(
+                household_id=self.household_id,
                 user_id=self.user_id,
                 pantry_item_id=item.id,
                 kind=FINISHED[action],
@@ -236,7 +240,7 @@ class PantryService:
         """Bringing a finished item back takes back the event that finished it (earlier partial uses stay)."""
         self.session.execute(
             delete(PantryEvent).where(
-                PantryEvent.user_id == self.user_id,
+                PantryEvent.household_id == self.household_id,
                 PantryEvent.pantry_item_id == item.id,
                 PantryEvent.finishes.is_(True),
             )
@@ -245,7 +249,7 @@ class PantryService:
     def _events_value(self, item_id: str) -> Decimal:
         values = self.session.scalars(
             select(PantryEvent.value).where(
-                PantryEvent.user_id == self.user_id, PantryEvent.pantry_item_id == item_id
+                PantryEvent.household_id == self.household_id, PantryEvent.pantry_item_id == item_id
             )
         ).all()
         return sum((v for v in values if v is not None), ZERO)
@@ -282,7 +286,7 @@ class PantryService:
             chunk = ids[chunk_start : chunk_start + 500]
             rows = self.session.execute(
                 select(PantryEvent.pantry_item_id, PantryEvent.kind, PantryEvent.value).where(
-                    PantryEvent.user_id == self.user_id, PantryEvent.pantry_item_id.in_(chunk)
+                    PantryEvent.household_id == self.household_id, PantryEvent.pantry_item_id.in_(chunk)
                 )
             ).all()
             for item_id, kind, value in rows:

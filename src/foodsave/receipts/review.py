@@ -34,13 +34,13 @@ def flags_from_parse(parsed: ParsedReceipt) -> list[dict[str, Any]]:
 
 
 def duplicate_flag(session: Session, receipt: Receipt) -> dict[str, Any] | None:
-    """A flag when the same user already has a receipt with the same merchant, day and total."""
+    """A flag when the same household already has a receipt with the same merchant, day and total."""
     if receipt.total is None or receipt.purchased_at is None or not receipt.merchant:
         return None
     day = receipt.purchased_at.date()
     others = session.scalars(
         select(Receipt).where(
-            Receipt.user_id == receipt.user_id,
+            Receipt.household_id == receipt.household_id,
             Receipt.id != receipt.id,
             Receipt.merchant == receipt.merchant,
             Receipt.total == receipt.total,
@@ -162,7 +162,9 @@ class ReceiptReview:
         receipt = self.receipts.get(receipt_id)
         line_ids = [ln.id for ln in receipt.lines]
         if line_ids:
-            owned = (PantryItem.user_id == self.receipts.user_id) & PantryItem.receipt_line_id.in_(line_ids)
+            owned = (PantryItem.household_id == self.receipts.household_id) & PantryItem.receipt_line_id.in_(
+                line_ids
+            )
             if delete_items:
                 self.session.execute(
                     delete(PantryItem).where(owned).execution_options(synchronize_session=False)

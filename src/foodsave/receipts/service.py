@@ -19,6 +19,7 @@ from foodsave.db.locking import claim_owned
 from foodsave.db.models import PantryItem, Receipt, ReceiptLine, User
 from foodsave.errors import Conflict, FoodSaveError, InvalidInput, NotFound, TooLarge, UnsupportedMedia
 from foodsave.events import Event
+from foodsave.households.membership import household_of
 from foodsave.observability import logger, record_metric, span
 from foodsave.receipts.media import ALLOWED_MEDIA_TYPES, EXTENSIONS, sniff_media_type
 from foodsave.receipts.review import duplicate_flag, flags_from_parse
@@ -68,6 +69,7 @@ class ReceiptService:
     ) -> None:
         self.session = session
         self.user_id = user_id
+        self.household_id = household_of(session, user_id)
         self.store = store
         self.clock = clock
         self.max_bytes = max_bytes
@@ -91,6 +93,7 @@ class ReceiptService:
         receipt_id = str(uuid.uuid4())
         receipt = Receipt(
             id=receipt_id,
+            household_id=self.household_id,
             user_id=self.user_id,
             object_key=receipt_key(self.user_id, receipt_id, media_type),
             content_type=media_type,
@@ -116,6 +119,7 @@ class ReceiptService:
         receipt_id = str(uuid.uuid4())
         receipt = Receipt(
             id=receipt_id,
+            household_id=self.household_id,
             user_id=self.user_id,
             object_key=receipt_key(self.user_id, receipt_id, media),
             content_type=media,
@@ -130,7 +134,7 @@ class ReceiptService:
 
     # -- reading --------------------------------------------------------------------------------
     def _scoped(self):  # type: ignore[no-untyped-def]
-        return select(Receipt).where(Receipt.user_id == self.user_id)
+        return select(Receipt).where(Receipt.household_id == self.household_id)
 
     def get(self, receipt_id: str) -> Receipt:
         receipt = self.session.scalar(
@@ -160,7 +164,7 @@ class ReceiptService:
         """The receipt and its lines as committed now (copies read earlier in this session are overwritten),
         held against concurrent review edits and confirms."""
         receipt = claim_owned(
-            self.session, Receipt, receipt_id, self.user_id, "receipt", updated_at=self._now()
+            self.session, Receipt, receipt_id, self.household_id, "receipt", updated_at=self._now()
         )
         fresh = select(ReceiptLine).where(ReceiptLine.receipt_id == receipt.id)
         self.session.scalars(fresh.execution_options(populate_existing=True)).all()
@@ -263,7 +267,7 @@ class ReceiptService:
         return list(
             self.session.scalars(
                 select(PantryItem)
-                .where(PantryItem.user_id == self.user_id, PantryItem.receipt_line_id.in_(line_ids))
+                .where(PantryItem.household_id == self.household_id, PantryItem.receipt_line_id.in_(line_ids))
                 .order_by(PantryItem.created_at, PantryItem.id)
             ).all()
         )
@@ -337,7 +341,13 @@ class ReceiptProcessor:
             if receipt is None:
                 if session.get(User, user_id) is None:
                     return ProcessOutcome("ignored", receipt_id, reason="unknown user")
-                receipt = Receipt(id=receipt_id, user_id=user_id, object_key=key, status="pending")
+                receipt = Receipt(
+                    id=receipt_id,
+                    household_id=household_of(session, user_id),
+                    user_id=user_id,
+                    object_key=key,
+                    status="pending",
+                )
                 session.add(receipt)
                 session.flush()
             if receipt.user_id != user_id or receipt.object_key != key:

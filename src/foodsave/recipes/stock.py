@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from foodsave.db.models import PantryItem
+from foodsave.households.membership import household_of
 from foodsave.pantry.matching import MATCH_THRESHOLD, key_tokens, match_score
 
 # unit -> (family, factor to the family's base unit)
@@ -59,10 +60,10 @@ def edible(stock: Sequence[StockItem], today: date) -> list[StockItem]:
 
 
 def load_stock(session: Session, user_id: str) -> list[StockItem]:
-    """The user's active items, soonest expiry first."""
+    """The active items of the user's household, soonest expiry first."""
     rows = session.scalars(
         select(PantryItem)
-        .where(PantryItem.user_id == user_id, PantryItem.status == "active")
+        .where(PantryItem.household_id == household_of(session, user_id), PantryItem.status == "active")
         .order_by(
             PantryItem.expires_at.is_(None), PantryItem.expires_at, PantryItem.created_at, PantryItem.id
         )

@@ -1,4 +1,5 @@
-"""ShoppingListService: the user's shopping list (add, merge, tick off, remove); every query scoped by user id."""
+"""ShoppingListService: the household's shopping list (add, merge, tick off, remove); every query scoped by
+the household of the signed-in user."""
 
 from __future__ import annotations
 
@@ -14,13 +15,14 @@ from foodsave.db.locking import claim_one, claim_owned, insert_unless_taken
 from foodsave.db.models import ShoppingListItem, new_id, shopping_line_key, utcnow
 from foodsave.db.search import contains_folded, folded, sorted_by
 from foodsave.errors import Conflict, InvalidInput, NotFound
+from foodsave.households.membership import household_of
 from foodsave.inputs import clean_name
 from foodsave.pantry.matching import rank_by_name
 from foodsave.shopping.schemas import ShoppingItemPatch
 
 MAX_QUANTITY = Decimal("100000")
 SORTABLE = {"created_at": ShoppingListItem.created_at, "name": folded(ShoppingListItem.name)}
-OPEN_LINE_KEY = ["user_id", "name_key", "unit"]
+OPEN_LINE_KEY = ["household_id", "name_key", "unit"]
 OPEN_LINE_WHERE = text("NOT done")
 
 
@@ -34,9 +36,10 @@ class ShoppingListService:
     def __init__(self, session: Session, user_id: str) -> None:
         self.session = session
         self.user_id = user_id
+        self.household_id = household_of(session, user_id)
 
     def _scoped(self):  # type: ignore[no-untyped-def]
-        return select(ShoppingListItem).where(ShoppingListItem.user_id == self.user_id)
+        return select(ShoppingListItem).where(ShoppingListItem.household_id == self.household_id)
 
     def list(
         self,
@@ -83,7 +86,7 @@ class ShoppingListService:
         unit = (unit or "szt")[:16]
         key = shopping_line_key(name)
         open_line = (
-            ShoppingListItem.user_id == self.user_id,
+            ShoppingListItem.household_id == self.household_id,
             ShoppingListItem.name_key == key,
             ShoppingListItem.unit == unit,
             ShoppingListItem.done.is_(False),
@@ -95,7 +98,7 @@ class ShoppingListService:
                 self.session.flush()
                 return same
             line_id = new_id()
-            values = {"id": line_id, "user_id": self.user_id, "name": name, "name_key": key,
+            values = {"id": line_id, "household_id": self.household_id, "user_id": self.user_id, "name": name, "name_key": key,
                       "quantity": quantity, "unit": unit, "done": False, "source": source,
                       "created_at": utcnow()}  # fmt: skip
             if insert_unless_taken(self.session, ShoppingListItem, values, OPEN_LINE_KEY, OPEN_LINE_WHERE):
@@ -118,7 +121,7 @@ class ShoppingListService:
 
     def _claim(self, item_id: str) -> ShoppingListItem:
         """The line, held against concurrent changes until the transaction ends."""
-        return claim_owned(self.session, ShoppingListItem, item_id, self.user_id, "shopping list item")
+        return claim_owned(self.session, ShoppingListItem, item_id, self.household_id, "shopping list item")
 
     def update(self, item_id: str, patch: ShoppingItemPatch | Mapping[str, Any]) -> ShoppingListItem:
         item = self._claim(item_id)
@@ -150,7 +153,7 @@ class ShoppingListService:
         """Remove the lines already bought; returns how many."""
         result = self.session.execute(
             delete(ShoppingListItem).where(
-                ShoppingListItem.user_id == self.user_id, ShoppingListItem.done.is_(True)
+                ShoppingListItem.household_id == self.household_id, ShoppingListItem.done.is_(True)
             )
         )
         self.session.flush()

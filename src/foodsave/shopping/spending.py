@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, selectinload
 from foodsave.days import check_day, shift
 from foodsave.db.models import Receipt
 from foodsave.errors import InvalidInput
+from foodsave.households.membership import household_of
 from foodsave.text import fold
 
 COUNTED = ("parsed", "needs_review", "confirmed")
@@ -56,7 +57,7 @@ def spending(
     receipts = session.scalars(
         select(Receipt)
         .where(
-            Receipt.user_id == user_id,
+            Receipt.household_id == household_of(session, user_id),
             Receipt.status.in_(COUNTED),
             or_(
                 and_(

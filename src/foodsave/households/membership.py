@@ -1,0 +1,88 @@
+"""Which household a user belongs to: every user is in exactly one, a household of their own until they join
+another; the shared tables and how a household's shared data is erased."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Table, delete, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from foodsave.db.models import Base, Household, HouseholdInvite, HouseholdMember, Receipt, User
+from foodsave.db.placement import OWNER
+
+if TYPE_CHECKING:
+    from foodsave.ports import ObjectStore
+
+__all__ = ["MEMBER", "OWNER", "erase_household", "found_household", "household_of", "membership_of"]
+
+MEMBER = "member"
+NO_HOUSEHOLD = ""
+
+
+def household_of(session: Session, user_id: str) -> str:
+    """The id of the household `user_id` belongs to; a user without one becomes the owner of a new one.
+    An unknown user has none: NO_HOUSEHOLD, which no row matches."""
+    found = session.scalar(select(HouseholdMember.household_id).where(HouseholdMember.user_id == user_id))
+    if found is not None:
+        return found
+    if session.get(User, user_id) is None:
+        return NO_HOUSEHOLD
+    return found_household(session, user_id)
+
+
+def membership_of(session: Session, user_id: str) -> HouseholdMember:
+    """The user's membership row (created with a household of their own when missing)."""
+    household_of(session, user_id)
+    member = session.scalar(select(HouseholdMember).where(HouseholdMember.user_id == user_id))
+    assert member is not None
+    return member
+
+
+def found_household(session: Session, user_id: str) -> str:
+    """A new household owned by `user_id`; when a concurrent request made one first, that one."""
+    try:
+        with session.begin_nested():
+            household = Household(name="")
+            session.add(household)
+            session.flush()
+            session.add(HouseholdMember(household_id=household.id, user_id=user_id, role=OWNER))
+            session.flush()
+            return household.id
+    except IntegrityError:
+        found = session.scalar(select(HouseholdMember.household_id).where(HouseholdMember.user_id == user_id))
+        assert found is not None
+        return found
+
+
+def shared_tables() -> list[Table]:
+    """Tables whose rows belong to a household, children before parents."""
+    return [
+        t for t in reversed(Base.metadata.sorted_tables) if "household_id" in t.c and not _household_own(t)
+    ]
+
+
+def _household_own(table: Table) -> bool:
+    return table.name in (HouseholdMember.__tablename__, HouseholdInvite.__tablename__)
+
+
+def erase_household(session: Session, store: ObjectStore, household_id: str) -> dict[str, int]:
+    """Delete a household with its shared rows and the files of its receipts; its members are left without
+    a household (each gets a new one of their own on their next request). Returns the rows deleted by table."""
+    keys = sorted(
+        set(session.scalars(select(Receipt.object_key).where(Receipt.household_id == household_id)))
+    )
+    for key in keys:
+        if store.head(key) is not None:
+            store.delete(key)
+    rows: dict[str, int] = {}
+    own: list[Table] = [HouseholdInvite.__table__, HouseholdMember.__table__]  # type: ignore[list-item]
+    for table in [*shared_tables(), *own]:
+        deleted = session.execute(delete(table).where(table.c.household_id == household_id)).rowcount  # type: ignore[attr-defined]
+        if deleted:
+            rows[table.name] = int(deleted)
+    session.execute(delete(Household).where(Household.id == household_id))
+    rows["households"] = 1
+    session.flush()
+    return rows
