@@ -7,6 +7,7 @@ import os
 import shutil
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -108,6 +109,13 @@ def _require_pg(cluster: PgCluster | None) -> PgCluster:
 @pytest.fixture
 def pg_url(pg_cluster: PgCluster | None, pg_template: str | None) -> Iterator[str]:
     """A fresh, migrated PostgreSQL database for one test."""
+    with fresh_pg_database(pg_cluster, pg_template) as url:
+        yield url
+
+
+@contextmanager
+def fresh_pg_database(pg_cluster: PgCluster | None, pg_template: str | None) -> Iterator[str]:
+    """A fresh, migrated PostgreSQL database (copied from the template), dropped afterwards."""
     cluster = _require_pg(pg_cluster)
     from sqlalchemy import create_engine, text
     from sqlalchemy.pool import NullPool

@@ -30,12 +30,15 @@ class E2E:
         return self.runtime.services  # type: ignore[attr-defined]
 
 
-def start_runtime(data_dir: Path, *, frozen: datetime | None = None):  # type: ignore[no-untyped-def]
+def start_runtime(data_dir: Path, *, frozen: datetime | None = None, database_url: str | None = None):  # type: ignore[no-untyped-def]
+    from pydantic import SecretStr
+
     from foodsave.adapters.local import FrozenClock
     from foodsave.config import Settings
     from foodsave.runtime.local import LocalRuntime
 
-    settings = Settings(env="local", data_dir=data_dir, dev_auth=True)
+    url = SecretStr(database_url) if database_url else None
+    settings = Settings(env="local", data_dir=data_dir, dev_auth=True, database_url=url)
     runtime = LocalRuntime(settings, schedule=False, poll_seconds=0.05)
     runtime.services.clock = FrozenClock(frozen or E2E_START)
     runtime.start()

@@ -120,13 +120,18 @@ def _finish_upload(client, body: Any, examples: SchemaExamples) -> None:  # type
 @pytest.fixture(scope="module")
 def world(e2e) -> World:  # type: ignore[no-untyped-def]
     """User A creates one of everything the contract lets a user create, then lists it all."""
+    return walk_creating_everything(e2e, "alice")
+
+
+def walk_creating_everything(e2e, name: str) -> World:  # type: ignore[no-untyped-def]
+    """`name` creates one of everything the contract lets a user create, then lists and reads it all."""
     client = e2e.client
     examples = SchemaExamples(SPEC, MARK_A)
     found = World()
     for op in OPS:
         if op.method != "post" or op.path_params or _operator(op) or op.public:
             continue
-        resp = _send(client, op, op.path, examples, bearer("alice"))
+        resp = _send(client, op, op.path, examples, bearer(name))
         assert resp.status_code < 500, f"{op.key} as A: {resp.status_code} {resp.text[:300]}"
         if resp.status_code < 300 and resp.content:
             body = resp.json()
@@ -139,7 +144,7 @@ def world(e2e) -> World:  # type: ignore[no-untyped-def]
     for op in OPS:
         if op.method != "get" or op.path_params or _operator(op) or op.public:
             continue
-        resp = _send(client, op, op.path, examples, bearer("alice"))
+        resp = _send(client, op, op.path, examples, bearer(name))
         if resp.status_code == 200:
             found.add(op.path, resp.json())
     # Read each of A's resources once: nested children (receipt lines) become addressable too.
@@ -149,7 +154,7 @@ def world(e2e) -> World:  # type: ignore[no-untyped-def]
         values = found.resolve(op)
         if values is None:
             continue
-        resp = _send(client, op, fill(op.path, values), examples, bearer("alice"))
+        resp = _send(client, op, fill(op.path, values), examples, bearer(name))
         if resp.status_code == 200 and isinstance(resp.json(), dict):
             for key, value in resp.json().items():
                 if isinstance(value, list):
