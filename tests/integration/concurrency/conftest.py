@@ -69,12 +69,18 @@ def live(tmp_path: Path, db_url: str) -> Iterator[LiveServer]:
 
 
 def race(
-    live: LiveServer, count: int, call: Callable[[httpx.Client, int], httpx.Response], user: str = "anna"
+    live: LiveServer,
+    count: int,
+    call: Callable[[httpx.Client, int], httpx.Response],
+    user: str = "anna",
+    *,
+    users: tuple[str, ...] = (),
 ) -> list[httpx.Response]:
-    """Run `call(client, i)` for i in range(count), each on its own thread and connection, released together."""
+    """Run `call(client, i)` for i in range(count), each on its own thread and connection, released together;
+    with `users`, call i is made as users[i % len(users)]."""
     assert count <= MAX_THREADS
     barrier = threading.Barrier(count)
-    clients = [live.client(user) for _ in range(count)]
+    clients = [live.client(users[i % len(users)] if users else user) for i in range(count)]
 
     def one(i: int) -> httpx.Response:
         barrier.wait(timeout=30)
