@@ -185,3 +185,13 @@ def test_owner_of_a_household_with_members_cannot_join_another(client, auth, pai
 
 def test_joining_ones_own_household_again_is_409(client, auth, pair):
     _problem(_join(client, auth, "ben", _invite(client, auth)["code"]), 409, "AlreadyMember")
+
+
+def test_a_member_patching_with_an_etag_older_than_the_other_members_change_gets_412(client, auth, pair):
+    item = client.post("/v1/pantry/items", json={"name": "Jogurt"}, headers=auth("anna")).json()
+    url = f"/v1/pantry/items/{item['id']}"
+    seen_by_ben = client.get(url, headers=auth("ben")).headers["etag"]
+    assert client.patch(url, json={"name": "Jogurt grecki"}, headers=auth("anna")).status_code == 200
+    resp = client.patch(url, json={"name": "Kefir"}, headers={**auth("ben"), "If-Match": seen_by_ben})
+    assert resp.status_code == 412, resp.text
+    assert client.get(url, headers=auth("anna")).json()["name"] == "Jogurt grecki"
