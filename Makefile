@@ -90,7 +90,7 @@ openapi: $(STAMP)
 
 # Quality and speed figures; each prints JSON and writes benchmarks/results/<name>.json.
 bench: setup layer-tools runtime-python
-	@for b in receipts categorizer vector_search retrieval intents chat xray_tracing api_contract cold_start; do echo "== $$b"; $(PY) benchmarks/$$b.py || exit 1; done
+	@for b in receipts categorizer vector_search retrieval intents chat xray_tracing api_contract cold_start household_scope; do echo "== $$b"; $(PY) benchmarks/$$b.py || exit 1; done
 
 load: setup
 	$(PY) benchmarks/load/run.py
