@@ -35,7 +35,7 @@ def _pending_household(session: Session, user_id: str) -> str:
         found = session.scalar(select(HouseholdMember.household_id).where(HouseholdMember.user_id == user_id))
     if found is not None:
         return found
-    household = Household(id=new_id(), name="")
+    household = Household(id=new_id())
     session.add(household)
     session.add(HouseholdMember(id=new_id(), household_id=household.id, user_id=user_id, role=OWNER))
     return household.id

@@ -44,7 +44,7 @@ def found_household(session: Session, user_id: str) -> str:
     """A new household owned by `user_id`; when a concurrent request made one first, that one."""
     try:
         with session.begin_nested():
-            household = Household(name="")
+            household = Household()
             session.add(household)
             session.flush()
             session.add(HouseholdMember(household_id=household.id, user_id=user_id, role=OWNER))

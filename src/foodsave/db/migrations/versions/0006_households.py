@@ -38,7 +38,6 @@ def _create_tables() -> None:
     op.create_table(
         "households",
         sa.Column("id", sa.String(length=36), nullable=False),
-        sa.Column("name", sa.String(length=100), nullable=False),
         sa.Column("created_at", foodsave.db.types.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_households")),
     )
@@ -82,14 +81,14 @@ def _create_tables() -> None:
 def _household_per_user() -> None:
     """Each user owns a household of their own, dated when the user was created."""
     bind = op.get_bind()
-    households = sa.table("households", sa.column("id"), sa.column("name"), sa.column("created_at"))
+    households = sa.table("households", sa.column("id"), sa.column("created_at"))
     members = sa.table(
         "household_members", sa.column("id"), sa.column("household_id"), sa.column("user_id"),
         sa.column("role"), sa.column("joined_at"),
     )  # fmt: skip
     for user_id, created_at in bind.execute(sa.text("SELECT id, created_at FROM users ORDER BY id")).all():
         household_id = str(uuid.uuid4())
-        bind.execute(households.insert().values(id=household_id, name="", created_at=created_at))
+        bind.execute(households.insert().values(id=household_id, created_at=created_at))
         bind.execute(
             members.insert().values(
                 id=str(uuid.uuid4()), household_id=household_id, user_id=user_id, role="owner",
