@@ -126,9 +126,7 @@ class IndexJobRunner:
 
         self.services = services
         self.builder = builder or IndexBuilder(
-            IndexPublisher(
-                services.store, efs_dir=services.settings.efs_index_dir, now=lambda: services.clock.now()
-            ),
+            IndexPublisher(services.store, efs_dir=services.settings.efs_index_dir, clock=services.clock),
             services.embedder,
         )
 
@@ -147,7 +145,11 @@ class IndexJobRunner:
 
                 assert job.name is not None
                 manifest = build_corpus_index(
-                    job.name, store=self.services.store, embedder=self.builder.embedder, force=job.force
+                    job.name,
+                    store=self.services.store,
+                    embedder=self.builder.embedder,
+                    clock=self.services.clock,
+                    force=job.force,
                 )
                 if manifest is not None:
                     record_metric("IndexPublished", 1, index="corpus")

@@ -36,7 +36,7 @@ def test_an_index_from_an_older_embedder_is_refused_then_rebuilt_through_the_que
     drain(services.queue)
     with services.db.session() as session:
         user_id = get_or_create_user(session, "dev:anna").id
-    older = IndexBuilder(IndexPublisher(services.store), HashingEmbedder(dim=256))
+    older = IndexBuilder(IndexPublisher(services.store, clock=services.clock), HashingEmbedder(dim=256))
     older.rebuild(user_index_name(user_id), [SourceDocument(document_id, "kapusta", NOTE, "documents")])
 
     refused = search(client, headers)
