@@ -33,8 +33,9 @@ from foodsave.vectors import search as search_module
 from foodsave.vectors.builder import IndexBuilder, SourceDocument
 from foodsave.vectors.corpus import load_knowledge
 from foodsave.vectors.embed import Embedder
+from foodsave.vectors.manifest import user_index_name
+from foodsave.vectors.publish import IndexPublisher
 from foodsave.vectors.search import SearchService
-from foodsave.vectors.store import IndexPublisher, user_index_name
 
 DATA = Path(__file__).parent / "data"
 GOAL = {"recall_at_5": 0.97, "mrr": 0.93}

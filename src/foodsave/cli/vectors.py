@@ -46,7 +46,8 @@ def _folder_documents(folder: Path) -> list[Any]:
 def _build(args: argparse.Namespace) -> int:
     from foodsave.bootstrap import build_embedder
     from foodsave.vectors.builder import IndexBuilder
-    from foodsave.vectors.store import IndexPublisher, check_index_name
+    from foodsave.vectors.manifest import check_index_name
+    from foodsave.vectors.publish import IndexPublisher
 
     folder = Path(args.dir)
     if not folder.is_dir():
@@ -93,8 +94,8 @@ def _corpus(args: argparse.Namespace) -> int:
 def _search(args: argparse.Namespace) -> int:
     from foodsave.bootstrap import build_embedder
     from foodsave.errors import FoodSaveError
+    from foodsave.vectors.load import IndexReader
     from foodsave.vectors.search import MAX_K, MAX_QUERY_CHARS
-    from foodsave.vectors.store import IndexReader
 
     services = _services()
     settings = services.settings

@@ -10,7 +10,8 @@ import pytest
 from foodsave.users import get_or_create_user
 from foodsave.vectors.builder import IndexBuilder, SourceDocument
 from foodsave.vectors.embed import HashingEmbedder
-from foodsave.vectors.store import IndexPublisher, user_index_name
+from foodsave.vectors.manifest import user_index_name
+from foodsave.vectors.publish import IndexPublisher
 from tests.integration.vectors.conftest import drain
 
 pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)

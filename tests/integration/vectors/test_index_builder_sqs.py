@@ -11,7 +11,7 @@ from moto import mock_aws
 
 from foodsave.runtime import events
 from foodsave.runtime.handlers import load_handler
-from foodsave.vectors.store import IndexPublisher
+from foodsave.vectors.publish import IndexPublisher
 from tests.integration.vectors.conftest import LambdaContext
 
 pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)

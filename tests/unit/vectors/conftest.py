@@ -12,7 +12,7 @@ import pytest
 from foodsave.adapters.local import FrozenClock, LocalObjectStore
 from foodsave.vectors.builder import IndexBuilder, SourceDocument
 from foodsave.vectors.embed import HashingEmbedder
-from foodsave.vectors.store import IndexPublisher
+from foodsave.vectors.publish import IndexPublisher
 
 
 @pytest.fixture

@@ -13,7 +13,8 @@ import pytest
 from foodsave.adapters.local import FrozenClock, LocalObjectStore
 from foodsave.vectors.builder import IndexBuilder, SourceDocument
 from foodsave.vectors.embed import HashingEmbedder
-from foodsave.vectors.store import IndexPublisher, IndexReader, PublishContended
+from foodsave.vectors.load import IndexReader
+from foodsave.vectors.publish import IndexPublisher, PublishContended
 
 POINTER = "indexes/user-a/latest.json"
 

@@ -13,8 +13,8 @@ from foodsave.bootstrap import build_embedder
 from foodsave.config import Settings
 from foodsave.vectors.builder import IndexBuilder, SourceDocument
 from foodsave.vectors.embed import E5SmallEmbedder
+from foodsave.vectors.manifest import user_index_name
 from foodsave.vectors.search import SearchService
-from foodsave.vectors.store import user_index_name
 from tests.unit.vectors.conftest import publisher_for
 
 USER = "default-retrieval"

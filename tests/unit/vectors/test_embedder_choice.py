@@ -23,8 +23,9 @@ from foodsave.vectors.embed import (
 )
 from foodsave.vectors.health import embedder_status
 from foodsave.vectors.jobs import CORPUS_REBUILD, INDEX_REBUILD, PoisonMessage, parse_job
+from foodsave.vectors.manifest import EmbedderMismatch
+from foodsave.vectors.publish import IndexPublisher
 from foodsave.vectors.search import SearchService
-from foodsave.vectors.store import EmbedderMismatch, IndexPublisher
 from tests.unit.vectors.conftest import publisher_for
 
 MODEL_KEY = "models/test/e5-small-q4.bin"

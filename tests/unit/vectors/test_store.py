@@ -11,12 +11,8 @@ from foodsave.adapters.local import LocalObjectStore
 from foodsave.errors import NotFound, Unavailable
 from foodsave.vectors.builder import IndexBuilder, SourceDocument
 from foodsave.vectors.embed import HashingEmbedder
-from foodsave.vectors.store import (
-    CorruptIndex,
-    EmbedderMismatch,
-    IndexReader,
-    check_index_name,
-)
+from foodsave.vectors.load import IndexReader
+from foodsave.vectors.manifest import CorruptIndex, EmbedderMismatch, check_index_name
 from tests.unit.vectors.conftest import publisher_for
 
 
