@@ -92,7 +92,7 @@ def update_profile(
 def object_prefixes(user_id: str) -> tuple[str, ...]:
     """Where a user's personal files live in the object store: document uploads and their private index
     (receipt photos belong to the household, and go with it)."""
-    from foodsave.vectors.store import user_index_name
+    from foodsave.vectors.manifest import user_index_name
 
     return (f"uploads/documents/{user_id}/", f"indexes/{user_index_name(user_id)}/")
 
@@ -185,7 +185,7 @@ def _leave_household(services: Services, session: Session, user_id: str, result:
 
 def _forget_local_index_copies(services: Services, user_id: str) -> None:
     """Drop this container's downloaded copies of the user's private index (cache and EFS)."""
-    from foodsave.vectors.store import user_index_name
+    from foodsave.vectors.manifest import user_index_name
 
     settings = services.settings
     name = user_index_name(user_id)

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
 from foodsave.db.placement import place_new_rows
-from foodsave.db.timestamps import CLOCK_KEY, stamp_times
+from foodsave.db.timestamps import CLOCK_KEY, share_clock, stamp_times
 from foodsave.errors import Unavailable
 
 if TYPE_CHECKING:
@@ -135,6 +135,7 @@ class Database:
         self._factory = sessionmaker(self.engine, expire_on_commit=False, autoflush=True)
         event.listen(self._factory, "before_flush", place_new_rows)  # first: its new rows get times too
         event.listen(self._factory, "before_flush", stamp_times)
+        event.listen(self._factory, "after_begin", share_clock)
 
     @property
     def dialect(self) -> str:
