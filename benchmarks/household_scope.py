@@ -79,8 +79,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         url = Settings(data_dir=Path(tmp)).resolved_database_url()
         upgrade(url)
-        db = Database(url)
         clock = FrozenClock(NOW)
+        db = Database(url, clock=clock)
         anna, ben = _seed(db)
         listing = _listing(db, anna)
         one = spread([_notify(db, clock) for _ in range(RUNS)])
