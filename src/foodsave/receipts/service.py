@@ -1,5 +1,5 @@
 """ReceiptService: upload slots, idempotent processing of uploaded objects, review and confirmation into the
-pantry. Every user-facing query is scoped by user id; processing is keyed by bucket + object key + ETag."""
+pantry. Every user-facing query is scoped by household; processing is keyed by bucket + object key + ETag."""
 
 from __future__ import annotations
 
