@@ -55,7 +55,7 @@ class ProcessOutcome:
 
 
 class ReceiptService:
-    """A user's receipts: upload slots, direct uploads, listing, review edits and confirmation."""
+    """A household's receipts as one member uses them: upload slots, direct uploads, listing, review edits and confirmation."""
 
     def __init__(
         self,
