@@ -55,7 +55,8 @@ class ProcessOutcome:
 
 
 class ReceiptService:
-    """A household's receipts as one member uses them: upload slots, direct uploads, listing, review edits and confirmation."""
+    """A household's receipts as one member uses them: upload slots, direct uploads, listing, review edits
+    and confirmation."""
 
     def __init__(
         self,
