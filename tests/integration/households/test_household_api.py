@@ -195,3 +195,16 @@ def test_a_member_patching_with_an_etag_older_than_the_other_members_change_gets
     resp = client.patch(url, json={"name": "Kefir"}, headers={**auth("ben"), "If-Match": seen_by_ben})
     assert resp.status_code == 412, resp.text
     assert client.get(url, headers=auth("anna")).json()["name"] == "Jogurt grecki"
+
+
+def test_owner_removing_themselves_is_409_until_handing_over(client, auth, pair):
+    anna_id = _household(client, auth, "anna")["members"][0]["user_id"]
+    resp = client.delete(f"/v1/household/members/{anna_id}", headers=auth("anna"))
+    _problem(resp, 409, "OwnerMustHandOver")
+
+
+def test_handing_over_to_someone_outside_the_household_is_404(client, auth, pair):
+    carl_id = _household(client, auth, "carl")["members"][0]["user_id"]
+    resp = client.post("/v1/household/transfer", json={"user_id": carl_id}, headers=auth("anna"))
+    _problem(resp, 404, "NotFound")
+    assert _household(client, auth, "anna")["role"] == "owner"
