@@ -71,3 +71,16 @@ def test_members_confirming_one_receipt_at_once_fill_the_pantry_once(household):
     assert len({tuple(p["id"] for p in r.json()["pantry_items"]) for r in answers}) == 1
     with household.runtime.services.db.session() as s:
         assert len(s.scalars(select(PantryItem)).all()) == 1
+
+
+def test_two_people_accepting_one_invite_at_once_let_one_join(live):
+    with live.client("anna") as anna:
+        code = anna.post("/v1/household/invites").json()["code"]
+
+    answers = race(
+        live, 2, lambda c, _: c.post("/v1/household/accept", json={"code": code}), users=("ben", "carl")
+    )
+
+    assert sorted(r.status_code for r in answers) == [200, 410]
+    with live.client("anna") as anna:
+        assert len(anna.get("/v1/household").json()["members"]) == 2
