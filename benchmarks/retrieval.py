@@ -2,8 +2,10 @@
 query language, on two labelled sets:
 
 - `eval`: short Polish food documents with near-topic distractors (benchmarks/data/retrieval_eval_docs.jsonl)
-  and paraphrased questions, some in English, in a dev split (used to choose the ranking and its weights) and a
-  held-out split (never used for choosing; reported as is);
+  and paraphrased questions, about half in English, in a dev split (the only one used to choose the ranking,
+  its weights and the glossary) and a held-out split written before any tuning against it, over documents of
+  its own as well (never used for choosing; reported as is; frozen by tests/unit/vectors/test_retrieval_splits.py).
+  The dev split includes an earlier held-out split that the glossary had been tuned on;
 - `knowledge`: the bundled knowledge corpus with benchmarks/data/retrieval_queries.jsonl.
 
 Documents are chunked and indexed exactly as in production (IndexBuilder, exact Flat index) and queried
