@@ -68,7 +68,7 @@ def handle(ctx: AgentContext) -> AgentReply:
         logger.exception("documents search failed")
         return _unavailable(ctx, missing=False)
     # Below the embedder's relevance floor the nearest chunk is not an answer (e5 cosines are never near 0).
-    hits = [h for h in hits if h.score >= service.relevance_floor]
+    hits = [h for h in hits if h.relevance >= service.relevance_floor]
     if not hits:
         return AgentReply(
             ctx.say(

@@ -51,6 +51,7 @@ class Bm25:
     def __init__(self, ids: Sequence[int], texts: Sequence[str], *, k1: float = 1.2, b: float = 0.75) -> None:
         self.k1, self.b = k1, b
         self._ids = list(ids)
+        self._row = {chunk: row for row, chunk in enumerate(self._ids)}
         self._lengths: list[int] = []
         self._postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
         for row, text in enumerate(texts):
@@ -77,6 +78,19 @@ class Bm25:
                 scores[row] += idf * tf * (self.k1 + 1) / (tf + norm)
         best = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:n]
         return [(self._ids[row], score) for row, score in best]
+
+    def coverage(self, query: str, ids: Sequence[int]) -> dict[int, float]:
+        """Per chunk of `ids`, the IDF-weighted share of the query's own words that the chunk contains (itself or
+        through a translation); a word the index has never seen weighs as the rarest one."""
+        wanted = {self._row[i]: i for i in ids if i in self._row}
+        rarest = math.log(1.0 + (len(self._ids) + 0.5) / 0.5)
+        total = sum(self._idf.get(term, rarest) for term in set(tokens(query))) or 1.0
+        matched: dict[int, float] = defaultdict(float)
+        for term in set(query_terms(query)):
+            for row, _ in self._postings.get(term, ()):
+                if row in wanted:
+                    matched[row] += self._idf[term]
+        return {chunk: min(matched.get(row, 0.0) / total, 1.0) for row, chunk in wanted.items()}
 
 
 def reciprocal_rank_fusion(

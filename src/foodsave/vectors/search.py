@@ -53,13 +53,15 @@ class Fusion:
         return self.lexical_weight_en if english else self.lexical_weight
 
 
-# Chosen on the dev split of benchmarks/data/retrieval_eval_*.jsonl (benchmarks/retrieval.py): score sum, BM25
-# at 2.33x the dense share for Polish questions (dense 0.3 of the sum) with half-weight n-grams, 0.43x for
-# English questions, which are glossed in Polish for the dense model.
-DEFAULT_FUSION = Fusion("sum", lexical_weight=2.33, lexical_weight_en=0.43, ngram_weight=0.5)
-# Per embedder, the cosine below which a top hit is not about the question (calibrated on the dev questions by
+# Chosen on the dev split of benchmarks/data/retrieval_eval_*.jsonl and the knowledge-corpus questions
+# (benchmarks/retrieval.py): score sum, BM25 and dense cosine weighted alike, n-grams for Polish questions.
+DEFAULT_FUSION = Fusion("sum", lexical_weight=1.0, lexical_weight_en=1.0, ngram_weight=1.0)
+# Per embedder, the relevance below which a hit is not about the question (calibrated on the dev questions by
 # benchmarks/relevance_floor.py); an embedder not listed has no floor.
 RELEVANCE_FLOOR = {E5_NAME: 0.0, HashingEmbedder().name: 0.0}
+# A hit's relevance: its cosine plus this share of its lexical coverage of the question (chosen on dev, where
+# coverage tells unanswerable questions apart better than the cosine of a multilingual model does).
+COVERAGE_WEIGHT = 0.2
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,7 @@ class SearchHit:
     document_id: str
     chunk: int
     text: str
+    relevance: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -155,7 +158,7 @@ class SearchService:
 
     @property
     def relevance_floor(self) -> float:
-        """Hits scoring below this are not about the question, for this service's embedder."""
+        """Hits whose relevance is below this are not about the question, for this service's embedder."""
         return RELEVANCE_FLOOR.get(self.embedder.name, 0.0)
 
     @property
@@ -191,6 +194,8 @@ class SearchService:
             raise Unavailable(
                 f"the {scope} index has not been published yet", code="IndexNotPublished"
             ) from None
+        ranked = self._ranked(loaded, query, k)
+        coverage = loaded.lexical().coverage(query, [hit.chunk.id for hit in ranked])
         return [
             SearchHit(
                 score=hit.score,
@@ -200,8 +205,9 @@ class SearchService:
                 document_id=hit.chunk.document_id,
                 chunk=hit.chunk.position,
                 text=hit.chunk.text,
+                relevance=hit.score + COVERAGE_WEIGHT * coverage.get(hit.chunk.id, 0.0),
             )
-            for hit in self._ranked(loaded, query, k)
+            for hit in ranked
         ]
 
     def _query_vectors(self, query: str, english: bool) -> list[NDArray[np.float32]]:

@@ -90,3 +90,15 @@ def test_an_item_best_on_every_side_comes_first_in_the_score_sum(
 
 def test_score_fusion_without_lexical_weight_keeps_the_dense_order() -> None:
     assert score_fusion({1: 0.2, 2: 0.9, 3: 0.5}, {1: 9.0}, 0.0) == [2, 3, 1]
+
+
+def test_coverage_is_full_when_the_chunk_has_every_word_of_the_question() -> None:
+    assert bm25().coverage("zupa pomidorowa", [2])[2] == 1.0
+
+
+def test_coverage_is_zero_when_the_chunk_shares_no_word() -> None:
+    assert bm25().coverage("glutaminian sodu", [4]) == {4: 0.0}
+
+
+def test_coverage_counts_the_translations_of_an_english_question() -> None:
+    assert bm25().coverage("tomato soup", [2])[2] > 0.0
