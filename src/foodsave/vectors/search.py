@@ -58,7 +58,7 @@ class Fusion:
 DEFAULT_FUSION = Fusion("sum", lexical_weight=1.0, lexical_weight_en=1.0, ngram_weight=1.0)
 # Per embedder, the relevance below which a hit is not about the question (calibrated on the dev questions by
 # benchmarks/relevance_floor.py); an embedder not listed has no floor.
-RELEVANCE_FLOOR = {E5_NAME: 0.0, HashingEmbedder().name: 0.0}
+RELEVANCE_FLOOR = {E5_NAME: 0.8486, HashingEmbedder().name: 0.186}
 # A hit's relevance: its cosine plus this share of its lexical coverage of the question (chosen on dev, where
 # coverage tells unanswerable questions apart better than the cosine of a multilingual model does).
 COVERAGE_WEIGHT = 0.2
