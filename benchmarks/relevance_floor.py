@@ -21,7 +21,7 @@ import numpy as np
 
 from benchmarks.record import write
 from benchmarks.retrieval import DATA, EVAL_USER, QueryCache, eval_documents, read_jsonl
-from foodsave.adapters.local import LocalObjectStore
+from foodsave.adapters.local import LocalObjectStore, SystemClock
 from foodsave.bootstrap import build_embedder
 from foodsave.vectors.builder import IndexBuilder
 from foodsave.vectors.manifest import user_index_name
@@ -71,7 +71,9 @@ def calibrate(answerable: list[tuple[float, bool]]) -> float:
 def evaluate(kind: str, tmp: Path) -> dict[str, object]:
     embedder = QueryCache(build_embedder(kind))
     store = LocalObjectStore(tmp / kind / "objects", "bench")
-    IndexBuilder(IndexPublisher(store), embedder).rebuild(user_index_name(EVAL_USER), eval_documents())
+    IndexBuilder(IndexPublisher(store, clock=SystemClock()), embedder).rebuild(
+        user_index_name(EVAL_USER), eval_documents()
+    )
     service = SearchService(store, embedder, tmp / kind / "cache")
     split = {
         name: (

@@ -29,7 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from benchmarks.record import timed, write
-from foodsave.adapters.local import LocalObjectStore
+from foodsave.adapters.local import LocalObjectStore, SystemClock
 from foodsave.bootstrap import build_embedder
 from foodsave.vectors.builder import IndexBuilder, SourceDocument
 from foodsave.vectors.corpus import load_knowledge
@@ -192,7 +192,7 @@ def evaluate_embedder(
     """Every ranking of the grid, then the per-language combinations chosen from it, on one set of indexes."""
     embedder = QueryCache(build_embedder(kind))
     store = LocalObjectStore(tmp / kind / "objects", "bench")
-    builder = IndexBuilder(IndexPublisher(store), embedder)
+    builder = IndexBuilder(IndexPublisher(store, clock=SystemClock()), embedder)
     for name, docs in corpora.items():
         builder.rebuild(index_name(name), docs)
     grid = rankings(kind)
@@ -236,7 +236,7 @@ def bm25_only(corpora: dict[str, list[SourceDocument]], sets: list[QuerySet], tm
     """BM25 alone, over the same chunks (the hashing embedder only builds the index files)."""
     store = LocalObjectStore(tmp / "bm25" / "objects", "bench")
     embedder = build_embedder("hashing")
-    builder = IndexBuilder(IndexPublisher(store), embedder)
+    builder = IndexBuilder(IndexPublisher(store, clock=SystemClock()), embedder)
     for name, docs in corpora.items():
         builder.rebuild(index_name(name), docs)
     service = SearchService(store, embedder, tmp / "bm25" / "cache")
