@@ -75,6 +75,7 @@ class LocalRuntime:
         self.receipt_queue = LocalQueue(
             self.settings.queues_dir, "receipt-uploads", max_receives=3, visibility_seconds=300.0
         )
+        self.services.receipt_queue = self.receipt_queue
         self._threads: list[threading.Thread] = []
         self._idle = threading.Condition()
         self._busy = 0
