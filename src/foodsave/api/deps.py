@@ -16,6 +16,7 @@ import anyio.to_thread
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
+from foodsave.api.idempotency import RECORD_STATE, mark_applied
 from foodsave.bootstrap import get_services
 from foodsave.db.models import User
 from foodsave.errors import Unauthorized
@@ -57,15 +58,21 @@ async def db_slot_dep() -> AsyncIterator[None]:
 
 
 async def db_session_dep(
-    services: Annotated[Services, Depends(services_dep)], _slot: Annotated[None, Depends(db_slot_dep)]
+    request: Request,
+    services: Annotated[Services, Depends(services_dep)],
+    _slot: Annotated[None, Depends(db_slot_dep)],
 ) -> AsyncIterator[Session]:
-    """One unit of work; it commits before the response leaves, so a failed commit is never a 2xx."""
+    """One unit of work; it commits before the response leaves, so a failed commit is never a 2xx. A keyed
+    POST's idempotency record is marked applied in the same commit."""
     unit = services.db.begin()
     try:
         yield unit.session
     except BaseException:
         await anyio.to_thread.run_sync(unit.rollback, limiter=_UNIT_WORK)
         raise
+    record = request.scope.get("state", {}).get(RECORD_STATE)
+    if record is not None:
+        await anyio.to_thread.run_sync(mark_applied, unit.session, record, limiter=_UNIT_WORK)
     await anyio.to_thread.run_sync(unit.commit, limiter=_UNIT_WORK)
 
 

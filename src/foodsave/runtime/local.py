@@ -145,8 +145,10 @@ class LocalRuntime:
 
     def recover(self) -> int:
         """Hand out again what a killed process left half-done; returns how many receipts were re-queued."""
+        from foodsave.api.idempotency import IdempotencyStore
         from foodsave.receipts.recovery import release_stranded
 
+        IdempotencyStore(self.services.db).unlock_all(self.services.clock.now())
         self.receipt_queue.recover_inflight()
         if isinstance(self.services.queue, LocalQueue):
             self.services.queue.recover_inflight()
