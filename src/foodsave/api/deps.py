@@ -16,7 +16,6 @@ import anyio.to_thread
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
-from foodsave.api.idempotency import RECORD_STATE, mark_applied
 from foodsave.bootstrap import get_services
 from foodsave.db.models import User
 from foodsave.errors import Unauthorized
@@ -57,22 +56,26 @@ async def db_slot_dep() -> AsyncIterator[None]:
         slots.release()
 
 
+# Work a middleware hands to the request's unit of work, run in its transaction just before it commits.
+BEFORE_COMMIT = "before_commit"
+
+
 async def db_session_dep(
     request: Request,
     services: Annotated[Services, Depends(services_dep)],
     _slot: Annotated[None, Depends(db_slot_dep)],
 ) -> AsyncIterator[Session]:
     """One unit of work; it commits before the response leaves, so a failed commit is never a 2xx. A keyed
-    POST's idempotency record is marked applied in the same commit."""
+    POST's idempotency record is marked applied in the same commit (the `BEFORE_COMMIT` work in the scope)."""
     unit = services.db.begin()
     try:
         yield unit.session
     except BaseException:
         await anyio.to_thread.run_sync(unit.rollback, limiter=_UNIT_WORK)
         raise
-    record = request.scope.get("state", {}).get(RECORD_STATE)
-    if record is not None:
-        await anyio.to_thread.run_sync(mark_applied, unit.session, record, limiter=_UNIT_WORK)
+    before_commit = request.scope.get("state", {}).get(BEFORE_COMMIT)
+    if before_commit is not None:
+        await anyio.to_thread.run_sync(before_commit, unit.session, limiter=_UNIT_WORK)
     await anyio.to_thread.run_sync(unit.commit, limiter=_UNIT_WORK)
 
 

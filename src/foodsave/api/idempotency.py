@@ -14,6 +14,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 import anyio.to_thread
@@ -35,8 +36,6 @@ KEY_PATTERN = r"^[\x21-\x7e]{1,255}$"
 TTL = timedelta(hours=24)
 LOCK = timedelta(seconds=60)  # longer than any request may run; a crashed request frees its key after it
 REPLAYED_HEADERS = ("content-type", "location", "etag")
-# Where the running request's record id waits for its unit of work (in the ASGI scope's `state`).
-RECORD_STATE = "idempotency_record"
 _KEY = re.compile(KEY_PATTERN)
 
 
@@ -204,7 +203,9 @@ class IdempotencyMiddleware:
         async def hold(message: Message) -> None:
             held.append(message)
 
-        scope.setdefault("state", {})[RECORD_STATE] = record
+        from foodsave.api.deps import BEFORE_COMMIT
+
+        scope.setdefault("state", {})[BEFORE_COMMIT] = partial(mark_applied, record_id=record)
         try:
             await self.app(scope, receive, hold)
         except BaseException:
