@@ -147,8 +147,10 @@ class LocalRuntime:
         """Hand out again what a killed process left half-done; returns how many receipts were re-queued."""
         from foodsave.api.idempotency import IdempotencyStore
         from foodsave.receipts.recovery import release_stranded
+        from foodsave.vectors.publish import IndexPublisher
 
         IdempotencyStore(self.services.db).unlock_all(self.services.clock.now())
+        IndexPublisher(self.services.store).abandon_claims()
         self.receipt_queue.recover_inflight()
         if isinstance(self.services.queue, LocalQueue):
             self.services.queue.recover_inflight()
