@@ -66,7 +66,7 @@ def prepare_world(folder: Path) -> World:
     """Schema, the signed-in user, one synthetic receipt photo and the recipes index (built with this
     machine's FAISS; the index format is the same on every platform)."""
     from devkit.receiptgen import RenderOptions, encode, generate_receipt, installed_fonts, render_receipt
-    from foodsave.adapters.local import LocalObjectStore
+    from foodsave.adapters.local import LocalObjectStore, SystemClock
     from foodsave.bootstrap import build_embedder
     from foodsave.db.migrate import upgrade
     from foodsave.db.models import User
@@ -76,7 +76,7 @@ def prepare_world(folder: Path) -> World:
     folder.mkdir(parents=True, exist_ok=True)
     url = f"sqlite:///{folder / 'foodsave.db'}"
     upgrade(url)
-    db = Database(url, connect_timeout=5.0)
+    db = Database(url, connect_timeout=5.0, clock=SystemClock())
     with db.session() as session:
         session.add(User(id=USER_ID, external_sub=USER_SUB))
         session.commit()
@@ -92,7 +92,7 @@ def prepare_world(folder: Path) -> World:
         receipts.append((key, info.etag, info.size))
     embedder = build_embedder(EMBEDDER)
     for corpus in ("recipes", "knowledge"):  # published at deploy time in AWS
-        build_corpus_index(corpus, store=store, embedder=embedder)
+        build_corpus_index(corpus, store=store, embedder=embedder, clock=SystemClock())
     return World(folder, tuple(receipts))
 
 

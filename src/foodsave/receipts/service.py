@@ -70,7 +70,7 @@ class ReceiptService:
         user_id: str,
         *,
         store: ObjectStore | None = None,
-        clock: Clock | None = None,
+        clock: Clock,
         max_bytes: int = MAX_UPLOAD_BYTES,
         presign_expires_seconds: int = 900,
     ) -> None:
@@ -82,7 +82,7 @@ class ReceiptService:
         self.presign_expires_seconds = presign_expires_seconds
 
     def _now(self) -> datetime:
-        return self.clock.now() if self.clock else datetime.now(UTC)
+        return self.clock.now()
 
     def _require_store(self) -> ObjectStore:
         if self.store is None:
@@ -284,7 +284,7 @@ class ReceiptProcessor:
         self,
         db: Database,
         store: ObjectStore,
-        clock: Clock | None = None,
+        clock: Clock,
         pipeline: ReceiptPipeline | None = None,
         *,
         max_bytes: int = MAX_UPLOAD_BYTES,
@@ -298,7 +298,7 @@ class ReceiptProcessor:
         self.engine_name = engine_name
 
     def _now(self) -> datetime:
-        return self.clock.now() if self.clock else datetime.now(UTC)
+        return self.clock.now()
 
     @property
     def pipeline(self) -> ReceiptPipeline:

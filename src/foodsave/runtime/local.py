@@ -150,7 +150,7 @@ class LocalRuntime:
         from foodsave.vectors.publish import IndexPublisher
 
         IdempotencyStore(self.services.db).unlock_all(self.services.clock.now())
-        IndexPublisher(self.services.store).abandon_claims()
+        IndexPublisher(self.services.store, clock=self.services.clock).abandon_claims()
         self.receipt_queue.recover_inflight()
         if isinstance(self.services.queue, LocalQueue):
             self.services.queue.recover_inflight()

@@ -10,10 +10,11 @@ from typing import Any
 
 import pytest
 
-from foodsave.adapters.local import LocalObjectStore
+from foodsave.adapters.local import FrozenClock, LocalObjectStore
 from foodsave.vectors.builder import IndexBuilder, SourceDocument
 from foodsave.vectors.embed import HashingEmbedder
-from foodsave.vectors.store import IndexPublisher, IndexReader, PublishContended
+from foodsave.vectors.load import IndexReader
+from foodsave.vectors.publish import IndexPublisher, PublishContended
 
 POINTER = "indexes/user-a/latest.json"
 
@@ -75,7 +76,7 @@ AT = datetime(2030, 1, 15, 9, 0, tzinfo=UTC)
 
 
 def builder_on(store: LocalObjectStore, embedder: HashingEmbedder) -> IndexBuilder:
-    return IndexBuilder(IndexPublisher(store, backoff_seconds=0.01, now=lambda: AT), embedder)
+    return IndexBuilder(IndexPublisher(store, backoff_seconds=0.01, clock=FrozenClock(AT)), embedder)
 
 
 def searchable(store: LocalObjectStore, embedder: HashingEmbedder, tmp_path: Path) -> set[str]:
@@ -195,7 +196,7 @@ def test_a_live_claim_that_never_finishes_ends_in_a_retryable_failure(
 ) -> None:
     _claim(store, 1, AT)
     waits: list[float] = []
-    publisher = IndexPublisher(store, max_attempts=4, sleep=waits.append, now=lambda: AT)
+    publisher = IndexPublisher(store, max_attempts=4, sleep=waits.append, clock=FrozenClock(AT))
     with pytest.raises(PublishContended, match="retry later"):
         IndexBuilder(publisher, embedder).add_document("user-a", knowledge_docs[0])
     assert len(waits) == 4
@@ -218,7 +219,7 @@ def test_claims_given_up_at_start_no_longer_block_the_next_publish(
     store: LocalObjectStore, embedder: HashingEmbedder, knowledge_docs: list[SourceDocument]
 ) -> None:
     _claim(store, 1, AT)  # the writer was killed mid-publish a moment ago
-    publisher = IndexPublisher(store, max_attempts=2, sleep=lambda _s: None, now=lambda: AT)
+    publisher = IndexPublisher(store, max_attempts=2, sleep=lambda _s: None, clock=FrozenClock(AT))
 
     assert publisher.abandon_claims() == 1
     manifest = IndexBuilder(publisher, embedder).add_document("user-a", knowledge_docs[0])
@@ -232,5 +233,5 @@ def test_giving_up_claims_leaves_published_versions_alone(
 ) -> None:
     builder_on(store, embedder).add_document("user-a", knowledge_docs[0])
 
-    assert IndexPublisher(store).abandon_claims() == 0
+    assert IndexPublisher(store, clock=FrozenClock(AT)).abandon_claims() == 0
     assert json.loads(store.get(POINTER))["version"] == 1
