@@ -32,7 +32,9 @@ os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
 os.environ.setdefault("POWERTOOLS_METRICS_NAMESPACE", "FoodSaveSoak")
 
 ROOT = Path(__file__).resolve().parents[1]
-RESULTS = ROOT / "benchmarks" / "results" / "soak.json"
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from record import write  # noqa: E402
+
 WARMUP = 1000
 RSS_TARGET_MB = 10.0
 USERS = [f"soak-user-{i}" for i in range(25)]
@@ -245,8 +247,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--iterations", type=int, default=10_000)
     parser.add_argument("--ocr-iterations", type=int, default=300, help="OCR is ~1 s per receipt on one core")
     parser.add_argument("--only", nargs="*", default=None)
-    parser.add_argument("--output", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
+    load_before = round(os.getloadavg()[0], 1)
 
     from foodsave.runtime.handlers import functions_dir
 
@@ -303,8 +305,9 @@ def main(argv: list[str] | None = None) -> int:
             }
         lost = {u: n - stored.get(u, 0) for u, n in soak.created_items.items() if stored.get(u, 0) < n}
         report = {
-            "benchmark": "soak",
             "iterations": args.iterations,
+            # Other work on the shared machine skews the timings: its 1-minute load before and after.
+            "machine_load_1m": {"before": load_before, "after": round(os.getloadavg()[0], 1)},
             "rss_target_mb": RSS_TARGET_MB,
             "functions": results,
             "pantry_items_created": sum(soak.created_items.values()),
@@ -312,9 +315,7 @@ def main(argv: list[str] | None = None) -> int:
             "all_rss_ok": all(r.get("rss_ok", True) for r in results),
         }
         soak.services.db.dispose()
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
-    print(json.dumps(report, indent=2, ensure_ascii=False))
+    write("soak", report)
     return 0
 
 

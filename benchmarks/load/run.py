@@ -57,7 +57,8 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def wait_up(base: str, timeout: float = 60.0) -> None:
+def wait_up(base: str, timeout: float = 900.0) -> None:
+    """Until `/health` answers; a fresh data folder first indexes the bundled corpora (minutes with e5)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
@@ -124,6 +125,7 @@ def run_step(base: str, users: int, seconds: int, workdir: Path) -> dict[str, An
         "--csv", str(prefix), "--reset-stats", "--stop-timeout", "5", "--loglevel", "WARNING",
     ]  # fmt: skip
     log(f"step: {users} users for {seconds} s")
+    load_before = round(os.getloadavg()[0], 1)
     started = time.monotonic()
     proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, check=False)  # noqa: S603
     rows = read_stats(prefix)
@@ -136,7 +138,9 @@ def run_step(base: str, users: int, seconds: int, workdir: Path) -> dict[str, An
     step = {
         "users": users,
         "seconds": round(time.monotonic() - started, 1),
-        "machine_load_1m_after": round(os.getloadavg()[0], 1),  # other work on the machine skews the figures
+        # Other work on the shared machine skews the figures: its 1-minute load before and after the step.
+        "machine_load_1m_before": load_before,
+        "machine_load_1m_after": round(os.getloadavg()[0], 1),
         "locust_exit": proc.returncode,
         "locust_errors": [ln for ln in proc.stderr.splitlines() if "Error" in ln or "Traceback" in ln][:5],
         "total": by_name.get("all"),

@@ -25,6 +25,7 @@ CODE_EXCLUDES = ["__pycache__", "*.pyc", "tests", ".pytest_cache"]
 # Why each scoped wildcard in a function policy is acceptable; keyed by statement Sid.
 WILDCARD_REASONS = {
     "ReadReceiptUploads": "Objects are created per user and receipt under uploads/receipts/; access is limited to that prefix.",
+    "HeadReceiptUploads": "The receipt lease check asks whether a stranded receipt's photo arrived; limited to uploads/receipts/.",
     "PresignReceiptUploads": "Presigned POSTs create per-user keys under uploads/receipts/; the grant is limited to that prefix.",
     "DocumentUploads": "Presigned POSTs and deletes act on per-user keys under uploads/documents/ only.",
     "ReadDocumentUploads": "The builder reads queued documents, whose keys are per user under uploads/documents/.",
@@ -260,6 +261,12 @@ class Functions(Construct):
         fn.add_to_role_policy(self._objects("ReadIndexes", ["s3:GetObject"], constants.INDEXES_PREFIX))
         fn.add_to_role_policy(self._list("ListIndexes", [constants.INDEXES_PREFIX]))
         messaging.notifications_topic.grant_publish(fn)
+        # The receipt lease check asks whether a stranded receipt's photo arrived and queues it again.
+        fn.add_to_role_policy(
+            self._objects("HeadReceiptUploads", ["s3:GetObject"], constants.RECEIPTS_PREFIX)
+        )
+        queues.receipt_queue.grant_send_messages(fn)
+        fn.add_environment("FOODSAVE_RECEIPT_QUEUE_URL", queues.receipt_queue.queue_url)
         fn.add_to_role_policy(
             iam.PolicyStatement(
                 sid="QueueDepthForStatus",

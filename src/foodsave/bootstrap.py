@@ -210,6 +210,11 @@ def build_services(
     services = Services(
         settings=settings, db=db, store=store, queue=queue, bus=bus, clock=clock, lazy=_lazy_parts()
     )
+    if settings.env == "aws" and settings.receipt_queue_url:
+        from foodsave.adapters.aws.clients import client
+        from foodsave.adapters.aws.messaging import SqsQueue
+
+        services.receipt_queue = SqsQueue(client("sqs", settings.aws_region), settings.receipt_queue_url)
     db.clock = _ClockOf(services)
     return services
 

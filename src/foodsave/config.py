@@ -32,6 +32,7 @@ class Settings(BaseSettings):
     aws_region: str = Field(default="eu-central-1", validation_alias="AWS_REGION")
     bucket: str = "foodsave-local"
     index_queue_url: str | None = None
+    receipt_queue_url: str | None = None
     event_bus_name: str = "foodsave"
     notifications_topic_arn: str | None = None
 

@@ -19,6 +19,15 @@ def clean_name(value: str) -> str:
     return cleaned
 
 
+# Line breaks and tabs are text; every other control character (NUL included) is not.
+TEXT_CONTROLS = frozenset("\t\n\r")
+
+
+def has_control_characters(value: str) -> bool:
+    """True when `value` holds NUL or another control character besides tab and line breaks."""
+    return any(unicodedata.category(ch) == "Cc" and ch not in TEXT_CONTROLS for ch in value)
+
+
 def clean_optional_name(value: str | None) -> str | None:
     """`clean_name` for a field that may be left out (PATCH bodies)."""
     return None if value is None else clean_name(value)

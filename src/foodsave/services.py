@@ -68,6 +68,8 @@ class Services:
     bus: EventBus
     clock: Clock
     lazy: LazyParts
+    # Where uploaded receipts wait for OCR, for re-handing a stranded one (None: nothing to hand it to).
+    receipt_queue: Queue | None = None
 
     @property
     def llm(self) -> ChatLLM:

@@ -83,11 +83,31 @@ def test_only_agent_chat_invokes_the_bedrock_model_and_only_that_model(synth):
     )
 
 
-def test_only_vector_search_enqueues_index_jobs(synth):
+def _queues_sent_to(synthesis, service):
+    return [
+        json.dumps(s["Resource"])
+        for s in synthesis.role_policy_statements(service)
+        if "sqs:SendMessage" in _actions([s])
+    ]
+
+
+def test_only_vector_search_enqueues_index_jobs_and_only_the_alert_evaluator_requeues_receipts(synth):
     for service in SERVICES:
-        assert ("sqs:SendMessage" in _actions(synth.role_policy_statements(service))) == (
-            service == "vector-search"
-        )
+        if service not in ("vector-search", "alert-evaluator"):
+            assert _queues_sent_to(synth, service) == []
+    (index_queue,) = _queues_sent_to(synth, "vector-search")
+    (receipt_queue,) = _queues_sent_to(synth, "alert-evaluator")
+    assert "IndexJobs" in index_queue and "ReceiptUploads" in receipt_queue
+
+
+def test_the_alert_evaluator_may_ask_whether_a_receipt_photo_arrived_and_knows_the_receipt_queue(synth):
+    head = _statement(synth.role_policy_statements("alert-evaluator"), "HeadReceiptUploads")
+    assert head["Action"] == "s3:GetObject"
+    assert head["Resource"]["Fn::Join"][1][-1] == "/uploads/receipts/*"
+    _, evaluator = synth.function("alert-evaluator")
+    assert "ReceiptUploads" in json.dumps(
+        evaluator["Properties"]["Environment"]["Variables"]["FOODSAVE_RECEIPT_QUEUE_URL"]
+    )
 
 
 def test_only_the_queue_consumers_delete_messages_and_only_the_builder_publishes_indexes(synth):

@@ -7,11 +7,11 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, inspect, select
 from sqlalchemy.orm import Session
 
 from foodsave.agents.base import Turn
-from foodsave.db.models import Conversation, Message
+from foodsave.db.models import Conversation, Message, new_id
 from foodsave.errors import NotFound
 
 CONTEXT_MESSAGES = 8  # the last 4 exchanges go to the agents verbatim
@@ -32,17 +32,22 @@ def get_conversation(session: Session, user_id: str, conversation_id: str) -> Co
 def open_conversation(
     session: Session, user_id: str, conversation_id: str | None, first_message: str, now: datetime
 ) -> Conversation:
+    """The user's conversation, or a new one that is stored with its first exchange (`record_exchange`):
+    nothing is written before the turn is answered, so a turn holds no write lock while its agent works."""
     if conversation_id:
         return get_conversation(session, user_id, conversation_id)
     title = " ".join(first_message.split())[:TITLE_CHARS]
-    conversation = Conversation(user_id=user_id, title=title, summary="", created_at=now, updated_at=now)
-    session.add(conversation)
-    session.flush()
-    return conversation
+    return Conversation(id=new_id(), user_id=user_id, title=title, summary="", created_at=now, updated_at=now)
+
+
+def _is_new(conversation: Conversation) -> bool:
+    return inspect(conversation).transient
 
 
 def recent_turns(session: Session, conversation: Conversation, limit: int = CONTEXT_MESSAGES) -> list[Turn]:
     """The last `limit` messages, oldest first (only those are read, however long the conversation)."""
+    if _is_new(conversation):
+        return []
     rows = session.scalars(
         select(Message)
         .where(Message.conversation_id == conversation.id)
@@ -76,9 +81,13 @@ def record_exchange(
 ) -> None:
     """Store the user's message and the reply (strictly after the previous ones), then fold what left the
     context window into the running summary."""
-    last = session.scalar(
-        select(func.max(Message.created_at)).where(Message.conversation_id == conversation.id)
-    )
+    if _is_new(conversation):
+        session.add(conversation)
+        last = None
+    else:
+        last = session.scalar(
+            select(func.max(Message.created_at)).where(Message.conversation_id == conversation.id)
+        )
     at = now if last is None or now > last else last + timedelta(milliseconds=1)
     session.add(Message(conversation_id=conversation.id, role="user", content=user_text, created_at=at))
     session.add(

@@ -50,6 +50,24 @@ def _purge_conversations(services: Services, clock: Clock) -> dict[str, Any]:
     return {"conversations_purged": int(purged or 0)}
 
 
+def _receipt_leases(services: Services, clock: Clock) -> dict[str, Any]:
+    """Receipts whose reading claim outlived its lease are queued for OCR again or failed (bounded)."""
+    from foodsave.receipts.recovery import check_leases, redeliver
+
+    if services.receipt_queue is None:
+        return {}
+    checked = check_leases(services.db, services.store, clock.now())
+    redeliver(services.receipt_queue, services.store.bucket, checked.requeued)
+    return {"receipts_requeued": len(checked.requeued), "receipts_given_up": len(checked.failed)}
+
+
+def _abandoned_uploads(services: Services, clock: Clock) -> dict[str, Any]:
+    from foodsave.receipts.service import expire_abandoned_uploads
+
+    with services.db.session() as session:
+        return {"receipts_abandoned": expire_abandoned_uploads(session, clock.now(), store=services.store)}
+
+
 def run_scheduled(services: Services, now: datetime | None = None) -> dict[str, Any]:
     """Everything the EventBridge schedule triggers; returns counts of what changed."""
     clock: Clock = _FixedClock(now) if now is not None else services.clock
@@ -90,18 +108,12 @@ def run_scheduled(services: Services, now: datetime | None = None) -> dict[str, 
                 out["metric_points_purged"] = purge_metric_points(session, clock.now())
         return out
 
-    def abandoned_uploads() -> dict[str, Any]:
-        from foodsave.receipts.service import expire_abandoned_uploads
-
-        with services.db.session() as session:
-            swept = expire_abandoned_uploads(session, clock.now(), store=services.store)
-            return {"receipts_abandoned": swept}
-
     part("seed", seed)
     part("food", food)
     part("operational", operational)
     part("retention", retention)
-    part("abandoned_uploads", abandoned_uploads)
+    part("receipt_leases", lambda: _receipt_leases(services, clock))
+    part("abandoned_uploads", lambda: _abandoned_uploads(services, clock))
     result["outbox_published"] += dispatch(services, bus, clock)
     result["alert_changes"] = changes
     result["failed"] = failed

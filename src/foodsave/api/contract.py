@@ -60,7 +60,8 @@ IDEMPOTENCY_PARAMETER: dict[str, Any] = {
     "description": (
         "A key of your choice (a UUID), the same for every retry of one request: the first 2xx answer is "
         "replayed for 24 hours (with `Idempotent-Replayed: true`); the same key with another body answers "
-        "422 `IdempotencyKeyReused`, and 409 `IdempotencyKeyInUse` while the first request still runs."
+        "422 `IdempotencyKeyReused`, and 409 `IdempotencyKeyInUse` while the first request still runs (or "
+        "`IdempotencyKeyApplied` when it was applied but its answer was lost as the service stopped)."
     ),
     "schema": {"type": "string", "pattern": KEY_PATTERN, "maxLength": 255, "minLength": 1},
     "example": "7f8c1a4e-5d0b-4a53-9f3e-2b6f1c7d8e90",

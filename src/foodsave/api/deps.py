@@ -56,16 +56,26 @@ async def db_slot_dep() -> AsyncIterator[None]:
         slots.release()
 
 
+# Work a middleware hands to the request's unit of work, run in its transaction just before it commits.
+BEFORE_COMMIT = "before_commit"
+
+
 async def db_session_dep(
-    services: Annotated[Services, Depends(services_dep)], _slot: Annotated[None, Depends(db_slot_dep)]
+    request: Request,
+    services: Annotated[Services, Depends(services_dep)],
+    _slot: Annotated[None, Depends(db_slot_dep)],
 ) -> AsyncIterator[Session]:
-    """One unit of work; it commits before the response leaves, so a failed commit is never a 2xx."""
+    """One unit of work; it commits before the response leaves, so a failed commit is never a 2xx. A keyed
+    POST's idempotency record is marked applied in the same commit (the `BEFORE_COMMIT` work in the scope)."""
     unit = services.db.begin()
     try:
         yield unit.session
     except BaseException:
         await anyio.to_thread.run_sync(unit.rollback, limiter=_UNIT_WORK)
         raise
+    before_commit = request.scope.get("state", {}).get(BEFORE_COMMIT)
+    if before_commit is not None:
+        await anyio.to_thread.run_sync(before_commit, unit.session, limiter=_UNIT_WORK)
     await anyio.to_thread.run_sync(unit.commit, limiter=_UNIT_WORK)
 
 

@@ -3,7 +3,9 @@ locally and in AWS) and replayed to every retry with the same body for 24 hours;
 body is refused with 422, and a retry while the first request still runs gets 409.
 
 Records belong to the authenticated subject (stored as a hash), so two users never share a key. Only 2xx
-responses are kept: a request that failed can be retried with the same key once fixed.
+responses are kept: a request that failed can be retried with the same key once fixed. The request's own
+unit of work marks its record `applied` as it commits, so a process killed after that commit but before
+the answer was stored never applies the request twice: a retry is told so (409) instead.
 """
 
 from __future__ import annotations
@@ -12,11 +14,13 @@ import hashlib
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 import anyio.to_thread
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.orm import Session
 from starlette.datastructures import Headers
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -39,7 +43,7 @@ _KEY = re.compile(KEY_PATTERN)
 class Decision:
     """What to do with a keyed request: run it (`run`), replay a stored response, or refuse it."""
 
-    action: str  # run | replay | mismatch | in_progress
+    action: str  # run | replay | mismatch | in_progress | applied
     record_id: str | None = None
     status_code: int = 0
     headers: dict[str, str] | None = None
@@ -81,6 +85,8 @@ class IdempotencyStore:
                 )
             if row is not None and row.locked_until > now:
                 return Decision("in_progress")
+            if row is not None and row.state == "applied":
+                return Decision("applied")
             if row is None and not insert:
                 return Decision("in_progress")
             if row is None:
@@ -99,6 +105,28 @@ class IdempotencyStore:
     def release(self, record_id: str) -> None:
         with self.db.session() as session:
             session.execute(delete(IdempotencyRecord).where(IdempotencyRecord.id == record_id))
+
+    def unlock_all(self, now: datetime) -> int:
+        """For a runtime that is the only process serving its database, at start: no request is running,
+        so no key stays locked by one that was killed."""
+        with self.db.session() as session:
+            freed = session.execute(
+                update(IdempotencyRecord)
+                .where(IdempotencyRecord.state != "completed", IdempotencyRecord.locked_until > now)
+                .values(locked_until=now)
+                .execution_options(synchronize_session=False)
+            )
+            return int(freed.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def mark_applied(session: Session, record_id: str) -> None:
+    """In the request's own unit of work: its effects and this mark commit together."""
+    session.execute(
+        update(IdempotencyRecord)
+        .where(IdempotencyRecord.id == record_id, IdempotencyRecord.state == "in_progress")
+        .values(state="applied")
+        .execution_options(synchronize_session=False)
+    )
 
 
 def fingerprint(scope: Scope, headers: Headers, body: bytes) -> str:
@@ -175,6 +203,9 @@ class IdempotencyMiddleware:
         async def hold(message: Message) -> None:
             held.append(message)
 
+        from foodsave.api.deps import BEFORE_COMMIT
+
+        scope.setdefault("state", {})[BEFORE_COMMIT] = partial(mark_applied, record_id=record)
         try:
             await self.app(scope, receive, hold)
         except BaseException:
@@ -229,6 +260,13 @@ def _refusal_or_replay(decision: Decision) -> Any:
     if decision.action == "in_progress":
         return problem(
             409, f"A request with this {HEADER} is still running; retry shortly.", code="IdempotencyKeyInUse"
+        )
+    if decision.action == "applied":
+        return problem(
+            409,
+            f"The request with this {HEADER} was applied, but its answer was lost when the service stopped; "
+            "it is not applied again. Read the result instead.",
+            code="IdempotencyKeyApplied",
         )
     headers = {**(decision.headers or {}), "Idempotent-Replayed": "true"}
     media_type = headers.pop("content-type", None)

@@ -11,7 +11,7 @@ from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
-from sqlalchemy.pool import NullPool
+from sqlalchemy.pool import QueuePool
 
 from foodsave.db.placement import place_new_rows
 from foodsave.db.timestamps import CLOCK_KEY, share_clock, stamp_times
@@ -37,9 +37,14 @@ def driver_url(url: str) -> str:
 
 def _engine_for(url: str, connect_timeout: float, tls: bool = False, pool_size: int = 1) -> Engine:
     if url.startswith("sqlite"):
-        # A connection per unit of work (cheap for a file): nothing ever waits for a pooled connection.
+        # Connections are kept and reused (opening one and setting its pragmas cost every unit of work a
+        # file open and a header read); the overflow is unbounded, so nothing ever waits for a connection.
         engine = create_engine(
-            url, poolclass=NullPool, connect_args={"check_same_thread": False, "timeout": 30}
+            url,
+            poolclass=QueuePool,
+            pool_size=pool_size,
+            max_overflow=-1,
+            connect_args={"check_same_thread": False, "timeout": 30},
         )
 
         @event.listens_for(engine, "connect")

@@ -17,7 +17,15 @@ from sqlalchemy.orm import Session, selectinload
 
 from foodsave.db.locking import claim_owned
 from foodsave.db.models import PantryItem, Receipt, ReceiptLine, User
-from foodsave.errors import Conflict, FoodSaveError, InvalidInput, NotFound, TooLarge, UnsupportedMedia
+from foodsave.errors import (
+    Conflict,
+    FoodSaveError,
+    InvalidInput,
+    NotFound,
+    TooLarge,
+    Unavailable,
+    UnsupportedMedia,
+)
 from foodsave.events import Event
 from foodsave.households.membership import household_of
 from foodsave.observability import logger, record_metric, span
@@ -369,7 +377,14 @@ class ReceiptProcessor:
                     Receipt.status == previous[0],
                     (Receipt.etag == previous[1]) if previous[1] is not None else Receipt.etag.is_(None),
                 )
-                .values(status="processing", etag=etag, failure_reason=None, updated_at=self._now())
+                .values(
+                    status="processing",
+                    etag=etag,
+                    failure_reason=None,
+                    updated_at=self._now(),
+                    # Another attempt at the same photo counts; a new photo starts again at one.
+                    ocr_attempts=(Receipt.ocr_attempts + 1) if previous[1] == etag else 1,
+                )
             )
             if claimed.rowcount != 1:  # type: ignore[attr-defined]
                 return ProcessOutcome("duplicate", receipt_id, "processing")
@@ -500,10 +515,11 @@ NEVER_FINISHED = "Reading the photo did not finish. Please upload it again."
 
 
 def expire_abandoned_uploads(
-    session: Session, now: datetime, after: timedelta = ABANDONED_AFTER, *, store: ObjectStore | None = None
+    session: Session, now: datetime, after: timedelta = ABANDONED_AFTER, *, store: ObjectStore
 ) -> int:
     """Receipts still pending or processing a day on end `failed` with the true reason: the photo never
-    arrived, arrived but was never read (the object is in the store), or reading it never finished."""
+    arrived, arrived but was never read (the object is in the store), or reading it never finished. A
+    pending receipt whose object the store cannot be asked about now is left for the next run."""
     stale = session.scalars(
         select(Receipt).where(
             Receipt.status.in_(("pending", "processing")),
@@ -513,22 +529,26 @@ def expire_abandoned_uploads(
             ),
         )
     ).all()
+    swept = 0
     for receipt in stale:
         if receipt.status == "processing":
             reason = NEVER_FINISHED
         else:
-            reason = (
-                NEVER_READ
-                if store is not None and _object_arrived(store, receipt.object_key)
-                else NEVER_ARRIVED
-            )
+            arrived = _object_arrived(store, receipt.object_key)
+            if arrived is None:
+                continue
+            reason = NEVER_READ if arrived else NEVER_ARRIVED
         receipt.status = "failed"
         receipt.failure_reason = reason
-    return len(stale)
+        swept += 1
+    return swept
 
 
-def _object_arrived(store: ObjectStore, key: str) -> bool:
+def _object_arrived(store: ObjectStore, key: str) -> bool | None:
+    """Whether the upload is in the store; None when the store cannot say now."""
     try:
         return store.head(key) is not None
+    except Unavailable:
+        return None
     except FoodSaveError:  # a key the store refuses has no object
         return False

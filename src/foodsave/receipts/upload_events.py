@@ -7,7 +7,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import unquote_plus
+from urllib.parse import quote_plus, unquote_plus
 
 from aws_lambda_powertools.utilities.data_classes import S3EventBridgeNotificationEvent
 from aws_lambda_powertools.utilities.data_classes.s3_event import S3EventRecord
@@ -70,6 +70,22 @@ def object_from_eventbridge(event: Mapping[str, Any]) -> UploadedObject:
         etag=etag if isinstance(etag, str) else None,
         size=_size(obj.get("size")),
     )
+
+
+def redelivery_message(obj: UploadedObject) -> dict[str, Any]:
+    """An S3 notification announcing `obj` again (keys URL-encoded, as S3 sends them), for an upload whose
+    reading must be retried; `objects_in_message` reads it back as `obj`."""
+    announced: dict[str, Any] = {"key": quote_plus(obj.key, safe="/")}
+    if obj.etag is not None:
+        announced["eTag"] = obj.etag
+    if obj.size is not None:
+        announced["size"] = obj.size
+    record = {
+        "eventSource": "aws:s3",
+        "eventName": "ObjectCreated:Redelivered",
+        "s3": {"bucket": {"name": obj.bucket}, "object": announced},
+    }
+    return {"Records": [record]}
 
 
 def objects_in_message(body: str) -> list[UploadedObject]:

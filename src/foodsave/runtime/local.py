@@ -75,6 +75,7 @@ class LocalRuntime:
         self.receipt_queue = LocalQueue(
             self.settings.queues_dir, "receipt-uploads", max_receives=3, visibility_seconds=300.0
         )
+        self.services.receipt_queue = self.receipt_queue
         self._threads: list[threading.Thread] = []
         self._idle = threading.Condition()
         self._busy = 0
@@ -144,8 +145,12 @@ class LocalRuntime:
 
     def recover(self) -> int:
         """Hand out again what a killed process left half-done; returns how many receipts were re-queued."""
+        from foodsave.api.idempotency import IdempotencyStore
         from foodsave.receipts.recovery import release_stranded
+        from foodsave.vectors.publish import IndexPublisher
 
+        IdempotencyStore(self.services.db).unlock_all(self.services.clock.now())
+        IndexPublisher(self.services.store, clock=self.services.clock).abandon_claims()
         self.receipt_queue.recover_inflight()
         if isinstance(self.services.queue, LocalQueue):
             self.services.queue.recover_inflight()

@@ -173,6 +173,24 @@ class IndexPublisher:
             return True
         return (self._now() - claimed_at).total_seconds() > self.claim_timeout
 
+    def abandon_claims(self) -> int:
+        """For a runtime that is the only writer of its indexes, at start: a publish still claimed belongs
+        to a process that was killed, so its claim is given up now instead of blocking the next publish of
+        that index until it goes stale. Returns how many claims were given up."""
+        abandoned = 0
+        for key in self.store.list(self.prefix + "/"):
+            if not key.endswith("/" + MANIFEST_FILE):
+                continue
+            try:
+                body = json.loads(self.store.get(key))
+            except (NotFound, ValueError):
+                continue
+            if isinstance(body, dict) and "claim" in body and body.get("state") == "publishing":
+                body["state"] = "abandoned"
+                self.store.put(key, json.dumps(body).encode(), "application/json")
+                abandoned += 1
+        return abandoned
+
     def _claim(self, name: str, version: int, base: int) -> str | None:
         """Own version `version` by creating its manifest key first; None when another writer has it."""
         owner = uuid.uuid4().hex

@@ -98,3 +98,56 @@ def test_keyed_post_while_the_database_is_down_is_a_503_problem(client, auth, pg
     assert resp.json()["type"] == "urn:foodsave:problem:DatabaseUnavailable"
     again = client.post("/v1/pantry/items", json=BODY, headers=_key(auth))
     assert again.status_code == 201
+
+
+def _lose_the_answer(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The process stops after the request's commit and before its answer is stored."""
+    from foodsave.api.idempotency import IdempotencyStore
+
+    def stopped(self, record_id, status_code, headers, body):  # type: ignore[no-untyped-def]
+        raise RuntimeError("process stopped")
+
+    monkeypatch.setattr(IdempotencyStore, "complete", stopped)
+
+
+def test_a_retry_after_the_answer_was_lost_is_409_applied_and_adds_nothing(
+    client, auth, services, monkeypatch
+):
+    from foodsave.api.idempotency import LOCK
+
+    with monkeypatch.context() as patched:
+        _lose_the_answer(patched)
+        first = client.post("/v1/pantry/items", json=BODY, headers=_key(auth))
+    services.clock.advance(LOCK + timedelta(seconds=1))
+
+    again = client.post("/v1/pantry/items", json=BODY, headers=_key(auth))
+
+    assert first.status_code == 201
+    assert again.status_code == 409
+    assert again.json()["type"] == "urn:foodsave:problem:IdempotencyKeyApplied"
+    assert _count(services) == 1
+
+
+def test_unlocking_at_start_frees_a_key_held_by_a_killed_request_at_once(client, auth, services):
+    import json
+
+    from starlette.datastructures import Headers
+
+    from foodsave.api.idempotency import IdempotencyStore, fingerprint
+    from foodsave.db.models import IdempotencyRecord
+
+    body = json.dumps(BODY).encode()
+    headers = {**_key(auth, key="k-killed"), "content-type": "application/json"}
+    client.post("/v1/pantry/items", content=body, headers={**headers, "Idempotency-Key": "k-0"})
+    with services.db.session() as session:
+        owner = session.scalar(select(IdempotencyRecord.owner))
+    store, now = IdempotencyStore(services.db), services.clock.now()
+    scope = {"method": "POST", "path": "/v1/pantry/items", "query_string": b""}
+    assert store.begin(owner, "k-killed", fingerprint(scope, Headers(headers), body), now).action == "run"
+    held = client.post("/v1/pantry/items", content=body, headers=headers)
+
+    store.unlock_all(now)
+    retried = client.post("/v1/pantry/items", content=body, headers=headers)
+
+    assert held.status_code == 409 and retried.status_code == 201
+    assert _count(services) == 2

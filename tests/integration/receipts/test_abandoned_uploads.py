@@ -35,7 +35,7 @@ def test_only_stale_pending_receipts_are_failed(services):
             ]
         )
     with services.db.session() as s:
-        assert expire_abandoned_uploads(s, now) == 1
+        assert expire_abandoned_uploads(s, now, store=services.store) == 1
     with services.db.session() as s:
         by_key = {r.object_key: r for r in s.query(Receipt).all()}
     assert by_key["k/old"].status == "failed" and "upload" in by_key["k/old"].failure_reason

@@ -157,3 +157,12 @@ def _ports(tmp_path: Path):  # type: ignore[no-untyped-def]
 
     local = build(_local(tmp_path))
     return local.db, local.store, local.queue, local.bus
+
+
+def test_in_aws_the_receipts_queue_setting_gives_the_lease_check_its_queue(tmp_path: Path) -> None:
+    from foodsave.adapters.aws.messaging import SqsQueue
+
+    settings = _local(tmp_path, env="aws", index_queue_url="q", receipt_queue_url="https://sqs.example/1/r")
+    services = build_services(settings, ports=_ports(tmp_path))
+    assert isinstance(services.receipt_queue, SqsQueue)
+    assert services.receipt_queue.queue_url == "https://sqs.example/1/r"

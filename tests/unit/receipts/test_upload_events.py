@@ -106,3 +106,16 @@ def test_only_sqs_records_make_an_sqs_batch():
     assert is_sqs_batch({"Records": [{"eventSource": "aws:sqs", "body": "{}"}]})
     assert not is_sqs_batch({"Records": [{"eventSource": "aws:s3", "s3": {}}]})
     assert not is_sqs_batch({"Records": []})
+
+
+@given(
+    bucket=st.from_regex(r"[a-z0-9][a-z0-9.-]{2,20}", fullmatch=True),
+    key=KEYS,
+    etag=st.none() | st.text(st.sampled_from("0123456789abcdef"), min_size=1, max_size=32),
+    size=st.none() | st.integers(min_value=0, max_value=10**9),
+)
+def test_a_redelivery_message_announces_exactly_the_object_it_was_made_for(bucket, key, etag, size):
+    from foodsave.receipts.upload_events import redelivery_message
+
+    obj = UploadedObject(bucket, key, etag, size)
+    assert objects_in_message(json.dumps(redelivery_message(obj))) == [obj]

@@ -213,3 +213,25 @@ def test_a_re_delivered_job_moves_a_lagging_pointer_to_the_complete_version(
     store.put(POINTER, pointer_v1)  # as if the v2 writer died between its manifest and its pointer
     assert builder.add_document("user-a", knowledge_docs[1]) is None  # already in v2: nothing to publish
     assert json.loads(store.get(POINTER))["version"] == 2
+
+
+def test_claims_given_up_at_start_no_longer_block_the_next_publish(
+    store: LocalObjectStore, embedder: HashingEmbedder, knowledge_docs: list[SourceDocument]
+) -> None:
+    _claim(store, 1, AT)  # the writer was killed mid-publish a moment ago
+    publisher = IndexPublisher(store, max_attempts=2, sleep=lambda _s: None, clock=FrozenClock(AT))
+
+    assert publisher.abandon_claims() == 1
+    manifest = IndexBuilder(publisher, embedder).add_document("user-a", knowledge_docs[0])
+
+    assert manifest is not None and manifest.version == 2
+    assert json.loads(store.get(POINTER))["version"] == 2
+
+
+def test_giving_up_claims_leaves_published_versions_alone(
+    store: LocalObjectStore, embedder: HashingEmbedder, knowledge_docs: list[SourceDocument]
+) -> None:
+    builder_on(store, embedder).add_document("user-a", knowledge_docs[0])
+
+    assert IndexPublisher(store, clock=FrozenClock(AT)).abandon_claims() == 0
+    assert json.loads(store.get(POINTER))["version"] == 1

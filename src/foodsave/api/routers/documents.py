@@ -14,6 +14,7 @@ from starlette.concurrency import run_in_threadpool
 
 from foodsave.api.deps import CurrentUser, ServicesDep, SessionDep
 from foodsave.api.etags import LOCATION_HEADER
+from foodsave.api.forms import read_form
 from foodsave.api.problems import parse_body
 from foodsave.api.query import ORDER_QUERY, Q_QUERY, Order
 from foodsave.db.models import Document, User
@@ -186,7 +187,7 @@ async def add_document(
         declared = int(request.headers.get("content-length") or 0)
         if declared > max_bytes + 64 * 1024:
             raise TooLarge(f"file is larger than {max_bytes} bytes")
-        form = await request.form(max_files=1, max_fields=4)
+        form = await read_form(request, max_files=1, max_fields=4)
         upload = form.get("file")
         if upload is None or isinstance(upload, str):
             raise InvalidInput("multipart upload needs a `file` part")

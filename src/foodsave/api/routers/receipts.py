@@ -11,6 +11,7 @@ from starlette.concurrency import run_in_threadpool
 from foodsave.api import etags
 from foodsave.api.deps import CurrentUser, ServicesDep, SessionDep
 from foodsave.api.etags import LOCATION_HEADER, IfMatch
+from foodsave.api.forms import read_form
 from foodsave.api.problems import parse_body
 from foodsave.errors import InvalidInput
 from foodsave.pantry.schemas import Page, PantryItemOut
@@ -113,7 +114,7 @@ async def create_receipt(
             from foodsave.errors import TooLarge
 
             raise TooLarge(f"the upload is larger than {limit} bytes")
-        form = await request.form(max_files=1, max_fields=5)
+        form = await read_form(request, max_files=1, max_fields=5)
         upload = form.get("file")
         if upload is None or isinstance(upload, str):
             raise InvalidInput("send the receipt as a multipart field named `file`")
