@@ -7,7 +7,7 @@ from sqlalchemy import create_engine, text
 
 from foodsave.db.migrate import downgrade, upgrade
 
-BEFORE = "0005_shopping_open_line"
+BEFORE = "0006_receipt_ocr_attempts"
 AT = "2025-01-10 08:00:00"
 
 

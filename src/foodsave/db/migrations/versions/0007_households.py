@@ -4,8 +4,8 @@ Every existing user becomes the owner of a household of their own that holds all
 shared rows keep `user_id` as the member who added them (NULL once that member erases their account).
 Expiry notifications become unique per item, kind, threshold and member.
 
-Revision ID: 0006_households
-Revises: 0005_shopping_open_line
+Revision ID: 0007_households
+Revises: 0006_receipt_ocr_attempts
 Create Date: 2026-11-30 21:30:00
 """
 
@@ -19,8 +19,8 @@ from alembic import op
 
 import foodsave.db.types
 
-revision: str = "0006_households"
-down_revision: str | None = "0005_shopping_open_line"
+revision: str = "0007_households"
+down_revision: str | None = "0006_receipt_ocr_attempts"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
