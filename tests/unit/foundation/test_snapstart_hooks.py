@@ -90,3 +90,22 @@ def test_restore_reseeds_the_random_generator():
     random.seed(20261130)
     snapstart.after_restore()
     assert [random.random() for _ in range(4)] != snapshotted
+
+
+def test_priming_imports_what_the_first_traced_invocation_would_load(monkeypatch):
+    import sys
+
+    monkeypatch.setattr(snapstart, "deferred_modules", lambda: ("foodsave.alerts.schedule",))
+    monkeypatch.delitem(sys.modules, "foodsave.alerts.schedule", raising=False)
+    snapstart.prime()
+    assert "foodsave.alerts.schedule" in sys.modules
+
+
+def test_in_lambda_the_xray_sdk_is_deferred_unless_tracing_is_disabled(monkeypatch):
+    from foodsave import observability
+
+    monkeypatch.setattr(observability, "IN_LAMBDA", True)
+    monkeypatch.delenv("POWERTOOLS_TRACE_DISABLED", raising=False)
+    assert observability.deferred_modules() == ("aws_xray_sdk.core",)
+    monkeypatch.setenv("POWERTOOLS_TRACE_DISABLED", "true")
+    assert observability.deferred_modules() == ()
