@@ -2,12 +2,11 @@
 
 from typing import Any
 
-from foodsave.api.apps import alerts_app
 from foodsave.bootstrap import get_services
 from foodsave.observability import logger, metrics, span
 from foodsave.runtime.lambda_api import api_handler
 
-_api = api_handler(alerts_app, "alert-evaluator")
+_api = api_handler("alert-evaluator")
 
 
 @logger.inject_lambda_context(clear_state=True)

@@ -47,13 +47,16 @@ def after_restore() -> None:
     logger.info("restored from a SnapStart snapshot; services will be rebuilt on the next request")
 
 
-def register(modules: Iterable[str] = ()) -> bool:
-    """Register both hooks when running under a SnapStart-capable runtime; True when registered."""
+def register(modules: Iterable[str] = (), *warm_ups: Callable[[], Any]) -> bool:
+    """Register both hooks (and any `warm_ups` to run before the snapshot) when running under a
+    SnapStart-capable runtime; True when registered."""
     hooks = _hook_api()
     if hooks is None:
         return False
     before, after = hooks
     before(prime, tuple(modules))
+    for warm_up in warm_ups:
+        before(warm_up)
     after(after_restore)
     return True
 
