@@ -15,7 +15,6 @@ Only the standard library is used here: this file runs before anything else is i
 
 from __future__ import annotations
 
-import importlib
 import json
 import os
 import sys
@@ -67,12 +66,14 @@ def main(plan_path: str, report_path: str) -> int:
     _isolate(plan)
     report: dict[str, Any] = {"python": sys.version.split()[0], "sys_path": list(sys.path)}
     started = time.perf_counter()
+    # `__import__` (the import statement's path), not importlib.import_module: `-X importtime` reports it.
     if plan.get("handler"):
-        handler = importlib.import_module(plan["handler"]).handler
+        __import__(plan["handler"])
+        handler = sys.modules[plan["handler"]].handler
     else:
         handler = None
         for module in plan.get("modules", []):
-            importlib.import_module(module)
+            __import__(module)
     report["import_s"] = time.perf_counter() - started
     report["requests"] = [
         _invoke(handler, event, plan.get("function_name", "sim")) for event in plan.get("events", [])
