@@ -45,7 +45,8 @@ _STACK = (
     "opentelemetry.propagators.aws",
 )
 _API = ("fastapi", "mangum", *_STACK)
-_WORKER = (*_STACK, "aws_lambda_powertools.utilities.batch")
+# First, as in the handlers: imported after pydantic, the batch utility also loads Powertools' parser models.
+_WORKER = ("aws_lambda_powertools.utilities.batch", *_STACK)
 # The download-free embedder: the layer carries the e5 engine but not its weights (fetched from the bucket).
 EMBEDDER = "hashing"
 BARE_IMPORTS = {
@@ -93,19 +94,10 @@ def prepare_world(folder: Path) -> World:
     from devkit.receiptgen import RenderOptions, encode, generate_receipt, installed_fonts, render_receipt
     from foodsave.adapters.local import LocalObjectStore
     from foodsave.bootstrap import build_embedder
-    from foodsave.db.migrate import upgrade
-    from foodsave.db.models import User
-    from foodsave.db.session import Database
     from foodsave.vectors.corpus import build_corpus_index
 
     folder.mkdir(parents=True, exist_ok=True)
-    url = f"sqlite:///{folder / 'foodsave.db'}"
-    upgrade(url)
-    db = Database(url, connect_timeout=5.0)
-    with db.session() as session:
-        session.add(User(id=USER_ID, external_sub=USER_SUB))
-        session.commit()
-    db.dispose()
+    seed_database(f"sqlite:///{folder / 'foodsave.db'}")
     store = LocalObjectStore(folder / "objects", BUCKET)
     rng = random.Random(15)
     font = installed_fonts()[0]
@@ -119,6 +111,20 @@ def prepare_world(folder: Path) -> World:
     for corpus in ("recipes", "knowledge"):  # published at deploy time in AWS
         build_corpus_index(corpus, store=store, embedder=embedder)
     return World(folder, tuple(receipts))
+
+
+def seed_database(url: str) -> None:
+    """The schema and the signed-in user, in the world's SQLite file or in a PostgreSQL template database."""
+    from foodsave.db.migrate import upgrade
+    from foodsave.db.models import User
+    from foodsave.db.session import Database
+
+    upgrade(url)
+    db = Database(url, connect_timeout=5.0)
+    with db.session() as session:
+        session.add(User(id=USER_ID, external_sub=USER_SUB))
+        session.commit()
+    db.dispose()
 
 
 def first_event(function: str, world: World, nth: int = 0) -> dict[str, Any]:
@@ -186,16 +192,25 @@ def environment(function: str, data_dir: Path, arch: str) -> dict[str, str]:
 
 
 def plan(
-    function: str, data_dir: Path, *, arch: str = "x86_64", events: list[dict[str, Any]] | None = None
+    function: str,
+    data_dir: Path,
+    *,
+    arch: str = "x86_64",
+    events: list[dict[str, Any]] | None = None,
+    database_url: str | None = None,
 ) -> dict[str, Any]:
-    """Import `handler` from the built function code with exactly its layers plus the runtime's boto3."""
+    """Import `handler` from the built function code with exactly its layers plus the runtime's boto3; the
+    database is the world's SQLite file unless `database_url` names another (PostgreSQL through pg8000)."""
     dirs = build.layer_dirs(arch)
+    env = environment(function, data_dir, arch)
+    if database_url:
+        env["FOODSAVE_DATABASE_URL"] = database_url
     return {
         "function_name": function,
         "code_dir": str(build.function_code_dir(function)),
         "paths": [str(dirs[name] / "python") for name in function_layers()[function]]
         + [str(build.runtime_dir())],
-        "env": environment(function, data_dir, arch),
+        "env": env,
         "handler": "handler",
         "events": events or [],
     }
