@@ -1,6 +1,6 @@
 """The one HTTP client for external services (weather, web search): timeouts, retries with exponential backoff
-(tenacity), and a circuit breaker per service so a dead service costs one fast failure instead of a timeout per
-message."""
+(tenacity), and a circuit breaker per service (pybreaker) so a dead service costs one fast failure instead of a
+timeout per message."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ import threading
 import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
+
+import pybreaker
 
 from foodsave.errors import Unavailable
 
@@ -34,57 +36,6 @@ class _Transient(Exception):
         self.reason = reason
 
 
-class CircuitBreaker:
-    """closed -> (failure_threshold failures in a row) -> open -> (reset_seconds) -> half_open -> one trial call:
-    success closes, failure opens again."""
-
-    def __init__(
-        self,
-        failure_threshold: int = 3,
-        reset_seconds: float = 30.0,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self.failure_threshold = failure_threshold
-        self.reset_seconds = reset_seconds
-        self.clock = clock
-        self.failures = 0
-        self.opened_at: float | None = None
-        self._trial_running = False
-        self._lock = threading.Lock()
-
-    @property
-    def state(self) -> str:
-        if self.opened_at is None:
-            return "closed"
-        if self.clock() - self.opened_at >= self.reset_seconds:
-            return "half_open"
-        return "open"
-
-    def allow(self) -> bool:
-        """May a call go out now? In half-open only one trial call at a time."""
-        with self._lock:
-            state = self.state
-            if state == "closed":
-                return True
-            if state == "half_open" and not self._trial_running:
-                self._trial_running = True
-                return True
-            return False
-
-    def record_success(self) -> None:
-        with self._lock:
-            self.failures = 0
-            self.opened_at = None
-            self._trial_running = False
-
-    def record_failure(self) -> None:
-        with self._lock:
-            self.failures += 1
-            if self._trial_running or self.failures >= self.failure_threshold:
-                self.opened_at = self.clock()
-            self._trial_running = False
-
-
 class ResilientHttpClient:
     """GET JSON from a named service with per-attempt timeouts, retries and a breaker per service."""
 
@@ -98,7 +49,6 @@ class ResilientHttpClient:
         reset_seconds: float = 30.0,
         transport: httpx.BaseTransport | None = None,
         sleep: Callable[[float], None] = time.sleep,
-        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.timeout = timeout
         self.retries = retries
@@ -107,16 +57,22 @@ class ResilientHttpClient:
         self.reset_seconds = reset_seconds
         self.transport = transport
         self.sleep = sleep
-        self.clock = clock
-        self.breakers: dict[str, CircuitBreaker] = {}
+        self.breakers: dict[str, pybreaker.CircuitBreaker] = {}
         self._client: httpx.Client | None = None
         self._lock = threading.Lock()
 
-    def breaker(self, service: str) -> CircuitBreaker:
+    def breaker(self, service: str) -> pybreaker.CircuitBreaker:
+        """The service's breaker: `failure_threshold` failed calls in a row open it; after `reset_seconds` the
+        next call is a trial that closes it on success and opens it again on failure. Only
+        `ServiceUnavailable` counts; the error that trips it is raised as it is."""
         with self._lock:
             if service not in self.breakers:
-                self.breakers[service] = CircuitBreaker(
-                    self.failure_threshold, self.reset_seconds, self.clock
+                self.breakers[service] = pybreaker.CircuitBreaker(
+                    fail_max=self.failure_threshold,
+                    reset_timeout=self.reset_seconds,
+                    exclude=[lambda exc: not isinstance(exc, ServiceUnavailable)],
+                    name=service,
+                    throw_new_error_on_trip=False,
                 )
             return self.breakers[service]
 
@@ -148,11 +104,16 @@ class ResilientHttpClient:
 
     def get_json(self, service: str, url: str, params: dict[str, Any] | None = None) -> Any:
         """The decoded JSON body; ServiceUnavailable after the retries, or at once while the circuit is open."""
+        try:
+            # `calling()` holds the breaker's lock only to decide, not while the request runs.
+            with self.breaker(service).calling():
+                return self._fetch(service, url, params)
+        except pybreaker.CircuitBreakerError:
+            raise ServiceUnavailable(service, "circuit open after repeated failures") from None
+
+    def _fetch(self, service: str, url: str, params: dict[str, Any] | None) -> Any:
         from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
-        breaker = self.breaker(service)
-        if not breaker.allow():
-            raise ServiceUnavailable(service, "circuit open after repeated failures")
         retrying = Retrying(
             stop=stop_after_attempt(self.retries + 1),
             wait=wait_exponential(multiplier=self.backoff),
@@ -163,18 +124,13 @@ class ResilientHttpClient:
         try:
             response = retrying(self._attempt, url, params)
         except _Transient as exc:
-            breaker.record_failure()
             raise ServiceUnavailable(service, exc.reason) from None
         if response.status_code >= 400:
-            breaker.record_failure()
             raise ServiceUnavailable(service, f"HTTP {response.status_code}")
         try:
-            payload = response.json()
+            return response.json()
         except ValueError:
-            breaker.record_failure()
             raise ServiceUnavailable(service, "the answer was not JSON") from None
-        breaker.record_success()
-        return payload
 
     def close(self) -> None:
         with self._lock:

@@ -33,7 +33,14 @@ ETAG_HEADER: dict[str, Any] = {
 LOCATION_HEADER: dict[str, Any] = {
     "Location": {"description": "Path of the created resource", "schema": {"type": "string"}}
 }
-STALE: dict[str, Any] = {"description": "`If-Match` does not match the item's current `ETag`: read it again"}
+STALE: dict[str, Any] = {
+    "description": "`If-Match` does not match the item's current `ETag`: the problem's `current` is the item "
+    "as it is now and `etag` its tag, so a client can merge and retry without another read"
+}
+# The `responses=` of item routes: reads carry the `ETag`; writes also answer 412 on a stale `If-Match`.
+READ_RESPONSES: dict[int | str, dict[str, Any]] = {200: {"headers": ETAG_HEADER}}
+WRITE_RESPONSES: dict[int | str, dict[str, Any]] = {**READ_RESPONSES, 412: STALE}
+DELETE_RESPONSES: dict[int | str, dict[str, Any]] = {412: STALE}
 
 
 class PreconditionFailed(FoodSaveError):
@@ -47,20 +54,33 @@ def etag_of(item: BaseModel) -> str:
 
 
 def require_match(if_match: str | None, current: BaseModel) -> None:
-    """Nothing to check without `If-Match`; `*` matches any existing item; otherwise one tag must match."""
+    """Nothing to check without `If-Match`; `*` matches any existing item; otherwise one tag must match.
+    A mismatch is 412 whose problem body holds the item as it is now (`current`) and its tag (`etag`)."""
     if if_match is None:
         return
     tags = {tag.strip().removeprefix("W/") for tag in if_match.split(",")}
-    if "*" in tags or etag_of(current) in tags:
+    tag = etag_of(current)
+    if "*" in tags or tag in tags:
         return
     raise PreconditionFailed(
         "The item changed since you read it (If-Match does not match its ETag); read it again.",
         code="PreconditionFailed",
+        extensions={"etag": tag, "current": current.model_dump(mode="json")},
     )
 
 
-def with_etag(response: Response, item: BaseModel) -> None:
+def tagged(response: Response, item: M) -> M:
+    """The item, with its `ETag` set on the response."""
     response.headers["ETag"] = etag_of(item)
+    return item
+
+
+def check_if_match(session: Session, if_match: str | None, row: Any, schema: type[M]) -> M:
+    """The step before a PATCH or DELETE of one item: lock the row (a concurrent writer waits), compare
+    `If-Match` with the item as it is now (412 with that state on a mismatch) and return that state."""
+    current = locked_view(session, row, schema)
+    require_match(if_match, current)
+    return current
 
 
 def locked_view(session: Session, row: Any, schema: type[M]) -> M:

@@ -79,3 +79,14 @@ def test_if_match_on_another_users_item_is_still_404(client, auth):
         created.headers["location"], json={"quantity": "1"}, headers={**auth("bob"), "If-Match": "*"}
     )
     assert resp.status_code == 404
+
+
+@pytest.mark.parametrize("kind", ROUTES)
+def test_stale_etag_problem_carries_the_item_as_it_is_now_and_its_etag(client, auth, kind):
+    created = _create(client, auth, kind)
+    url, tag = created.headers["location"], created.headers["etag"]
+    client.patch(url, json={"quantity": "3"}, headers=auth())
+    now = client.get(url, headers=auth())
+    stale = client.patch(url, json={"quantity": "5"}, headers={**auth(), "If-Match": tag})
+    assert stale.headers["content-type"].startswith("application/problem+json")
+    assert (stale.json()["current"], stale.json()["etag"]) == (now.json(), now.headers["etag"])

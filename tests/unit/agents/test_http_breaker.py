@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import httpx
 import pytest
+import time_machine
 
-from foodsave.agents.http import CircuitBreaker, ResilientHttpClient, ServiceUnavailable
+from foodsave.agents.http import ResilientHttpClient, ServiceUnavailable
 
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
+# The breaker reads the wall clock; the tests move it instead of waiting for the reset time.
+START = datetime(2030, 3, 1, 12, 0, tzinfo=UTC)
 
 
 class Script:
@@ -31,45 +29,83 @@ class Script:
         return httpx.Response(answer, json={"ok": answer == 200})
 
 
-def client_with(script: Script, clock: FakeClock | None = None, **kwargs) -> tuple[ResilientHttpClient, list]:
+def client_with(script: Script, **kwargs) -> tuple[ResilientHttpClient, list]:
     sleeps: list[float] = []
     client = ResilientHttpClient(
         transport=httpx.MockTransport(script),
         sleep=sleeps.append,
-        clock=clock or FakeClock(),
         **{"retries": 2, "backoff": 0.1, "failure_threshold": 2, "reset_seconds": 30, **kwargs},
     )
     return client, sleeps
 
 
-def test_breaker_opens_after_consecutive_failures_then_half_opens_after_the_reset_time():
-    clock = FakeClock()
-    breaker = CircuitBreaker(failure_threshold=2, reset_seconds=10, clock=clock)
-    assert breaker.state == "closed"
-    breaker.record_failure()
-    assert breaker.state == "closed"
-    breaker.record_failure()
-    assert breaker.state == "open"
-    assert not breaker.allow()
-    clock.now = 10
-    assert breaker.state == "half_open"
-    assert breaker.allow()
-    assert not breaker.allow()  # one trial at a time
+def fail_twice(client: ResilientHttpClient, service: str) -> None:
+    for _ in range(2):
+        with pytest.raises(ServiceUnavailable):
+            client.get_json(service, "https://example.test/s")
 
 
-def test_a_failed_trial_reopens_and_a_successful_one_closes():
-    clock = FakeClock()
-    breaker = CircuitBreaker(failure_threshold=1, reset_seconds=5, clock=clock)
-    breaker.record_failure()
-    clock.now = 5
-    assert breaker.allow()
-    breaker.record_failure()
-    assert breaker.state == "open"
-    clock.now = 10
-    assert breaker.allow()
-    breaker.record_success()
-    assert breaker.state == "closed"
-    assert breaker.failures == 0
+def test_breaker_opens_after_the_threshold_of_failed_calls_in_a_row():
+    client, _ = client_with(Script(*[httpx.ConnectError("down")] * 6))
+    with pytest.raises(ServiceUnavailable):
+        client.get_json("search", "https://example.test/s")
+    assert client.breaker("search").current_state == "closed"
+    # the failure that trips it keeps its own reason
+    with pytest.raises(ServiceUnavailable, match="ConnectError"):
+        client.get_json("search", "https://example.test/s")
+    assert client.breaker("search").current_state == "open"
+
+
+def test_a_success_between_failures_starts_the_count_again():
+    client, _ = client_with(Script(*[httpx.ConnectError("down")] * 3, 200, *[httpx.ConnectError("down")] * 3))
+    with pytest.raises(ServiceUnavailable):
+        client.get_json("search", "https://example.test/s")
+    assert client.get_json("search", "https://example.test/s") == {"ok": True}
+    with pytest.raises(ServiceUnavailable):
+        client.get_json("search", "https://example.test/s")
+    assert client.breaker("search").current_state == "closed"
+
+
+def test_an_open_circuit_fails_fast_without_calling_the_service():
+    script = Script(*[httpx.ConnectError("down")] * 6)
+    client, _ = client_with(script)
+    fail_twice(client, "search")
+    calls = script.calls
+    with pytest.raises(ServiceUnavailable, match="circuit open"):
+        client.get_json("search", "https://example.test/s")
+    assert script.calls == calls
+
+
+@pytest.fixture
+def tripped():
+    """A client whose `search` circuit opened at START (the wall clock held there); the service stays down."""
+    script = Script(*[httpx.ConnectError("down")] * 9)
+    client, _ = client_with(script)
+    with time_machine.travel(START, tick=False) as traveller:
+        fail_twice(client, "search")
+        yield client, script, traveller
+
+
+def test_after_the_reset_time_a_successful_trial_call_closes_the_circuit(tripped):
+    client, script, traveller = tripped
+    traveller.move_to(START + timedelta(seconds=29))
+    with pytest.raises(ServiceUnavailable, match="circuit open"):
+        client.get_json("search", "https://example.test/s")
+    script.answers = [200]
+    traveller.move_to(START + timedelta(seconds=30))
+    assert client.get_json("search", "https://example.test/s") == {"ok": True}
+    assert client.breaker("search").current_state == "closed"
+
+
+def test_a_failed_trial_call_opens_the_circuit_again_at_once(tripped):
+    client, script, traveller = tripped
+    traveller.move_to(START + timedelta(seconds=30))
+    with pytest.raises(ServiceUnavailable, match="ConnectError"):
+        client.get_json("search", "https://example.test/s")
+    calls = script.calls
+    with pytest.raises(ServiceUnavailable, match="circuit open"):
+        client.get_json("search", "https://example.test/s")
+    assert (script.calls, client.breaker("search").current_state) == (calls, "open")
 
 
 def test_transient_errors_are_retried_with_exponential_backoff():
@@ -78,7 +114,7 @@ def test_transient_errors_are_retried_with_exponential_backoff():
     assert client.get_json("weather", "https://example.test/f") == {"ok": True}
     assert script.calls == 3
     assert sleeps == [0.1, 0.2]
-    assert client.breaker("weather").state == "closed"
+    assert client.breaker("weather").current_state == "closed"
 
 
 def test_timeouts_exhaust_the_retries_and_raise_unavailable():
@@ -89,22 +125,6 @@ def test_timeouts_exhaust_the_retries_and_raise_unavailable():
     assert info.value.service == "weather"
     assert "timeout" in info.value.reason
     assert script.calls == 3
-
-
-def test_an_open_circuit_fails_fast_without_calling_the_service():
-    clock = FakeClock()
-    script = Script(*[httpx.ConnectError("down")] * 6)
-    client, _ = client_with(script, clock)
-    for _ in range(2):
-        with pytest.raises(ServiceUnavailable):
-            client.get_json("search", "https://example.test/s")
-    calls = script.calls
-    with pytest.raises(ServiceUnavailable, match="circuit open"):
-        client.get_json("search", "https://example.test/s")
-    assert script.calls == calls
-    clock.now = 31
-    assert client.get_json("search", "https://example.test/s") == {"ok": True}
-    assert client.breaker("search").state == "closed"
 
 
 def test_client_errors_are_not_retried():
@@ -119,8 +139,6 @@ def test_client_errors_are_not_retried():
 def test_breakers_are_per_service():
     script = Script(*[httpx.ConnectError("down")] * 6)
     client, _ = client_with(script)
-    for _ in range(2):
-        with pytest.raises(ServiceUnavailable):
-            client.get_json("weather", "https://example.test/f")
-    assert client.breaker("weather").state == "open"
-    assert client.breaker("search").state == "closed"
+    fail_twice(client, "weather")
+    assert client.breaker("weather").current_state == "open"
+    assert client.breaker("search").current_state == "closed"

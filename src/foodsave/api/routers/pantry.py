@@ -9,13 +9,14 @@ from fastapi import APIRouter, Query, Response
 
 from foodsave.api.deps import CurrentUser, ServicesDep, SessionDep
 from foodsave.api.etags import (
+    DELETE_RESPONSES,
     ETAG_HEADER,
     LOCATION_HEADER,
-    STALE,
+    READ_RESPONSES,
+    WRITE_RESPONSES,
     IfMatch,
-    locked_view,
-    require_match,
-    with_etag,
+    check_if_match,
+    tagged,
 )
 from foodsave.api.query import ORDER_QUERY, Q_QUERY, Order
 from foodsave.days import Day
@@ -40,8 +41,6 @@ USE_RESPONSES: dict[int | str, dict[str, Any]] = {
 
 
 SortKey = Literal["expires_at", "name", "category", "purchased_at", "created_at", "price"]
-ITEM_RESPONSES: dict[int | str, dict[str, Any]] = {**NOT_FOUND, 200: {"headers": ETAG_HEADER}}
-WRITE_RESPONSES: dict[int | str, dict[str, Any]] = {**ITEM_RESPONSES, 412: STALE}
 
 
 @router.get(
@@ -90,21 +89,23 @@ def list_items(
 def add_item(body: PantryItemIn, user: CurrentUser, session: SessionDep, response: Response) -> PantryItemOut:
     item = PantryItemOut.model_validate(PantryService(session, user.id).add(body))
     response.headers["Location"] = f"{router.prefix}/items/{item.id}"
-    with_etag(response, item)
-    return item
+    return tagged(response, item)
 
 
-@router.get("/items/{item_id}", response_model=PantryItemOut, responses=ITEM_RESPONSES, summary="One item")
+@router.get(
+    "/items/{item_id}",
+    response_model=PantryItemOut,
+    responses={**NOT_FOUND, **READ_RESPONSES},
+    summary="One item",
+)
 def get_item(item_id: str, user: CurrentUser, session: SessionDep, response: Response) -> PantryItemOut:
-    item = PantryItemOut.model_validate(PantryService(session, user.id).get(item_id))
-    with_etag(response, item)
-    return item
+    return tagged(response, PantryItemOut.model_validate(PantryService(session, user.id).get(item_id)))
 
 
 @router.patch(
     "/items/{item_id}",
     response_model=PantryItemOut,
-    responses=WRITE_RESPONSES,
+    responses={**NOT_FOUND, **WRITE_RESPONSES},
     summary="Change an item (only the fields sent)",
     description="Send `If-Match` with the `ETag` you read to refuse the change (412) when someone else "
     "changed the item meanwhile.",
@@ -119,21 +120,21 @@ def update_item(
     if_match: IfMatch = None,
 ) -> PantryItemOut:
     service = PantryService(session, user.id)
-    require_match(if_match, locked_view(session, service.get(item_id), PantryItemOut))
-    item = PantryItemOut.model_validate(service.update(item_id, body, at=services.clock.now()))
-    with_etag(response, item)
-    return item
+    check_if_match(session, if_match, service.get(item_id), PantryItemOut)
+    return tagged(
+        response, PantryItemOut.model_validate(service.update(item_id, body, at=services.clock.now()))
+    )
 
 
 @router.delete(
     "/items/{item_id}",
     status_code=204,
-    responses={**NOT_FOUND, 412: STALE},
+    responses={**NOT_FOUND, **DELETE_RESPONSES},
     summary="Remove an item (not counted as eaten or wasted)",
 )
 def delete_item(item_id: str, user: CurrentUser, session: SessionDep, if_match: IfMatch = None) -> Response:
     service = PantryService(session, user.id)
-    require_match(if_match, locked_view(session, service.get(item_id), PantryItemOut))
+    check_if_match(session, if_match, service.get(item_id), PantryItemOut)
     service.delete(item_id)
     return Response(status_code=204)
 

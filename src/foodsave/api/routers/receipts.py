@@ -8,8 +8,9 @@ from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
+from foodsave.api import etags
 from foodsave.api.deps import CurrentUser, ServicesDep, SessionDep
-from foodsave.api.etags import LOCATION_HEADER
+from foodsave.api.etags import LOCATION_HEADER, IfMatch
 from foodsave.api.problems import parse_body
 from foodsave.errors import InvalidInput
 from foodsave.pantry.schemas import Page, PantryItemOut
@@ -156,14 +157,19 @@ def list_receipts(
 @router.get(
     "/{receipt_id}",
     response_model=ReceiptOut,
-    responses=NOT_FOUND,
+    responses={**NOT_FOUND, **etags.READ_RESPONSES},
     summary="One receipt with its lines: poll it after an upload",
     description="Poll every 2-5 s after an upload (OCR takes a few seconds, up to ~30 s for a long receipt) "
     "while `status` is `pending` or `processing`. Then: `parsed` (confirm it), `needs_review` (correct lines, "
-    "then confirm), `failed` (`failure_reason` says why; upload a better photo) or `confirmed`.",
+    "then confirm), `failed` (`failure_reason` says why; upload a better photo) or `confirmed`. The `ETag` "
+    "sent back as `If-Match` on PATCH or confirm refuses (412) when another phone changed the receipt meanwhile.",
 )
-def get_receipt(receipt_id: str, user: CurrentUser, session: SessionDep, services: ServicesDep) -> ReceiptOut:
-    return ReceiptOut.model_validate(_service(session, user, services).get(receipt_id))
+def get_receipt(
+    receipt_id: str, user: CurrentUser, session: SessionDep, services: ServicesDep, response: Response
+) -> ReceiptOut:
+    return etags.tagged(
+        response, ReceiptOut.model_validate(_service(session, user, services).get(receipt_id))
+    )
 
 
 @router.patch(
@@ -192,17 +198,23 @@ IN_REVIEW = {**NOT_FOUND, 409: {"description": "The receipt is not in review (pe
 @router.patch(
     "/{receipt_id}",
     response_model=ReceiptOut,
-    responses=IN_REVIEW,
+    responses={**IN_REVIEW, **etags.WRITE_RESPONSES},
     summary="Repair the total, merchant or purchase time; the checks they settle are re-run",
 )
 def patch_receipt(
-    receipt_id: str, body: ReceiptPatch, user: CurrentUser, session: SessionDep, services: ServicesDep
+    receipt_id: str,
+    body: ReceiptPatch,
+    user: CurrentUser,
+    session: SessionDep,
+    services: ServicesDep,
+    response: Response,
+    if_match: IfMatch = None,
 ) -> ReceiptOut:
-    receipt = ReceiptReview(_service(session, user, services)).patch_receipt(
-        receipt_id, body.model_dump(exclude_unset=True)
-    )
+    service = _service(session, user, services)
+    etags.check_if_match(session, if_match, service.get(receipt_id), ReceiptOut)
+    receipt = ReceiptReview(service).patch_receipt(receipt_id, body.model_dump(exclude_unset=True))
     session.refresh(receipt)
-    return ReceiptOut.model_validate(receipt)
+    return etags.tagged(response, ReceiptOut.model_validate(receipt))
 
 
 @router.post(
@@ -258,6 +270,7 @@ def delete_receipt(
             "description": "The receipt is not parsed yet or failed, or it is `needs_review` and "
             "`accept_warnings` was not sent (the problem's `flags` lists the open flags)"
         },
+        412: etags.WRITE_RESPONSES[412],
     },
     summary="Move the food lines into the pantry (idempotent); a flagged receipt needs accept_warnings",
 )
@@ -267,10 +280,12 @@ def confirm_receipt(
     session: SessionDep,
     services: ServicesDep,
     body: ConfirmIn | None = None,
+    if_match: IfMatch = None,
 ) -> ConfirmOut:
     from foodsave.pantry.service import local_today
 
     service = _service(session, user, services)
+    etags.check_if_match(session, if_match, service.get(receipt_id), ReceiptOut)
     ReceiptReview(service).require_accepted(receipt_id, body is not None and body.accept_warnings)
     receipt, items = service.confirm(receipt_id)
     session.refresh(receipt)

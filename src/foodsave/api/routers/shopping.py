@@ -8,13 +8,14 @@ from fastapi import APIRouter, Query, Response
 
 from foodsave.api.deps import CurrentUser, ServicesDep, SessionDep
 from foodsave.api.etags import (
+    DELETE_RESPONSES,
     ETAG_HEADER,
     LOCATION_HEADER,
-    STALE,
+    READ_RESPONSES,
+    WRITE_RESPONSES,
     IfMatch,
-    locked_view,
-    require_match,
-    with_etag,
+    check_if_match,
+    tagged,
 )
 from foodsave.api.query import ORDER_QUERY, Q_QUERY, Order
 from foodsave.days import Day, shift
@@ -33,7 +34,6 @@ from foodsave.shopping.spending import spending
 
 router = APIRouter(tags=["shopping"])
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "No such item for this user"}}
-ITEM_RESPONSES: dict[int | str, dict[str, Any]] = {**NOT_FOUND, 200: {"headers": ETAG_HEADER}}
 MAX_SPENDING_DAYS = 3660
 
 
@@ -78,8 +78,7 @@ def add_shopping(
         ShoppingListService(session, user.id).add(body.name, body.quantity, body.unit)
     )
     response.headers["Location"] = f"/v1/shopping-list/{item.id}"
-    with_etag(response, item)
-    return item
+    return tagged(response, item)
 
 
 @router.post(
@@ -92,19 +91,19 @@ def clear_done(user: CurrentUser, session: SessionDep) -> ClearedOut:
 @router.get(
     "/v1/shopping-list/{item_id}",
     response_model=ShoppingItemOut,
-    responses=ITEM_RESPONSES,
+    responses={**NOT_FOUND, **READ_RESPONSES},
     summary="One line",
 )
 def get_shopping(item_id: str, user: CurrentUser, session: SessionDep, response: Response) -> ShoppingItemOut:
-    item = ShoppingItemOut.model_validate(ShoppingListService(session, user.id).get(item_id))
-    with_etag(response, item)
-    return item
+    return tagged(
+        response, ShoppingItemOut.model_validate(ShoppingListService(session, user.id).get(item_id))
+    )
 
 
 @router.patch(
     "/v1/shopping-list/{item_id}",
     response_model=ShoppingItemOut,
-    responses={**ITEM_RESPONSES, 412: STALE},
+    responses={**NOT_FOUND, **WRITE_RESPONSES},
     summary="Change a line or tick it off (`done`)",
     description="Send `If-Match` with the `ETag` you read to refuse the change (412) when another phone "
     "changed the line meanwhile.",
@@ -118,23 +117,21 @@ def update_shopping(
     if_match: IfMatch = None,
 ) -> ShoppingItemOut:
     service = ShoppingListService(session, user.id)
-    require_match(if_match, locked_view(session, service.get(item_id), ShoppingItemOut))
-    item = ShoppingItemOut.model_validate(service.update(item_id, body))
-    with_etag(response, item)
-    return item
+    check_if_match(session, if_match, service.get(item_id), ShoppingItemOut)
+    return tagged(response, ShoppingItemOut.model_validate(service.update(item_id, body)))
 
 
 @router.delete(
     "/v1/shopping-list/{item_id}",
     status_code=204,
-    responses={**NOT_FOUND, 412: STALE},
+    responses={**NOT_FOUND, **DELETE_RESPONSES},
     summary="Remove a line (send `If-Match` to refuse when it changed meanwhile)",
 )
 def delete_shopping(
     item_id: str, user: CurrentUser, session: SessionDep, if_match: IfMatch = None
 ) -> Response:
     service = ShoppingListService(session, user.id)
-    require_match(if_match, locked_view(session, service.get(item_id), ShoppingItemOut))
+    check_if_match(session, if_match, service.get(item_id), ShoppingItemOut)
     service.delete(item_id)
     return Response(status_code=204)
 
