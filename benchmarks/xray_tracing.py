@@ -46,13 +46,11 @@ def import_seconds(tracing: bool) -> tuple[float, bool]:
 def main() -> None:
     import_seconds(True)  # warm the file-system cache for both variants
     baseline, traced = [], []
-    for _ in range(RUNS):  # interleaved, so machine load affects both alike
-        seconds, enabled = import_seconds(False)
-        assert not enabled
-        baseline.append(seconds)
-        seconds, enabled = import_seconds(True)
-        assert enabled
-        traced.append(seconds)
+    for i in range(RUNS):  # interleaved, first one then the other first, so load and caches hit both alike
+        for tracing in (False, True) if i % 2 == 0 else (True, False):
+            seconds, enabled = import_seconds(tracing)
+            assert enabled is tracing
+            (traced if tracing else baseline).append(seconds)
     b, t = spread(baseline), spread(traced)
     write(
         "xray_tracing",
