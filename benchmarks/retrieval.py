@@ -27,14 +27,15 @@ from pathlib import Path
 import numpy as np
 
 from benchmarks.record import timed, write
-from foodsave.adapters.local import LocalObjectStore
+from foodsave.adapters.local import LocalObjectStore, SystemClock
 from foodsave.bootstrap import build_embedder
 from foodsave.vectors import search as search_module
 from foodsave.vectors.builder import IndexBuilder, SourceDocument
 from foodsave.vectors.corpus import load_knowledge
 from foodsave.vectors.embed import Embedder
+from foodsave.vectors.manifest import user_index_name
+from foodsave.vectors.publish import IndexPublisher
 from foodsave.vectors.search import SearchService
-from foodsave.vectors.store import IndexPublisher, user_index_name
 
 DATA = Path(__file__).parent / "data"
 GOAL = {"recall_at_5": 0.97, "mrr": 0.93}
@@ -127,7 +128,7 @@ def evaluate_embedder(
 ) -> dict[str, object]:
     embedder = QueryCache(build_embedder(kind))
     store = LocalObjectStore(tmp / kind / "objects", "bench")
-    builder = IndexBuilder(IndexPublisher(store), embedder)
+    builder = IndexBuilder(IndexPublisher(store, clock=SystemClock()), embedder)
     for name, docs in corpora.items():
         builder.rebuild(index_name(name), docs)
     report: dict[str, object] = {"embedder": embedder.name, "version": embedder.version}
@@ -155,7 +156,7 @@ def bm25_only(corpora: dict[str, list[SourceDocument]], sets: list[QuerySet], tm
     """BM25 alone, over the same chunks (the hashing embedder only builds the index files)."""
     store = LocalObjectStore(tmp / "bm25" / "objects", "bench")
     embedder = build_embedder("hashing")
-    builder = IndexBuilder(IndexPublisher(store), embedder)
+    builder = IndexBuilder(IndexPublisher(store, clock=SystemClock()), embedder)
     for name, docs in corpora.items():
         builder.rebuild(index_name(name), docs)
     service = SearchService(store, embedder, tmp / "bm25" / "cache")

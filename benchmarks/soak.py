@@ -20,6 +20,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -131,7 +132,9 @@ class Soak:
         from foodsave.runtime import events
 
         if i % 2:
-            return "outbox_published" in self.call("alert-evaluator", events.scheduled_event())
+            return "outbox_published" in self.call(
+                "alert-evaluator", events.scheduled_event(datetime.now(UTC))
+            )
         resp = self.call(
             "alert-evaluator", events.http_api_request("GET", "/v1/notifications", sub=USERS[i % 25])
         )

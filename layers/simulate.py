@@ -92,7 +92,7 @@ def prepare_world(folder: Path) -> World:
     """Schema, the signed-in user, one synthetic receipt photo and the recipes index (built with this
     machine's FAISS; the index format is the same on every platform)."""
     from devkit.receiptgen import RenderOptions, encode, generate_receipt, installed_fonts, render_receipt
-    from foodsave.adapters.local import LocalObjectStore
+    from foodsave.adapters.local import LocalObjectStore, SystemClock
     from foodsave.bootstrap import build_embedder
     from foodsave.vectors.corpus import build_corpus_index
 
@@ -109,18 +109,19 @@ def prepare_world(folder: Path) -> World:
         receipts.append((key, info.etag, info.size))
     embedder = build_embedder(EMBEDDER)
     for corpus in ("recipes", "knowledge"):  # published at deploy time in AWS
-        build_corpus_index(corpus, store=store, embedder=embedder)
+        build_corpus_index(corpus, store=store, embedder=embedder, clock=SystemClock())
     return World(folder, tuple(receipts))
 
 
 def seed_database(url: str) -> None:
     """The schema and the signed-in user, in the world's SQLite file or in a PostgreSQL template database."""
+    from foodsave.adapters.local import SystemClock
     from foodsave.db.migrate import upgrade
     from foodsave.db.models import User
     from foodsave.db.session import Database
 
     upgrade(url)
-    db = Database(url, connect_timeout=5.0)
+    db = Database(url, connect_timeout=5.0, clock=SystemClock())
     with db.session() as session:
         session.add(User(id=USER_ID, external_sub=USER_SUB))
         session.commit()

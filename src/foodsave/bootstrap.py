@@ -117,7 +117,7 @@ def _index_bundled_corpora(services: Services, service: SearchService) -> None:
 
     for name in CORPUS_NAMES:
         try:
-            build_corpus_index(name, store=services.store, embedder=service.embedder)
+            build_corpus_index(name, store=services.store, embedder=service.embedder, clock=services.clock)
         except FoodSaveError as exc:
             logger.warning("bundled corpus not indexed", extra={"corpus": name, "reason": exc.detail})
 

@@ -81,7 +81,7 @@ def update_profile(
 
 def object_prefixes(user_id: str) -> tuple[str, ...]:
     """Where a user's files live in the object store: uploads and their private document index."""
-    from foodsave.vectors.store import user_index_name
+    from foodsave.vectors.manifest import user_index_name
 
     return (
         f"uploads/receipts/{user_id}/",
@@ -152,7 +152,7 @@ def erase_user(services: Services, session: Session, user: User) -> Erasure:
 
 def _forget_local_index_copies(services: Services, user_id: str) -> None:
     """Drop this container's downloaded copies of the user's private index (cache and EFS)."""
-    from foodsave.vectors.store import user_index_name
+    from foodsave.vectors.manifest import user_index_name
 
     settings = services.settings
     name = user_index_name(user_id)

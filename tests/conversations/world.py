@@ -90,4 +90,4 @@ def publish_knowledge(services: Any) -> None:
     """The shared knowledge index, built with the services' embedder into their object store."""
     from foodsave.vectors.corpus import build_corpus_index
 
-    build_corpus_index("knowledge", store=services.store, embedder=services.embedder)
+    build_corpus_index("knowledge", store=services.store, embedder=services.embedder, clock=services.clock)

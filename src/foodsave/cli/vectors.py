@@ -46,7 +46,8 @@ def _folder_documents(folder: Path) -> list[Any]:
 def _build(args: argparse.Namespace) -> int:
     from foodsave.bootstrap import build_embedder
     from foodsave.vectors.builder import IndexBuilder
-    from foodsave.vectors.store import IndexPublisher, check_index_name
+    from foodsave.vectors.manifest import check_index_name
+    from foodsave.vectors.publish import IndexPublisher
 
     folder = Path(args.dir)
     if not folder.is_dir():
@@ -60,7 +61,7 @@ def _build(args: argparse.Namespace) -> int:
         return 1
     embedder = build_embedder(args.embedder or services.settings.embedder)
     print(f"embedding {len(docs)} documents with {embedder.name}", file=sys.stderr)
-    builder = IndexBuilder(IndexPublisher(services.store), embedder)
+    builder = IndexBuilder(IndexPublisher(services.store, clock=services.clock), embedder)
     manifest = builder.rebuild(name, docs, force=args.force)
     if manifest is None:
         print(f"index {name} is already up to date", file=sys.stderr)
@@ -80,7 +81,9 @@ def _corpus(args: argparse.Namespace) -> int:
     services = _services()
     embedder = build_embedder(args.embedder or services.settings.embedder)
     for name in CORPUS_NAMES if args.name == "all" else (args.name,):
-        manifest = build_corpus_index(name, store=services.store, embedder=embedder, force=args.force)
+        manifest = build_corpus_index(
+            name, store=services.store, embedder=embedder, clock=services.clock, force=args.force
+        )
         state = (
             "up to date" if manifest is None else f"published v{manifest.version} ({manifest.count} chunks)"
         )
@@ -91,8 +94,8 @@ def _corpus(args: argparse.Namespace) -> int:
 def _search(args: argparse.Namespace) -> int:
     from foodsave.bootstrap import build_embedder
     from foodsave.errors import FoodSaveError
+    from foodsave.vectors.load import IndexReader
     from foodsave.vectors.search import MAX_K, MAX_QUERY_CHARS
-    from foodsave.vectors.store import IndexReader
 
     services = _services()
     settings = services.settings

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -25,6 +25,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from foodsave.db.timestamps import row_time
 from foodsave.db.types import Money, Quantity, UTCDateTime
 
 NAMING = {
@@ -40,8 +41,8 @@ def new_id() -> str:
     return str(uuid.uuid4())
 
 
-def utcnow() -> datetime:
-    return datetime.now(UTC)
+# Row times: now on the clock of the session writing the row; a session without a clock fails loudly.
+utcnow = row_time
 
 
 class Base(DeclarativeBase):

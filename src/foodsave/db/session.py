@@ -13,7 +13,7 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
-from foodsave.db.timestamps import CLOCK_KEY, stamp_times
+from foodsave.db.timestamps import CLOCK_KEY, share_clock, stamp_times
 from foodsave.errors import Unavailable
 
 if TYPE_CHECKING:
@@ -133,6 +133,7 @@ class Database:
         self.clock = clock
         self._factory = sessionmaker(self.engine, expire_on_commit=False, autoflush=True)
         event.listen(self._factory, "before_flush", stamp_times)
+        event.listen(self._factory, "after_begin", share_clock)
 
     @property
     def dialect(self) -> str:

@@ -1,14 +1,16 @@
-"""Row times from the Clock port: before each flush, new rows get their creation times and changed rows
-their `onupdate` times from the clock the session was opened with (`session.info["clock"]`).
-
-The column defaults in foodsave.db.models stay as the fallback for sessions opened without a clock
-(migrations, one-off scripts)."""
+"""Row times from the Clock port, never from the system clock: before each flush, new rows get their
+creation times and changed rows their `onupdate` times from the clock the session was opened with
+(`session.info["clock"]`). The column defaults in foodsave.db.models (`row_time`) read the same clock for
+INSERT and UPDATE statements run in the session; a session opened without a clock fails loudly when it
+writes a row time."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import inspect
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from foodsave.db.types import UTCDateTime
@@ -17,6 +19,27 @@ if TYPE_CHECKING:
     from foodsave.ports import Clock
 
 CLOCK_KEY = "clock"
+# The execution option that carries the session's clock to column defaults.
+EXECUTION_KEY = "foodsave_clock"
+
+
+class MissingClock(RuntimeError):
+    """A row time was needed in a session opened without a clock."""
+
+
+def row_time(context: Any) -> datetime:
+    """Column default and `onupdate` of every row time: now on the clock of the session writing the row."""
+    clock: Clock | None = context.execution_options.get(EXECUTION_KEY)
+    if clock is None:
+        raise MissingClock("a row time needs a clock: open the session from a Database that has one")
+    return clock.now()
+
+
+def share_clock(session: Session, _transaction: Any, connection: Connection) -> None:
+    """`after_begin`: the session's clock rides on its connection for `row_time`."""
+    clock = session.info.get(CLOCK_KEY)
+    if clock is not None:
+        connection.execution_options(**{EXECUTION_KEY: clock})
 
 
 _STAMPED: dict[type, tuple[tuple[str, ...], tuple[str, ...]]] = {}

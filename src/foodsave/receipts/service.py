@@ -62,7 +62,7 @@ class ReceiptService:
         user_id: str,
         *,
         store: ObjectStore | None = None,
-        clock: Clock | None = None,
+        clock: Clock,
         max_bytes: int = MAX_UPLOAD_BYTES,
         presign_expires_seconds: int = 900,
     ) -> None:
@@ -74,7 +74,7 @@ class ReceiptService:
         self.presign_expires_seconds = presign_expires_seconds
 
     def _now(self) -> datetime:
-        return self.clock.now() if self.clock else datetime.now(UTC)
+        return self.clock.now()
 
     def _require_store(self) -> ObjectStore:
         if self.store is None:
@@ -276,7 +276,7 @@ class ReceiptProcessor:
         self,
         db: Database,
         store: ObjectStore,
-        clock: Clock | None = None,
+        clock: Clock,
         pipeline: ReceiptPipeline | None = None,
         *,
         max_bytes: int = MAX_UPLOAD_BYTES,
@@ -290,7 +290,7 @@ class ReceiptProcessor:
         self.engine_name = engine_name
 
     def _now(self) -> datetime:
-        return self.clock.now() if self.clock else datetime.now(UTC)
+        return self.clock.now()
 
     @property
     def pipeline(self) -> ReceiptPipeline:

@@ -96,10 +96,8 @@ def sqs_event(bodies: Iterable[dict[str, Any] | str]) -> dict[str, Any]:
     return sqs_batch(sqs_record(b if isinstance(b, str) else json.dumps(b)) for b in bodies)
 
 
-def scheduled_event(
-    when: datetime | None = None, rule: str = "foodsave-alert-evaluator-schedule"
-) -> dict[str, Any]:
-    when = when or datetime.now(UTC)
+def scheduled_event(when: datetime, rule: str = "foodsave-alert-evaluator-schedule") -> dict[str, Any]:
+    """The EventBridge schedule's event, fired at `when` (the caller's clock)."""
     return {
         "version": "0",
         "id": str(uuid.uuid4()),

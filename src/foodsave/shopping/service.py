@@ -11,7 +11,7 @@ from sqlalchemy import delete, func, select, text
 from sqlalchemy.orm import Session
 
 from foodsave.db.locking import claim_one, claim_owned, insert_unless_taken
-from foodsave.db.models import ShoppingListItem, new_id, shopping_line_key, utcnow
+from foodsave.db.models import ShoppingListItem, new_id, shopping_line_key
 from foodsave.db.search import contains_folded, folded, sorted_by
 from foodsave.errors import Conflict, InvalidInput, NotFound
 from foodsave.inputs import clean_name
@@ -96,8 +96,7 @@ class ShoppingListService:
                 return same
             line_id = new_id()
             values = {"id": line_id, "user_id": self.user_id, "name": name, "name_key": key,
-                      "quantity": quantity, "unit": unit, "done": False, "source": source,
-                      "created_at": utcnow()}  # fmt: skip
+                      "quantity": quantity, "unit": unit, "done": False, "source": source}  # fmt: skip
             if insert_unless_taken(self.session, ShoppingListItem, values, OPEN_LINE_KEY, OPEN_LINE_WHERE):
                 return self.get(line_id)
         raise Conflict("the shopping list changed while adding; try again")

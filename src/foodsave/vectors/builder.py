@@ -17,7 +17,8 @@ import numpy as np
 from foodsave.errors import InvalidInput
 from foodsave.vectors.chunk import chunk_text, embedding_text
 from foodsave.vectors.index import VectorIndex, chunk_id, document_id_range
-from foodsave.vectors.store import ChunkRecord, IndexContents, IndexPublisher, Manifest
+from foodsave.vectors.manifest import ChunkRecord, Manifest
+from foodsave.vectors.publish import IndexContents, IndexPublisher
 
 if TYPE_CHECKING:
     from foodsave.vectors.embed import Embedder

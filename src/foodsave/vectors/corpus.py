@@ -12,9 +12,9 @@ from foodsave.errors import InvalidInput, NotFound
 from foodsave.vectors.builder import IndexBuilder, SourceDocument
 
 if TYPE_CHECKING:
-    from foodsave.ports import ObjectStore
+    from foodsave.ports import Clock, ObjectStore
     from foodsave.vectors.embed import Embedder
-    from foodsave.vectors.store import Manifest
+    from foodsave.vectors.manifest import Manifest
 
 CORPUS_NAMES = ("recipes", "knowledge")
 _HEADING = re.compile(r"^\s*#\s+(.+?)\s*#*\s*$", re.MULTILINE)
@@ -109,11 +109,12 @@ def build_corpus_index(
     *,
     store: ObjectStore,
     embedder: Embedder,
+    clock: Clock,
     documents: list[SourceDocument] | None = None,
     force: bool = False,
 ) -> Manifest | None:
     """Build and publish the shared index `name`; None when sources and embedder are unchanged."""
-    from foodsave.vectors.store import IndexPublisher
+    from foodsave.vectors.publish import IndexPublisher
 
-    builder = IndexBuilder(IndexPublisher(store), embedder)
+    builder = IndexBuilder(IndexPublisher(store, clock=clock), embedder)
     return builder.rebuild(name, documents if documents is not None else load_corpus(name), force=force)

@@ -26,7 +26,7 @@ def embedder_status(services: Services) -> dict[str, Any]:
         reason = getattr(embedder, "degraded_reason", None)
         if reason:
             raise Unavailable(f"{reason}; searching with {embedder.name} instead")
-    publisher = IndexPublisher(services.store)
+    publisher = IndexPublisher(services.store, clock=services.clock)
     built: dict[str, str] = {}
     for name in CORPUS_NAMES:
         try:

@@ -104,7 +104,7 @@ def parse_job(body: str) -> list[IndexJob]:
 
 def _index_rebuild(name: object) -> IndexJob:
     from foodsave.vectors.corpus import CORPUS_NAMES
-    from foodsave.vectors.store import user_index_name
+    from foodsave.vectors.manifest import user_index_name
 
     if isinstance(name, str) and name in CORPUS_NAMES:
         return IndexJob(CORPUS_REBUILD, name=name)
@@ -122,13 +122,11 @@ class IndexJobRunner:
 
     def __init__(self, services: Services, builder: IndexBuilder | None = None) -> None:
         from foodsave.vectors.builder import IndexBuilder
-        from foodsave.vectors.store import IndexPublisher
+        from foodsave.vectors.publish import IndexPublisher
 
         self.services = services
         self.builder = builder or IndexBuilder(
-            IndexPublisher(
-                services.store, efs_dir=services.settings.efs_index_dir, now=lambda: services.clock.now()
-            ),
+            IndexPublisher(services.store, efs_dir=services.settings.efs_index_dir, clock=services.clock),
             services.embedder,
         )
 
@@ -147,14 +145,18 @@ class IndexJobRunner:
 
                 assert job.name is not None
                 manifest = build_corpus_index(
-                    job.name, store=self.services.store, embedder=self.builder.embedder, force=job.force
+                    job.name,
+                    store=self.services.store,
+                    embedder=self.builder.embedder,
+                    clock=self.services.clock,
+                    force=job.force,
                 )
                 if manifest is not None:
                     record_metric("IndexPublished", 1, index="corpus")
             elif job.type == INDEX_REBUILD:
                 self._user_index_rebuild(job)
             elif job.type == USER_DELETED:
-                from foodsave.vectors.store import user_index_name
+                from foodsave.vectors.manifest import user_index_name
 
                 assert job.user_id is not None
                 self.services.store.delete_prefix(f"indexes/{user_index_name(job.user_id)}/")
@@ -162,7 +164,7 @@ class IndexJobRunner:
     def _document_added(self, job: IndexJob) -> None:
         from foodsave.vectors.builder import SourceDocument
         from foodsave.vectors.extract import extract_text, sniff_media_type
-        from foodsave.vectors.store import user_index_name
+        from foodsave.vectors.manifest import user_index_name
 
         assert job.document_id and job.user_id
         with self.services.db.session() as session:
@@ -239,7 +241,7 @@ class IndexJobRunner:
             record_metric("IndexPublished", 1, index="user")
 
     def _document_deleted(self, job: IndexJob) -> None:
-        from foodsave.vectors.store import user_index_name
+        from foodsave.vectors.manifest import user_index_name
 
         assert job.document_id and job.user_id
         self.builder.delete_document(user_index_name(job.user_id), job.document_id)

@@ -18,7 +18,7 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -39,7 +39,7 @@ from foodsave.vectors.manifest import (
 )
 
 if TYPE_CHECKING:
-    from foodsave.ports import ObjectStore
+    from foodsave.ports import Clock, ObjectStore
 
 log = logging.getLogger(__name__)
 
@@ -87,7 +87,7 @@ class IndexPublisher:
         prefix: str = "indexes",
         keep_versions: int = 3,
         efs_dir: Path | None = None,
-        now: Callable[[], datetime] | None = None,
+        clock: Clock,
         max_attempts: int = 8,
         backoff_seconds: float = 0.05,
         max_backoff_seconds: float = 2.0,
@@ -98,7 +98,7 @@ class IndexPublisher:
         self.prefix = prefix.strip("/")
         self.keep_versions = max(keep_versions, 1)
         self.efs_dir = efs_dir
-        self._now = now or (lambda: datetime.now(UTC))
+        self._now = clock.now
         self.max_attempts = max(max_attempts, 1)
         self.backoff_seconds = backoff_seconds
         self.max_backoff_seconds = max_backoff_seconds

@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 from foodsave.errors import InvalidInput, NotFound, Unavailable
 from foodsave.vectors.lexical import reciprocal_rank_fusion
-from foodsave.vectors.store import IndexReader, LoadedIndex, ScoredChunk, user_index_name
+from foodsave.vectors.load import IndexReader, LoadedIndex, ScoredChunk
+from foodsave.vectors.manifest import user_index_name
 
 if TYPE_CHECKING:
     import numpy as np

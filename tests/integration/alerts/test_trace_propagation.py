@@ -107,3 +107,11 @@ def test_a_message_without_trace_starts_a_new_trace(spans, monkeypatch):
     _consume(events.sqs_record("{}"))
     (consumer,) = [s for s in spans.get_finished_spans() if s.name == "index-builder.message"]
     assert consumer.parent is None
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_the_scheduled_evaluation_span_names_the_rule_that_fired_it(services, spans):
+    event = events.scheduled_event(services.clock.now(), rule="foodsave-nightly")
+    load_handler("alert-evaluator")(event, LocalLambdaContext(function_name="foodsave-alert-evaluator"))
+    [scheduled] = [s for s in spans.get_finished_spans() if s.name == "alert-evaluator.scheduled"]
+    assert scheduled.attributes["rule"] == event["resources"][0]

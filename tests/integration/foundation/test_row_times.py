@@ -1,13 +1,18 @@
-"""Row creation and update times come from the services' clock, on SQLite and PostgreSQL alike."""
+"""Row creation and update times come from the services' clock, on SQLite and PostgreSQL alike, for ORM
+flushes and INSERT/UPDATE statements; a database opened without a clock refuses to date a row."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import insert, select, update
+from sqlalchemy.exc import StatementError
 
 from foodsave.adapters.local import FrozenClock
 from foodsave.db.models import PantryItem, User
+from foodsave.db.session import Database
+from foodsave.db.timestamps import MissingClock
 
 START = datetime(2031, 2, 28, 22, 30, tzinfo=UTC)
 
@@ -51,3 +56,34 @@ def test_an_explicit_time_is_kept(services) -> None:  # type: ignore[no-untyped-
         assert (
             session.scalars(select(User.created_at).where(User.external_sub == "dev:bob")).one() == explicit
         )
+
+
+def test_an_update_statement_takes_the_clocks_time_as_the_update_time(services) -> None:  # type: ignore[no-untyped-def]
+    clock = services.clock = FrozenClock(START)
+    user_id = _user_with_milk(services)
+    later = clock.advance(hours=5)
+    with services.db.session() as session:
+        session.execute(update(PantryItem).where(PantryItem.user_id == user_id).values(status="discarded"))
+    with services.db.session() as session:
+        assert (
+            session.scalars(select(PantryItem.updated_at).where(PantryItem.user_id == user_id)).one() == later
+        )
+
+
+def test_an_insert_statement_dates_the_row_by_the_clock(services) -> None:  # type: ignore[no-untyped-def]
+    services.clock = FrozenClock(START)
+    with services.db.session() as session:
+        session.execute(insert(User).values(id="u-ewa", external_sub="dev:ewa"))
+    with services.db.session() as session:
+        assert session.get(User, "u-ewa").created_at == START
+
+
+def test_a_database_without_a_clock_refuses_to_date_a_row(services) -> None:  # type: ignore[no-untyped-def]
+    unclocked = Database(services.db.url)
+    try:
+        with pytest.raises(StatementError) as info, unclocked.session() as session:
+            session.add(User(external_sub="dev:ola"))
+            session.flush()
+    finally:
+        unclocked.dispose()
+    assert isinstance(info.value.orig, MissingClock)

@@ -44,7 +44,9 @@ def count(services, model, **where) -> int:  # type: ignore[no-untyped-def]
 def test_upload_slot_starts_a_pending_receipt_with_a_limited_presigned_post(services, make_user) -> None:
     user = make_user()
     with services.db.session() as session:
-        receipt, slot = ReceiptService(session, user, store=services.store).create_upload_slot("image/jpeg")
+        receipt, slot = ReceiptService(
+            session, user, store=services.store, clock=services.clock
+        ).create_upload_slot("image/jpeg")
         assert receipt.status == "pending"
         assert receipt.object_key == f"uploads/receipts/{user}/{receipt.id}.jpg"
     assert slot.max_bytes == 10 * 1024 * 1024
@@ -53,7 +55,9 @@ def test_upload_slot_starts_a_pending_receipt_with_a_limited_presigned_post(serv
 
 def test_upload_slot_refuses_other_media_types(services, make_user) -> None:
     with services.db.session() as session, pytest.raises(UnsupportedMedia):
-        ReceiptService(session, make_user(), store=services.store).create_upload_slot("image/gif")
+        ReceiptService(session, make_user(), store=services.store, clock=services.clock).create_upload_slot(
+            "image/gif"
+        )
 
 
 def test_processing_stores_lines_totals_and_a_receipt_parsed_event(services, make_user, receipt_pdf) -> None:
@@ -210,10 +214,10 @@ def test_confirming_twice_returns_the_same_pantry_items(services, make_user, rec
     receipt_id = upload(services, user, receipt_pdf)
     process(services, receipt_id)
     with services.db.session() as session:
-        _, first = ReceiptService(session, user).confirm(receipt_id)
+        _, first = ReceiptService(session, user, clock=services.clock).confirm(receipt_id)
         first_ids = [i.id for i in first]
     with services.db.session() as session:
-        _, second = ReceiptService(session, user).confirm(receipt_id)
+        _, second = ReceiptService(session, user, clock=services.clock).confirm(receipt_id)
         assert [i.id for i in second] == first_ids
     assert count(services, PantryItem) == len(first_ids)
 
@@ -223,7 +227,7 @@ def test_patching_a_line_recategorises_a_renamed_product(services, make_user, re
     receipt_id = upload(services, user, receipt_pdf)
     process(services, receipt_id)
     with services.db.session() as session:
-        service = ReceiptService(session, user)
+        service = ReceiptService(session, user, clock=services.clock)
         line = service.get(receipt_id).lines[-1]
         patched = service.patch_line(receipt_id, line.id, {"name": "Ser Gouda plastry"})
         assert (patched.name, patched.category) == ("ser gouda plastry", "dairy")
@@ -234,7 +238,7 @@ def test_lines_of_a_confirmed_receipt_cannot_be_patched(services, make_user, rec
     receipt_id = upload(services, user, receipt_pdf)
     process(services, receipt_id)
     with services.db.session() as session:
-        service = ReceiptService(session, user)
+        service = ReceiptService(session, user, clock=services.clock)
         service.confirm(receipt_id)
         with pytest.raises(Conflict):
             service.patch_line(receipt_id, service.get(receipt_id).lines[0].id, {"category": "other"})
@@ -243,7 +247,7 @@ def test_lines_of_a_confirmed_receipt_cannot_be_patched(services, make_user, rec
 def test_another_users_receipt_is_not_found(services, make_user, receipt_pdf) -> None:
     receipt_id = upload(services, make_user("anna"), receipt_pdf)
     with services.db.session() as session, pytest.raises(NotFound):
-        ReceiptService(session, make_user("bob")).get(receipt_id)
+        ReceiptService(session, make_user("bob"), clock=services.clock).get(receipt_id)
 
 
 def test_listing_is_paginated_and_scoped_to_the_user(services, make_user, receipt_pdf) -> None:
@@ -252,6 +256,6 @@ def test_listing_is_paginated_and_scoped_to_the_user(services, make_user, receip
         upload(services, anna, receipt_pdf)
     upload(services, bob, receipt_pdf)
     with services.db.session() as session:
-        page, total = ReceiptService(session, anna).list(limit=2, offset=0)
-        rest, _ = ReceiptService(session, anna).list(limit=2, offset=2)
+        page, total = ReceiptService(session, anna, clock=services.clock).list(limit=2, offset=0)
+        rest, _ = ReceiptService(session, anna, clock=services.clock).list(limit=2, offset=2)
     assert (len(page), len(rest), total) == (2, 1, 3)

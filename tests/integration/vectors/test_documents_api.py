@@ -126,7 +126,9 @@ def test_shared_knowledge_is_searchable_by_everyone(client, services, auth) -> N
     services.lazy.search.set(
         SearchService(services.store, embedder, services.settings.resolved_index_cache_dir)
     )
-    build_corpus_index("knowledge", store=services.store, embedder=embedder, documents=docs)
+    build_corpus_index(
+        "knowledge", store=services.store, embedder=embedder, clock=services.clock, documents=docs
+    )
     for user in ("anna", "bob"):
         body = client.get(
             "/v1/search",

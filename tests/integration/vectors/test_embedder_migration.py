@@ -10,7 +10,8 @@ import pytest
 from foodsave.users import get_or_create_user
 from foodsave.vectors.builder import IndexBuilder, SourceDocument
 from foodsave.vectors.embed import HashingEmbedder
-from foodsave.vectors.store import IndexPublisher, user_index_name
+from foodsave.vectors.manifest import user_index_name
+from foodsave.vectors.publish import IndexPublisher
 from tests.integration.vectors.conftest import drain
 
 pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
@@ -36,7 +37,7 @@ def test_an_index_from_an_older_embedder_is_refused_then_rebuilt_through_the_que
     drain(services.queue)
     with services.db.session() as session:
         user_id = get_or_create_user(session, "dev:anna").id
-    older = IndexBuilder(IndexPublisher(services.store), HashingEmbedder(dim=256))
+    older = IndexBuilder(IndexPublisher(services.store, clock=services.clock), HashingEmbedder(dim=256))
     older.rebuild(user_index_name(user_id), [SourceDocument(document_id, "kapusta", NOTE, "documents")])
 
     refused = search(client, headers)

@@ -11,7 +11,7 @@ from moto import mock_aws
 
 from foodsave.runtime import events
 from foodsave.runtime.handlers import load_handler
-from foodsave.vectors.store import IndexPublisher
+from foodsave.vectors.publish import IndexPublisher
 from tests.integration.vectors.conftest import LambdaContext
 
 pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
@@ -72,7 +72,7 @@ def test_a_poison_message_fails_alone_and_ends_in_the_dead_letter_queue(sqs, ser
     response, messages = deliver(client, queue)
     assert {m["MessageId"] for m in messages} == {good, poison, unknown}
     assert {f["itemIdentifier"] for f in response["batchItemFailures"]} == {poison, unknown}
-    assert IndexPublisher(services.store).pointer("knowledge") is not None
+    assert IndexPublisher(services.store, clock=services.clock).pointer("knowledge") is not None
 
     deliver(client, queue)  # second receive: maxReceiveCount reached
     client.receive_message(QueueUrl=queue, MaxNumberOfMessages=10)  # third receive moves them to the DLQ
@@ -91,7 +91,7 @@ def test_a_duplicate_corpus_rebuild_publishes_once(sqs, services) -> None:  # ty
         assert response["batchItemFailures"] == []
         if not messages:
             break
-    assert IndexPublisher(services.store).pointer("knowledge")["version"] == 1
+    assert IndexPublisher(services.store, clock=services.clock).pointer("knowledge")["version"] == 1
 
 
 def test_a_document_event_for_a_missing_document_is_acknowledged(sqs, services) -> None:  # type: ignore[no-untyped-def]

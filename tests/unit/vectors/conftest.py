@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
 
-from foodsave.adapters.local import LocalObjectStore
+from foodsave.adapters.local import FrozenClock, LocalObjectStore
 from foodsave.vectors.builder import IndexBuilder, SourceDocument
 from foodsave.vectors.embed import HashingEmbedder
-from foodsave.vectors.store import IndexPublisher
+from foodsave.vectors.publish import IndexPublisher
 
 
 @pytest.fixture
@@ -23,9 +25,18 @@ def embedder() -> HashingEmbedder:
     return HashingEmbedder()
 
 
+# Published versions are dated by this instant.
+PUBLISHED_AT = datetime(2030, 5, 4, 8, 0, tzinfo=UTC)
+
+
+def publisher_for(store: Any, **options: Any) -> IndexPublisher:
+    """A publisher whose manifests and claims are dated PUBLISHED_AT."""
+    return IndexPublisher(store, clock=FrozenClock(PUBLISHED_AT), **options)
+
+
 @pytest.fixture
 def publisher(store: LocalObjectStore) -> IndexPublisher:
-    return IndexPublisher(store)
+    return publisher_for(store)
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from pathlib import Path
 from foodsave.adapters.local import LocalObjectStore
 from foodsave.vectors.builder import IndexBuilder, SourceDocument
 from foodsave.vectors.embed import HashingEmbedder
-from foodsave.vectors.store import IndexReader
+from foodsave.vectors.load import IndexReader
 
 
 def _doc_ids(store: LocalObjectStore, embedder: HashingEmbedder, tmp_path: Path, name: str) -> set[str]:

@@ -10,10 +10,11 @@ from typing import Any
 
 import pytest
 
-from foodsave.adapters.local import LocalObjectStore
+from foodsave.adapters.local import FrozenClock, LocalObjectStore
 from foodsave.vectors.builder import IndexBuilder, SourceDocument
 from foodsave.vectors.embed import HashingEmbedder
-from foodsave.vectors.store import IndexPublisher, IndexReader, PublishContended
+from foodsave.vectors.load import IndexReader
+from foodsave.vectors.publish import IndexPublisher, PublishContended
 
 POINTER = "indexes/user-a/latest.json"
 
@@ -75,7 +76,7 @@ AT = datetime(2030, 1, 15, 9, 0, tzinfo=UTC)
 
 
 def builder_on(store: LocalObjectStore, embedder: HashingEmbedder) -> IndexBuilder:
-    return IndexBuilder(IndexPublisher(store, backoff_seconds=0.01, now=lambda: AT), embedder)
+    return IndexBuilder(IndexPublisher(store, backoff_seconds=0.01, clock=FrozenClock(AT)), embedder)
 
 
 def searchable(store: LocalObjectStore, embedder: HashingEmbedder, tmp_path: Path) -> set[str]:
@@ -195,7 +196,7 @@ def test_a_live_claim_that_never_finishes_ends_in_a_retryable_failure(
 ) -> None:
     _claim(store, 1, AT)
     waits: list[float] = []
-    publisher = IndexPublisher(store, max_attempts=4, sleep=waits.append, now=lambda: AT)
+    publisher = IndexPublisher(store, max_attempts=4, sleep=waits.append, clock=FrozenClock(AT))
     with pytest.raises(PublishContended, match="retry later"):
         IndexBuilder(publisher, embedder).add_document("user-a", knowledge_docs[0])
     assert len(waits) == 4

@@ -13,8 +13,9 @@ from foodsave.bootstrap import build_embedder
 from foodsave.config import Settings
 from foodsave.vectors.builder import IndexBuilder, SourceDocument
 from foodsave.vectors.embed import E5SmallEmbedder
+from foodsave.vectors.manifest import user_index_name
 from foodsave.vectors.search import SearchService
-from foodsave.vectors.store import IndexPublisher, user_index_name
+from tests.unit.vectors.conftest import publisher_for
 
 USER = "default-retrieval"
 DOCUMENTS = [
@@ -64,7 +65,7 @@ def default_search(tmp_path_factory: pytest.TempPathFactory) -> SearchService:
     defaults = Settings.model_fields["embedder"].default
     embedder = build_embedder(defaults, Settings(data_dir=root))
     store = LocalObjectStore(root / "objects", "bucket")
-    IndexBuilder(IndexPublisher(store), embedder).rebuild(user_index_name(USER), DOCUMENTS)
+    IndexBuilder(publisher_for(store), embedder).rebuild(user_index_name(USER), DOCUMENTS)
     return SearchService(store, embedder, root / "cache")
 
 

@@ -23,8 +23,10 @@ from foodsave.vectors.embed import (
 )
 from foodsave.vectors.health import embedder_status
 from foodsave.vectors.jobs import CORPUS_REBUILD, INDEX_REBUILD, PoisonMessage, parse_job
+from foodsave.vectors.manifest import EmbedderMismatch
+from foodsave.vectors.publish import IndexPublisher
 from foodsave.vectors.search import SearchService
-from foodsave.vectors.store import EmbedderMismatch, IndexPublisher
+from tests.unit.vectors.conftest import publisher_for
 
 MODEL_KEY = "models/test/e5-small-q4.bin"
 INSTALLED_WEIGHTS = bundled_e5_weights()
@@ -90,7 +92,9 @@ def test_status_reports_a_shared_index_built_by_another_embedder(
 ) -> None:
     hashing = HashingEmbedder()
     services = build_services(Settings(embedder="e5", data_dir=tmp_path))
-    IndexBuilder(IndexPublisher(services.store), hashing).rebuild("knowledge", knowledge_docs)
+    IndexBuilder(IndexPublisher(services.store, clock=services.clock), hashing).rebuild(
+        "knowledge", knowledge_docs
+    )
     with pytest.raises(Unavailable, match="knowledge was built with hashing"):
         embedder_status(services)
 
@@ -99,7 +103,7 @@ def test_search_with_another_embedder_refuses_and_queues_one_rebuild(
     tmp_path: Path, knowledge_docs: list[SourceDocument]
 ) -> None:
     store = LocalObjectStore(tmp_path / "objects", "bucket")
-    IndexBuilder(IndexPublisher(store), HashingEmbedder(dim=256)).rebuild("knowledge", knowledge_docs)
+    IndexBuilder(publisher_for(store), HashingEmbedder(dim=256)).rebuild("knowledge", knowledge_docs)
     queue = LocalQueue(tmp_path / "queues", "index-jobs")
     service = SearchService(store, HashingEmbedder(), tmp_path / "cache", refresh_seconds=0, queue=queue)
     for _ in range(2):
@@ -111,11 +115,11 @@ def test_search_with_another_embedder_refuses_and_queues_one_rebuild(
 
 def test_a_rebuilt_index_is_searched_again(tmp_path: Path, knowledge_docs: list[SourceDocument]) -> None:
     store = LocalObjectStore(tmp_path / "objects", "bucket")
-    IndexBuilder(IndexPublisher(store), HashingEmbedder(dim=256)).rebuild("knowledge", knowledge_docs)
+    IndexBuilder(publisher_for(store), HashingEmbedder(dim=256)).rebuild("knowledge", knowledge_docs)
     service = SearchService(store, HashingEmbedder(), tmp_path / "cache", refresh_seconds=0)
     with pytest.raises(EmbedderMismatch):
         service.search("mleko", 3, "knowledge")
-    IndexBuilder(IndexPublisher(store), HashingEmbedder()).rebuild("knowledge", knowledge_docs)
+    IndexBuilder(publisher_for(store), HashingEmbedder()).rebuild("knowledge", knowledge_docs)
     assert service.search("mleko", 3, "knowledge")[0].document_id == "mleko"
 
 

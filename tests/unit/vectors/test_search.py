@@ -10,8 +10,8 @@ from foodsave.adapters.local import LocalObjectStore
 from foodsave.errors import InvalidInput, Unavailable
 from foodsave.vectors.builder import IndexBuilder, SourceDocument
 from foodsave.vectors.embed import HashingEmbedder
+from foodsave.vectors.manifest import user_index_name
 from foodsave.vectors.search import SearchService
-from foodsave.vectors.store import user_index_name
 
 
 @pytest.fixture

@@ -11,13 +11,9 @@ from foodsave.adapters.local import LocalObjectStore
 from foodsave.errors import NotFound, Unavailable
 from foodsave.vectors.builder import IndexBuilder, SourceDocument
 from foodsave.vectors.embed import HashingEmbedder
-from foodsave.vectors.store import (
-    CorruptIndex,
-    EmbedderMismatch,
-    IndexPublisher,
-    IndexReader,
-    check_index_name,
-)
+from foodsave.vectors.load import IndexReader
+from foodsave.vectors.manifest import CorruptIndex, EmbedderMismatch, check_index_name
+from tests.unit.vectors.conftest import publisher_for
 
 
 class Ticker:
@@ -73,10 +69,10 @@ def test_a_failed_publish_leaves_the_previous_version_served(
     tmp_path: Path, embedder: HashingEmbedder, knowledge_docs: list[SourceDocument]
 ) -> None:
     store = FailingStore(tmp_path / "objects", "b", fail_on_key_suffix="never")
-    IndexBuilder(IndexPublisher(store), embedder).rebuild("knowledge", knowledge_docs)
+    IndexBuilder(publisher_for(store), embedder).rebuild("knowledge", knowledge_docs)
     store.fail_on = "v2/meta.sqlite"
     with pytest.raises(Unavailable):
-        IndexBuilder(IndexPublisher(store), embedder).rebuild("knowledge", knowledge_docs[:2], force=True)
+        IndexBuilder(publisher_for(store), embedder).rebuild("knowledge", knowledge_docs[:2], force=True)
     assert json.loads(store.get("indexes/knowledge/latest.json"))["version"] == 1
     reader = reader_for(store, tmp_path, embedder, Ticker())
     assert reader.current().manifest.count == 4
@@ -87,9 +83,9 @@ def test_a_publish_after_a_crashed_one_never_reuses_its_version(
 ) -> None:
     store = FailingStore(tmp_path / "objects", "b", fail_on_key_suffix="v1/manifest.json")
     with pytest.raises(Unavailable):
-        IndexBuilder(IndexPublisher(store), embedder).rebuild("knowledge", knowledge_docs)
+        IndexBuilder(publisher_for(store), embedder).rebuild("knowledge", knowledge_docs)
     store.fail_on = "never"
-    manifest = IndexBuilder(IndexPublisher(store), embedder).rebuild("knowledge", knowledge_docs)
+    manifest = IndexBuilder(publisher_for(store), embedder).rebuild("knowledge", knowledge_docs)
     assert manifest is not None and manifest.version == 2
 
 
@@ -173,7 +169,7 @@ def test_a_broken_new_version_keeps_the_last_good_one_serving(
     reader = reader_for(store, tmp_path, embedder, ticker)
     assert reader.current().manifest.version == 1
     if damage == "other_embedder":
-        IndexBuilder(IndexPublisher(store), HashingEmbedder(dim=256)).rebuild("knowledge", knowledge_docs)
+        IndexBuilder(publisher_for(store), HashingEmbedder(dim=256)).rebuild("knowledge", knowledge_docs)
     else:
         builder.rebuild("knowledge", knowledge_docs[:3], force=True)
         if damage == "corrupt_index":
@@ -221,7 +217,7 @@ def test_index_opens_straight_from_efs_when_configured(
     store: LocalObjectStore, embedder: HashingEmbedder, tmp_path: Path, knowledge_docs: list[SourceDocument]
 ) -> None:
     efs = tmp_path / "efs"
-    IndexBuilder(IndexPublisher(store, efs_dir=efs), embedder).rebuild("knowledge", knowledge_docs)
+    IndexBuilder(publisher_for(store, efs_dir=efs), embedder).rebuild("knowledge", knowledge_docs)
     reader = IndexReader(store, "knowledge", embedder, tmp_path / "cache", efs_dir=efs)
     loaded = reader.current()
     assert loaded.folder == efs / "indexes/knowledge/v1"
