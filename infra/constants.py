@@ -132,6 +132,10 @@ RECEIPTS_PREFIX = "uploads/receipts/"
 DOCUMENTS_PREFIX = "uploads/documents/"
 INDEXES_PREFIX = "indexes/"
 MODELS_PREFIX = "models/"  # embedding weights fetched on cold start (FOODSAVE_EMBEDDER_MODEL_KEY)
+# The multilingual-e5-small weights: built into MODEL_WEIGHTS_DIR (`make model-weights`) and published by the
+# stack to MODEL_WEIGHTS_KEY, the default FOODSAVE_EMBEDDER_MODEL_KEY.
+MODEL_WEIGHTS_DIR = ROOT / "build" / "model-weights"
+MODEL_WEIGHTS_KEY = "models/multilingual-e5-small-q4/e5-small-q4.bin"
 RAW_RECEIPT_EXPIRY_DAYS = 90  # parsed data lives in Postgres; the photo is only kept for re-processing
 NONCURRENT_VERSION_EXPIRY_DAYS = 30
 ACCESS_LOG_EXPIRY_DAYS = 90

@@ -325,7 +325,12 @@ def synthesize_profiles(outdir: Path) -> dict[str, dict[str, Any]]:
 
     templates = {}
     for profile in ("household", "production"):
-        context = {"placeholder_layers": True, "profile": profile, "alarm_email": "cost@example.com"}
+        context = {
+            "placeholder_layers": True,
+            "publish_model_weights": False,
+            "profile": profile,
+            "alarm_email": "cost@example.com",
+        }
         app, _ = create_app(outdir=str(outdir / profile), context=context)
         app.synth()
         templates[profile] = json.loads((outdir / profile / "FoodSave.template.json").read_text())

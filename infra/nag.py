@@ -17,6 +17,7 @@ from cdk_nag import AwsSolutionsChecks
 from constructs import IConstruct
 
 PACK = "AwsSolutions"
+ANY_STATEMENT = "*"  # key of `acknowledge_wildcards` reasons for statements without a Sid
 CFN_VALIDATE = "CloudFormation-Validate"  # aws-cdk-lib's own template validation (cfn-lint rules)
 
 
@@ -67,7 +68,8 @@ def _as_list(value: Any) -> list[Any]:
 def acknowledge_wildcards(
     policy: iam.Policy | iam.CfnPolicy | IConstruct, reasons: Mapping[str, str]
 ) -> None:
-    """Acknowledge each wildcard action/resource of the policy's statements whose Sid has a reason."""
+    """Acknowledge each wildcard action/resource of the policy's statements whose Sid has a reason (statements
+    without a Sid, as in policies aws-cdk-lib writes itself, take the reason under ANY_STATEMENT)."""
     stack = Stack.of(policy)
     document = (
         policy.document if isinstance(policy, iam.Policy) else policy.node.default_child.policy_document
@@ -75,12 +77,13 @@ def acknowledge_wildcards(
     resolved = stack.resolve(document.to_json() if hasattr(document, "to_json") else document)
     for statement in resolved.get("Statement", []):
         sid = statement.get("Sid")
-        if sid is None or sid not in reasons:
+        reason = reasons.get(sid) if sid is not None else reasons.get(ANY_STATEMENT)
+        if reason is None:
             continue
         for action in _as_list(statement.get("Action", [])):
             if "*" in action:
-                acknowledge(policy, f"IAM5[Action::{action}]", reasons[sid])
+                acknowledge(policy, f"IAM5[Action::{action}]", reason)
         for resource in _as_list(statement.get("Resource", [])):
             rendered = _render(resource)
             if "*" in rendered and rendered != "*":
-                acknowledge(policy, f"IAM5[Resource::{rendered}]", reasons[sid])
+                acknowledge(policy, f"IAM5[Resource::{rendered}]", reason)

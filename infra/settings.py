@@ -42,6 +42,8 @@ class DeploymentSettings:
     interface_endpoints: bool = False
     alarm_email: str | None = None
     layer_dirs: dict[str, Path] | None = None
+    publish_model_weights: bool = True
+    model_weights_dir: Path = constants.MODEL_WEIGHTS_DIR
 
     @classmethod
     def from_context(cls, node: Node) -> DeploymentSettings:
@@ -66,6 +68,8 @@ class DeploymentSettings:
             enable_efs=_flag(ctx("enable_efs"), False),
             interface_endpoints=_flag(ctx("interface_endpoints"), False),
             alarm_email=ctx("alarm_email") or None,
+            publish_model_weights=_flag(ctx("publish_model_weights"), True),
+            model_weights_dir=Path(ctx("model_weights_dir") or constants.MODEL_WEIGHTS_DIR),
             layer_dirs={
                 layer: Path(ctx(f"layer_dir_{layer}") or default)
                 for layer, default in constants.layer_build_dirs(architecture).items()

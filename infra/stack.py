@@ -16,6 +16,7 @@ from infra.constructs.indexes_fs import IndexFileSystem
 from infra.constructs.layers import Layers
 from infra.constructs.messaging import Messaging
 from infra.constructs.migration import Migration
+from infra.constructs.model_weights import ModelWeights
 from infra.constructs.monitoring import Monitoring
 from infra.constructs.network import Network
 from infra.constructs.queues import Queues
@@ -75,6 +76,17 @@ class FoodSaveStack(Stack):
             profile=profile,
             architecture=architecture,
             index_access_point=self.index_fs.access_point if self.index_fs else None,
+        )
+        self.model_weights = (
+            ModelWeights(
+                self,
+                "ModelWeights",
+                bucket=self.storage.bucket,
+                directory=settings.model_weights_dir,
+                log_retention=profile.log_retention,
+            )
+            if settings.publish_model_weights
+            else None
         )
         self.migration = Migration(
             self,

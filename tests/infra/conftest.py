@@ -20,7 +20,14 @@ if str(ROOT) not in sys.path:
 
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 
-BASE_CONTEXT = {"placeholder_layers": True, "account": "123456789012", "region": "eu-central-1"}
+# A stand-in weights file: the stack publishes whatever the model-weights directory holds.
+MODEL_WEIGHTS_FIXTURE = Path(__file__).parent / "fixtures" / "model-weights"
+BASE_CONTEXT = {
+    "placeholder_layers": True,
+    "model_weights_dir": str(MODEL_WEIGHTS_FIXTURE),
+    "account": "123456789012",
+    "region": "eu-central-1",
+}
 PRODUCTION_CONTEXT = dict(BASE_CONTEXT, profile="production", alarm_email="ops@example.com")
 
 

@@ -14,7 +14,6 @@ if TYPE_CHECKING:
 
 SERVICE = "documents_index"
 TOP_K = 3
-MIN_SCORE = 0.05
 LIST_DOCUMENTS = re.compile(
     r"\b(jakie|ktore|lista|list|which|what) (dokument\w*|plik\w*|documents?|files?)\b"
 )
@@ -68,7 +67,8 @@ def handle(ctx: AgentContext) -> AgentReply:
 
         logger.exception("documents search failed")
         return _unavailable(ctx, missing=False)
-    hits = [h for h in hits if h.score >= MIN_SCORE]
+    # Below the embedder's relevance floor the nearest chunk is not an answer (e5 cosines are never near 0).
+    hits = [h for h in hits if h.relevance >= service.relevance_floor]
     if not hits:
         return AgentReply(
             ctx.say(

@@ -87,13 +87,14 @@ class IvfPqParams:
 
         One 8-bit sub-quantizer per 4 dimensions (96 bytes for 384 dims, ~7% of float32) keeps the PQ
         ranking good enough that re-ranking 16*k candidates exactly recovers the true top k. Probing at least
-        64 lists (or 1/64 of them on larger indexes) reaches recall@10 >= 0.95 at 100k and 1M vectors, where
-        the earlier nlist/80 (16 lists at 100k) gave 0.82.
+        64 lists, or 1/32 of them rounded up to a power of two on larger indexes, reaches recall@10 >= 0.95 on
+        27k real vectors (64 probes: 0.972), 100k (64: 0.967) and 1M (128: 0.968, where 64 gave 0.922); the
+        earlier nlist/80 (16 lists at 100k) gave 0.85.
         """
         nlist = int(min(max(4 * math.sqrt(n), 16), 65536, n // 39))
         m = max(d for d in range(1, max(dim // 4, 1) + 1) if dim % d == 0)
         nbits = int(min(8, max(4, math.floor(math.log2(max(n, 16) / 39)))))
-        nprobe = int(min(nlist, max(64, nlist // 64)))
+        nprobe = int(min(nlist, max(64, 2 ** math.ceil(math.log2(max(nlist / 32, 1))))))
         return cls(nlist=max(nlist, 1), m=m, nbits=nbits, nprobe=nprobe, k_factor=16)
 
     def to_dict(self) -> dict[str, int]:

@@ -1,6 +1,6 @@
 """Lexical ranking beside the dense one: Okapi BM25 over the same chunks (folded, stemmed words), and weighted
 reciprocal-rank fusion of several rankings. Finds product names, numbers and rare words that an embedding blurs;
-English query words are also looked up in a food glossary, so an English question finds Polish text."""
+English query words are also looked up in the English-Polish lexicon, so an English question finds Polish text."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from importlib import resources
 
 from foodsave.text import fold
 from foodsave.vectors.embed import STOPWORDS, tokens
+from foodsave.vectors.lexicon import translate
 
 _WORD = re.compile(r"[a-z]+")
 
@@ -31,13 +32,17 @@ def glossary() -> dict[str, tuple[str, ...]]:
 
 
 def query_terms(query: str) -> list[str]:
-    """The query's own stemmed words plus the Polish words the glossary gives for its English ones."""
+    """The query's own stemmed words plus the stems of the Polish words the lexicon gives for its English ones."""
     terms = tokens(query)
-    table = glossary()
     for word in _WORD.findall(fold(query)):
         if word not in STOPWORDS:
-            terms.extend(table.get(word, ()))
+            terms.extend(_stems(translate(word)))
     return terms
+
+
+@lru_cache(maxsize=8192)
+def _stems(polish: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(tokens(" ".join(polish)))
 
 
 class Bm25:
@@ -46,6 +51,7 @@ class Bm25:
     def __init__(self, ids: Sequence[int], texts: Sequence[str], *, k1: float = 1.2, b: float = 0.75) -> None:
         self.k1, self.b = k1, b
         self._ids = list(ids)
+        self._row = {chunk: row for row, chunk in enumerate(self._ids)}
         self._lengths: list[int] = []
         self._postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
         for row, text in enumerate(texts):
@@ -73,6 +79,19 @@ class Bm25:
         best = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:n]
         return [(self._ids[row], score) for row, score in best]
 
+    def coverage(self, query: str, ids: Sequence[int]) -> dict[int, float]:
+        """Per chunk of `ids`, the IDF-weighted share of the query's own words that the chunk contains (itself or
+        through a translation); a word the index has never seen weighs as the rarest one."""
+        wanted = {self._row[i]: i for i in ids if i in self._row}
+        rarest = math.log(1.0 + (len(self._ids) + 0.5) / 0.5)
+        total = sum(self._idf.get(term, rarest) for term in set(tokens(query))) or 1.0
+        matched: dict[int, float] = defaultdict(float)
+        for term in set(query_terms(query)):
+            for row, _ in self._postings.get(term, ()):
+                if row in wanted:
+                    matched[row] += self._idf[term]
+        return {chunk: min(matched.get(row, 0.0) / total, 1.0) for row, chunk in wanted.items()}
+
 
 def reciprocal_rank_fusion(
     rankings: Sequence[Sequence[int]], weights: Sequence[float], *, k: int = 60
@@ -86,3 +105,29 @@ def reciprocal_rank_fusion(
             fused[item] += weight / (k + rank)
             first_seen.setdefault(item, len(first_seen))
     return sorted(fused, key=lambda item: (-fused[item], first_seen[item]))
+
+
+def score_fusion(
+    dense: dict[int, float],
+    lexical: dict[int, float],
+    lexical_weight: float,
+    ngrams: dict[int, float] | None = None,
+    ngram_weight: float = 0.0,
+) -> list[int]:
+    """Ids ordered by dense' + lexical_weight * lexical' + ngram_weight * ngrams', each score scaled over the
+    candidates (similarities min-max to [0, 1], BM25 by its maximum); an id missing from a side scores 0 there.
+    Ties keep id order."""
+    fused = dict.fromkeys([*dense, *lexical, *(ngrams or {})], 0.0)
+    for scores, weight in ((_min_max(dense), 1.0), (_min_max(ngrams or {}), ngram_weight)):
+        for item, value in scores.items():
+            fused[item] += weight * value
+    top = max(lexical.values(), default=0.0) or 1.0
+    for item, value in lexical.items():
+        fused[item] += lexical_weight * value / top
+    return sorted(fused, key=lambda item: (-fused[item], item))
+
+
+def _min_max(scores: dict[int, float]) -> dict[int, float]:
+    low, high = (min(scores.values()), max(scores.values())) if scores else (0.0, 0.0)
+    span = (high - low) or 1.0
+    return {item: (value - low) / span for item, value in scores.items()}

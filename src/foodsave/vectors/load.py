@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from foodsave.errors import FoodSaveError, InvalidInput, NotFound, Unavailable
 from foodsave.vectors.chunk import embedding_text
+from foodsave.vectors.embed import HashingEmbedder
 from foodsave.vectors.index import IvfPqParams, Neighbour, VectorIndex
 from foodsave.vectors.lexical import Bm25
 from foodsave.vectors.manifest import (
@@ -44,6 +45,8 @@ if TYPE_CHECKING:
     from foodsave.vectors.embed import Embedder
 
 log = logging.getLogger(__name__)
+# Character n-grams beside the dense model: they join inflected Polish forms that the model ranks apart.
+NGRAMS = HashingEmbedder()
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,7 @@ class LoadedIndex:
     folder: Path
     _lexical: Bm25 | None = field(default=None, repr=False)
     _lexical_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _ngrams: dict[int, NDArray[np.float32]] = field(default_factory=dict, repr=False)
 
     def search(self, vector: NDArray[np.float32], k: int) -> list[ScoredChunk]:
         neighbours: list[Neighbour] = self.index.search(vector, k)[0]
@@ -75,6 +79,18 @@ class LoadedIndex:
                     [r.id for r in records], [embedding_text(r.title, r.text) for r in records]
                 )
             return self._lexical
+
+    def ngram_similarity(self, query: str, ids: Sequence[int]) -> dict[int, float]:
+        """Cosine of the hashed character n-grams of `query` and of each chunk of `ids` (title and text); a
+        chunk's n-gram vector is computed on first use and kept for this version."""
+        missing = [i for i in ids if i not in self._ngrams]
+        if missing:
+            records = self.meta.get_many(missing)
+            found = [i for i in missing if i in records]
+            texts = [embedding_text(records[i].title, records[i].text) for i in found]
+            self._ngrams.update(zip(found, NGRAMS.embed_documents(texts), strict=True))
+        vector = NGRAMS.embed_query(query)
+        return {i: float(self._ngrams[i] @ vector) for i in ids if i in self._ngrams}
 
     def similarity(self, vector: NDArray[np.float32], ids: Sequence[int]) -> dict[int, float]:
         """Exact cosine similarity of `vector` to the stored vectors of `ids` (ids not in the index are left out)."""

@@ -10,8 +10,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from foodsave.errors import InvalidInput, NotFound, Unavailable
-from foodsave.vectors.lexical import reciprocal_rank_fusion
-from foodsave.vectors.load import IndexReader, LoadedIndex, ScoredChunk
+from foodsave.vectors.embed import E5_NAME, HashingEmbedder
+from foodsave.vectors.lexical import reciprocal_rank_fusion, score_fusion
+from foodsave.vectors.lexicon import is_english, polish_gloss
+from foodsave.vectors.load import NGRAMS, IndexReader, LoadedIndex, ScoredChunk
 from foodsave.vectors.manifest import user_index_name
 
 if TYPE_CHECKING:
@@ -25,11 +27,41 @@ SCOPES = ("recipes", "knowledge", "documents")
 MAX_QUERY_CHARS = 2000
 MAX_K = 50
 SNIPPET_CHARS = 320
-# Hybrid retrieval, chosen on the dev split of benchmarks/data/retrieval_eval_*.jsonl (benchmarks/retrieval.py):
-# the dense and BM25 rankings of the top CANDIDATES chunks are fused by weighted reciprocal rank.
 CANDIDATES = 50
-LEXICAL_WEIGHT = 0.5
 RRF_K = 60
+
+
+@dataclass(frozen=True)
+class Fusion:
+    """How the dense and BM25 rankings of the top CANDIDATES chunks are combined.
+
+    `method` "sum" adds the scaled scores (cosine min-max over the candidates, BM25 over its maximum) with the
+    lexical side weighted; "rrf" fuses the two rankings by weighted reciprocal rank. English questions have
+    their own lexical weight and, with `translate`, a dense score that is the mean of the question's cosine and
+    that of its Polish gloss (vectors/lexicon.py), since the model matches English to Polish text weakly.
+    Other questions add, with `ngram_weight`, the similarity of hashed character n-grams (inflected Polish forms
+    share most of them); not when the embedder is itself the n-gram one.
+    """
+
+    method: str = "sum"
+    lexical_weight: float = 1.0
+    lexical_weight_en: float = 1.0
+    translate: bool = True
+    ngram_weight: float = 0.0
+
+    def weight(self, english: bool) -> float:
+        return self.lexical_weight_en if english else self.lexical_weight
+
+
+# Chosen on the dev split of benchmarks/data/retrieval_eval_*.jsonl and the knowledge-corpus questions
+# (benchmarks/retrieval.py): score sum, BM25 and dense cosine weighted alike, n-grams for Polish questions.
+DEFAULT_FUSION = Fusion("sum", lexical_weight=1.0, lexical_weight_en=1.0, ngram_weight=1.0)
+# Per embedder, the relevance below which a hit is not about the question (calibrated on the dev questions by
+# benchmarks/relevance_floor.py); an embedder not listed has no floor.
+RELEVANCE_FLOOR = {E5_NAME: 0.8486, HashingEmbedder().name: 0.186}
+# A hit's relevance: its cosine plus this share of its lexical coverage of the question (chosen on dev, where
+# coverage tells unanswerable questions apart better than the cosine of a multilingual model does).
+COVERAGE_WEIGHT = 0.2
 
 
 @dataclass(frozen=True)
@@ -41,6 +73,7 @@ class SearchHit:
     document_id: str
     chunk: int
     text: str
+    relevance: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -89,13 +122,13 @@ class SearchService:
         efs_dir: Path | None = None,
         max_user_indexes: int = 64,
         queue: Queue | None = None,
-        lexical_weight: float = LEXICAL_WEIGHT,
+        fusion: Fusion = DEFAULT_FUSION,
         rrf_k: int = RRF_K,
     ) -> None:
         """With a `queue`, an index built by another embedder is refused and its rebuild queued."""
         self.store = store
         self.queue = queue
-        self.lexical_weight = lexical_weight
+        self.fusion = fusion
         self.rrf_k = rrf_k
         self.embedder = embedder
         self.cache_dir = cache_dir
@@ -122,6 +155,11 @@ class SearchService:
 
         assert self.queue is not None
         self.queue.send(rebuild_job(name))
+
+    @property
+    def relevance_floor(self) -> float:
+        """Hits whose relevance is below this are not about the question, for this service's embedder."""
+        return RELEVANCE_FLOOR.get(self.embedder.name, 0.0)
 
     @property
     def degraded(self) -> list[str]:
@@ -156,7 +194,8 @@ class SearchService:
             raise Unavailable(
                 f"the {scope} index has not been published yet", code="IndexNotPublished"
             ) from None
-        vector = self.embedder.embed_query(query)
+        ranked = self._ranked(loaded, query, k)
+        coverage = loaded.lexical().coverage(query, [hit.chunk.id for hit in ranked])
         return [
             SearchHit(
                 score=hit.score,
@@ -166,25 +205,42 @@ class SearchService:
                 document_id=hit.chunk.document_id,
                 chunk=hit.chunk.position,
                 text=hit.chunk.text,
+                relevance=hit.score + COVERAGE_WEIGHT * coverage.get(hit.chunk.id, 0.0),
             )
-            for hit in self._ranked(loaded, query, vector, k)
+            for hit in ranked
         ]
 
-    def _ranked(
-        self, loaded: LoadedIndex, query: str, vector: NDArray[np.float32], k: int
-    ) -> list[ScoredChunk]:
-        """Dense hits fused with BM25 hits; each keeps its cosine similarity as its score."""
-        dense = loaded.search(vector, max(k, CANDIDATES))
-        if self.lexical_weight <= 0:
-            return dense[:k]
-        lexical = [chunk_id for chunk_id, _ in loaded.lexical().search(query, max(k, CANDIDATES))]
-        order = reciprocal_rank_fusion(
-            [[hit.chunk.id for hit in dense], lexical], [1.0, self.lexical_weight], k=self.rrf_k
-        )[:k]
-        by_id = {hit.chunk.id: hit for hit in dense}
-        missing = [i for i in order if i not in by_id]
-        if missing:
-            records = loaded.meta.get_many(missing)
-            scores = loaded.similarity(vector, missing)
-            by_id.update({i: ScoredChunk(scores.get(i, 0.0), records[i]) for i in missing if i in records})
-        return [by_id[i] for i in order if i in by_id]
+    def _query_vectors(self, query: str, english: bool) -> list[NDArray[np.float32]]:
+        vectors = [self.embedder.embed_query(query)]
+        gloss = polish_gloss(query) if english else ""
+        if gloss:
+            vectors.append(self.embedder.embed_query(gloss))
+        return vectors
+
+    def _ranked(self, loaded: LoadedIndex, query: str, k: int) -> list[ScoredChunk]:
+        """Dense candidates fused with BM25 candidates; each hit keeps its (mean) cosine similarity as its score."""
+        english = self.fusion.translate and is_english(query)
+        vectors = self._query_vectors(query, english)
+        n = max(k, CANDIDATES)
+        weight = self.fusion.weight(english)
+        lexical = loaded.lexical().search(query, n) if weight > 0 else []
+        dense_ids = [hit.chunk.id for vector in vectors for hit in loaded.search(vector, n)]
+        candidates = list(dict.fromkeys([*dense_ids, *(i for i, _ in lexical)]))
+        per_vector = [loaded.similarity(vector, candidates) for vector in vectors]
+        cosine = {i: sum(s.get(i, 0.0) for s in per_vector) / len(per_vector) for i in per_vector[0]}
+        by_cosine = sorted(cosine, key=lambda i: (-cosine[i], i))
+        ngram_weight = 0.0 if english or self.embedder.name == NGRAMS.name else self.fusion.ngram_weight
+        ngrams = loaded.ngram_similarity(query, candidates) if ngram_weight > 0 else {}
+        if weight <= 0 and ngram_weight <= 0:
+            order = by_cosine
+        elif self.fusion.method == "rrf":
+            by_ngrams = sorted(ngrams, key=lambda i: (-ngrams[i], i))
+            order = reciprocal_rank_fusion(
+                [by_cosine[:n], [i for i, _ in lexical], by_ngrams[:n]],
+                [1.0, weight, ngram_weight],
+                k=self.rrf_k,
+            )
+        else:
+            order = score_fusion(cosine, dict(lexical), weight, ngrams, ngram_weight)
+        records = loaded.meta.get_many(order[:k])
+        return [ScoredChunk(cosine.get(i, 0.0), records[i]) for i in order[:k] if i in records]

@@ -80,3 +80,27 @@ def test_the_default_search_puts_the_answering_document_among_the_three_the_chat
 ) -> None:
     hits = default_search.search(query, TOP_K, "documents", USER)
     assert expected in [hit.document_id for hit in hits]
+
+
+@pytest.mark.parametrize(("query", "expected"), CASES)
+def test_the_answering_hit_clears_the_relevance_floor(
+    default_search: SearchService, query: str, expected: str
+) -> None:
+    top = default_search.search(query, TOP_K, "documents", USER)[0]
+    assert top.document_id == expected and top.relevance >= default_search.relevance_floor
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "jak wymienić oponę w samochodzie",
+        "jaka jest stolica Francji",
+        "who won the football world cup in 2018",
+        "how do I reset my wifi router",
+    ],
+)
+def test_a_question_the_documents_do_not_answer_stays_below_the_relevance_floor(
+    default_search: SearchService, query: str
+) -> None:
+    hits = default_search.search(query, TOP_K, "documents", USER)
+    assert hits and all(hit.relevance < default_search.relevance_floor for hit in hits)

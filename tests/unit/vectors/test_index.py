@@ -123,6 +123,6 @@ def test_query_of_the_wrong_dimension_is_invalid() -> None:
         index.search(unit_vectors(1, 9), 3)
 
 
-@pytest.mark.parametrize(("n", "nprobe"), [(100_000, 64), (1_000_000, 64), (4_000_000, 125)])
+@pytest.mark.parametrize(("n", "nprobe"), [(100_000, 64), (1_000_000, 128), (4_000_000, 256)])
 def test_default_nprobe_probes_the_lists_measured_to_reach_recall_095(n: int, nprobe: int) -> None:
     assert IvfPqParams.for_size(n, 384).nprobe == nprobe

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from foodsave.vectors.lexical import Bm25, reciprocal_rank_fusion
+from foodsave.vectors.lexical import Bm25, reciprocal_rank_fusion, score_fusion
 
 CHUNKS = {
     1: "Glutaminian sodu E621 wzmacnia smak zup w proszku.",
@@ -67,3 +67,38 @@ def test_an_english_question_finds_polish_text_through_the_food_glossary() -> No
     )
     assert index.search("mouldy cottage cheese", 2)[0][0] == 2
     assert [chunk for chunk, _ in index.search("honey", 2)] == [1]
+
+
+scores = st.dictionaries(st.integers(0, 30), st.floats(0.0, 1.0), max_size=12)
+
+
+@given(scores, scores, st.floats(0.0, 3.0))
+def test_score_fusion_orders_exactly_the_union_of_its_inputs(
+    dense: dict[int, float], lexical: dict[int, float], weight: float
+) -> None:
+    assert sorted(score_fusion(dense, lexical, weight)) == sorted({*dense, *lexical})
+
+
+@given(scores, scores, scores)
+def test_an_item_best_on_every_side_comes_first_in_the_score_sum(
+    dense: dict[int, float], lexical: dict[int, float], ngrams: dict[int, float]
+) -> None:
+    top = 99
+    fused = score_fusion({**dense, top: 2.0}, {**lexical, top: 2.0}, 1.0, {**ngrams, top: 2.0}, 0.5)
+    assert fused[0] == top
+
+
+def test_score_fusion_without_lexical_weight_keeps_the_dense_order() -> None:
+    assert score_fusion({1: 0.2, 2: 0.9, 3: 0.5}, {1: 9.0}, 0.0) == [2, 3, 1]
+
+
+def test_coverage_is_full_when_the_chunk_has_every_word_of_the_question() -> None:
+    assert bm25().coverage("zupa pomidorowa", [2])[2] == 1.0
+
+
+def test_coverage_is_zero_when_the_chunk_shares_no_word() -> None:
+    assert bm25().coverage("glutaminian sodu", [4]) == {4: 0.0}
+
+
+def test_coverage_counts_the_translations_of_an_english_question() -> None:
+    assert bm25().coverage("tomato soup", [2])[2] > 0.0

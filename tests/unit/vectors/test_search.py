@@ -71,3 +71,31 @@ def test_a_users_documents_are_invisible_to_another_user(
 def test_searching_documents_needs_a_user(service: SearchService) -> None:
     with pytest.raises(InvalidInput):
         service.search("pierogi", 5, "documents", None)
+
+
+def test_character_ngrams_join_an_inflected_polish_form_to_its_chunk(
+    service: SearchService, builder: IndexBuilder
+) -> None:
+    builder.add_document(
+        user_index_name("alice"), SourceDocument("t", "Pomidory", "Pomidory trzymaj na blacie.")
+    )
+    builder.add_document(user_index_name("alice"), SourceDocument("r", "Ryż", "Suchy ryż trzymaj w słoiku."))
+    loaded = service.reader("documents", "alice").current()
+    ids = [record.id for record in loaded.meta.all()]
+    by_document = {loaded.meta.get_many([i])[i].document_id: i for i in ids}
+    similarity = loaded.ngram_similarity("sałatka z pomidorów", ids)
+    assert similarity[by_document["t"]] > similarity[by_document["r"]]
+
+
+def test_an_english_question_finds_polish_text_through_its_polish_gloss(
+    store: LocalObjectStore, builder: IndexBuilder, tmp_path: Path
+) -> None:
+    from foodsave.vectors.search import Fusion
+
+    builder.add_document(
+        user_index_name("alice"), SourceDocument("m", "Masło", "Masło można zamrozić na pół roku.")
+    )
+    builder.add_document(user_index_name("alice"), SourceDocument("c", "Chleb", "Chleb trzymaj w chlebaku."))
+    dense_only = Fusion("sum", 0.0, 0.0, translate=True)
+    service = SearchService(store, HashingEmbedder(), tmp_path / "c2", refresh_seconds=0, fusion=dense_only)
+    assert service.search("can I freeze butter", 1, "documents", "alice")[0].document_id == "m"

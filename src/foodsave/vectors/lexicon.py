@@ -1,0 +1,96 @@
+"""English -> Polish word lookup for searching Polish documents with English questions: the hand-written food
+glossary (vectors/data/glossary_en_pl.tsv) before a general English-Polish dictionary (vectors/data/
+lexicon_en_pl.tsv, from FreeDict). Tells an English question from a Polish one and glosses it in Polish, for
+BM25 (stems) and for the dense model (words)."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from importlib import resources
+
+from foodsave.text import fold
+
+_WORD = re.compile(r"[a-z]+")
+# English function words: they count as English when telling the languages apart but are never glossed.
+ENGLISH_FUNCTION_WORDS = frozenset(
+    """a an and are as at be been but by can could do does did for from has have how i if in into is it its
+    me my of on or should so than that the their them then there these they this to was what when where which
+    who why will with would you your""".split()
+)
+# Polish function words that are also English dictionary entries ("po", "to", "na"): never evidence of English.
+POLISH_FUNCTION_WORDS = frozenset(
+    """aby ale albo ani bez bo by czy co czym do dla gdy gdzie ich ile jak jaka jaki jakie jest juz ktory lub ma
+    mam mi moge mozna na nad nie o od oraz po pod przed przez przy sa sie tak to tu w we z za ze""".split()
+)
+POLISH_LETTERS = frozenset("ąćęłńóśźż")
+# A question is English when at least this share of its words are English (dictionary or function words).
+ENGLISH_SHARE = 0.6
+GLOSS_WORDS_PER_TERM = 2
+
+
+def _read(name: str) -> dict[str, tuple[str, ...]]:
+    text = (resources.files("foodsave.vectors") / "data" / name).read_text(encoding="utf-8")
+    table: dict[str, tuple[str, ...]] = {}
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        english, polish = line.split("\t", 1)
+        table[english.strip()] = tuple(polish.split())
+    return table
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> dict[str, tuple[str, ...]]:
+    """English word -> Polish words: the food glossary's first, then the general dictionary's."""
+    glossary = _read("glossary_en_pl.tsv")
+    table = dict(_read("lexicon_en_pl.tsv"))
+    for english, polish in glossary.items():
+        table[english] = tuple(dict.fromkeys(polish + table.get(english, ())))
+    return table
+
+
+def english_forms(word: str) -> list[str]:
+    """`word` and the base forms its English ending may stand for: `berries` -> berry, `thawed` -> thaw."""
+    forms = [word]
+    if word.endswith("ies"):
+        forms.append(word[:-3] + "y")
+    if word.endswith("es"):
+        forms.append(word[:-2])
+    if word.endswith("s") and not word.endswith("ss"):
+        forms.append(word[:-1])
+    if word.endswith("ed"):
+        forms += [word[:-2], word[:-1]]
+    if word.endswith("ing"):
+        forms += [word[:-3], word[:-3] + "e"]
+    return forms
+
+
+def translate(word: str) -> tuple[str, ...]:
+    """The Polish words for one folded English word (any of its forms), or ()."""
+    table = lexicon()
+    for form in english_forms(word):
+        if form in table:
+            return table[form]
+    return ()
+
+
+def is_english(query: str) -> bool:
+    """Whether the query reads as English: no Polish letters, and most of its words are English function or
+    dictionary words that are not Polish function words."""
+    words = _WORD.findall(fold(query))
+    if not words or POLISH_LETTERS & set(query.lower()):
+        return False
+    english = sum(
+        1 for w in words if w in ENGLISH_FUNCTION_WORDS or (w not in POLISH_FUNCTION_WORDS and translate(w))
+    )
+    return english >= ENGLISH_SHARE * len(words)
+
+
+def polish_gloss(query: str, per_word: int = GLOSS_WORDS_PER_TERM) -> str:
+    """The query's content words replaced by their first Polish translations ("" when none is known)."""
+    out: list[str] = []
+    for word in _WORD.findall(fold(query)):
+        if word not in ENGLISH_FUNCTION_WORDS:
+            out.extend(translate(word)[:per_word])
+    return " ".join(out)
