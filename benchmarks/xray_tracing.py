@@ -1,8 +1,9 @@
 """Cold-start cost of X-Ray tracing: importing the ocr handler (functions/ocr/handler.py) in a fresh
-interpreter with the variables Lambda sets, with Powertools Tracer on (it imports and patches botocore and
-pg8000) and off (POWERTOOLS_TRACE_DISABLED=true). Every function imports botocore and pg8000 during its
-cold start anyway, so both variants import them too; both are measured the same way, interleaved, in the
-same run. Prints JSON."""
+interpreter with the variables Lambda sets for a traced invocation, then making the tracer as that first
+invocation does, with Powertools Tracer on (it imports and patches botocore and pg8000) and off
+(POWERTOOLS_TRACE_DISABLED=true). Every function imports botocore and pg8000 during its cold start in AWS
+anyway, so both variants import them too; both are measured the same way, interleaved, in the same run.
+Prints JSON."""
 
 from __future__ import annotations
 
@@ -23,12 +24,13 @@ PROBE = (
     f"spec = importlib.util.spec_from_file_location('handler', {str(HANDLER)!r}); "
     "m = importlib.util.module_from_spec(spec); spec.loader.exec_module(m); "
     "import botocore.client, pg8000, foodsave.observability as o; "
-    "print(time.perf_counter() - t, o.xray is not None)"
+    "x = o.xray_tracer(); print(time.perf_counter() - t, x is not None)"
 )
 LAMBDA_ENV = {
     "AWS_LAMBDA_FUNCTION_NAME": "foodsave-ocr",
     "LAMBDA_TASK_ROOT": "/var/task",
     "AWS_XRAY_CONTEXT_MISSING": "IGNORE_ERROR",
+    "_X_AMZN_TRACE_ID": "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1",
     "PYTHONPATH": f"{ROOT / 'src'}",
 }
 
@@ -44,13 +46,11 @@ def import_seconds(tracing: bool) -> tuple[float, bool]:
 def main() -> None:
     import_seconds(True)  # warm the file-system cache for both variants
     baseline, traced = [], []
-    for _ in range(RUNS):  # interleaved, so machine load affects both alike
-        seconds, enabled = import_seconds(False)
-        assert not enabled
-        baseline.append(seconds)
-        seconds, enabled = import_seconds(True)
-        assert enabled
-        traced.append(seconds)
+    for i in range(RUNS):  # interleaved, first one then the other first, so load and caches hit both alike
+        for tracing in (False, True) if i % 2 == 0 else (True, False):
+            seconds, enabled = import_seconds(tracing)
+            assert enabled is tracing
+            (traced if tracing else baseline).append(seconds)
     b, t = spread(baseline), spread(traced)
     write(
         "xray_tracing",

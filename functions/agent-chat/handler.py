@@ -1,6 +1,5 @@
 """agent-chat: the chat, pantry, receipts, recipes, meal-plan and shopping API (FastAPI behind Mangum)."""
 
-from foodsave.api.apps import chat_app
 from foodsave.runtime.lambda_api import api_handler
 
-handler = api_handler(chat_app, "agent-chat")
+handler = api_handler("agent-chat")

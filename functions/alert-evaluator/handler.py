@@ -4,12 +4,11 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.data_classes import EventBridgeEvent, event_source
 
-from foodsave.api.apps import alerts_app
 from foodsave.bootstrap import get_services
 from foodsave.observability import logger, metrics, span
 from foodsave.runtime.lambda_api import api_handler
 
-_api = api_handler(alerts_app, "alert-evaluator")
+_api = api_handler("alert-evaluator")
 
 
 @logger.inject_lambda_context(clear_state=True)

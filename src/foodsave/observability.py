@@ -1,7 +1,8 @@
 """Logs, metrics and traces for every function: Powertools Logger (JSON) and Metrics (EMF),
 OpenTelemetry SDK traces with X-Ray ids and propagation. Locally the exporters print or keep spans in memory.
-In Lambda, Powertools Tracer (X-Ray SDK) also records subsegments for every boto3 call (S3, SQS,
-EventBridge, Bedrock), every SQL statement (pg8000) and every `span()` (docs/observability.md)."""
+In Lambda, on traced invocations, Powertools Tracer (X-Ray SDK, loaded on the first of them) also records
+subsegments for every boto3 call (S3, SQS, EventBridge, Bedrock), every SQL statement (pg8000) and every
+`span()` (docs/infra.md, "Observability")."""
 
 from __future__ import annotations
 
@@ -83,28 +84,48 @@ def configure_tracing(exporter: str | None = None) -> None:
         _configured = True
 
 
-def _xray_tracer() -> Any | None:
-    """Powertools Tracer, in Lambda only (it disables itself elsewhere); patches boto3 and pg8000 once."""
-    if not IN_LAMBDA or os.environ.get("POWERTOOLS_TRACE_DISABLED", "").lower() == "true":
-        return None
-    from aws_lambda_powertools import Tracer
-
-    return Tracer(service=SERVICE, patch_modules=XRAY_PATCHED_MODULES)
+_xray: Any | None = None
 
 
-xray = _xray_tracer()
+def _tracing_disabled() -> bool:
+    return os.environ.get("POWERTOOLS_TRACE_DISABLED", "").lower() == "true"
+
+
+def deferred_modules() -> tuple[str, ...]:
+    """What the first traced invocation loads: a SnapStart snapshot imports it beforehand."""
+    return ("aws_xray_sdk.core",) if IN_LAMBDA and not _tracing_disabled() else ()
+
+
+def xray_tracing_active() -> bool:
+    """X-Ray records this invocation: in Lambda, tracing not disabled, and the runtime handed it a trace id
+    (`_X_AMZN_TRACE_ID`, set per invocation only when the function's tracing is active)."""
+    return IN_LAMBDA and not _tracing_disabled() and bool(os.environ.get("_X_AMZN_TRACE_ID"))
+
+
+def xray_tracer() -> Any | None:
+    """Powertools Tracer, made on the first traced invocation and kept for the container; it patches botocore
+    and pg8000 then (class and module attributes, so clients and connections made earlier are traced too).
+    Made lazily because the X-Ray SDK imports `botocore.session`, about half of an untraced cold start."""
+    global _xray
+    if _xray is None and xray_tracing_active():
+        with _provider_lock:
+            if _xray is None:
+                from aws_lambda_powertools import Tracer
+
+                _xray = Tracer(service=SERVICE, patch_modules=XRAY_PATCHED_MODULES)
+    return _xray
 
 
 def _xray_subsegment(name: str, attributes: dict[str, Any]) -> AbstractContextManager[Any]:
-    if xray is None:
+    recorder = xray_tracer()
+    if recorder is None:
         return nullcontext()
-    return _recorded_subsegment(name, attributes)
+    return _recorded_subsegment(recorder, name, attributes)
 
 
 @contextmanager
-def _recorded_subsegment(name: str, attributes: dict[str, Any]) -> Iterator[Any]:
-    assert xray is not None
-    with xray.provider.in_subsegment(f"## {name}") as subsegment:
+def _recorded_subsegment(recorder: Any, name: str, attributes: dict[str, Any]) -> Iterator[Any]:
+    with recorder.provider.in_subsegment(f"## {name}") as subsegment:
         if subsegment is not None:
             for key, value in attributes.items():
                 if value is not None:
@@ -147,6 +168,7 @@ def inject_trace() -> dict[str, str]:
 def extracted_trace(carrier: dict[str, str] | None) -> Iterator[None]:
     """Continue the trace carried by a message (SQS AWSTraceHeader, event envelope, Lambda env)."""
     configure_tracing()
+    xray_tracer()  # patch botocore and pg8000 before this invocation's first call
     carrier = {
         TRACE_HEADER if k.lower() == TRACE_HEADER.lower() else k: v for k, v in (carrier or {}).items()
     }

@@ -46,6 +46,11 @@ def function_app(function: str) -> FastAPI:
     return _build(f"FoodSave AI – {function}", FUNCTION_ROUTERS[function])
 
 
+def routerless_app(function: str) -> FastAPI:
+    """The app of one function before any router is mounted (foodsave.api.lazy_routers mounts them)."""
+    return _build(f"FoodSave AI – {function}", ())
+
+
 def chat_app() -> FastAPI:
     return function_app("agent-chat")
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from fastapi import FastAPI
-
 from foodsave.observability import (
     TRACE_HEADER,
     configure_tracing,
@@ -18,24 +16,27 @@ from foodsave.observability import (
 )
 
 
-def api_handler(
-    app_factory: Callable[[], FastAPI], name: str
-) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
-    """Build the app once per container and return the Lambda handler serving it."""
+def api_handler(name: str) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
+    """Build the app once per container and return the Lambda handler serving it; each router is mounted
+    when the first request for its paths arrives (all of them before a SnapStart snapshot)."""
     from mangum import Mangum
 
-    from foodsave.api.functions import FIRST_USE_MODULES
+    from foodsave.api.apps import routerless_app
+    from foodsave.api.functions import FIRST_USE_MODULES, FUNCTION_ROUTERS, ROUTER_PREFIXES
+    from foodsave.api.lazy_routers import RouterLoader
     from foodsave.runtime import snapstart
 
     configure_tracing()
-    adapter = Mangum(app_factory(), lifespan="off")
-    snapstart.register(FIRST_USE_MODULES.get(name, ()))
+    routers = RouterLoader(routerless_app(name), FUNCTION_ROUTERS[name], ROUTER_PREFIXES)
+    adapter = Mangum(routers.app, lifespan="off")
+    snapstart.register(FIRST_USE_MODULES.get(name, ()), routers.mount_all)
 
     @logger.inject_lambda_context(correlation_id_path="requestContext.requestId", clear_state=True)
     @metrics.log_metrics
     def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         with extracted_trace(event.get("headers") or {}), span(f"{name}.request", route=event.get("rawPath")):
             # FastAPI's own server span reads only the request headers: hand it the Lambda's trace.
+            routers.ensure(event.get("rawPath") or event.get("path") or "")
             header = inject_trace().get(TRACE_HEADER)
             if header:
                 event.setdefault("headers", {})["x-amzn-trace-id"] = header

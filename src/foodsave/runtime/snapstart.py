@@ -1,7 +1,7 @@
 """Lambda SnapStart runtime hooks for the API functions.
 
 Before the snapshot: finish the work a first request would otherwise do (SQLAlchemy mapper configuration, the
-modules routes import on first use), without touching the network: no database connection, no Secrets Manager
+modules routes import on first use, the X-Ray SDK), without touching the network: no database connection, no Secrets Manager
 read, no AWS client, since anything opened then would be shared, stale, by every restored copy.
 After a restore: forget the services, cached secrets and AWS clients of the snapshotted process (database
 connections, IAM tokens and credentials are re-created on the next request, the database secret re-read),
@@ -18,7 +18,7 @@ import random
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from foodsave.observability import logger
+from foodsave.observability import deferred_modules, logger
 
 
 def prime(modules: Iterable[str] = ()) -> None:
@@ -27,7 +27,7 @@ def prime(modules: Iterable[str] = ()) -> None:
 
     import foodsave.db.models  # noqa: F401 - the mappers to configure
 
-    for name in modules:
+    for name in (*modules, *deferred_modules()):
         importlib.import_module(name)
     configure_mappers()
 
@@ -47,13 +47,16 @@ def after_restore() -> None:
     logger.info("restored from a SnapStart snapshot; services will be rebuilt on the next request")
 
 
-def register(modules: Iterable[str] = ()) -> bool:
-    """Register both hooks when running under a SnapStart-capable runtime; True when registered."""
+def register(modules: Iterable[str] = (), *warm_ups: Callable[[], Any]) -> bool:
+    """Register both hooks (and any `warm_ups` to run before the snapshot) when running under a
+    SnapStart-capable runtime; True when registered."""
     hooks = _hook_api()
     if hooks is None:
         return False
     before, after = hooks
     before(prime, tuple(modules))
+    for warm_up in warm_ups:
+        before(warm_up)
     after(after_restore)
     return True
 

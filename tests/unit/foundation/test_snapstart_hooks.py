@@ -36,12 +36,22 @@ def test_nothing_is_registered_outside_a_snapstart_runtime(monkeypatch):
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 def test_api_handler_primes_the_modules_its_routes_load_on_first_use(hook_api, services):
-    from foodsave.api.apps import alerts_app
     from foodsave.api.functions import FIRST_USE_MODULES
     from foodsave.runtime.lambda_api import api_handler
 
-    api_handler(alerts_app, "alert-evaluator")
-    assert hook_api["before"] == [(snapstart.prime, (FIRST_USE_MODULES["alert-evaluator"],))]
+    api_handler("alert-evaluator")
+    assert hook_api["before"][0] == (snapstart.prime, (FIRST_USE_MODULES["alert-evaluator"],))
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_api_handler_mounts_every_router_before_the_snapshot(hook_api, services):
+    from foodsave.api.functions import FUNCTION_ROUTERS
+    from foodsave.runtime.lambda_api import api_handler
+
+    api_handler("agent-chat")
+    (mount_all, args) = hook_api["before"][1]
+    mount_all(*args)
+    assert mount_all.__self__.mounted == list(FUNCTION_ROUTERS["agent-chat"])
 
 
 def test_priming_configures_every_mapper_and_imports_the_first_use_modules(monkeypatch):
@@ -90,3 +100,22 @@ def test_restore_reseeds_the_random_generator():
     random.seed(20261130)
     snapstart.after_restore()
     assert [random.random() for _ in range(4)] != snapshotted
+
+
+def test_priming_imports_what_the_first_traced_invocation_would_load(monkeypatch):
+    import sys
+
+    monkeypatch.setattr(snapstart, "deferred_modules", lambda: ("foodsave.alerts.schedule",))
+    monkeypatch.delitem(sys.modules, "foodsave.alerts.schedule", raising=False)
+    snapstart.prime()
+    assert "foodsave.alerts.schedule" in sys.modules
+
+
+def test_in_lambda_the_xray_sdk_is_deferred_unless_tracing_is_disabled(monkeypatch):
+    from foodsave import observability
+
+    monkeypatch.setattr(observability, "IN_LAMBDA", True)
+    monkeypatch.delenv("POWERTOOLS_TRACE_DISABLED", raising=False)
+    assert observability.deferred_modules() == ("aws_xray_sdk.core",)
+    monkeypatch.setenv("POWERTOOLS_TRACE_DISABLED", "true")
+    assert observability.deferred_modules() == ()

@@ -1,6 +1,7 @@
 """In Lambda, Powertools Tracer patches boto3 and pg8000 and turns every `span()` into an X-Ray subsegment.
 
-Each case runs in a fresh interpreter with the variables Lambda sets, since the tracer is made at import.
+Each case runs in a fresh interpreter with the variables Lambda sets, since the tracer is made once per process
+(on the first invocation that carries an X-Ray trace id).
 """
 
 from __future__ import annotations
@@ -21,6 +22,9 @@ LAMBDA_ENV = {
 
 PROBE = """
 import json
+import sys
+import foodsave.observability as o
+loaded_at_import = "aws_xray_sdk.core" in sys.modules
 from aws_xray_sdk.core import patcher, xray_recorder
 
 sent = []
@@ -30,11 +34,10 @@ class Capture:
     def set_daemon_address(self, address):
         pass
 
-import foodsave.observability as o
 xray_recorder.configure(emitter=Capture())
 with o.span("ocr.receipt", receipt_id="r-1"):
     pass
-print(json.dumps({"enabled": o.xray is not None, "patched": sorted(patcher._PATCHED_MODULES), "sent": sent}))
+print(json.dumps({"enabled": o.xray_tracer() is not None, "patched": sorted(patcher._PATCHED_MODULES), "sent": sent, "loaded_at_import": loaded_at_import}))
 """
 
 
@@ -59,4 +62,19 @@ def test_in_lambda_boto3_and_pg8000_are_patched_and_spans_become_subsegments():
 
 def test_outside_lambda_nothing_is_patched_or_sent():
     result = _probe({})
-    assert result == {"enabled": False, "patched": [], "sent": []}
+    assert result == {"enabled": False, "patched": [], "sent": [], "loaded_at_import": False}
+
+
+def test_in_lambda_the_xray_sdk_is_not_loaded_at_import():
+    assert _probe(LAMBDA_ENV)["loaded_at_import"] is False
+
+
+def test_in_lambda_an_invocation_without_a_trace_id_patches_and_sends_nothing():
+    untraced = {k: v for k, v in LAMBDA_ENV.items() if k != "_X_AMZN_TRACE_ID"}
+    result = _probe(untraced)
+    assert (result["enabled"], result["patched"], result["sent"]) == (False, [], [])
+
+
+def test_in_lambda_tracing_disabled_by_powertools_setting_patches_nothing():
+    result = _probe({**LAMBDA_ENV, "POWERTOOLS_TRACE_DISABLED": "true"})
+    assert (result["enabled"], result["patched"], result["sent"]) == (False, [], [])

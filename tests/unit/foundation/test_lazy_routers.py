@@ -1,0 +1,68 @@
+"""Routers mounted on first use: each declared prefix is exactly what its router serves, a request mounts only
+the routers its path needs, and a path nobody declares gets the full app's answer."""
+
+from __future__ import annotations
+
+import importlib
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from foodsave.api.functions import FUNCTION_ROUTERS, ROUTER_PREFIXES
+from foodsave.api.lazy_routers import RouterLoader, covers
+
+ALL_ROUTERS = [(function, name) for function, names in FUNCTION_ROUTERS.items() for name in names]
+
+
+def _paths(name: str) -> set[str]:
+    return {route.path for route in importlib.import_module(f"foodsave.api.routers.{name}").router.routes}
+
+
+@pytest.mark.parametrize(("function", "name"), ALL_ROUTERS)
+def test_every_route_of_a_router_is_under_one_of_its_declared_prefixes(function, name):
+    assert name in ROUTER_PREFIXES, f"{function}: router {name!r} declares no prefixes"
+    uncovered = {p for p in _paths(name) if not any(covers(prefix, p) for prefix in ROUTER_PREFIXES[name])}
+    assert uncovered == set()
+
+
+@pytest.mark.parametrize(("function", "name"), ALL_ROUTERS)
+def test_no_route_of_a_router_falls_under_another_routers_prefix(function, name):
+    others = [
+        p for other in FUNCTION_ROUTERS[function] if other != name for p in ROUTER_PREFIXES.get(other, ())
+    ]
+    assert {p for p in _paths(name) if any(covers(prefix, p) for prefix in others)} == set()
+
+
+@pytest.mark.parametrize(
+    ("prefix", "path", "expected"),
+    [
+        ("/v1/pantry", "/v1/pantry", True),
+        ("/v1/pantry", "/v1/pantry/items/1", True),
+        ("/v1/pantry", "/v1/pantryx", False),
+        ("/v1/shopping-list", "/v1/shopping", False),
+    ],
+)
+def test_a_prefix_covers_paths_on_segment_boundaries(prefix, path, expected):
+    assert covers(prefix, path) is expected
+
+
+def test_a_request_mounts_only_the_router_its_path_needs():
+    loader = RouterLoader(FastAPI(), FUNCTION_ROUTERS["agent-chat"], ROUTER_PREFIXES)
+    loader.ensure("/v1/pantry/items")
+    loader.ensure("/v1/pantry/stats")
+    assert loader.mounted == ["pantry"]
+
+
+def test_a_router_without_declared_prefixes_is_mounted_on_the_first_request():
+    loader = RouterLoader(FastAPI(), ("health", "pantry"), {"pantry": ("/v1/pantry",)})
+    loader.ensure("/v1/pantry/items")
+    assert loader.mounted == ["health", "pantry"]
+
+
+def test_an_undeclared_path_mounts_every_router_so_it_gets_the_full_apps_404():
+    app = FastAPI()
+    loader = RouterLoader(app, FUNCTION_ROUTERS["alert-evaluator"], ROUTER_PREFIXES)
+    loader.ensure("/v1/nowhere")
+    assert loader.mounted == list(FUNCTION_ROUTERS["alert-evaluator"])
+    assert TestClient(app).get("/v1/nowhere").status_code == 404
