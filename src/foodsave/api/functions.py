@@ -14,6 +14,7 @@ ROUTER_PREFIXES: dict[str, tuple[str, ...]] = {
     "shopping": ("/v1/shopping-list", "/v1/spending"),
     "recipes": ("/v1/recipes", "/v1/meal-plans"),
     "me": ("/v1/me",),
+    "household": ("/v1/household",),
     "search": ("/v1/search",),
     "documents": ("/v1/documents",),
     "health": ("/health", "/v1/status"),
