@@ -142,6 +142,10 @@ def erase_user(services: Services, session: Session, user: User) -> Erasure:
         deleted = session.execute(delete(table).where(table.c.user_id == uid)).rowcount  # type: ignore[attr-defined]
         if deleted:
             result.rows[table.name] = int(deleted)
+    personal = delete(Document).where(Document.user_id == uid, Document.household_id.is_(None))
+    deleted = session.execute(personal).rowcount  # type: ignore[attr-defined]
+    if deleted:
+        result.rows[Document.__tablename__] = int(deleted)
     # Idempotency keys name the uploaded objects, whose keys carry the user id.
     deleted = session.execute(
         delete(ProcessedMessage).where(ProcessedMessage.key.contains(uid, autoescape=True))
@@ -178,7 +182,9 @@ def _leave_household(services: Services, session: Session, user_id: str, result:
     if me.role == OWNER:
         others[0].role = OWNER
     for table in shared_tables():
-        session.execute(update(table).where(table.c.user_id == user_id).values(user_id=None))
+        # Personal documents (no household) are not shared: they go with the user below.
+        mine = (table.c.user_id == user_id) & table.c.household_id.is_not(None)
+        session.execute(update(table).where(mine).values(user_id=None))
     session.delete(me)
     session.flush()
 

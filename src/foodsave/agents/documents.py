@@ -1,5 +1,5 @@
-"""Documents agent: answers from the user's own uploaded documents (semantic search over their index) with
-numbered citations; when the index is missing or down it says so and lists `documents_index` as degraded."""
+"""Documents agent: answers from the user's own uploaded documents and those shared with their household
+(semantic search over both indexes) with numbered citations; when the index is missing or down it says so and lists `documents_index` as degraded."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from foodsave.agents.base import AgentContext, AgentReply
 from foodsave.text import fold
 
 if TYPE_CHECKING:
-    pass
+    from foodsave.vectors.search import SearchService
 
 SERVICE = "documents_index"
 TOP_K = 3
@@ -28,10 +28,13 @@ def handle(ctx: AgentContext) -> AgentReply:
         return knowledge.handle(ctx)
 
     from foodsave.db.models import Document
+    from foodsave.households.membership import household_of
+    from foodsave.vectors.jobs import owned_by
 
+    household = household_of(ctx.session, ctx.user.id)
     documents = ctx.session.scalars(
         select(Document)
-        .where(Document.user_id == ctx.user.id)
+        .where(owned_by(ctx.user.id) | owned_by(household))
         .order_by(Document.created_at.desc())
         .limit(100)
     ).all()
@@ -55,13 +58,11 @@ def handle(ctx: AgentContext) -> AgentReply:
         )
     try:
         service = ctx.search()
-        from foodsave.errors import NotFound
-
-        try:
-            service.reader("documents", ctx.user.id).current()
-        except NotFound:
+        if not any(_published(service, owner) for owner in (ctx.user.id, household)):
             return _unavailable(ctx, missing=True)
-        hits = service.search(ctx.message[:2000], k=TOP_K, scope="documents", user_id=ctx.user.id)
+        hits = service.search(
+            ctx.message[:2000], k=TOP_K, scope="documents", user_id=ctx.user.id, household_id=household
+        )
     except Exception:  # noqa: BLE001 - any index failure is an honest "unavailable", never a 500
         from foodsave.observability import logger
 
@@ -107,3 +108,13 @@ def _unavailable(ctx: AgentContext, *, missing: bool) -> AgentReply:
             "Searching your documents is unavailable right now. Please try again later.",
         )
     return AgentReply(text, degraded=[SERVICE])
+
+
+def _published(service: SearchService, owner: str) -> bool:
+    from foodsave.errors import NotFound
+
+    try:
+        service.reader("documents", owner).current()
+    except NotFound:
+        return False
+    return True

@@ -211,6 +211,10 @@ class Document(Base):
     user_id: Mapped[str | None] = mapped_column(
         ForeignKey("users.id", ondelete="CASCADE"), nullable=True, index=True
     )
+    # Set when the document is shared with the uploader's household (NULL: personal to `user_id`).
+    household_id: Mapped[str | None] = mapped_column(
+        ForeignKey("households.id", ondelete="CASCADE"), nullable=True, index=True
+    )
     title: Mapped[str] = mapped_column(String(300))
     object_key: Mapped[str | None] = mapped_column(String(512), nullable=True)
     content_type: Mapped[str | None] = mapped_column(String(64), nullable=True)

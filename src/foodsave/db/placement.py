@@ -7,17 +7,18 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from foodsave.db.models import Household, HouseholdMember, new_id
+from foodsave.db.models import Document, Household, HouseholdMember, new_id
 
 OWNER = "owner"
 
 
 def place_new_rows(session: Session, _flush_context: Any = None, _instances: Any = None) -> None:
     """Before a flush: a new shared row that names only the user who added it goes to that user's household
-    (one of their own, made in the same flush, when they have none yet)."""
+    (one of their own, made in the same flush, when they have none yet). Documents are personal unless
+    shared explicitly, so they are left as they are."""
     placed: dict[str, str] = {}
     for obj in list(session.new):
-        if getattr(obj, "household_id", "") is not None or isinstance(obj, HouseholdMember):
+        if getattr(obj, "household_id", "") is not None or isinstance(obj, (HouseholdMember, Document)):
             continue
         user_id = getattr(obj, "user_id", None)
         if not user_id:

@@ -5,6 +5,9 @@ A message body is one of: an S3 ObjectCreated notification for `uploads/document
 an event envelope (`DocumentAdded`/`DocumentDeleted`), or a plain job `{"type": "corpus_rebuild", ...}`.
 Bad documents (no text, wrong type) end as a failed Document row, not a retried message; malformed
 messages raise PoisonMessage so the batch reports them and SQS dead-letters them after the retries.
+
+A job's `user_id` names the index owner: the uploader for a personal document, the household for a shared
+one (`uploads/documents/{household}/{doc}.{ext}`, or `index_owner` in the event data).
 """
 
 from __future__ import annotations
@@ -15,7 +18,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote_plus
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
+from sqlalchemy.sql.elements import ColumnElement
 
 from foodsave.db.models import Document
 from foodsave.errors import FoodSaveError, InvalidInput, UnsupportedMedia
@@ -81,6 +85,7 @@ def parse_job(body: str) -> list[IndexJob]:
     data: dict[str, Any] = nested if isinstance(nested, dict) else raw
     user_id = raw.get("user_id") or data.get("user_id")
     if kind in (DOCUMENT_ADDED, DOCUMENT_DELETED):
+        user_id = data.get("index_owner") or user_id
         document_id = data.get("document_id")
         if not isinstance(document_id, str) or not document_id or not isinstance(user_id, str) or not user_id:
             raise PoisonMessage(f"{kind} needs document_id and user_id")
@@ -115,6 +120,13 @@ def _index_rebuild(name: object) -> IndexJob:
     except InvalidInput:
         pass
     raise PoisonMessage(f"index_rebuild names no known index: {name!r}")
+
+
+def owned_by(owner: str) -> ColumnElement[bool]:
+    """Documents held by the index of `owner`: a household's shared ones, or a user's personal ones."""
+    return or_(
+        Document.household_id == owner, and_(Document.user_id == owner, Document.household_id.is_(None))
+    )
 
 
 class IndexJobRunner:
@@ -169,7 +181,7 @@ class IndexJobRunner:
         assert job.document_id and job.user_id
         with self.services.db.session() as session:
             doc = session.scalar(
-                select(Document).where(Document.id == job.document_id, Document.user_id == job.user_id)
+                select(Document).where(Document.id == job.document_id, owned_by(job.user_id))
             )
             if doc is None or doc.status == "deleted" or not doc.object_key:
                 logger.info(
@@ -200,9 +212,10 @@ class IndexJobRunner:
     def _finish(
         self, job: IndexJob, *, status: str, reason: str | None = None, chunks: int | None = None
     ) -> None:
+        assert job.user_id
         with self.services.db.session() as session:
             doc = session.scalar(
-                select(Document).where(Document.id == job.document_id, Document.user_id == job.user_id)
+                select(Document).where(Document.id == job.document_id, owned_by(job.user_id))
             )
             if doc is None:
                 return
@@ -220,7 +233,7 @@ class IndexJobRunner:
         with self.services.db.session() as session:
             rows = session.execute(
                 select(Document.id, Document.title, Document.object_key).where(
-                    Document.user_id == job.user_id, Document.status == "ready"
+                    owned_by(job.user_id), Document.status == "ready"
                 )
             ).all()
         docs = []

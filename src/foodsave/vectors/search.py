@@ -182,8 +182,18 @@ class SearchService:
             return reader
 
     def search(
-        self, query: str, k: int = 10, scope: str = "recipes", user_id: str | None = None
+        self,
+        query: str,
+        k: int = 10,
+        scope: str = "recipes",
+        user_id: str | None = None,
+        household_id: str | None = None,
     ) -> list[SearchHit]:
+        """Best hits first. With `household_id`, documents searches the user's personal index and the
+        household's shared one, merged by relevance."""
+        if scope == "documents" and household_id:
+            hits = self.search(query, k, scope, user_id) + self.search(query, k, scope, household_id)
+            return sorted(hits, key=lambda h: h.relevance, reverse=True)[:k]
         query = validate(query, k, scope)
         reader = self.reader(scope, user_id)
         try:

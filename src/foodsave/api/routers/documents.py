@@ -1,5 +1,6 @@
 """Document routes: upload slots (or, locally, direct multipart uploads), listing and deletion of a user's
-own txt/md/pdf documents. Indexing happens in the index-builder; these routes only store and queue."""
+own txt/md/pdf documents and those shared with their household.
+Indexing happens in the index-builder; these routes only store and queue."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 from starlette.concurrency import run_in_threadpool
 
 from foodsave.api.deps import CurrentUser, ServicesDep, SessionDep
@@ -21,6 +23,7 @@ from foodsave.db.models import Document, User
 from foodsave.db.search import contains_folded, folded, sorted_by
 from foodsave.errors import InvalidInput, NotFound, TooLarge, UnsupportedMedia
 from foodsave.events import Event
+from foodsave.households.membership import household_of
 from foodsave.observability import TRACE_HEADER, inject_trace, record_metric
 from foodsave.services import Services
 from foodsave.vectors.extract import DOCUMENT_TYPES, sniff_media_type
@@ -28,6 +31,7 @@ from foodsave.vectors.extract import DOCUMENT_TYPES, sniff_media_type
 router = APIRouter(prefix="/v1/documents", tags=["documents"])
 ContentType = Literal["text/plain", "text/markdown", "application/pdf"]
 DocumentStatus = Literal["pending", "processing", "ready", "failed"]
+Share = Literal["personal", "household"]
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "No such document for this user"}}
 
 
@@ -39,6 +43,9 @@ class DocumentIn(BaseModel):
     )
     title: Annotated[str, Field(min_length=1, max_length=300)]
     content_type: ContentType
+    share: Share = Field(
+        default="personal", description="`household`: every member of your household can read and search it"
+    )
 
 
 class DocumentOut(BaseModel):
@@ -47,6 +54,7 @@ class DocumentOut(BaseModel):
     id: str
     title: str
     content_type: str | None
+    household_id: str | None = Field(description="set when the document is shared with this household")
     status: DocumentStatus = Field(description="`pending` until the index-builder picks it up, then `ready`")
     chunks: int
     failure_reason: str | None
@@ -94,6 +102,13 @@ Then poll `GET /v1/documents/{id}` (every 2-5 s; indexing takes seconds) until `
 Send an `Idempotency-Key` so a retried request does not create two documents."""
 
 
+def index_owner(doc: Document) -> str:
+    """Whose documents index holds `doc`: its household's when shared, else its uploader's."""
+    owner = doc.household_id or doc.user_id
+    assert owner is not None
+    return owner
+
+
 def _queue_job(services: Services, event_type: str, user_id: str, data: dict[str, Any]) -> None:
     trace = inject_trace()
     event = Event(
@@ -107,17 +122,20 @@ def _queue_job(services: Services, event_type: str, user_id: str, data: dict[str
     services.queue.send(event.to_dict(), attributes=attributes)
 
 
-def _create(session: Session, user: User, title: str, media: str, prefix: str) -> Document:
-    doc = Document(user_id=user.id, title=title.strip(), content_type=media, status="pending")
+def _create(session: Session, user: User, title: str, media: str, prefix: str, share: Share) -> Document:
+    household_id = household_of(session, user.id) if share == "household" else None
+    doc = Document(
+        user_id=user.id, household_id=household_id, title=title.strip(), content_type=media, status="pending"
+    )
     session.add(doc)
     session.flush()
-    doc.object_key = f"{prefix}/{user.id}/{doc.id}.{DOCUMENT_TYPES[media]}"
+    doc.object_key = f"{prefix}/{index_owner(doc)}/{doc.id}.{DOCUMENT_TYPES[media]}"
     return doc
 
 
 def _upload_slot(services: Services, session: Session, user: User, body: DocumentIn) -> DocumentCreated:
     settings = services.settings
-    doc = _create(session, user, body.title, body.content_type, "uploads/documents")
+    doc = _create(session, user, body.title, body.content_type, "uploads/documents", body.share)
     assert doc.object_key is not None
     slot = services.store.presigned_post(
         doc.object_key, (body.content_type,), settings.max_upload_bytes, settings.presign_expires_seconds
@@ -132,19 +150,21 @@ def _upload_slot(services: Services, session: Session, user: User, body: Documen
 
 
 def _direct_upload(
-    services: Services, session: Session, user: User, title: str, filename: str, data: bytes
+    services: Services, session: Session, user: User, title: str, filename: str, data: bytes, share: Share
 ) -> DocumentCreated:
     if not data:
         raise InvalidInput("the file is empty")
     media = sniff_media_type(data, filename)
     if media not in DOCUMENT_TYPES:
         raise UnsupportedMedia("only txt, md and pdf documents are supported")
-    doc = _create(session, user, title or filename.rsplit(".", 1)[0] or "dokument", media, "documents")
+    name = title or filename.rsplit(".", 1)[0] or "dokument"
+    doc = _create(session, user, name, media, "documents", share)
     assert doc.object_key is not None
     services.store.put(doc.object_key, data, content_type=media)
     created = DocumentCreated(document=DocumentOut.model_validate(doc))
+    owner = index_owner(doc)
     session.commit()  # the builder must find the row, so it is committed before the job is queued
-    _queue_job(services, "DocumentAdded", user.id, {"document_id": created.document.id})
+    _queue_job(services, "DocumentAdded", user.id, {"document_id": created.document.id, "index_owner": owner})
     return created
 
 
@@ -171,6 +191,7 @@ def _direct_upload(
                         "properties": {
                             "file": {"type": "string", "format": "binary"},
                             "title": {"type": "string"},
+                            "share": {"type": "string", "enum": ["personal", "household"]},
                         },
                     }
                 },
@@ -195,8 +216,11 @@ async def add_document(
         if len(data) > max_bytes:
             raise TooLarge(f"file is larger than {max_bytes} bytes")
         title = str(form.get("title") or "")[:300]
+        share: Share = "household" if form.get("share") == "household" else "personal"
+        if form.get("share") not in (None, "", "personal", "household"):
+            raise InvalidInput("`share` is `personal` or `household`")
         created = await run_in_threadpool(
-            _direct_upload, services, session, user, title, upload.filename or "", data
+            _direct_upload, services, session, user, title, upload.filename or "", data, share
         )
     else:
         body = parse_body(DocumentIn, await request.body())
@@ -209,7 +233,7 @@ async def add_document(
 @router.get(
     "",
     response_model=DocumentPage,
-    summary="List your documents, newest first",
+    summary="List your documents and those shared with your household, newest first",
     description="`q` matches titles ignoring case and Polish accents; page with `limit` and `offset`.",
 )
 def list_documents(
@@ -222,7 +246,7 @@ def list_documents(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> DocumentPage:
-    query = select(Document).where(Document.user_id == user.id)
+    query = select(Document).where(_visible(session, user))
     if status:
         query = query.where(Document.status == status)
     if q:
@@ -235,8 +259,16 @@ def list_documents(
     )
 
 
+def _visible(session: Session, user: User) -> ColumnElement[bool]:
+    """The user's personal documents and their household's shared ones."""
+    return or_(
+        and_(Document.user_id == user.id, Document.household_id.is_(None)),
+        Document.household_id == household_of(session, user.id),
+    )
+
+
 def _owned(session: Session, user: User, document_id: str) -> Document:
-    doc = session.scalar(select(Document).where(Document.id == document_id, Document.user_id == user.id))
+    doc = session.scalar(select(Document).where(Document.id == document_id, _visible(session, user)))
     if doc is None:
         raise NotFound(f"document {document_id} not found")
     return doc
@@ -257,15 +289,17 @@ def get_document(document_id: str, user: CurrentUser, session: SessionDep) -> Do
     status_code=202,
     response_model=DocumentDeleted,
     responses=NOT_FOUND,
-    summary="Delete a document; its index entries are removed in the background",
+    summary="Delete a document (any member may delete one shared with the household); its index entries "
+    "are removed in the background",
 )
 def delete_document(
     document_id: str, user: CurrentUser, session: SessionDep, services: ServicesDep
 ) -> DocumentDeleted:
     doc = _owned(session, user, document_id)
+    owner = index_owner(doc)
     if doc.object_key:
         services.store.delete(doc.object_key)
     session.delete(doc)
     session.commit()
-    _queue_job(services, "DocumentDeleted", user.id, {"document_id": document_id})
+    _queue_job(services, "DocumentDeleted", user.id, {"document_id": document_id, "index_owner": owner})
     return DocumentDeleted(id=document_id)

@@ -7,7 +7,8 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
-from foodsave.api.deps import CurrentUser, ServicesDep
+from foodsave.api.deps import CurrentUser, ServicesDep, SessionDep
+from foodsave.households.membership import household_of
 from foodsave.observability import record_metric, span
 from foodsave.vectors.search import MAX_K, MAX_QUERY_CHARS
 
@@ -40,7 +41,7 @@ class SearchOut(BaseModel):
     response_model=SearchOut,
     summary="Semantic search (Polish or English) over recipes, food knowledge or your documents",
     description="Hits are chunks of the scope's published index, best first. `scope=documents` searches "
-    "only the caller's own documents (added with `POST /v1/documents` and `ready`); `recipes` and "
+    "the caller's own documents and those shared with their household (added with `POST /v1/documents` and `ready`); `recipes` and "
     "`knowledge` are shared corpora. `index_version` says which published version answered.",
     responses={
         422: {"description": "Empty or too long query, k outside 1..50, unknown scope"},
@@ -49,6 +50,7 @@ class SearchOut(BaseModel):
 )
 def search(
     user: CurrentUser,
+    session: SessionDep,
     services: ServicesDep,
     q: Annotated[
         str,
@@ -64,7 +66,8 @@ def search(
 ) -> dict[str, Any]:
     service = services.search
     with span("search", scope=scope, k=k):
-        hits = service.search(q, k, scope, user.id)
+        household = household_of(session, user.id) if scope == "documents" else None
+        hits = service.search(q, k, scope, user.id, household)
     record_metric("SearchQueries", 1, scope=scope)
     reader = service.reader(scope, user.id)
     return {
