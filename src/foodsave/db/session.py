@@ -55,6 +55,7 @@ def _engine_for(url: str, connect_timeout: float, tls: bool = False, pool_size: 
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.close()
 
+        event.listen(engine, "savepoint", _savepoint_writes)
         return engine
     # Lambda: one connection per container is enough (one request at a time); RDS Proxy multiplexes.
     # A server (local runtime) sizes the pool to its worker threads so no request waits for a connection.
@@ -67,6 +68,18 @@ def _engine_for(url: str, connect_timeout: float, tls: bool = False, pool_size: 
         pool_timeout=connect_timeout,
         connect_args=_pg8000_args(connect_timeout, tls) if "pg8000" in url else {},
     )
+
+
+def _savepoint_writes(conn: Any, _name: str | None) -> None:
+    """SQLite: a savepoint opened outside a transaction takes the write lock at once (`BEGIN IMMEDIATE`).
+
+    The driver runs reads outside any transaction and opens one at the first write, which waits for the
+    lock. A bare SAVEPOINT instead opens a deferred transaction whose reads pin a snapshot; its first write
+    then fails at once ("database is locked") if another connection committed in between. Waiting for the
+    lock up front keeps what the savepoint's block reads and writes in one serial transaction."""
+    dbapi_conn = conn.connection.dbapi_connection
+    if not dbapi_conn.in_transaction:
+        dbapi_conn.execute("BEGIN IMMEDIATE")
 
 
 def _pg8000_args(connect_timeout: float, tls: bool) -> dict[str, Any]:

@@ -26,6 +26,7 @@ from foodsave.ports import ObjectInfo
 from foodsave.runtime import events
 from foodsave.runtime.context import LocalLambdaContext
 from foodsave.runtime.handlers import load_handler
+from foodsave.runtime.receipt_worker import ReceiptProcess
 from foodsave.services import Services
 
 
@@ -59,7 +60,15 @@ class MetricBuffer:
 class LocalRuntime:
     """Owns the services and the three background wires (uploads, queue, schedule)."""
 
-    def __init__(self, settings: Settings, *, schedule: bool = True, poll_seconds: float = 0.5) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        schedule: bool = True,
+        poll_seconds: float = 0.5,
+        receipt_process: bool = False,
+    ) -> None:
+        """With `receipt_process`, receipts are read by a process of their own (see receipt_worker)."""
         self.settings = settings.model_copy(update={"dev_auth": True, "env": "local"})
         _owner_only(self.settings)
         upgrade(self.settings.resolved_database_url())
@@ -77,6 +86,7 @@ class LocalRuntime:
         )
         self.services.receipt_queue = self.receipt_queue
         self._threads: list[threading.Thread] = []
+        self._receipt_process = ReceiptProcess(self.settings, poll_seconds) if receipt_process else None
         self._idle = threading.Condition()
         self._busy = 0
         store = self.services.store
@@ -228,13 +238,33 @@ class LocalRuntime:
     # -- lifecycle ----------------------------------------------------------------------
     def start(self) -> None:
         self.recover()
-        loops = [self._upload_loop, self._queue_loop, self._metrics_loop] + (
-            [self._schedule_loop] if self.schedule else []
-        )
+        loops = [self._queue_loop, self._metrics_loop] + ([self._schedule_loop] if self.schedule else [])
+        if self._receipt_process is None:
+            loops.insert(0, self._upload_loop)
+        else:
+            self._receipt_process.start()  # after recover(): the process is the queue's only consumer
         for loop in loops:
             thread = threading.Thread(target=loop, name=f"foodsave-{loop.__name__}", daemon=True)
             thread.start()
             self._threads.append(thread)
+
+    @property
+    def receipt_process_pid(self) -> int | None:
+        """The receipt process's id while it runs (None when receipts are read on a thread here)."""
+        return self._receipt_process.pid if self._receipt_process is not None else None
+
+    def read_receipts(self) -> None:
+        """The receipt process's whole job: read receipts (and flush their metrics) until `request_stop`."""
+        flusher = threading.Thread(target=self._metrics_loop, name="foodsave-metrics", daemon=True)
+        flusher.start()
+        try:
+            self._upload_loop()
+        finally:
+            flusher.join(timeout=5)
+            self.flush_metrics()
+
+    def request_stop(self) -> None:
+        self._stop.set()
 
     def wait_idle(self, timeout: float = 60.0) -> bool:
         """Block until uploads and the queue are drained (tests and the demo use it)."""
@@ -250,6 +280,8 @@ class LocalRuntime:
 
     def stop(self) -> None:
         self._stop.set()
+        if self._receipt_process is not None:
+            self._receipt_process.stop()
         for thread in self._threads:
             thread.join(timeout=5)
         self._threads.clear()
@@ -305,7 +337,7 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000) -> None
 
     from foodsave.api.apps import local_app
 
-    runtime = LocalRuntime(settings)
+    runtime = LocalRuntime(settings, receipt_process=True)
     base = f"http://{host}:{port}"
     if isinstance(runtime.services.store, LocalObjectStore):
         runtime.services.store.upload_url = f"{base}/local-uploads"

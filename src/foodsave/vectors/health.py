@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from foodsave.errors import FoodSaveError, Unavailable
 from foodsave.vectors.embed import expected_embedder_name
+from foodsave.vectors.query_cache import QUERY_VECTORS
 
 if TYPE_CHECKING:
     from foodsave.services import Services
@@ -23,6 +24,7 @@ def embedder_status(services: Services) -> dict[str, Any]:
     if services.lazy.embedder.built:  # this process searches: report the embedder it actually runs
         embedder = services.embedder
         info["active"] = embedder.name
+        info["query_cache"] = QUERY_VECTORS.stats()
         reason = getattr(embedder, "degraded_reason", None)
         if reason:
             raise Unavailable(f"{reason}; searching with {embedder.name} instead")

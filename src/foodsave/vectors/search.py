@@ -15,6 +15,7 @@ from foodsave.vectors.lexical import reciprocal_rank_fusion, score_fusion
 from foodsave.vectors.lexicon import is_english, polish_gloss
 from foodsave.vectors.load import NGRAMS, IndexReader, LoadedIndex, ScoredChunk
 from foodsave.vectors.manifest import user_index_name
+from foodsave.vectors.query_cache import QUERY_VECTORS, QueryVectorCache
 
 if TYPE_CHECKING:
     import numpy as np
@@ -124,8 +125,11 @@ class SearchService:
         queue: Queue | None = None,
         fusion: Fusion = DEFAULT_FUSION,
         rrf_k: int = RRF_K,
+        query_vectors: QueryVectorCache = QUERY_VECTORS,
     ) -> None:
-        """With a `queue`, an index built by another embedder is refused and its rebuild queued."""
+        """With a `queue`, an index built by another embedder is refused and its rebuild queued; query vectors
+        come through `query_vectors` (the process's cache unless another is given)."""
+        self.query_vectors = query_vectors
         self.store = store
         self.queue = queue
         self.fusion = fusion
@@ -221,10 +225,10 @@ class SearchService:
         ]
 
     def _query_vectors(self, query: str, english: bool) -> list[NDArray[np.float32]]:
-        vectors = [self.embedder.embed_query(query)]
+        vectors = [self.query_vectors.embed_query(self.embedder, query)]
         gloss = polish_gloss(query) if english else ""
         if gloss:
-            vectors.append(self.embedder.embed_query(gloss))
+            vectors.append(self.query_vectors.embed_query(self.embedder, gloss))
         return vectors
 
     def _ranked(self, loaded: LoadedIndex, query: str, k: int) -> list[ScoredChunk]:
