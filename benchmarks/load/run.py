@@ -51,6 +51,10 @@ def log(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
 
 
+def machine_load() -> list[float]:
+    return [round(x, 2) for x in os.getloadavg()]
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -117,7 +121,13 @@ def receipts_backlog(base: str) -> dict[str, Any]:
         return {"error": str(exc)}
 
 
-def run_step(base: str, users: int, seconds: int, workdir: Path) -> dict[str, Any]:
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) the process has used so far; its child processes are not included."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def run_step(base: str, users: int, seconds: int, workdir: Path, server_pid: int) -> dict[str, Any]:
     prefix = workdir / f"step{users}"
     cmd = [
         str(BIN / "locust"), "-f", str(HERE / "locustfile.py"), "--headless", "--only-summary",
@@ -125,9 +135,15 @@ def run_step(base: str, users: int, seconds: int, workdir: Path) -> dict[str, An
         "--csv", str(prefix), "--reset-stats", "--stop-timeout", "5", "--loglevel", "WARNING",
     ]  # fmt: skip
     log(f"step: {users} users for {seconds} s")
-    load_before = round(os.getloadavg()[0], 1)
+    load_before = machine_load()
+    cpu_before = cpu_seconds(server_pid)
     started = time.monotonic()
-    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, check=False)  # noqa: S603
+    # Locust runs in a session of its own: on Linux (autogroup scheduling) the load generator then draws on its
+    # own share of the CPU, not on the share of the server it measures, as a client on another host would.
+    proc = subprocess.run(  # noqa: S603
+        cmd, capture_output=True, text=True, cwd=ROOT, check=False, start_new_session=True
+    )
+    server_cpu = cpu_seconds(server_pid) - cpu_before
     rows = read_stats(prefix)
     by_name = {r["name"]: r for r in rows}
     health = by_name.get("GET /health (baseline)", {})
@@ -138,12 +154,19 @@ def run_step(base: str, users: int, seconds: int, workdir: Path) -> dict[str, An
     step = {
         "users": users,
         "seconds": round(time.monotonic() - started, 1),
-        # Other work on the shared machine skews the figures: its 1-minute load before and after the step.
-        "machine_load_1m_before": load_before,
-        "machine_load_1m_after": round(os.getloadavg()[0], 1),
+        # Other work on the shared machine skews the figures: its load averages (1, 5, 15 min, as `uptime`
+        # shows them) before and after the step.
+        "machine_load_before": load_before,
+        "machine_load_after": machine_load(),
         "locust_exit": proc.returncode,
         "locust_errors": [ln for ln in proc.stderr.splitlines() if "Error" in ln or "Traceback" in ln][:5],
         "total": by_name.get("all"),
+        # The HTTP server process's own CPU time over the step (not the receipt process's) per request counted
+        # after the ramp-up (so an upper bound): what a request costs, whatever else the machine runs.
+        "server_cpu_seconds": round(server_cpu, 2),
+        "server_cpu_ms_per_request": round(1000 * server_cpu / total, 2)
+        if (total := (by_name.get("all") or {}).get("requests"))
+        else None,
         "routes": [r for r in rows if r["name"] != "all"],
         "baseline_health_p95_ms": health.get("p95_ms"),
         "worst_non_ocr_p95_ms": worst,
@@ -188,7 +211,8 @@ def main(argv: list[str] | None = None) -> int:
     database = "PostgreSQL (throwaway cluster on 127.0.0.1)" if args.postgres else "SQLite in a temp folder"
     target = next((s for s in steps if s["users"] == TARGET_USERS), None)
     report = {
-        "server": f"foodsave serve (uvicorn, one process, {database}, OCR in the runtime's background thread)",
+        "server": f"foodsave serve (uvicorn, one process, {database}, OCR in a lower-priority process of its own)",
+        "cpus": os.cpu_count(),
         "database": "postgresql" if args.postgres else "sqlite",
         "seconds_per_step": args.seconds,
         "metrics_sink": not args.without_metrics_sink,
@@ -239,7 +263,7 @@ def serve_and_load(
         )  # fmt: skip
         try:
             wait_up(base)
-            steps = [run_step(base, users, args.seconds, workdir) for users in args.users]
+            steps = [run_step(base, users, args.seconds, workdir, server.pid) for users in args.users]
         finally:
             server.terminate()
             try:

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from foodsave.vectors.embed import Embedder
     from foodsave.vectors.search import SearchService
 
-__all__ = ["Services", "build_embedder", "build_services", "get_services", "set_services"]
+__all__ = ["Services", "build_embedder", "build_services", "built_services", "get_services", "set_services"]
 
 
 def _aws_database_url(settings: Settings) -> str:
@@ -241,6 +241,11 @@ def get_services() -> Services:
         if _services is None:
             _services = build_services(get_settings())
         return _services
+
+
+def built_services() -> Services | None:
+    """The services of this container if they are built already (never builds them)."""
+    return _services
 
 
 def set_services(services: Services | None) -> None:

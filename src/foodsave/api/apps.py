@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import importlib
+import inspect
+from typing import Any
 
 from fastapi import Depends, FastAPI
 
@@ -24,12 +26,21 @@ DESCRIPTION = (
 )
 
 
+def _telemetry() -> dict[str, Any]:
+    """FastAPI's own request spans only where spans are exported: with no exporter they would be built on
+    every request and dropped (FastAPI versions without native telemetry take no such argument)."""
+    if "telemetry" not in inspect.signature(FastAPI).parameters:
+        return {}
+    return {"telemetry": {"tracing": get_settings().trace_exporter != "none"}}
+
+
 def _build(title: str, modules: tuple[str, ...]) -> FastAPI:
     app = FastAPI(
         title=title,
         version=__version__,
         description=DESCRIPTION,
         dependencies=[Depends(reject_unknown_query)],
+        **_telemetry(),
     )
     install_problem_handlers(app)
     app.add_middleware(IdempotencyMiddleware)

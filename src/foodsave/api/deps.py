@@ -16,7 +16,7 @@ import anyio.to_thread
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
-from foodsave.bootstrap import get_services
+from foodsave.bootstrap import built_services, get_services
 from foodsave.db.models import User
 from foodsave.errors import Unauthorized
 from foodsave.services import Services
@@ -25,8 +25,11 @@ from foodsave.users import get_or_create_user
 DEV_TOKEN = re.compile(r"^Bearer dev-([A-Za-z0-9_.-]{1,64})$")
 
 
-def services_dep() -> Services:
-    return get_services()
+async def services_dep() -> Services:
+    """The container's services: on the event loop once they are built (no worker thread per request), on a
+    worker thread the first time, when building them may touch the disk."""
+    built = built_services()
+    return built if built is not None else await anyio.to_thread.run_sync(get_services)
 
 
 # At most DB_SLOTS requests hold database work at once; the others wait on the event loop, holding no

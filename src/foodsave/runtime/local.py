@@ -344,7 +344,9 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000) -> None
     indexes = publish_bundled_indexes(runtime.services)
     runtime.start()
     print(banner(runtime.settings, base, indexes), flush=True)
+    app = local_app()
+    app.openapi()  # built now, not on the first request for the contract (a second of CPU on the event loop)
     try:
-        uvicorn.run(local_app(), host=host, port=port, log_level="warning")
+        uvicorn.run(app, host=host, port=port, log_level="warning")
     finally:
         runtime.stop()
