@@ -120,7 +120,8 @@ def update_item(
     if_match: IfMatch = None,
 ) -> PantryItemOut:
     service = PantryService(session, user.id)
-    check_if_match(session, if_match, service.get(item_id), PantryItemOut)
+    if if_match is not None:  # without a precondition, the update's own claim of the row is the only lock
+        check_if_match(session, if_match, service.get(item_id), PantryItemOut)
     return tagged(
         response, PantryItemOut.model_validate(service.update(item_id, body, at=services.clock.now()))
     )
