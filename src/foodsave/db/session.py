@@ -13,7 +13,6 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
 
-from foodsave.db.placement import place_new_rows
 from foodsave.db.timestamps import CLOCK_KEY, share_clock, stamp_times
 from foodsave.errors import Unavailable
 
@@ -138,7 +137,6 @@ class Database:
         # Row creation and update times come from this clock (see foodsave.db.timestamps).
         self.clock = clock
         self._factory = sessionmaker(self.engine, expire_on_commit=False, autoflush=True)
-        event.listen(self._factory, "before_flush", place_new_rows)  # first: its new rows get times too
         event.listen(self._factory, "before_flush", stamp_times)
         event.listen(self._factory, "after_begin", share_clock)
 

@@ -10,13 +10,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from foodsave.db.models import Base, Document, Household, HouseholdInvite, HouseholdMember, Receipt, User
-from foodsave.db.placement import OWNER
 
 if TYPE_CHECKING:
     from foodsave.ports import ObjectStore
 
 __all__ = ["MEMBER", "OWNER", "erase_household", "found_household", "household_of", "membership_of"]
 
+OWNER = "owner"
 MEMBER = "member"
 NO_HOUSEHOLD = ""
 

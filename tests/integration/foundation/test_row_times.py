@@ -13,6 +13,7 @@ from foodsave.adapters.local import FrozenClock
 from foodsave.db.models import PantryItem, User
 from foodsave.db.session import Database
 from foodsave.db.timestamps import MissingClock
+from foodsave.households.membership import household_of
 
 START = datetime(2031, 2, 28, 22, 30, tzinfo=UTC)
 
@@ -22,7 +23,8 @@ def _user_with_milk(services) -> str:  # type: ignore[no-untyped-def]
         user = User(external_sub="dev:anna")
         session.add(user)
         session.flush()
-        session.add(PantryItem(user_id=user.id, name="Mleko", normalized_name="mleko"))
+        home = household_of(session, user.id)
+        session.add(PantryItem(user_id=user.id, household_id=home, name="Mleko", normalized_name="mleko"))
         return user.id
 
 
