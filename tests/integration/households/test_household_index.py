@@ -11,17 +11,13 @@ import pytest
 from foodsave.vectors.builder import IndexBuilder, SourceDocument
 from foodsave.vectors.manifest import POINTER_FILE, household_index_name, user_index_name
 from foodsave.vectors.publish import IndexPublisher
+from tests.integration.households.conftest import NOTE, QUERY
 from tests.integration.vectors.conftest import drain
 
-pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
-
-NOTE = "Babcia kisiła ogórki w kamiennym garnku z koprem i czosnkiem. Kiszone ogórki dojrzewają tydzień."
-QUERY = {"q": "kiszenie ogórków", "scope": "documents"}
-
-
-@pytest.fixture(autouse=True)
-def search_rereads_indexes_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("FOODSAVE_INDEX_REFRESH_SECONDS", "0")
+pytestmark = [
+    pytest.mark.parametrize("db_url", ["sqlite"], indirect=True),
+    pytest.mark.usefixtures("indexes_reread_at_once"),
+]
 
 
 @pytest.fixture
