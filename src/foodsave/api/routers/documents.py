@@ -18,9 +18,9 @@ from foodsave.api.deps import CurrentUser, ServicesDep, SessionDep
 from foodsave.api.etags import (
     LOCATION_HEADER,
     READ_RESPONSES,
-    WRITE_RESPONSES,
     IfMatch,
     check_if_match,
+    patch_route,
     tagged,
 )
 from foodsave.api.forms import read_form
@@ -301,16 +301,17 @@ def get_document(document_id: str, response: Response, user: CurrentUser, sessio
 @router.patch(
     "/{document_id}",
     response_model=DocumentOut,
-    responses={
-        **NOT_FOUND,
-        **WRITE_RESPONSES,
-        403: {"description": "Only the member who uploaded a document changes its sharing"},
-        409: {"description": "The document is still waiting for its file or being indexed"},
-    },
     summary="Share a document with your household, or make it personal again",
-    description="Its file and index entries move to the household's or to yours; `status` is `pending` until "
-    "the index-builder has indexed it again. Send `If-Match` with the `ETag` you read to refuse the change "
-    "(412) when someone else changed the document meanwhile.",
+    **patch_route(
+        {
+            **NOT_FOUND,
+            403: {"description": "Only the member who uploaded a document changes its sharing"},
+            409: {"description": "The document is still waiting for its file or being indexed"},
+        },
+        "someone else changed the document",
+        lead="Its file and index entries move to the household's or to yours; `status` is `pending` until the "
+        "index-builder has indexed it again. ",
+    ),
 )
 def share_document(
     document_id: str,
