@@ -80,12 +80,12 @@ def test_an_insert_statement_dates_the_row_by_the_clock(services) -> None:  # ty
         assert session.get(User, "u-ewa").created_at == START
 
 
-def test_a_database_without_a_clock_refuses_to_date_a_row(services) -> None:  # type: ignore[no-untyped-def]
-    unclocked = Database(services.db.url)
-    try:
-        with pytest.raises(StatementError) as info, unclocked.session() as session:
-            session.add(User(external_sub="dev:ola"))
-            session.flush()
-    finally:
-        unclocked.dispose()
+def test_a_statement_run_outside_a_session_refuses_to_date_a_row(services) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(StatementError) as info, services.db.engine.begin() as connection:
+        connection.execute(insert(User).values(id="u-ola", external_sub="dev:ola"))
     assert isinstance(info.value.orig, MissingClock)
+
+
+def test_a_database_is_built_with_its_clock(services) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(TypeError, match="clock"):
+        Database(services.db.url)  # type: ignore[call-arg]
