@@ -56,9 +56,28 @@ class Fusion:
 # Chosen on the dev split of benchmarks/data/retrieval_eval_*.jsonl and the knowledge-corpus questions
 # (benchmarks/retrieval.py): score sum, BM25 and dense cosine weighted alike, n-grams for Polish questions.
 DEFAULT_FUSION = Fusion("sum", lexical_weight=1.0, lexical_weight_en=1.0, ngram_weight=1.0)
-# Per embedder, the relevance below which a hit is not about the question (calibrated on the dev questions by
-# benchmarks/relevance_floor.py); an embedder not listed has no floor.
-RELEVANCE_FLOOR = {E5_NAME: 0.8486, HashingEmbedder().name: 0.186}
+
+
+@dataclass(frozen=True)
+class RelevanceFloor:
+    """The relevance below which a hit is not about the question, per question language: the multilingual
+    model's cosines of English questions with Polish text run lower than those of Polish questions."""
+
+    polish: float
+    english: float
+
+    @property
+    def english_shift(self) -> float:
+        """Added to an English question's relevance so that the Polish floor serves both languages."""
+        return self.polish - self.english
+
+
+# Per embedder, calibrated on the dev questions by benchmarks/relevance_floor.py; an embedder not listed has no
+# floor.
+RELEVANCE_FLOOR = {
+    E5_NAME: RelevanceFloor(polish=0.8594, english=0.7966),
+    HashingEmbedder().name: RelevanceFloor(polish=0.1633, english=0.1253),
+}
 # A hit's relevance: its cosine plus this share of its lexical coverage of the question (chosen on dev, where
 # coverage tells unanswerable questions apart better than the cosine of a multilingual model does).
 COVERAGE_WEIGHT = 0.2
@@ -158,8 +177,16 @@ class SearchService:
 
     @property
     def relevance_floor(self) -> float:
-        """Hits whose relevance is below this are not about the question, for this service's embedder."""
-        return RELEVANCE_FLOOR.get(self.embedder.name, 0.0)
+        """Hits whose relevance is below this are not about the question, for this service's embedder (an
+        English question's relevance is shifted by `relevance_shift` to be compared with the same floor)."""
+        floor = RELEVANCE_FLOOR.get(self.embedder.name)
+        return floor.polish if floor else 0.0
+
+    def relevance_shift(self, query: str) -> float:
+        """What search adds to the relevance of hits for `query`: the gap between the Polish and English floors
+        for an English question, else 0."""
+        floor = RELEVANCE_FLOOR.get(self.embedder.name)
+        return floor.english_shift if floor and is_english(query) else 0.0
 
     @property
     def degraded(self) -> list[str]:
@@ -206,6 +233,7 @@ class SearchService:
             ) from None
         ranked = self._ranked(loaded, query, k)
         coverage = loaded.lexical().coverage(query, [hit.chunk.id for hit in ranked])
+        shift = self.relevance_shift(query)
         return [
             SearchHit(
                 score=hit.score,
@@ -215,7 +243,7 @@ class SearchService:
                 document_id=hit.chunk.document_id,
                 chunk=hit.chunk.position,
                 text=hit.chunk.text,
-                relevance=hit.score + COVERAGE_WEIGHT * coverage.get(hit.chunk.id, 0.0),
+                relevance=hit.score + COVERAGE_WEIGHT * coverage.get(hit.chunk.id, 0.0) + shift,
             )
             for hit in ranked
         ]

@@ -11,7 +11,7 @@ from foodsave.errors import InvalidInput, Unavailable
 from foodsave.vectors.builder import IndexBuilder, SourceDocument
 from foodsave.vectors.embed import HashingEmbedder
 from foodsave.vectors.manifest import user_index_name
-from foodsave.vectors.search import SearchService
+from foodsave.vectors.search import RELEVANCE_FLOOR, RelevanceFloor, SearchService
 
 
 @pytest.fixture
@@ -99,3 +99,21 @@ def test_an_english_question_finds_polish_text_through_its_polish_gloss(
     dense_only = Fusion("sum", 0.0, 0.0, translate=True)
     service = SearchService(store, HashingEmbedder(), tmp_path / "c2", refresh_seconds=0, fusion=dense_only)
     assert service.search("can I freeze butter", 1, "documents", "alice")[0].document_id == "m"
+
+
+def test_an_english_questions_relevance_is_shifted_by_the_gap_between_the_language_floors(
+    service: SearchService, builder: IndexBuilder, knowledge_docs: list[SourceDocument]
+) -> None:
+    builder.rebuild("knowledge", knowledge_docs)
+    floor = RELEVANCE_FLOOR[service.embedder.name]
+    english, polish = "how should I store eggs", "jak przechowywać jajka"
+    hit = service.search(english, 1, "knowledge")[0]
+    assert service.relevance_shift(english) == pytest.approx(floor.polish - floor.english) != 0.0
+    assert service.relevance_shift(polish) == 0.0
+    assert hit.relevance - hit.score >= floor.polish - floor.english
+
+
+def test_an_english_question_clears_the_floor_when_it_clears_the_english_floor() -> None:
+    floor = RelevanceFloor(polish=0.86, english=0.80)
+    assert 0.81 + floor.english_shift >= floor.polish
+    assert 0.79 + floor.english_shift < floor.polish
