@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from foodsave.errors import InvalidInput, NotFound, Unavailable
+from foodsave.text.letters import restore_letters
 from foodsave.vectors.embed import E5_NAME, HashingEmbedder
 from foodsave.vectors.lexical import reciprocal_rank_fusion, score_fusion
 from foodsave.vectors.lexicon import is_english, polish_gloss
@@ -40,7 +41,9 @@ class Fusion:
     their own lexical weight and, with `translate`, a dense score that is the mean of the question's cosine and
     that of its Polish gloss (vectors/lexicon.py), since the model matches English to Polish text weakly.
     Other questions add, with `ngram_weight`, the similarity of hashed character n-grams (inflected Polish forms
-    share most of them); not when the embedder is itself the n-gram one.
+    share most of them); not when the embedder is itself the n-gram one. With `restore_letters`, a Polish
+    question typed without Polish letters is also embedded with its words spelt as in the index, its dense score
+    the mean of both cosines.
     """
 
     method: str = "sum"
@@ -48,6 +51,7 @@ class Fusion:
     lexical_weight_en: float = 1.0
     translate: bool = True
     ngram_weight: float = 0.0
+    restore_letters: bool = True
 
     def weight(self, english: bool) -> float:
         return self.lexical_weight_en if english else self.lexical_weight
@@ -248,17 +252,25 @@ class SearchService:
             for hit in ranked
         ]
 
-    def _query_vectors(self, query: str, english: bool) -> list[NDArray[np.float32]]:
+    def _query_vectors(self, loaded: LoadedIndex, query: str, english: bool) -> list[NDArray[np.float32]]:
+        """The question's vector, and that of its Polish gloss (English) or of its words spelt with the Polish
+        letters the index uses (a Polish question typed without them: `zamrozic` -> `zamrozić`)."""
         vectors = [self.embedder.embed_query(query)]
-        gloss = polish_gloss(query) if english else ""
-        if gloss:
-            vectors.append(self.embedder.embed_query(gloss))
+        if english:
+            second = polish_gloss(query)
+        elif self.fusion.restore_letters and query.isascii() and not is_english(query):
+            second = restore_letters(query, loaded.spellings())
+            second = second if second != query.lower() else ""
+        else:
+            second = ""
+        if second:
+            vectors.append(self.embedder.embed_query(second))
         return vectors
 
     def _ranked(self, loaded: LoadedIndex, query: str, k: int) -> list[ScoredChunk]:
         """Dense candidates fused with BM25 candidates; each hit keeps its (mean) cosine similarity as its score."""
         english = self.fusion.translate and is_english(query)
-        vectors = self._query_vectors(query, english)
+        vectors = self._query_vectors(loaded, query, english)
         n = max(k, CANDIDATES)
         weight = self.fusion.weight(english)
         lexical = loaded.lexical().search(query, n) if weight > 0 else []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from foodsave.adapters.local import LocalObjectStore
@@ -117,3 +118,39 @@ def test_an_english_question_clears_the_floor_when_it_clears_the_english_floor()
     floor = RelevanceFloor(polish=0.86, english=0.80)
     assert 0.81 + floor.english_shift >= floor.polish
     assert 0.79 + floor.english_shift < floor.polish
+
+
+class RecordingEmbedder(HashingEmbedder):
+    """The n-gram embedder, remembering every question it embeds."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.questions: list[str] = []
+
+    def embed_query(self, text: str) -> np.ndarray:
+        self.questions.append(text)
+        return super().embed_query(text)
+
+
+def test_a_polish_question_typed_without_polish_letters_is_also_embedded_as_the_index_spells_it(
+    store: LocalObjectStore, builder: IndexBuilder, tmp_path: Path
+) -> None:
+    builder.add_document(
+        user_index_name("alice"), SourceDocument("d", "Drożdże", "Drożdże można zamrozić w porcjach.")
+    )
+    embedder = RecordingEmbedder()
+    service = SearchService(store, embedder, tmp_path / "c3", refresh_seconds=0)
+    service.search("czy mozna zamrozic drozdze", 1, "documents", "alice")
+    assert embedder.questions == ["czy mozna zamrozic drozdze", "czy można zamrozić drożdże"]
+
+
+def test_a_question_written_with_polish_letters_is_embedded_once(
+    store: LocalObjectStore, builder: IndexBuilder, tmp_path: Path
+) -> None:
+    builder.add_document(
+        user_index_name("alice"), SourceDocument("d", "Drożdże", "Drożdże można zamrozić w porcjach.")
+    )
+    embedder = RecordingEmbedder()
+    service = SearchService(store, embedder, tmp_path / "c3", refresh_seconds=0)
+    service.search("czy można zamrozić drożdże", 1, "documents", "alice")
+    assert embedder.questions == ["czy można zamrozić drożdże"]
