@@ -132,25 +132,28 @@ class RecordingEmbedder(HashingEmbedder):
         return super().embed_query(text)
 
 
-def test_a_polish_question_typed_without_polish_letters_is_also_embedded_as_the_index_spells_it(
+@pytest.fixture
+def recording_service(
     store: LocalObjectStore, builder: IndexBuilder, tmp_path: Path
-) -> None:
+) -> tuple[SearchService, RecordingEmbedder]:
     builder.add_document(
         user_index_name("alice"), SourceDocument("d", "Drożdże", "Drożdże można zamrozić w porcjach.")
     )
     embedder = RecordingEmbedder()
-    service = SearchService(store, embedder, tmp_path / "c3", refresh_seconds=0)
+    return SearchService(store, embedder, tmp_path / "c3", refresh_seconds=0), embedder
+
+
+def test_a_polish_question_typed_without_polish_letters_is_also_embedded_as_the_index_spells_it(
+    recording_service: tuple[SearchService, RecordingEmbedder],
+) -> None:
+    service, embedder = recording_service
     service.search("czy mozna zamrozic drozdze", 1, "documents", "alice")
     assert embedder.questions == ["czy mozna zamrozic drozdze", "czy można zamrozić drożdże"]
 
 
 def test_a_question_written_with_polish_letters_is_embedded_once(
-    store: LocalObjectStore, builder: IndexBuilder, tmp_path: Path
+    recording_service: tuple[SearchService, RecordingEmbedder],
 ) -> None:
-    builder.add_document(
-        user_index_name("alice"), SourceDocument("d", "Drożdże", "Drożdże można zamrozić w porcjach.")
-    )
-    embedder = RecordingEmbedder()
-    service = SearchService(store, embedder, tmp_path / "c3", refresh_seconds=0)
+    service, embedder = recording_service
     service.search("czy można zamrozić drożdże", 1, "documents", "alice")
     assert embedder.questions == ["czy można zamrozić drożdże"]
