@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from foodsave.db.models import Document, Household, HouseholdMember, new_id
+from foodsave.db.models import Household, HouseholdMember, new_id
 
 OWNER = "owner"
 
@@ -16,6 +16,10 @@ def place_new_rows(session: Session, _flush_context: Any = None, _instances: Any
     """Before a flush: a new shared row that names only the user who added it goes to that user's household
     (one of their own, made in the same flush, when they have none yet). Documents are personal unless
     shared explicitly, so they are left as they are."""
+    if not session.new:
+        return
+    from foodsave.db.models import Document  # loaded by the first write: a read needs no documents model
+
     placed: dict[str, str] = {}
     for obj in list(session.new):
         if getattr(obj, "household_id", "") is not None or isinstance(obj, (HouseholdMember, Document)):

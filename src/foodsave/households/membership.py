@@ -9,7 +9,7 @@ from sqlalchemy import Table, delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from foodsave.db.models import Base, Document, Household, HouseholdInvite, HouseholdMember, Receipt, User
+from foodsave.db.models import Document, Household, HouseholdInvite, HouseholdMember, Receipt, User, load_all
 from foodsave.db.placement import OWNER
 
 if TYPE_CHECKING:
@@ -58,9 +58,7 @@ def found_household(session: Session, user_id: str) -> str:
 
 def shared_tables() -> list[Table]:
     """Tables whose rows belong to a household, children before parents."""
-    return [
-        t for t in reversed(Base.metadata.sorted_tables) if "household_id" in t.c and not _household_own(t)
-    ]
+    return [t for t in reversed(load_all().sorted_tables) if "household_id" in t.c and not _household_own(t)]
 
 
 def _household_own(table: Table) -> bool:
