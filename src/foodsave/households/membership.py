@@ -9,7 +9,7 @@ from sqlalchemy import Table, delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from foodsave.db.models import Document, Household, HouseholdInvite, HouseholdMember, Receipt, User, load_all
+from foodsave.db.models import Household, HouseholdInvite, HouseholdMember, User, load_all
 from foodsave.db.placement import OWNER
 
 if TYPE_CHECKING:
@@ -69,6 +69,7 @@ def erase_household(session: Session, store: ObjectStore, household_id: str) -> 
     """Delete a household with its shared rows, the files of its receipts and shared documents and the
     index of those documents; its members are left without
         a household (each gets a new one of their own on their next request). Returns the rows deleted by table."""
+    from foodsave.db.models import Document, Receipt  # erasure only: every request imports this module
     from foodsave.vectors.manifest import user_index_name
 
     keys = set(session.scalars(select(Receipt.object_key).where(Receipt.household_id == household_id)))

@@ -15,6 +15,7 @@ so a household made in the same flush as the rows placed in it (foodsave.db.plac
 from __future__ import annotations
 
 import importlib
+import sys
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -134,7 +135,9 @@ def __getattr__(name: str) -> Any:
     home = _HOMES.get(name)
     if home is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{home}"), name)
+    module = f"{__name__}.{home}"
+    __import__(module)  # the import statement's own path, which `-X importtime` reports
+    value = getattr(sys.modules[module], name)
     globals()[name] = value
     return value
 
