@@ -71,6 +71,12 @@ class Services:
     # Where uploaded receipts wait for OCR, for re-handing a stranded one (None: nothing to hand it to).
     receipt_queue: Queue | None = None
 
+    def __setattr__(self, name: str, value: object) -> None:
+        super().__setattr__(name, value)
+        if name == "clock" and "db" in self.__dict__:
+            # Rows are dated by the services' clock, also when one is swapped in later (tests, the demo).
+            self.db.clock = self.clock
+
     @property
     def llm(self) -> ChatLLM:
         """The language model that rephrases chat replies (offline template or Bedrock)."""

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from foodsave.errors import FoodSaveError, InvalidInput, NotFound, Unavailable
+from foodsave.text.letters import spellings
 from foodsave.vectors.chunk import embedding_text
 from foodsave.vectors.embed import HashingEmbedder
 from foodsave.vectors.index import IvfPqParams, Neighbour, VectorIndex
@@ -65,6 +66,7 @@ class LoadedIndex:
     _lexical: Bm25 | None = field(default=None, repr=False)
     _lexical_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _ngrams: dict[int, NDArray[np.float32]] = field(default_factory=dict, repr=False)
+    _spellings: dict[str, str] | None = field(default=None, repr=False)
 
     def search(self, vector: NDArray[np.float32], k: int) -> list[ScoredChunk]:
         neighbours: list[Neighbour] = self.index.search(vector, k)[0]
@@ -94,6 +96,12 @@ class LoadedIndex:
                 "index %s v%s: BM25 table from another tokenizer", self.manifest.name, self.manifest.version
             )
         return table
+
+    def spellings(self) -> dict[str, str]:
+        """Folded word -> its spelling with Polish letters in this version's chunks, built on first use."""
+        if self._spellings is None:
+            self._spellings = spellings(embedding_text(r.title, r.text) for r in self.meta.all())
+        return self._spellings
 
     def ngram_similarity(self, query: str, ids: Sequence[int]) -> dict[int, float]:
         """Cosine of the hashed character n-grams of `query` and of each chunk of `ids` (title and text); a
@@ -273,6 +281,7 @@ class IndexReader:
             try:
                 raw = self.store.get(f"{self.prefix}/{self.name}/{POINTER_FILE}")
             except NotFound as exc:
+                self._forget()  # unpublished or erased: the copy held here must not be served any more
                 raise NotFound(f"index {self.name} has not been published", code="IndexNotPublished") from exc
             try:
                 pointer = json.loads(raw)
@@ -311,6 +320,12 @@ class IndexReader:
             log.info(
                 "index %s swapped v%s -> v%s", self.name, previous.manifest.version, loaded.manifest.version
             )
+            self._drop_cached(previous)
+
+    def _forget(self) -> None:
+        previous, self._loaded = self._loaded, None
+        if previous is not None:
+            log.info("index %s v%s is no longer published; dropped", self.name, previous.manifest.version)
             self._drop_cached(previous)
 
     def _fail(self, exc: FoodSaveError) -> None:

@@ -9,7 +9,7 @@ and their autogenerate, account and household erasure, mapper configuration befo
 
 The people models stay in this module on purpose: a flush orders mappers that no relationship links by
 module and class name, and `foodsave.db.models.Household` sorts before `foodsave.db.models.pantry.PantryItem`,
-so a household made in the same flush as the rows placed in it (foodsave.db.placement) is inserted first.
+so a household made in the same flush as rows that name it is inserted before them.
 """
 
 from __future__ import annotations
@@ -22,7 +22,8 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import ForeignKey, Integer, MetaData, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from foodsave.db.models.base import NAMING, Base, new_id, utcnow
+from foodsave.db.models.base import NAMING, Base, new_id
+from foodsave.db.timestamps import row_time
 from foodsave.db.types import UTCDateTime
 
 if TYPE_CHECKING:
@@ -60,7 +61,6 @@ __all__ = [
     "NAMING",
     "Base",
     "new_id",
-    "utcnow",
     "load_all",
     "AGGREGATES",
     "User",
@@ -94,7 +94,7 @@ class User(Base):
     locale: Mapped[str] = mapped_column(String(10), default="pl")
     timezone: Mapped[str] = mapped_column(String(64), default="Europe/Warsaw")
     expiry_warning_days: Mapped[int] = mapped_column(Integer, default=2)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=row_time)
 
 
 class Household(Base):
@@ -102,7 +102,7 @@ class Household(Base):
 
     __tablename__ = "households"
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=row_time)
 
 
 class HouseholdMember(Base):
@@ -113,7 +113,7 @@ class HouseholdMember(Base):
     household_id: Mapped[str] = mapped_column(ForeignKey("households.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
     role: Mapped[str] = mapped_column(String(16), default="owner")
-    joined_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    joined_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=row_time)
 
 
 class HouseholdInvite(Base):
@@ -124,7 +124,7 @@ class HouseholdInvite(Base):
     household_id: Mapped[str] = mapped_column(ForeignKey("households.id", ondelete="CASCADE"), index=True)
     code_digest: Mapped[str] = mapped_column(String(64), unique=True)
     created_by: Mapped[str | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=row_time)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     used_by: Mapped[str | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)

@@ -8,7 +8,8 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from foodsave.db.models.base import Base, new_id, utcnow
+from foodsave.db.models.base import Base, new_id
+from foodsave.db.timestamps import row_time
 from foodsave.db.types import UTCDateTime
 
 
@@ -26,8 +27,8 @@ class AlertRule(Base):
     cooldown_seconds: Mapped[int] = mapped_column(Integer, default=900)
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     dimensions: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=row_time)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=row_time, onupdate=row_time)
 
 
 class Alert(Base):
@@ -36,7 +37,7 @@ class Alert(Base):
     rule_id: Mapped[str] = mapped_column(ForeignKey("alert_rules.id", ondelete="CASCADE"), index=True)
     state: Mapped[str] = mapped_column(String(16), default="pending")
     value: Mapped[float | None] = mapped_column(Float, nullable=True)
-    started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=row_time)
     fired_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     acknowledged_by: Mapped[str | None] = mapped_column(String(255), nullable=True)
@@ -56,7 +57,7 @@ class AlertHistory(Base):
     to_state: Mapped[str] = mapped_column(String(16))
     value: Mapped[float | None] = mapped_column(Float, nullable=True)
     note: Mapped[str | None] = mapped_column(Text, nullable=True)
-    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=row_time, index=True)
 
 
 class MetricPoint(Base):
@@ -69,4 +70,4 @@ class MetricPoint(Base):
     value: Mapped[float] = mapped_column(Float)
     unit: Mapped[str] = mapped_column(String(32), default="Count")
     dimensions: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
-    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=row_time)

@@ -8,8 +8,6 @@ from typing import Any
 from sqlalchemy import ForeignKey, MetaData
 from sqlalchemy.orm import DeclarativeBase, mapped_column
 
-from foodsave.db.timestamps import row_time
-
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -21,10 +19,6 @@ NAMING = {
 
 def new_id() -> str:
     return str(uuid.uuid4())
-
-
-# Row times: now on the clock of the session writing the row; a session without a clock fails loudly.
-utcnow = row_time
 
 
 class Base(DeclarativeBase):

@@ -8,7 +8,8 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from foodsave.db.models.base import Base, new_id, utcnow
+from foodsave.db.models.base import Base, new_id
+from foodsave.db.timestamps import row_time
 from foodsave.db.types import UTCDateTime
 
 
@@ -18,8 +19,10 @@ class Conversation(Base):
     user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     title: Mapped[str] = mapped_column(String(200), default="")
     summary: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow, index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=row_time)
+    updated_at: Mapped[datetime] = mapped_column(
+        UTCDateTime(), default=row_time, onupdate=row_time, index=True
+    )
     messages: Mapped[list[Message]] = relationship(
         back_populates="conversation", cascade="all, delete-orphan", order_by="Message.created_at"
     )
@@ -36,5 +39,5 @@ class Message(Base):
     intent: Mapped[str | None] = mapped_column(String(32), nullable=True)
     agent: Mapped[str | None] = mapped_column(String(32), nullable=True)
     sources: Mapped[list[Any] | None] = mapped_column(JSON, nullable=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=row_time)
     conversation: Mapped[Conversation] = relationship(back_populates="messages")

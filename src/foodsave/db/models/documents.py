@@ -7,7 +7,8 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from foodsave.db.models.base import Base, new_id, utcnow
+from foodsave.db.models.base import Base, new_id
+from foodsave.db.timestamps import row_time
 from foodsave.db.types import UTCDateTime
 
 
@@ -27,4 +28,4 @@ class Document(Base):
     status: Mapped[str] = mapped_column(String(16), default="pending")
     failure_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     chunks: Mapped[int] = mapped_column(Integer, default=0)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=row_time)

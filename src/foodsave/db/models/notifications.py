@@ -9,7 +9,8 @@ from sqlalchemy import JSON, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 import foodsave.db.models.pantry  # noqa: F401 - the tables its foreign keys name
-from foodsave.db.models.base import Base, new_id, utcnow
+from foodsave.db.models.base import Base, new_id
+from foodsave.db.timestamps import row_time
 from foodsave.db.types import UTCDateTime
 
 
@@ -28,5 +29,5 @@ class Notification(Base):
     )
     threshold: Mapped[int] = mapped_column(Integer, default=0)
     payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=row_time)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)

@@ -9,7 +9,8 @@ from typing import Any
 from sqlalchemy import JSON, Integer, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from foodsave.db.models.base import Base, new_id, utcnow
+from foodsave.db.models.base import Base, new_id
+from foodsave.db.timestamps import row_time
 from foodsave.db.types import UTCDateTime
 
 
@@ -21,7 +22,7 @@ class OutboxEvent(Base):
     type: Mapped[str] = mapped_column(String(64))
     user_id: Mapped[str | None] = mapped_column(String(36), nullable=True, index=True)
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=row_time)
     dispatched_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True, index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
 
@@ -32,7 +33,7 @@ class ProcessedMessage(Base):
     __tablename__ = "processed_messages"
     key: Mapped[str] = mapped_column(String(600), primary_key=True)
     consumer: Mapped[str] = mapped_column(String(64))
-    processed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    processed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=row_time)
 
 
 class IdempotencyRecord(Base):

@@ -9,7 +9,8 @@ from sqlalchemy import Boolean, Date, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 import foodsave.db.models.receipts  # noqa: F401 - the tables its foreign keys name
-from foodsave.db.models.base import Base, added_by_fk, household_fk, new_id, utcnow
+from foodsave.db.models.base import Base, added_by_fk, household_fk, new_id
+from foodsave.db.timestamps import row_time
 from foodsave.db.types import Money, Quantity, UTCDateTime
 
 
@@ -34,8 +35,8 @@ class PantryItem(Base):
     receipt_line_id: Mapped[str | None] = mapped_column(
         ForeignKey("receipt_lines.id", ondelete="SET NULL"), nullable=True, unique=True
     )
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=row_time)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=row_time, onupdate=row_time)
 
 
 class PantryEvent(Base):
@@ -54,4 +55,4 @@ class PantryEvent(Base):
     unit: Mapped[str] = mapped_column(String(16), default="szt")
     value: Mapped[Decimal | None] = mapped_column(Money(), nullable=True)
     finishes: Mapped[bool] = mapped_column(Boolean, default=False)
-    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=row_time)

@@ -9,7 +9,8 @@ from typing import Any
 from sqlalchemy import JSON, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from foodsave.db.models.base import Base, added_by_fk, household_fk, new_id, utcnow
+from foodsave.db.models.base import Base, added_by_fk, household_fk, new_id
+from foodsave.db.timestamps import row_time
 from foodsave.db.types import Money, Quantity, UTCDateTime
 
 
@@ -37,8 +38,8 @@ class Receipt(Base):
     timings: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     # Times reading the current photo was started (a claim); the lease check gives up after a few.
     ocr_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=row_time)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=row_time, onupdate=row_time)
     lines: Mapped[list[ReceiptLine]] = relationship(
         back_populates="receipt", cascade="all, delete-orphan", order_by="ReceiptLine.position"
     )

@@ -9,7 +9,8 @@ from typing import Any
 from sqlalchemy import Boolean, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from foodsave.db.models.base import Base, added_by_fk, household_fk, new_id, utcnow
+from foodsave.db.models.base import Base, added_by_fk, household_fk, new_id
+from foodsave.db.timestamps import row_time
 from foodsave.db.types import Quantity, UTCDateTime
 
 
@@ -47,4 +48,4 @@ class ShoppingListItem(Base):
     unit: Mapped[str] = mapped_column(String(16), default="szt")
     done: Mapped[bool] = mapped_column(Boolean, default=False)
     source: Mapped[str] = mapped_column(String(32), default="manual")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=row_time)
