@@ -5,8 +5,8 @@
   every one-word headword with the one- or two-word Polish translations of its senses, idioms and phrasal
   verbs left out;
 - the FreeDict Polish-English dictionary (WikDict, from Wiktionary; Debian package `dict-freedict-pol-eng`),
-  read backwards: each one-word English translation of a one-word Polish headword points to that headword.
-  It names many foods, herbs and cheeses the first one lacks.
+  read backwards: each one-word English translation of a one-word Polish noun points to that noun. It names
+  many foods, herbs and cheeses the first one lacks.
 
 An English word keeps the English-Polish translations first, then at most MAX_INVERTED Polish headwords from
 the Polish-English dictionary, MAX_TRANSLATIONS in all.
@@ -30,14 +30,17 @@ OUT = Path(__file__).resolve().parents[1] / "src" / "foodsave" / "vectors" / "da
 B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 MAX_TRANSLATIONS = 8
 MAX_INVERTED = 3
+# Parts of speech read backwards: nouns, where the first dictionary lacks food names; verbs and adjectives
+# would gloss everyday English words ("go", "make", "like") with a rare sense.
+INVERTED_PARTS = frozenset({"n"})
 HEADER = """\
 # English word TAB Polish translations (space-separated words), for lexical search of Polish documents with
 # English questions. Derived by devkit/lexicon.py from the FreeDict English-Polish dictionary (Piotrowski and
 # Saloni, "Nowy słownik angielsko-polski", FreeDict edition 0.2, Debian package dict-freedict-eng-pol),
-# whose textual content is licensed under the GNU Free Documentation License 1.2 or later; then, for English
-# words it lacks or translates with few words, Polish headwords from the FreeDict Polish-English dictionary
-# read backwards (WikDict edition 2022.11.18 by Karl Bartel, from Wiktionary via DBnary, Debian package
-# dict-freedict-pol-eng), licensed under the Creative Commons Attribution-ShareAlike 3.0 Unported licence.
+# whose textual content is licensed under the GNU Free Documentation License 1.2 or later; after those, up to
+# three Polish nouns per English word from the FreeDict Polish-English dictionary read backwards (WikDict
+# edition 2022.11.18 by Karl Bartel, from Wiktionary via DBnary, Debian package dict-freedict-pol-eng),
+# licensed under the Creative Commons Attribution-ShareAlike 3.0 Unported licence.
 """
 _HEADWORD = re.compile(r"^[a-z][a-z-]*[a-z]$")
 _DROP = re.compile(r"<[^>]*>|\[[^\]]*\]|\([^)]*\)|^\s*[IVX]+\.\s*|^\s*\d+\.\s*")
@@ -98,7 +101,7 @@ def english_translations(body: str) -> list[str]:
     with its pronunciation and part of speech; a translation line follows it and each numbered sense that
     starts a line; the other lines are Polish definitions."""
     lines = body.splitlines()
-    if not lines or any(pos in ("suffix", "prefix") for pos in _POS.findall(lines[0])):
+    if not lines or not set(_POS.findall(lines[0])) & INVERTED_PARTS:
         return []
     out: list[str] = []
     for number, line in enumerate(lines[1:]):
@@ -112,8 +115,8 @@ def english_translations(body: str) -> list[str]:
 
 
 def inverted(dictionary: str, index: str) -> dict[str, list[str]]:
-    """English word -> the one-word Polish headwords translated by it, those it translates first before those
-    it translates in a later place, alphabetical among equals; proper names left out."""
+    """English word -> the one-word Polish nouns translated by it, those it translates first before those it
+    translates in a later place, alphabetical among equals; proper names left out."""
     ranked: dict[str, list[tuple[int, str]]] = {}
     raw = dictionary.encode("utf-8")
     for line in index.splitlines():

@@ -1,5 +1,5 @@
 """Building the English -> Polish lexicon from its two dictionaries: the Polish-English one read backwards
-(English translation -> Polish headwords) and merged after the English-Polish translations, on a small
+(English translation -> Polish nouns) and merged after the English-Polish translations, on a small
 hand-written dictionary in dictd format."""
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ ENTRIES = [
     ("ser", "ser /sɛr/ <n>\ncheese\n(spożywczy) produkt z mleka;\n"),
     ("serek", "serek /ˈsɛrɛk/ <n>\ncurd, cheese 2.\n(spożywczy) miękki ser;\n 3.\nmały ser\n"),
     ("zamrażać", "zamrażać /zamrˈaʒatɕ/ <v>\n1. freeze\nwstrzymywać\n2. freeze, ice\nschładzać coś\n"),
+    ("lód", "lód /lut/ <n>\n1. ice\n(fizyka) zamarznięta woda;\n2. chill, frost\nmróz\n"),
     ("owy", "owy /ˈɔvɨ/ <suffix>\nous\ntworzy przymiotniki\n"),
     ("Kraków", "Kraków /ˈkrakuf/ <prop>\nCracow\nmiasto\n"),
     ("biały ser", "biały ser /ˈbjawɨ sɛr/ <n>\ncottage cheese\ntwaróg\n"),
@@ -54,7 +55,11 @@ def test_a_headword_translated_first_comes_before_one_translated_later() -> None
 
 
 def test_every_numbered_sense_that_starts_a_line_gives_translations() -> None:
-    assert inverted(*dictd(ENTRIES))["ice"] == ["zamrażać"]
+    assert inverted(*dictd(ENTRIES))["frost"] == ["lód"]
+
+
+def test_only_nouns_are_read_backwards() -> None:
+    assert "freeze" not in inverted(*dictd(ENTRIES))
 
 
 def test_multi_word_translations_and_headwords_are_left_out() -> None:
