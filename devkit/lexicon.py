@@ -1,10 +1,17 @@
 """Builds the English -> Polish lexicon that lexical search uses for English questions over Polish text
-(src/foodsave/vectors/data/lexicon_en_pl.tsv) from the FreeDict English-Polish dictionary (Piotrowski and
-Saloni, Debian package `dict-freedict-eng-pol`): every one-word headword with the one- or two-word Polish
-translations of its senses, idioms and phrasal verbs left out. A general dictionary, not a list written from
-any evaluation set.
+(src/foodsave/vectors/data/lexicon_en_pl.tsv) from two general dictionaries, not from any evaluation set:
 
-    apt-get install dict-freedict-eng-pol && python -m devkit.lexicon
+- the FreeDict English-Polish dictionary (Piotrowski and Saloni, Debian package `dict-freedict-eng-pol`):
+  every one-word headword with the one- or two-word Polish translations of its senses, idioms and phrasal
+  verbs left out;
+- the FreeDict Polish-English dictionary (WikDict, from Wiktionary; Debian package `dict-freedict-pol-eng`),
+  read backwards: each one-word English translation of a one-word Polish noun points to that noun. It names
+  many foods, herbs and cheeses the first one lacks.
+
+An English word keeps the English-Polish translations first, then at most MAX_INVERTED Polish headwords from
+the Polish-English dictionary, MAX_TRANSLATIONS in all.
+
+    apt-get install dict-freedict-eng-pol dict-freedict-pol-eng && python -m devkit.lexicon
 """
 
 from __future__ import annotations
@@ -14,16 +21,26 @@ import gzip
 import re
 from pathlib import Path
 
-DICT = Path("/usr/share/dictd/freedict-eng-pol.dict.dz")
-INDEX = Path("/usr/share/dictd/freedict-eng-pol.index")
+DICTD = Path("/usr/share/dictd")
+DICT = DICTD / "freedict-eng-pol.dict.dz"
+INDEX = DICTD / "freedict-eng-pol.index"
+POL_ENG_DICT = DICTD / "freedict-pol-eng.dict.dz"
+POL_ENG_INDEX = DICTD / "freedict-pol-eng.index"
 OUT = Path(__file__).resolve().parents[1] / "src" / "foodsave" / "vectors" / "data" / "lexicon_en_pl.tsv"
 B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 MAX_TRANSLATIONS = 8
+MAX_INVERTED = 3
+# Parts of speech read backwards: nouns, where the first dictionary lacks food names; verbs and adjectives
+# would gloss everyday English words ("go", "make", "like") with a rare sense.
+INVERTED_PARTS = frozenset({"n"})
 HEADER = """\
 # English word TAB Polish translations (space-separated words), for lexical search of Polish documents with
 # English questions. Derived by devkit/lexicon.py from the FreeDict English-Polish dictionary (Piotrowski and
 # Saloni, "Nowy słownik angielsko-polski", FreeDict edition 0.2, Debian package dict-freedict-eng-pol),
-# whose textual content is licensed under the GNU Free Documentation License 1.2 or later.
+# whose textual content is licensed under the GNU Free Documentation License 1.2 or later; after those, up to
+# three Polish nouns per English word from the FreeDict Polish-English dictionary read backwards (WikDict
+# edition 2022.11.18 by Karl Bartel, from Wiktionary via DBnary, Debian package dict-freedict-pol-eng),
+# licensed under the Creative Commons Attribution-ShareAlike 3.0 Unported licence.
 """
 _HEADWORD = re.compile(r"^[a-z][a-z-]*[a-z]$")
 _DROP = re.compile(r"<[^>]*>|\[[^\]]*\]|\([^)]*\)|^\s*[IVX]+\.\s*|^\s*\d+\.\s*")
@@ -74,13 +91,69 @@ def entries(dictionary: str, index: str) -> dict[str, list[str]]:
     return {word: polish[:MAX_TRANSLATIONS] for word, polish in sorted(table.items()) if polish}
 
 
+_SENSE_NUMBER = re.compile(r"^\d+\.\s*|\s+\d+\.$")
+_NEW_SENSE = re.compile(r"^\d+\. ")
+_POS = re.compile(r"<([^>]*)>")
+
+
+def english_translations(body: str) -> list[str]:
+    """The one-word English translations of a Polish-English entry, in order. Its first line is the headword
+    with its pronunciation and part of speech; a translation line follows it and each numbered sense that
+    starts a line; the other lines are Polish definitions."""
+    lines = body.splitlines()
+    if not lines or not set(_POS.findall(lines[0])) & INVERTED_PARTS:
+        return []
+    out: list[str] = []
+    for number, line in enumerate(lines[1:]):
+        if number and not _NEW_SENSE.match(line):
+            continue
+        for item in line.split(","):
+            word = _SENSE_NUMBER.sub("", item.strip()).lower()
+            if _HEADWORD.match(word) and word not in out:
+                out.append(word)
+    return out
+
+
+def inverted(dictionary: str, index: str) -> dict[str, list[str]]:
+    """English word -> the one-word Polish nouns translated by it, those it translates first before those it
+    translates in a later place, alphabetical among equals; proper names left out."""
+    ranked: dict[str, list[tuple[int, str]]] = {}
+    raw = dictionary.encode("utf-8")
+    for line in index.splitlines():
+        headword, offset, length = line.split("\t")
+        if not _POLISH_ITEM.match(headword) or " " in headword:
+            continue
+        start = decode(offset)
+        body = raw[start : start + decode(length)].decode("utf-8", errors="replace")
+        for place, english in enumerate(english_translations(body)):
+            ranked.setdefault(english, []).append((place, headword))
+    return {
+        english: list(dict.fromkeys(polish for _, polish in sorted(pairs)))
+        for english, pairs in sorted(ranked.items())
+    }
+
+
+def merged(primary: dict[str, list[str]], extra: dict[str, list[str]]) -> dict[str, list[str]]:
+    """The English-Polish translations first, then at most MAX_INVERTED new words from the inverted
+    Polish-English dictionary, MAX_TRANSLATIONS in all."""
+    table: dict[str, list[str]] = {}
+    for english in sorted(primary.keys() | extra.keys()):
+        words = list(primary.get(english, []))
+        added = [word for word in extra.get(english, []) if word not in words][:MAX_INVERTED]
+        table[english] = (words + added)[:MAX_TRANSLATIONS]
+    return table
+
+
+def read_dictd(dictionary: Path, index: Path) -> tuple[str, str]:
+    with gzip.open(dictionary, "rt", encoding="utf-8") as fh:
+        return fh.read(), index.read_text(encoding="utf-8")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args()
-    with gzip.open(DICT, "rt", encoding="utf-8") as fh:
-        dictionary = fh.read()
-    table = entries(dictionary, INDEX.read_text(encoding="utf-8"))
+    table = merged(entries(*read_dictd(DICT, INDEX)), inverted(*read_dictd(POL_ENG_DICT, POL_ENG_INDEX)))
     args.out.write_text(
         HEADER + "".join(f"{english}\t{' '.join(polish)}\n" for english, polish in table.items()),
         encoding="utf-8",
