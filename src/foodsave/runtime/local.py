@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import threading
 import time
 from datetime import datetime
@@ -26,7 +27,7 @@ from foodsave.ports import ObjectInfo
 from foodsave.runtime import events
 from foodsave.runtime.context import LocalLambdaContext
 from foodsave.runtime.handlers import load_handler
-from foodsave.runtime.receipt_worker import ReceiptProcess
+from foodsave.runtime.receipt_worker import ReceiptProcess, prepare_child
 from foodsave.services import Services
 
 
@@ -86,7 +87,9 @@ class LocalRuntime:
         )
         self.services.receipt_queue = self.receipt_queue
         self._threads: list[threading.Thread] = []
-        self._receipt_process = ReceiptProcess(self.settings, poll_seconds) if receipt_process else None
+        self._receipt_process = (
+            ReceiptProcess(read_receipts_apart, self.settings, poll_seconds) if receipt_process else None
+        )
         self._idle = threading.Condition()
         self._busy = 0
         store = self.services.store
@@ -350,3 +353,12 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000) -> None
         uvicorn.run(app, host=host, port=port, log_level="warning")
     finally:
         runtime.stop()
+
+
+def read_receipts_apart(settings: Settings, poll_seconds: float, parent_pid: int, nice: int) -> None:
+    """Main of the receipt reader process (see receipt_worker): read receipts from the queue until SIGTERM or
+    the server's death."""
+    prepare_child(parent_pid, nice)
+    runtime = LocalRuntime(settings, schedule=False, poll_seconds=poll_seconds)
+    signal.signal(signal.SIGTERM, lambda *_: runtime.request_stop())
+    runtime.read_receipts()

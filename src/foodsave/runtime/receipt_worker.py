@@ -18,6 +18,7 @@ import threading
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from multiprocessing.process import BaseProcess
 
     from foodsave.config import Settings
@@ -36,22 +37,23 @@ def _die_with_parent(parent_pid: int) -> None:
         os._exit(0)
 
 
-def run(settings: Settings, poll_seconds: float, parent_pid: int, nice: int) -> None:
-    """The child's main: read receipts from the queue until SIGTERM (or the server's death)."""
+def prepare_child(parent_pid: int, nice: int) -> None:
+    """First steps of the reader process: die with the server, run at its niceness, leave Ctrl-C to the server
+    (which stops this process)."""
     _die_with_parent(parent_pid)
     os.setpriority(os.PRIO_PROCESS, 0, nice)  # again, in case a thread started first: threads inherit it
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the server, which stops this process
-    from foodsave.runtime.local import LocalRuntime
-
-    runtime = LocalRuntime(settings, schedule=False, poll_seconds=poll_seconds)
-    signal.signal(signal.SIGTERM, lambda *_: runtime.request_stop())
-    runtime.read_receipts()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 class ReceiptProcess:
     """Starts and stops the receipt reader process of one local runtime."""
 
-    def __init__(self, settings: Settings, poll_seconds: float, nice: int = RECEIPT_NICE) -> None:
+    def __init__(
+        self, target: Callable[..., None], settings: Settings, poll_seconds: float, nice: int = RECEIPT_NICE
+    ) -> None:
+        """`target(settings, poll_seconds, parent_pid, nice)` is the child's main: a module-level function,
+        since the child is spawned; it calls `prepare_child` first."""
+        self.target = target
         self.settings = settings
         self.poll_seconds = poll_seconds
         self.nice = nice
@@ -67,7 +69,7 @@ class ReceiptProcess:
         with self._lock:
             nice = min(os.getpriority(os.PRIO_PROCESS, 0) + self.nice, 19)
             self._process = context.Process(
-                target=run,
+                target=self.target,
                 args=(self.settings, self.poll_seconds, os.getpid(), nice),
                 name="foodsave-receipts",
                 daemon=True,
