@@ -89,6 +89,7 @@ def setup(tmp: Path) -> Any:
         for r in range(20):
             receipt = Receipt(
                 user_id=user.id,
+                household_id=pantry.household_id,
                 object_key=f"bench/{r}.jpg",
                 status="parsed",
                 merchant="Biedronka" if r % 2 else "Lidl",

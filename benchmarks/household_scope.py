@@ -37,11 +37,16 @@ def _seed(db: Database) -> tuple[str, str]:
     with db.session() as s:
         anna = get_or_create_user(s, "dev:anna").id
         ben = get_or_create_user(s, "dev:ben").id
+        home = household_of(s, anna)
         for n in range(ITEMS):
             expires = date(2026, 3, 11) if n % 10 == 0 else date(2026, 3, 10) + timedelta(days=30)
             s.add(
                 PantryItem(
-                    user_id=anna, name=f"Jogurt {n}", normalized_name=f"jogurt {n}", expires_at=expires
+                    user_id=anna,
+                    household_id=home,
+                    name=f"Jogurt {n}",
+                    normalized_name=f"jogurt {n}",
+                    expires_at=expires,
                 )
             )
     return anna, ben

@@ -8,7 +8,6 @@ Lambda cold start pays only for what its function touches. Tests call `build_ser
 from __future__ import annotations
 
 import threading
-from datetime import datetime
 from typing import TYPE_CHECKING
 
 from foodsave.config import Settings, get_settings
@@ -45,7 +44,7 @@ def _aws_database_url(settings: Settings) -> str:
     return url.render_as_string(hide_password=False)
 
 
-def _iam_database(settings: Settings) -> Database:
+def _iam_database(settings: Settings, clock: Clock) -> Database:
     """Database reached with RDS IAM tokens (adapters.aws.db_auth): no password is ever stored."""
     from foodsave.adapters.aws.clients import client
     from foodsave.adapters.aws.db_auth import IamAuthToken, iam_database_url, password_on_connect
@@ -54,7 +53,7 @@ def _iam_database(settings: Settings) -> Database:
     if not (host and settings.db_iam_user):
         raise RuntimeError("FOODSAVE_DB_HOST and FOODSAVE_DB_IAM_USER are required for IAM authentication")
     url = iam_database_url(host, settings.db_port, settings.db_name, settings.db_iam_user)
-    database = Database(url, connect_timeout=settings.db_connect_timeout, tls=True)
+    database = Database(url, clock=clock, connect_timeout=settings.db_connect_timeout, tls=True)
     token = IamAuthToken(client("rds", settings.aws_region), host, settings.db_port, settings.db_iam_user)
     password_on_connect(database.engine, token)
     return database
@@ -151,19 +150,21 @@ def _lazy_parts() -> LazyParts:
     )
 
 
-def _aws_ports(settings: Settings) -> tuple[Database, ObjectStore, Queue, EventBus]:
+def _aws_ports(settings: Settings, clock: Clock) -> tuple[Database, ObjectStore, Queue, EventBus]:
     from foodsave.adapters.aws.clients import client
     from foodsave.adapters.aws.messaging import EventBridgeBus, SqsQueue
     from foodsave.adapters.aws.objects import S3ObjectStore
     from foodsave.adapters.aws.sns_notifications import with_notification_topic
 
     if settings.db_iam_user and not settings.database_url:
-        database = _iam_database(settings)
+        database = _iam_database(settings, clock)
     else:
         url = (
             settings.database_url.get_secret_value() if settings.database_url else _aws_database_url(settings)
         )
-        database = Database(url, connect_timeout=settings.db_connect_timeout, tls=settings.db_tls)
+        database = Database(
+            url, clock=clock, connect_timeout=settings.db_connect_timeout, tls=settings.db_tls
+        )
     if not settings.index_queue_url:
         raise RuntimeError("FOODSAVE_INDEX_QUEUE_URL is required in AWS")
     return (
@@ -178,12 +179,17 @@ def _aws_ports(settings: Settings) -> tuple[Database, ObjectStore, Queue, EventB
     )
 
 
-def _local_ports(settings: Settings) -> tuple[Database, ObjectStore, Queue, EventBus]:
+def _local_ports(settings: Settings, clock: Clock) -> tuple[Database, ObjectStore, Queue, EventBus]:
     from foodsave.adapters.local import LocalEventBus, LocalObjectStore, LocalQueue
 
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     return (
-        Database(settings.resolved_database_url(), connect_timeout=settings.db_connect_timeout, pool_size=25),
+        Database(
+            settings.resolved_database_url(),
+            clock=clock,
+            connect_timeout=settings.db_connect_timeout,
+            pool_size=25,
+        ),
         LocalObjectStore(settings.objects_dir, settings.bucket),
         LocalQueue(settings.queues_dir, "index-jobs"),
         LocalEventBus(settings.data_dir / "events.jsonl"),
@@ -200,12 +206,12 @@ def build_services(
 
     `ports` (database, object store, queue, bus) and `clock` replace the adapters settings would choose.
     """
-    if ports is None:
-        ports = _aws_ports(settings) if settings.env == "aws" else _local_ports(settings)
     if clock is None:
         from foodsave.adapters.local import SystemClock
 
         clock = SystemClock()
+    if ports is None:
+        ports = _aws_ports(settings, clock) if settings.env == "aws" else _local_ports(settings, clock)
     db, store, queue, bus = ports
     services = Services(
         settings=settings, db=db, store=store, queue=queue, bus=bus, clock=clock, lazy=_lazy_parts()
@@ -219,19 +225,7 @@ def build_services(
         from foodsave.adapters.local.holds import FileHolds
 
         services.holds = FileHolds.from_spec(settings.hold_points, settings.data_dir / "holds")
-    db.clock = _ClockOf(services)
     return services
-
-
-class _ClockOf:
-    """Whatever clock `services` holds at each call, so a clock swapped on the services (tests, the demo)
-    also dates the rows the database writes."""
-
-    def __init__(self, services: Services) -> None:
-        self._services = services
-
-    def now(self) -> datetime:
-        return self._services.clock.now()
 
 
 _lock = threading.Lock()

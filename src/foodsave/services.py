@@ -75,6 +75,12 @@ class Services:
     # Where crash tests hold long work mid-flight (local runtime only); production holds nothing.
     holds: HoldPoints = field(default_factory=NoHolds)
 
+    def __setattr__(self, name: str, value: object) -> None:
+        super().__setattr__(name, value)
+        if name == "clock" and "db" in self.__dict__:
+            # Rows are dated by the services' clock, also when one is swapped in later (tests, the demo).
+            self.db.clock = self.clock
+
     @property
     def llm(self) -> ChatLLM:
         """The language model that rephrases chat replies (offline template or Bedrock)."""

@@ -40,6 +40,7 @@ class World:
 def stock(services: Any, sub: str = USER) -> World:
     """Create the suite's user with its pantry and one receipt from three days ago."""
     from foodsave.db.models import Receipt, ReceiptLine, User
+    from foodsave.households.membership import household_of
     from foodsave.users import get_or_create_user
 
     with services.db.session() as session:
@@ -51,6 +52,7 @@ def stock(services: Any, sub: str = USER) -> World:
             session.add(
                 PantryItem(
                     user_id=user.id,
+                    household_id=household_of(session, user.id),
                     name=name,
                     normalized_name=name.lower(),
                     category=category,
@@ -65,6 +67,7 @@ def stock(services: Any, sub: str = USER) -> World:
             )
         receipt = Receipt(
             user_id=user.id,
+            household_id=household_of(session, user.id),
             object_key=f"suite/{sub}/r1.jpg",
             status="confirmed",
             merchant="Biedronka",

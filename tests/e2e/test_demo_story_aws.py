@@ -141,16 +141,16 @@ def _infrastructure(tmp: Path, db_url: str) -> Aws:
     )
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     # A fixed instant in daytime in Warsaw, so expiry notifications are not held back for the night.
-    start = STORY_START
+    clock = FrozenClock(STORY_START)
     services = build_services(
         settings,
         ports=(
-            Database(db_url),
+            Database(db_url, clock=clock),
             S3ObjectStore(s3, BUCKET),
             SqsQueue(sqs, index_queue),
             EventBridgeBus(eb, BUS),
         ),
-        clock=FrozenClock(start),
+        clock=clock,
     )
     return Aws(s3=s3, sqs=sqs, index_queue=index_queue, dlq=dlq, sink=sink, services=services)
 

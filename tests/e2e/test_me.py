@@ -24,6 +24,7 @@ from foodsave.db.models import (
     ReceiptLine,
     ShoppingListItem,
 )
+from foodsave.households.membership import household_of
 from foodsave.users import USER_DELETED, object_prefixes, user_tables
 from tests.e2e.conftest import bearer
 
@@ -89,7 +90,12 @@ def _seed_everything(services, user_id: str) -> None:  # type: ignore[no-untyped
     """One row in every table that holds user data, and one object under every user prefix."""
     now = datetime(2025, 1, 15, 9, tzinfo=UTC)
     with services.db.session() as s:
-        receipt = Receipt(user_id=user_id, object_key=f"uploads/receipts/{user_id}/r1.jpg", status="parsed")
+        receipt = Receipt(
+            user_id=user_id,
+            household_id=household_of(s, user_id),
+            object_key=f"uploads/receipts/{user_id}/r1.jpg",
+            status="parsed",
+        )
         s.add(receipt)
         s.flush()
         line = ReceiptLine(
@@ -97,13 +103,24 @@ def _seed_everything(services, user_id: str) -> None:  # type: ignore[no-untyped
         )
         s.add(line)
         s.flush()
-        item = PantryItem(user_id=user_id, name="Mleko", normalized_name="mleko", receipt_line_id=line.id,
-                          expires_at=date(2025, 1, 16))  # fmt: skip
+        item = PantryItem(
+            user_id=user_id,
+            household_id=household_of(s, user_id),
+            name="Mleko",
+            normalized_name="mleko",
+            receipt_line_id=line.id,
+            expires_at=date(2025, 1, 16),
+        )
         s.add(item)
         s.flush()
         s.add(
             PantryEvent(
-                user_id=user_id, pantry_item_id=item.id, kind="consumed", quantity=Decimal("1"), at=now
+                user_id=user_id,
+                household_id=household_of(s, user_id),
+                pantry_item_id=item.id,
+                kind="consumed",
+                quantity=Decimal("1"),
+                at=now,
             )
         )
         s.add(Notification(user_id=user_id, kind="expiring", pantry_item_id=item.id, threshold=1, payload={}))
@@ -112,7 +129,7 @@ def _seed_everything(services, user_id: str) -> None:  # type: ignore[no-untyped
         s.flush()
         s.add(Message(conversation_id=conv.id, role="user", content="co ugotować z mleka?"))
         s.add(Document(user_id=user_id, title="notatki", object_key=f"uploads/documents/{user_id}/d1.txt"))
-        s.add(ShoppingListItem(user_id=user_id, name="chleb"))
+        s.add(ShoppingListItem(user_id=user_id, household_id=household_of(s, user_id), name="chleb"))
         s.add(
             OutboxEvent(
                 id=f"ev-{user_id}", type="ReceiptParsed", user_id=user_id, payload={"user_id": user_id}

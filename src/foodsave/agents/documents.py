@@ -4,13 +4,9 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
 from foodsave.agents.base import AgentContext, AgentReply
 from foodsave.text import fold
-
-if TYPE_CHECKING:
-    from foodsave.vectors.search import SearchService
 
 SERVICE = "documents_index"
 TOP_K = 3
@@ -58,7 +54,7 @@ def handle(ctx: AgentContext) -> AgentReply:
         )
     try:
         service = ctx.search()
-        if not any(_published(service, owner) for owner in (ctx.user.id, household)):
+        if not service.documents_published(ctx.user.id, household):
             return _unavailable(ctx, missing=True)
         hits = service.search(
             ctx.message[:2000], k=TOP_K, scope="documents", user_id=ctx.user.id, household_id=household
@@ -108,13 +104,3 @@ def _unavailable(ctx: AgentContext, *, missing: bool) -> AgentReply:
             "Searching your documents is unavailable right now. Please try again later.",
         )
     return AgentReply(text, degraded=[SERVICE])
-
-
-def _published(service: SearchService, owner: str) -> bool:
-    from foodsave.errors import NotFound
-
-    try:
-        service.reader("documents", owner).current()
-    except NotFound:
-        return False
-    return True

@@ -36,6 +36,25 @@ class _Transient(Exception):
         self.reason = reason
 
 
+class _OneTrialCall(pybreaker.CircuitBreakerListener):
+    """While its breaker is half-open, lets exactly one call through as the trial; the others fail fast as if
+    the circuit were still open. The trial ends in a state change (closed on success, open on failure), which
+    makes room for the next trial. pybreaker asks its listeners `before_call` under the breaker's lock."""
+
+    def __init__(self) -> None:
+        self.trial_running = False
+
+    def before_call(self, cb: pybreaker.CircuitBreaker, func: Any, *args: Any, **kwargs: Any) -> None:
+        if cb.current_state != pybreaker.STATE_HALF_OPEN:
+            return
+        if self.trial_running:
+            raise pybreaker.CircuitBreakerError("a trial call is running; the circuit is still open")
+        self.trial_running = True
+
+    def state_change(self, cb: pybreaker.CircuitBreaker, old_state: Any, new_state: Any) -> None:
+        self.trial_running = False
+
+
 class ResilientHttpClient:
     """GET JSON from a named service with per-attempt timeouts, retries and a breaker per service."""
 
@@ -63,8 +82,8 @@ class ResilientHttpClient:
 
     def breaker(self, service: str) -> pybreaker.CircuitBreaker:
         """The service's breaker: `failure_threshold` failed calls in a row open it; after `reset_seconds` the
-        next call is a trial that closes it on success and opens it again on failure. Only
-        `ServiceUnavailable` counts; the error that trips it is raised as it is."""
+        next call is the one trial (concurrent calls meanwhile fail fast) that closes it on success and opens it
+        again on failure. Only `ServiceUnavailable` counts; the error that trips it is raised as it is."""
         with self._lock:
             if service not in self.breakers:
                 self.breakers[service] = pybreaker.CircuitBreaker(
@@ -73,6 +92,7 @@ class ResilientHttpClient:
                     exclude=[lambda exc: not isinstance(exc, ServiceUnavailable)],
                     name=service,
                     throw_new_error_on_trip=False,
+                    listeners=[_OneTrialCall()],
                 )
             return self.breakers[service]
 

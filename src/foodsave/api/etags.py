@@ -43,6 +43,21 @@ WRITE_RESPONSES: dict[int | str, dict[str, Any]] = {**READ_RESPONSES, 412: STALE
 DELETE_RESPONSES: dict[int | str, dict[str, Any]] = {412: STALE}
 
 
+def patch_route(not_found: dict[int | str, dict[str, Any]], changed: str, lead: str = "") -> dict[str, Any]:
+    """The decorator arguments of a PATCH of one item: its 404 (and other) answers, the `ETag` on 200, 412 on a
+    stale `If-Match`, and a description that says so (`changed`: who changed what meanwhile)."""
+    return {
+        "responses": {**not_found, **WRITE_RESPONSES},
+        "description": f"{lead}Send `If-Match` with the `ETag` you read to refuse the change (412) when "
+        f"{changed} meanwhile.",
+    }
+
+
+def delete_route(not_found: dict[int | str, dict[str, Any]]) -> dict[str, Any]:
+    """The decorator arguments of a DELETE of one item: 204, its 404 and 412 on a stale `If-Match`."""
+    return {"status_code": 204, "responses": {**not_found, **DELETE_RESPONSES}}
+
+
 class PreconditionFailed(FoodSaveError):
     status = 412
     title = "Precondition failed"

@@ -42,10 +42,6 @@ def new_id() -> str:
     return str(uuid.uuid4())
 
 
-# Row times: now on the clock of the session writing the row; a session without a clock fails loudly.
-utcnow = row_time
-
-
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
@@ -57,7 +53,7 @@ class User(Base):
     locale: Mapped[str] = mapped_column(String(10), default="pl")
     timezone: Mapped[str] = mapped_column(String(64), default="Europe/Warsaw")
     expiry_warning_days: Mapped[int] = mapped_column(Integer, default=2)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=row_time)
 
 
 class Household(Base):
@@ -65,7 +61,7 @@ class Household(Base):
 
     __tablename__ = "households"
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=row_time)
 
 
 class HouseholdMember(Base):
@@ -76,7 +72,7 @@ class HouseholdMember(Base):
     household_id: Mapped[str] = mapped_column(ForeignKey("households.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
     role: Mapped[str] = mapped_column(String(16), default="owner")
-    joined_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    joined_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=row_time)
 
 
 class HouseholdInvite(Base):
@@ -87,7 +83,7 @@ class HouseholdInvite(Base):
     household_id: Mapped[str] = mapped_column(ForeignKey("households.id", ondelete="CASCADE"), index=True)
     code_digest: Mapped[str] = mapped_column(String(64), unique=True)
     created_by: Mapped[str | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=row_time)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     used_by: Mapped[str | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
@@ -123,8 +119,8 @@ class PantryItem(Base):
     receipt_line_id: Mapped[str | None] = mapped_column(
         ForeignKey("receipt_lines.id", ondelete="SET NULL"), nullable=True, unique=True
     )
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=row_time)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=row_time, onupdate=row_time)
 
 
 class Receipt(Base):
@@ -151,8 +147,8 @@ class Receipt(Base):
     timings: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     # Times reading the current photo was started (a claim); the lease check gives up after a few.
     ocr_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=row_time)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=row_time, onupdate=row_time)
     lines: Mapped[list[ReceiptLine]] = relationship(
         back_populates="receipt", cascade="all, delete-orphan", order_by="ReceiptLine.position"
     )
@@ -183,8 +179,10 @@ class Conversation(Base):
     user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     title: Mapped[str] = mapped_column(String(200), default="")
     summary: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow, index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=row_time)
+    updated_at: Mapped[datetime] = mapped_column(
+        UTCDateTime(), default=row_time, onupdate=row_time, index=True
+    )
     messages: Mapped[list[Message]] = relationship(
         back_populates="conversation", cascade="all, delete-orphan", order_by="Message.created_at"
     )
@@ -201,7 +199,7 @@ class Message(Base):
     intent: Mapped[str | None] = mapped_column(String(32), nullable=True)
     agent: Mapped[str | None] = mapped_column(String(32), nullable=True)
     sources: Mapped[list[Any] | None] = mapped_column(JSON, nullable=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=row_time)
     conversation: Mapped[Conversation] = relationship(back_populates="messages")
 
 
@@ -221,7 +219,7 @@ class Document(Base):
     status: Mapped[str] = mapped_column(String(16), default="pending")
     failure_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     chunks: Mapped[int] = mapped_column(Integer, default=0)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=row_time)
 
 
 def shopping_line_key(name: str) -> str:
@@ -258,7 +256,7 @@ class ShoppingListItem(Base):
     unit: Mapped[str] = mapped_column(String(16), default="szt")
     done: Mapped[bool] = mapped_column(Boolean, default=False)
     source: Mapped[str] = mapped_column(String(32), default="manual")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=row_time)
 
 
 class AlertRule(Base):
@@ -275,8 +273,8 @@ class AlertRule(Base):
     cooldown_seconds: Mapped[int] = mapped_column(Integer, default=900)
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     dimensions: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=row_time)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=row_time, onupdate=row_time)
 
 
 class Alert(Base):
@@ -285,7 +283,7 @@ class Alert(Base):
     rule_id: Mapped[str] = mapped_column(ForeignKey("alert_rules.id", ondelete="CASCADE"), index=True)
     state: Mapped[str] = mapped_column(String(16), default="pending")
     value: Mapped[float | None] = mapped_column(Float, nullable=True)
-    started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=row_time)
     fired_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     acknowledged_by: Mapped[str | None] = mapped_column(String(255), nullable=True)
@@ -305,7 +303,7 @@ class AlertHistory(Base):
     to_state: Mapped[str] = mapped_column(String(16))
     value: Mapped[float | None] = mapped_column(Float, nullable=True)
     note: Mapped[str | None] = mapped_column(Text, nullable=True)
-    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=row_time, index=True)
 
 
 class Notification(Base):
@@ -323,7 +321,7 @@ class Notification(Base):
     )
     threshold: Mapped[int] = mapped_column(Integer, default=0)
     payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=row_time)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
 
@@ -335,7 +333,7 @@ class OutboxEvent(Base):
     type: Mapped[str] = mapped_column(String(64))
     user_id: Mapped[str | None] = mapped_column(String(36), nullable=True, index=True)
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=row_time)
     dispatched_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True, index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
 
@@ -346,7 +344,7 @@ class ProcessedMessage(Base):
     __tablename__ = "processed_messages"
     key: Mapped[str] = mapped_column(String(600), primary_key=True)
     consumer: Mapped[str] = mapped_column(String(64))
-    processed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    processed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=row_time)
 
 
 class MetricPoint(Base):
@@ -359,7 +357,7 @@ class MetricPoint(Base):
     value: Mapped[float] = mapped_column(Float)
     unit: Mapped[str] = mapped_column(String(32), default="Count")
     dimensions: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
-    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=row_time)
 
 
 class PantryEvent(Base):
@@ -378,7 +376,7 @@ class PantryEvent(Base):
     unit: Mapped[str] = mapped_column(String(16), default="szt")
     value: Mapped[Decimal | None] = mapped_column(Money(), nullable=True)
     finishes: Mapped[bool] = mapped_column(Boolean, default=False)
-    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=row_time)
 
 
 class IdempotencyRecord(Base):

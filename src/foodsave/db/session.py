@@ -13,7 +13,6 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
 
-from foodsave.db.placement import place_new_rows
 from foodsave.db.timestamps import CLOCK_KEY, share_clock, stamp_times
 from foodsave.errors import Unavailable
 
@@ -128,17 +127,16 @@ class Database:
         self,
         url: str,
         *,
+        clock: Clock,
         connect_timeout: float = 5.0,
         tls: bool = False,
         pool_size: int = 1,
-        clock: Clock | None = None,
     ) -> None:
         self.url = driver_url(url)
         self.engine = _engine_for(self.url, connect_timeout, tls, pool_size)
         # Row creation and update times come from this clock (see foodsave.db.timestamps).
-        self.clock = clock
+        self.clock: Clock = clock
         self._factory = sessionmaker(self.engine, expire_on_commit=False, autoflush=True)
-        event.listen(self._factory, "before_flush", place_new_rows)  # first: its new rows get times too
         event.listen(self._factory, "before_flush", stamp_times)
         event.listen(self._factory, "after_begin", share_clock)
 
@@ -148,8 +146,7 @@ class Database:
 
     def begin(self) -> UnitOfWork:
         """Open a unit of work whose two halves may run on different threads (HTTP requests)."""
-        info = {CLOCK_KEY: self.clock} if self.clock is not None else {}
-        return UnitOfWork(self._factory(info=info), self.dialect)
+        return UnitOfWork(self._factory(info={CLOCK_KEY: self.clock}), self.dialect)
 
     @contextmanager
     def session(self) -> Iterator[Session]:

@@ -10,13 +10,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from foodsave.db.models import Base, Document, Household, HouseholdInvite, HouseholdMember, Receipt, User
-from foodsave.db.placement import OWNER
 
 if TYPE_CHECKING:
     from foodsave.ports import ObjectStore
 
 __all__ = ["MEMBER", "OWNER", "erase_household", "found_household", "household_of", "membership_of"]
 
+OWNER = "owner"
 MEMBER = "member"
 NO_HOUSEHOLD = ""
 
@@ -71,15 +71,16 @@ def erase_household(session: Session, store: ObjectStore, household_id: str) -> 
     """Delete a household with its shared rows, the files of its receipts and shared documents and the
     index of those documents; its members are left without
         a household (each gets a new one of their own on their next request). Returns the rows deleted by table."""
-    from foodsave.vectors.manifest import user_index_name
+    from foodsave.vectors.manifest import household_index_name, user_index_name
 
     keys = set(session.scalars(select(Receipt.object_key).where(Receipt.household_id == household_id)))
     keys |= set(session.scalars(select(Document.object_key).where(Document.household_id == household_id)))
     for key in sorted(k for k in keys if k):
         if store.head(key) is not None:
             store.delete(key)
-    # Shared documents are indexed under the household's id.
-    store.delete_prefix(f"indexes/{user_index_name(household_id)}/")
+    # Shared documents are indexed under the household (or, if not rebuilt yet, under its legacy name).
+    for name in (household_index_name(household_id), user_index_name(household_id)):
+        store.delete_prefix(f"indexes/{name}/")
     rows: dict[str, int] = {}
     own: list[Table] = [HouseholdInvite.__table__, HouseholdMember.__table__]  # type: ignore[list-item]
     for table in [*shared_tables(), *own]:

@@ -7,7 +7,9 @@ Bad documents (no text, wrong type) end as a failed Document row, not a retried 
 messages raise PoisonMessage so the batch reports them and SQS dead-letters them after the retries.
 
 A job's `user_id` names the index owner: the uploader for a personal document, the household for a shared
-one (`uploads/documents/{household}/{doc}.{ext}`, or `index_owner` in the event data).
+one (`uploads/documents/{household}/{doc}.{ext}`, or `index_owner` in the event data). A user's documents are
+indexed under `user-{id}`, a household's under `household-{id}`; a household index still published under the
+legacy `user-{household}` name is rebuilt under its own name by the first job that touches it.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from urllib.parse import unquote_plus
 from sqlalchemy import and_, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
-from foodsave.db.models import Document
+from foodsave.db.models import Document, Household
 from foodsave.errors import FoodSaveError, InvalidInput, UnsupportedMedia
 from foodsave.observability import logger, record_metric, span
 
@@ -109,16 +111,17 @@ def parse_job(body: str) -> list[IndexJob]:
 
 def _index_rebuild(name: object) -> IndexJob:
     from foodsave.vectors.corpus import CORPUS_NAMES
-    from foodsave.vectors.manifest import user_index_name
+    from foodsave.vectors.manifest import household_index_name, user_index_name
 
     if isinstance(name, str) and name in CORPUS_NAMES:
         return IndexJob(CORPUS_REBUILD, name=name)
-    user_id = name[len("user-") :] if isinstance(name, str) and name.startswith("user-") else ""
-    try:
-        if user_id and user_index_name(user_id) == name:
-            return IndexJob(INDEX_REBUILD, name=name, user_id=user_id)
-    except InvalidInput:
-        pass
+    for prefix, index_name in (("user-", user_index_name), ("household-", household_index_name)):
+        owner = name[len(prefix) :] if isinstance(name, str) and name.startswith(prefix) else ""
+        try:
+            if owner and index_name(owner) == name:
+                return IndexJob(INDEX_REBUILD, name=name, user_id=owner)
+        except InvalidInput:
+            pass
     raise PoisonMessage(f"index_rebuild names no known index: {name!r}")
 
 
@@ -166,17 +169,39 @@ class IndexJobRunner:
                 if manifest is not None:
                     record_metric("IndexPublished", 1, index="corpus")
             elif job.type == INDEX_REBUILD:
-                self._user_index_rebuild(job)
+                assert job.user_id and job.name
+                self._rebuild(job.name, job.user_id)
+                self._drop_legacy(job.name, job.user_id)
             elif job.type == USER_DELETED:
                 from foodsave.vectors.manifest import user_index_name
 
                 assert job.user_id is not None
                 self.services.store.delete_prefix(f"indexes/{user_index_name(job.user_id)}/")
 
+    def _index_name(self, owner: str) -> str:
+        """The index of `owner`'s documents: a household's shared index, or a user's private one. A household
+        index found under the legacy name is first rebuilt under its own."""
+        from foodsave.vectors.manifest import POINTER_FILE, household_index_name, user_index_name
+
+        with self.services.db.session() as session:
+            household = session.get(Household, owner) is not None
+        if not household:
+            return user_index_name(owner)
+        name = household_index_name(owner)
+        if self.services.store.head(f"indexes/{user_index_name(owner)}/{POINTER_FILE}") is not None:
+            self._rebuild(name, owner)
+            self._drop_legacy(name, owner)
+        return name
+
+    def _drop_legacy(self, name: str, owner: str) -> None:
+        from foodsave.vectors.manifest import household_index_name, user_index_name
+
+        if name == household_index_name(owner):
+            self.services.store.delete_prefix(f"indexes/{user_index_name(owner)}/")
+
     def _document_added(self, job: IndexJob) -> None:
         from foodsave.vectors.builder import SourceDocument
         from foodsave.vectors.extract import extract_text, sniff_media_type
-        from foodsave.vectors.manifest import user_index_name
 
         assert job.document_id and job.user_id
         with self.services.db.session() as session:
@@ -196,7 +221,7 @@ class IndexJobRunner:
             text = extract_text(data, media)
             self.services.holds.hold("document.index")
             manifest = self.builder.add_document(
-                user_index_name(job.user_id),
+                self._index_name(job.user_id),
                 SourceDocument(document_id=job.document_id, title=title, text=text, source="documents"),
             )
         except (InvalidInput, UnsupportedMedia) as exc:
@@ -225,16 +250,16 @@ class IndexJobRunner:
             if chunks is not None:
                 doc.chunks = int(chunks)
 
-    def _user_index_rebuild(self, job: IndexJob) -> None:
-        """Re-embed every stored document of one user (the index was built by another embedder)."""
+    def _rebuild(self, name: str, owner: str) -> None:
+        """Re-embed every ready document of one owner into index `name` (built by another embedder, or
+        published under a legacy name)."""
         from foodsave.vectors.builder import SourceDocument
         from foodsave.vectors.extract import extract_text, sniff_media_type
 
-        assert job.user_id and job.name
         with self.services.db.session() as session:
             rows = session.execute(
                 select(Document.id, Document.title, Document.object_key).where(
-                    owned_by(job.user_id), Document.status == "ready"
+                    owned_by(owner), Document.status == "ready"
                 )
             ).all()
         docs = []
@@ -249,13 +274,11 @@ class IndexJobRunner:
                 continue
             docs.append(SourceDocument(document_id=document_id, title=title, text=text, source="documents"))
         if not docs:
-            self.services.store.delete_prefix(f"indexes/{job.name}/")
+            self.services.store.delete_prefix(f"indexes/{name}/")
             return
-        if self.builder.rebuild(job.name, docs) is not None:
+        if self.builder.rebuild(name, docs) is not None:
             record_metric("IndexPublished", 1, index="user")
 
     def _document_deleted(self, job: IndexJob) -> None:
-        from foodsave.vectors.manifest import user_index_name
-
         assert job.document_id and job.user_id
-        self.builder.delete_document(user_index_name(job.user_id), job.document_id)
+        self.builder.delete_document(self._index_name(job.user_id), job.document_id)

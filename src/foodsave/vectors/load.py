@@ -247,6 +247,7 @@ class IndexReader:
             try:
                 raw = self.store.get(f"{self.prefix}/{self.name}/{POINTER_FILE}")
             except NotFound as exc:
+                self._forget()  # unpublished or erased: the copy held here must not be served any more
                 raise NotFound(f"index {self.name} has not been published", code="IndexNotPublished") from exc
             try:
                 pointer = json.loads(raw)
@@ -285,6 +286,12 @@ class IndexReader:
             log.info(
                 "index %s swapped v%s -> v%s", self.name, previous.manifest.version, loaded.manifest.version
             )
+            self._drop_cached(previous)
+
+    def _forget(self) -> None:
+        previous, self._loaded = self._loaded, None
+        if previous is not None:
+            log.info("index %s v%s is no longer published; dropped", self.name, previous.manifest.version)
             self._drop_cached(previous)
 
     def _fail(self, exc: FoodSaveError) -> None:

@@ -42,6 +42,13 @@ def user_index_name(user_id: str) -> str:
     return check_index_name(f"user-{user_id.lower()}")
 
 
+def household_index_name(household_id: str) -> str:
+    """A household's shared documents live in an index of their own. Indexes published before households had
+    this key kind are named like a user's, `user_index_name(household_id)`: the legacy name, read until the
+    index-builder has rebuilt the household's index under this one."""
+    return check_index_name(f"household-{household_id.lower()}")
+
+
 class EmbedderMismatch(Unavailable):
     """The index was built with another embedder; querying it would return nonsense."""
 

@@ -9,12 +9,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from foodsave.errors import InvalidInput, NotFound, Unavailable
+from foodsave.errors import FoodSaveError, InvalidInput, NotFound, Unavailable
 from foodsave.vectors.embed import E5_NAME, HashingEmbedder
 from foodsave.vectors.lexical import reciprocal_rank_fusion, score_fusion
 from foodsave.vectors.lexicon import is_english, polish_gloss
 from foodsave.vectors.load import NGRAMS, IndexReader, LoadedIndex, ScoredChunk
-from foodsave.vectors.manifest import user_index_name
+from foodsave.vectors.manifest import household_index_name, user_index_name
 
 if TYPE_CHECKING:
     import numpy as np
@@ -137,6 +137,7 @@ class SearchService:
         self.max_user_indexes = max_user_indexes
         self._shared: dict[str, IndexReader] = {}
         self._users: OrderedDict[str, IndexReader] = OrderedDict()
+        self._adopting: set[str] = set()
         self._lock = threading.Lock()
 
     def _new_reader(self, name: str) -> IndexReader:
@@ -174,12 +175,41 @@ class SearchService:
                 return self._shared[scope]
             if not user_id:
                 raise InvalidInput("searching documents needs a user", code="UserRequired")
-            name = user_index_name(user_id)
-            reader = self._users.pop(name, None) or self._new_reader(name)
-            self._users[name] = reader
-            while len(self._users) > self.max_user_indexes:
-                self._users.popitem(last=False)
+            return self._owned(user_index_name(user_id))
+
+    def _owned(self, name: str) -> IndexReader:
+        """The reader of a user's or household's index, kept in the LRU (called under the lock)."""
+        reader = self._users.pop(name, None) or self._new_reader(name)
+        self._users[name] = reader
+        while len(self._users) > self.max_user_indexes:
+            self._users.popitem(last=False)
+        return reader
+
+    def household_reader(self, household_id: str) -> IndexReader:
+        """The reader of a household's shared index. While it is published only under its legacy name, that
+        one is read and the index-builder is asked (once per container) to rebuild it under its own name."""
+        with self._lock:
+            reader = self._owned(household_index_name(household_id))
+        if _published(reader):
             return reader
+        with self._lock:
+            legacy = self._owned(user_index_name(household_id))
+        if not _published(legacy):
+            return reader
+        if self.queue is not None and household_id not in self._adopting:
+            self._adopting.add(household_id)
+            try:
+                self._request_rebuild(reader.name)
+            except FoodSaveError:
+                self._adopting.discard(household_id)  # asked again on the next search
+        return legacy
+
+    def documents_published(self, user_id: str, household_id: str | None) -> bool:
+        """Whether the user's index or their household's has been published."""
+        readers = [self.reader("documents", user_id)]
+        if household_id:
+            readers.append(self.household_reader(household_id))
+        return any(_published(r) for r in readers)
 
     def search(
         self,
@@ -191,11 +221,16 @@ class SearchService:
     ) -> list[SearchHit]:
         """Best hits first. With `household_id`, documents searches the user's personal index and the
         household's shared one, merged by relevance."""
-        if scope == "documents" and household_id:
-            hits = self.search(query, k, scope, user_id) + self.search(query, k, scope, household_id)
-            return sorted(hits, key=lambda h: h.relevance, reverse=True)[:k]
         query = validate(query, k, scope)
         reader = self.reader(scope, user_id)
+        if scope == "documents" and household_id:
+            hits = self._hits(query, k, scope, reader) + self._hits(
+                query, k, scope, self.household_reader(household_id)
+            )
+            return sorted(hits, key=lambda h: h.relevance, reverse=True)[:k]
+        return self._hits(query, k, scope, reader)
+
+    def _hits(self, query: str, k: int, scope: str, reader: IndexReader) -> list[SearchHit]:
         try:
             loaded = reader.current()
         except NotFound:
@@ -254,3 +289,14 @@ class SearchService:
             order = score_fusion(cosine, dict(lexical), weight, ngrams, ngram_weight)
         records = loaded.meta.get_many(order[:k])
         return [ScoredChunk(cosine.get(i, 0.0), records[i]) for i in order[:k] if i in records]
+
+
+def _published(reader: IndexReader) -> bool:
+    """Whether the index has been published (one that fails to load is, and its error surfaces on search)."""
+    try:
+        reader.current()
+    except NotFound:
+        return False
+    except FoodSaveError:
+        return True
+    return True

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from foodsave.db.models import Receipt, ReceiptLine, User
+from foodsave.households.membership import household_of
 
 PROBLEM = "application/problem+json"
 
@@ -112,6 +113,7 @@ def store_receipt(services, owner, total, status="parsed", days_ago=1, merchant=
     with services.db.session() as session:
         receipt = Receipt(
             user_id=owner,
+            household_id=household_of(session, owner),
             object_key=f"uploads/receipts/{owner}/{total}-{status}-{days_ago}.jpg",
             status=status,
             merchant=merchant,

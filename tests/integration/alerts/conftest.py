@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from foodsave.db.models import MetricPoint, PantryItem, User
+from foodsave.households.membership import household_of
 from foodsave.text import normalize_name
 
 
@@ -49,6 +50,7 @@ def add_item(services):
         with services.db.session() as session:
             item = PantryItem(
                 user_id=user_id,
+                household_id=household_of(session, user_id),
                 name=name,
                 normalized_name=normalize_name(name),
                 expires_at=expires_at,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 
+from foodsave.adapters.local import FrozenClock
 from foodsave.cli import main
 from foodsave.config import Settings
 from foodsave.db.models import MetricPoint
@@ -20,7 +21,7 @@ def test_evaluate_migrates_seeds_and_prints_what_changed_as_json_lines(tmp_path,
     first = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert first[-1]["type"] == "summary" and first[-1]["alert_rules_seeded"] == 12
 
-    db = Database(Settings(data_dir=data).resolved_database_url())
+    db = Database(Settings(data_dir=data).resolved_database_url(), clock=FrozenClock(AT))
     with db.session() as session:  # the DLQ of the local queue is probed; errors come from the store
         now = AT - timedelta(seconds=30)
         session.add_all(

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from foodsave.db.models import PantryItem, Receipt, ReceiptLine, User
+from foodsave.households.membership import household_of
 from tests.integration.concurrency.conftest import LiveServer, race
 
 MEMBERS = ("anna", "ben")
@@ -56,7 +57,11 @@ def test_members_confirming_one_receipt_at_once_fill_the_pantry_once(household):
     with household.runtime.services.db.session() as s:
         anna = s.scalar(select(User.id).where(User.external_sub == "dev:anna"))
         receipt = Receipt(
-            user_id=anna, object_key="uploads/receipts/x/r.jpg", status="parsed", total=Decimal("3.99")
+            user_id=anna,
+            household_id=household_of(s, anna),
+            object_key="uploads/receipts/x/r.jpg",
+            status="parsed",
+            total=Decimal("3.99"),
         )
         s.add(receipt)
         s.flush()

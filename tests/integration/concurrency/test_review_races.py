@@ -7,6 +7,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from foodsave.db.models import Receipt, ReceiptLine, User
+from foodsave.households.membership import household_of
 from tests.integration.concurrency.conftest import LiveServer, race
 
 
@@ -17,8 +18,13 @@ def _parsed_receipts(live: LiveServer, count: int) -> list[tuple[str, str]]:
     with live.runtime.services.db.session() as s:
         user_id = s.scalar(select(User.id).where(User.external_sub == "dev:anna"))
         for n in range(count):
-            receipt = Receipt(user_id=user_id, object_key=f"uploads/receipts/x/{n}.jpg", status="parsed",
-                              total=Decimal("3.99"))  # fmt: skip
+            receipt = Receipt(
+                user_id=user_id,
+                household_id=household_of(s, user_id),
+                object_key=f"uploads/receipts/x/{n}.jpg",
+                status="parsed",
+                total=Decimal("3.99"),
+            )
             s.add(receipt)
             s.flush()
             line = ReceiptLine(receipt_id=receipt.id, position=0, name_raw="MLEKO 2%", name="mleko",

@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from foodsave.db.migrate import downgrade, upgrade
 from foodsave.db.models import Notification, PantryItem, Receipt, ReceiptLine, ShoppingListItem, User
 from foodsave.db.types import Quantity, UTCDateTime
+from foodsave.households.membership import household_of
 
 
 @pytest.fixture
@@ -24,6 +25,13 @@ def user_id(services) -> str:  # type: ignore[no-untyped-def]
         return user.id
 
 
+@pytest.fixture
+def home(services, user_id) -> str:  # type: ignore[no-untyped-def]
+    """The household of `user_id`, which every shared row names."""
+    with services.db.session() as s:
+        return household_of(s, user_id)
+
+
 def _insert_twice(services, make) -> None:  # type: ignore[no-untyped-def]
     with services.db.session() as s:
         s.add(make())
@@ -31,35 +39,39 @@ def _insert_twice(services, make) -> None:  # type: ignore[no-untyped-def]
         s.add(make())
 
 
-def test_a_second_open_line_for_the_same_product_and_unit_is_refused(services, user_id):
-    _insert_twice(services, lambda: ShoppingListItem(user_id=user_id, name="Mleko", unit="l"))
+def test_a_second_open_line_for_the_same_product_and_unit_is_refused(services, user_id, home):
+    _insert_twice(
+        services, lambda: ShoppingListItem(user_id=user_id, household_id=home, name="Mleko", unit="l")
+    )
 
 
-def test_a_bought_line_does_not_block_a_new_open_one(services, user_id):
+def test_a_bought_line_does_not_block_a_new_open_one(services, user_id, home):
     with services.db.session() as s:
-        s.add(ShoppingListItem(user_id=user_id, name="mleko", done=True))
-        s.add(ShoppingListItem(user_id=user_id, name="mleko", done=True))
-        s.add(ShoppingListItem(user_id=user_id, name="mleko"))
+        s.add(ShoppingListItem(user_id=user_id, household_id=home, name="mleko", done=True))
+        s.add(ShoppingListItem(user_id=user_id, household_id=home, name="mleko", done=True))
+        s.add(ShoppingListItem(user_id=user_id, household_id=home, name="mleko"))
     with services.db.session() as s:
         assert s.query(ShoppingListItem).count() == 3
 
 
-def test_a_second_pantry_item_for_one_receipt_line_is_refused(services, user_id):
+def test_a_second_pantry_item_for_one_receipt_line_is_refused(services, user_id, home):
     with services.db.session() as s:
-        receipt = Receipt(user_id=user_id, object_key="uploads/receipts/u/r.jpg", status="parsed")
+        receipt = Receipt(
+            user_id=user_id, household_id=home, object_key="uploads/receipts/u/r.jpg", status="parsed"
+        )
         s.add(receipt)
         s.flush()
         line = ReceiptLine(receipt_id=receipt.id, position=0, name_raw="MLEKO", name="mleko")
         s.add(line)
         s.flush()
         line_id = line.id
-    _insert_twice(services, lambda: PantryItem(user_id=user_id, name="mleko", normalized_name="mleko",
-                                               receipt_line_id=line_id))  # fmt: skip
+    _insert_twice(services, lambda: PantryItem(user_id=user_id, household_id=home, name="mleko",
+                                               normalized_name="mleko", receipt_line_id=line_id))  # fmt: skip
 
 
-def test_a_second_notification_for_one_item_and_threshold_is_refused(services, user_id):
+def test_a_second_notification_for_one_item_and_threshold_is_refused(services, user_id, home):
     with services.db.session() as s:
-        item = PantryItem(user_id=user_id, name="jogurt", normalized_name="jogurt")
+        item = PantryItem(user_id=user_id, household_id=home, name="jogurt", normalized_name="jogurt")
         s.add(item)
         s.flush()
         item_id = item.id

@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 from foodsave.api.apps import local_app
 from foodsave.bootstrap import set_services
 from foodsave.config import Settings
+from foodsave.households.membership import household_of
 from foodsave.runtime.local import LocalRuntime
 
 
@@ -108,7 +109,7 @@ def test_an_upload_whose_deliveries_are_used_up_fails_its_receipt_with_that_reas
         user = User(external_sub="dev:dlq")
         s.add(user)
         s.flush()
-        s.add(Receipt(id=receipt_id, user_id=user.id, object_key=key))
+        s.add(Receipt(id=receipt_id, user_id=user.id, household_id=household_of(s, user.id), object_key=key))
 
     def outage(*_args, **_kwargs):  # type: ignore[no-untyped-def]
         raise ConnectionError("the database went away")

@@ -13,6 +13,7 @@ from foodsave.adapters.local import FrozenClock
 from foodsave.db.models import PantryItem, User
 from foodsave.db.session import Database
 from foodsave.db.timestamps import MissingClock
+from foodsave.households.membership import household_of
 
 START = datetime(2031, 2, 28, 22, 30, tzinfo=UTC)
 
@@ -22,7 +23,8 @@ def _user_with_milk(services) -> str:  # type: ignore[no-untyped-def]
         user = User(external_sub="dev:anna")
         session.add(user)
         session.flush()
-        session.add(PantryItem(user_id=user.id, name="Mleko", normalized_name="mleko"))
+        home = household_of(session, user.id)
+        session.add(PantryItem(user_id=user.id, household_id=home, name="Mleko", normalized_name="mleko"))
         return user.id
 
 
@@ -78,12 +80,12 @@ def test_an_insert_statement_dates_the_row_by_the_clock(services) -> None:  # ty
         assert session.get(User, "u-ewa").created_at == START
 
 
-def test_a_database_without_a_clock_refuses_to_date_a_row(services) -> None:  # type: ignore[no-untyped-def]
-    unclocked = Database(services.db.url)
-    try:
-        with pytest.raises(StatementError) as info, unclocked.session() as session:
-            session.add(User(external_sub="dev:ola"))
-            session.flush()
-    finally:
-        unclocked.dispose()
+def test_a_statement_run_outside_a_session_refuses_to_date_a_row(services) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(StatementError) as info, services.db.engine.begin() as connection:
+        connection.execute(insert(User).values(id="u-ola", external_sub="dev:ola"))
     assert isinstance(info.value.orig, MissingClock)
+
+
+def test_a_database_is_built_with_its_clock(services) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(TypeError, match="clock"):
+        Database(services.db.url)  # type: ignore[call-arg]

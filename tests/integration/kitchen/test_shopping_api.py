@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 
 from foodsave.db.models import Receipt, ReceiptLine
+from foodsave.households.membership import household_of
 from foodsave.shopping.service import ShoppingListService
 from foodsave.shopping.spending import spending
 from foodsave.users import get_or_create_user
@@ -128,6 +129,7 @@ def test_add_many_takes_plan_needs_and_merges_with_open_lines(services):
 def _receipt(session, user_id, merchant, day, total, lines, status="parsed"):
     receipt = Receipt(
         user_id=user_id,
+        household_id=household_of(session, user_id),
         object_key=f"receipts/{user_id}/{merchant}-{day}-{total}-{status}",
         status=status,
         merchant=merchant,

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 
 from foodsave.db.models import Receipt, User
+from foodsave.households.membership import household_of
 from foodsave.receipts.service import NEVER_ARRIVED, NEVER_FINISHED, NEVER_READ, expire_abandoned_uploads
 
 pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
@@ -18,22 +19,15 @@ def test_only_stale_pending_receipts_are_failed(services):
         user = User(external_sub="dev:abandon")
         s.add(user)
         s.flush()
-        s.add_all(
-            [
+        home = household_of(s, user.id)
+        ages = {"k/old": ("pending", timedelta(hours=30)), "k/new": ("pending", timedelta(hours=1)),
+                "k/done": ("parsed", timedelta(days=3))}  # fmt: skip
+        for key, (status, age) in ages.items():
+            s.add(
                 Receipt(
-                    user_id=user.id,
-                    object_key="k/old",
-                    status="pending",
-                    created_at=now - timedelta(hours=30),
-                ),
-                Receipt(
-                    user_id=user.id, object_key="k/new", status="pending", created_at=now - timedelta(hours=1)
-                ),
-                Receipt(
-                    user_id=user.id, object_key="k/done", status="parsed", created_at=now - timedelta(days=3)
-                ),
-            ]
-        )
+                    user_id=user.id, household_id=home, object_key=key, status=status, created_at=now - age
+                )
+            )
     with services.db.session() as s:
         assert expire_abandoned_uploads(s, now, store=services.store) == 1
     with services.db.session() as s:
@@ -49,8 +43,9 @@ def _stale_receipt(services, status: str, key: str) -> str:  # type: ignore[no-u
         user = User(external_sub=f"dev:{status}-{key[-6:]}")
         s.add(user)
         s.flush()
-        receipt = Receipt(user_id=user.id, object_key=key, status=status,
-                          created_at=now - timedelta(hours=30), updated_at=now - timedelta(hours=30))  # fmt: skip
+        then = now - timedelta(hours=30)
+        receipt = Receipt(user_id=user.id, household_id=household_of(s, user.id), object_key=key, status=status,
+                          created_at=then, updated_at=then)  # fmt: skip
         s.add(receipt)
         s.flush()
         return receipt.id

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from foodsave.db.models import PantryItem, Receipt, ReceiptLine, User
+from foodsave.households.membership import household_of
 from foodsave.receipts.service import ReceiptService
 
 
@@ -19,7 +20,11 @@ def parsed_receipt(services):
         s.add(user)
         s.flush()
         receipt = Receipt(
-            user_id=user.id, object_key="uploads/receipts/x/r.jpg", status="parsed", total=Decimal("7.98")
+            user_id=user.id,
+            household_id=household_of(s, user.id),
+            object_key="uploads/receipts/x/r.jpg",
+            status="parsed",
+            total=Decimal("7.98"),
         )
         s.add(receipt)
         s.flush()

@@ -8,6 +8,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from foodsave.db.models import Receipt, ReceiptLine, User
+from foodsave.households.membership import household_of
 
 
 def _parsed_receipt(services, client, auth, bought: datetime) -> str:
@@ -15,7 +16,11 @@ def _parsed_receipt(services, client, auth, bought: datetime) -> str:
     with services.db.session() as s:
         user_id = s.scalar(select(User.id).where(User.external_sub == "dev:anna"))
         receipt = Receipt(
-            user_id=user_id, object_key="uploads/receipts/a/old.jpg", status="parsed", purchased_at=bought
+            user_id=user_id,
+            household_id=household_of(s, user_id),
+            object_key="uploads/receipts/a/old.jpg",
+            status="parsed",
+            purchased_at=bought,
         )
         s.add(receipt)
         s.flush()

@@ -86,7 +86,9 @@ def test_an_unreadable_message_fails_alone_and_the_rest_of_the_batch_is_processe
 
 def test_a_database_outage_returns_the_message_to_the_queue(services, make_user, receipt_pdf):
     _, body = _uploaded(services, make_user, receipt_pdf)
-    unreachable = Database("postgresql+pg8000://nobody@127.0.0.1:9/none", connect_timeout=1, tls=False)
+    unreachable = Database(
+        "postgresql+pg8000://nobody@127.0.0.1:9/none", clock=services.clock, connect_timeout=1, tls=False
+    )
     set_services(dataclasses.replace(services, db=unreachable))
     try:
         response = invoke_ocr(sqs_batch(body))

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from foodsave.adapters.local import LocalQueue
 from foodsave.db.models import Receipt, User
+from foodsave.households.membership import household_of
 from foodsave.receipts.recovery import MAX_OCR_ATTEMPTS, check_leases, never_finished, redeliver
 from foodsave.receipts.service import STALE_CLAIM
 from foodsave.receipts.upload_events import objects_in_message
@@ -27,8 +28,9 @@ def _receipt(
             s.add(user)
             s.flush()
         key = f"uploads/receipts/{user.id}/{receipt_id}.jpg"
-        s.add(Receipt(id=receipt_id, user_id=user.id, object_key=key, status=status, etag="e1",
-                      ocr_attempts=attempts, created_at=at, updated_at=at))  # fmt: skip
+        s.add(Receipt(id=receipt_id, user_id=user.id, household_id=household_of(s, user.id), object_key=key,
+                      status=status, etag="e1", ocr_attempts=attempts,
+                      created_at=at, updated_at=at))  # fmt: skip
     if uploaded:
         services.store.put(key, JPEG, "image/jpeg")
     return receipt_id
@@ -125,7 +127,9 @@ def test_a_receipt_stuck_processing_after_its_reader_lost_the_database_is_read_o
             user = User(external_sub="dev:lease-runtime")
             s.add(user)
             s.flush()
-            receipt = Receipt(user_id=user.id, object_key="", status="pending")
+            receipt = Receipt(
+                user_id=user.id, household_id=household_of(s, user.id), object_key="", status="pending"
+            )
             s.add(receipt)
             s.flush()
             receipt.object_key = key = f"uploads/receipts/{user.id}/{receipt.id}.jpg"

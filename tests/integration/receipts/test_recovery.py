@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from foodsave.db.models import Receipt, User
+from foodsave.households.membership import household_of
 from foodsave.receipts.recovery import release_stranded
 
 JPEG = b"\xff\xd8\xff photo"
@@ -14,10 +15,11 @@ def _receipts(services, *specs: tuple[str, str, bool]) -> dict[str, str]:  # typ
         user = User(external_sub="dev:stranded")
         s.add(user)
         s.flush()
+        home = household_of(s, user.id)
         for n, (label, status, uploaded) in enumerate(specs):
             receipt_id = f"00000000-0000-0000-0000-00000000000{n}"
             key = f"uploads/receipts/{user.id}/{receipt_id}.jpg"
-            s.add(Receipt(id=receipt_id, user_id=user.id, object_key=key, status=status))
+            s.add(Receipt(id=receipt_id, user_id=user.id, household_id=home, object_key=key, status=status))
             if uploaded:
                 services.store.put(key, JPEG, "image/jpeg")
             ids[label] = receipt_id

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime, timedelta
 
 import httpx
@@ -106,6 +107,48 @@ def test_a_failed_trial_call_opens_the_circuit_again_at_once(tripped):
     with pytest.raises(ServiceUnavailable, match="circuit open"):
         client.get_json("search", "https://example.test/s")
     assert (script.calls, client.breaker("search").current_state) == (calls, "open")
+
+
+class HeldTrial:
+    """A transport that fails `failures` requests, then holds the next one until the test releases it."""
+
+    def __init__(self, failures: int) -> None:
+        self.failures = failures
+        self.calls = 0
+        self.entered = threading.Event()
+        self.release = threading.Event()
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.calls += 1
+        if self.calls <= self.failures:
+            raise httpx.ConnectError("down")
+        self.entered.set()
+        assert self.release.wait(10), "the test never released the held request"
+        return httpx.Response(200, json={"ok": True})
+
+
+def test_while_half_open_only_one_trial_call_reaches_the_service():
+    transport = HeldTrial(failures=6)  # two calls of three attempts each open the circuit
+    client, _ = client_with(Script())
+    client.transport = httpx.MockTransport(transport)
+    answers: list[object] = []
+    with time_machine.travel(START, tick=False) as traveller:
+        fail_twice(client, "search")
+        traveller.move_to(START + timedelta(seconds=30))
+        trial = threading.Thread(
+            target=lambda: answers.append(client.get_json("search", "https://example.test/s"))
+        )
+        trial.start()
+        try:
+            assert transport.entered.wait(10)
+            with pytest.raises(ServiceUnavailable, match="circuit open"):
+                client.get_json("search", "https://example.test/s")
+            assert transport.calls == 7
+        finally:
+            transport.release.set()
+            trial.join(10)
+    assert answers == [{"ok": True}]
+    assert client.breaker("search").current_state == "closed"
 
 
 def test_transient_errors_are_retried_with_exponential_backoff():

@@ -130,7 +130,13 @@ def test_rebuild_of_a_shared_index_is_a_corpus_rebuild_and_of_a_user_index_a_use
     assert (job.type, job.user_id) == (INDEX_REBUILD, user)
 
 
-@pytest.mark.parametrize("name", [None, "", "user-", "someone-else", "user-../x", 7])
+def test_rebuild_of_a_household_index_is_a_rebuild_of_that_households_documents() -> None:
+    household = "5d0c1a2b-9e8f-4a7b-8c6d-1e2f3a4b5c6d"
+    (job,) = parse_job(json.dumps({"type": "index_rebuild", "name": f"household-{household}"}))
+    assert (job.type, job.name, job.user_id) == (INDEX_REBUILD, f"household-{household}", household)
+
+
+@pytest.mark.parametrize("name", [None, "", "user-", "household-", "someone-else", "user-../x", 7])
 def test_rebuild_of_an_unknown_index_is_a_poison_message(name: object) -> None:
     with pytest.raises(PoisonMessage):
         parse_job(json.dumps({"type": "index_rebuild", "name": name}))

@@ -153,6 +153,24 @@ def test_reader_swaps_in_a_new_version_only_after_the_refresh_interval(
     assert reader.current().manifest.count == 4
 
 
+def test_an_index_erased_from_the_store_is_no_longer_served_after_the_refresh_interval(
+    builder: IndexBuilder,
+    store: LocalObjectStore,
+    embedder: HashingEmbedder,
+    tmp_path: Path,
+    knowledge_docs: list[SourceDocument],
+) -> None:
+    builder.rebuild("household-h1", knowledge_docs)
+    ticker = Ticker()
+    reader = reader_for(store, tmp_path, embedder, ticker, name="household-h1")
+    folder = reader.current().folder
+    store.delete_prefix("indexes/household-h1/")
+    ticker.now = 31
+    with pytest.raises(NotFound):
+        reader.current()
+    assert not folder.exists()
+
+
 @pytest.mark.parametrize(
     "damage", ["corrupt_index", "missing_vectors", "missing_manifest", "bad_pointer", "other_embedder"]
 )

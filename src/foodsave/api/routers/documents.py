@@ -15,13 +15,20 @@ from sqlalchemy.sql.elements import ColumnElement
 from starlette.concurrency import run_in_threadpool
 
 from foodsave.api.deps import CurrentUser, ServicesDep, SessionDep
-from foodsave.api.etags import LOCATION_HEADER
+from foodsave.api.etags import (
+    LOCATION_HEADER,
+    READ_RESPONSES,
+    IfMatch,
+    check_if_match,
+    patch_route,
+    tagged,
+)
 from foodsave.api.forms import read_form
 from foodsave.api.problems import parse_body
 from foodsave.api.query import ORDER_QUERY, Q_QUERY, Order
 from foodsave.db.models import Document, User
 from foodsave.db.search import contains_folded, folded, sorted_by
-from foodsave.errors import InvalidInput, NotFound, TooLarge, UnsupportedMedia
+from foodsave.errors import Conflict, Forbidden, InvalidInput, NotFound, TooLarge, UnsupportedMedia
 from foodsave.events import Event
 from foodsave.households.membership import household_of
 from foodsave.observability import TRACE_HEADER, inject_trace, record_metric
@@ -59,6 +66,13 @@ class DocumentOut(BaseModel):
     chunks: int
     failure_reason: str | None
     created_at: datetime
+
+
+class DocumentShareIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"share": "household"}]})
+    share: Share = Field(
+        description="`household`: every member of your household can read and search it; `personal`: only you"
+    )
 
 
 class DocumentUploadSlot(BaseModel):
@@ -277,11 +291,63 @@ def _owned(session: Session, user: User, document_id: str) -> Document:
 @router.get(
     "/{document_id}",
     response_model=DocumentOut,
-    responses=NOT_FOUND,
+    responses={**NOT_FOUND, **READ_RESPONSES},
     summary="One document: poll `status` after an upload until `ready` or `failed`",
 )
-def get_document(document_id: str, user: CurrentUser, session: SessionDep) -> DocumentOut:
-    return DocumentOut.model_validate(_owned(session, user, document_id))
+def get_document(document_id: str, response: Response, user: CurrentUser, session: SessionDep) -> DocumentOut:
+    return tagged(response, DocumentOut.model_validate(_owned(session, user, document_id)))
+
+
+@router.patch(
+    "/{document_id}",
+    response_model=DocumentOut,
+    summary="Share a document with your household, or make it personal again",
+    **patch_route(
+        {
+            **NOT_FOUND,
+            403: {"description": "Only the member who uploaded a document changes its sharing"},
+            409: {"description": "The document is still waiting for its file or being indexed"},
+        },
+        "someone else changed the document",
+        lead="Its file and index entries move to the household's or to yours; `status` is `pending` until the "
+        "index-builder has indexed it again. ",
+    ),
+)
+def share_document(
+    document_id: str,
+    body: DocumentShareIn,
+    response: Response,
+    user: CurrentUser,
+    session: SessionDep,
+    services: ServicesDep,
+    if_match: IfMatch = None,
+) -> DocumentOut:
+    doc = _owned(session, user, document_id)
+    current = check_if_match(session, if_match, doc, DocumentOut)
+    target = household_of(session, user.id) if body.share == "household" else None
+    if doc.household_id == target:
+        return tagged(response, current)
+    if doc.user_id != user.id:
+        raise Forbidden("only the member who uploaded this document changes its sharing", code="NotUploader")
+    if doc.status in ("pending", "processing") or not doc.object_key:
+        raise Conflict(
+            "the document is still being uploaded or indexed: change its sharing when it is ready",
+            code="DocumentNotReady",
+            extensions={"current": current.model_dump(mode="json")},
+        )
+    before, old_key = index_owner(doc), doc.object_key
+    doc.household_id, doc.status, doc.failure_reason = target, "pending", None
+    # The file lives under its index owner (erasure of a user or a household removes that prefix).
+    prefix, _owner, filename = old_key.rsplit("/", 2)
+    doc.object_key = f"{prefix}/{index_owner(doc)}/{filename}"
+    services.store.put(doc.object_key, services.store.get(old_key), content_type=doc.content_type)
+    changed = DocumentOut.model_validate(doc)
+    after = index_owner(doc)
+    session.commit()  # the builder must find the row as changed before the jobs are queued
+    services.store.delete(old_key)
+    _queue_job(services, "DocumentDeleted", user.id, {"document_id": doc.id, "index_owner": before})
+    _queue_job(services, "DocumentAdded", user.id, {"document_id": doc.id, "index_owner": after})
+    return tagged(response, changed)
 
 
 @router.delete(

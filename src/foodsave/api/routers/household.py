@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Depends, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from foodsave.api.deps import CurrentUser, ServicesDep, SessionDep
@@ -54,8 +54,12 @@ class MemberRef(BaseModel):
     user_id: str = Field(min_length=1, max_length=36)
 
 
-def _service(session: Any, user: Any, services: Any) -> HouseholdService:
+def _service(user: CurrentUser, session: SessionDep, services: ServicesDep) -> HouseholdService:
     return HouseholdService(session, user.id, services.clock)
+
+
+# Every route acts on the signed-in user's household through one service.
+HouseholdDep = Annotated[HouseholdService, Depends(_service)]
 
 
 def _out(service: HouseholdService) -> HouseholdOut:
@@ -65,8 +69,8 @@ def _out(service: HouseholdService) -> HouseholdOut:
 
 
 @router.get("", response_model=HouseholdOut, summary="The user's household: its members and their roles")
-def get_household(user: CurrentUser, session: SessionDep, services: ServicesDep) -> HouseholdOut:
-    return _out(_service(session, user, services))
+def get_household(service: HouseholdDep) -> HouseholdOut:
+    return _out(service)
 
 
 @router.post(
@@ -76,8 +80,8 @@ def get_household(user: CurrentUser, session: SessionDep, services: ServicesDep)
     responses=OWNER_ONLY,
     summary="A single-use invite code with an expiry, and a link to share it (owner only)",
 )
-def create_invite(user: CurrentUser, session: SessionDep, services: ServicesDep) -> InviteOut:
-    invite = _service(session, user, services).invite()
+def create_invite(service: HouseholdDep) -> InviteOut:
+    invite = service.invite()
     return InviteOut(code=invite.code, link=invite.link, expires_at=invite.expires_at)
 
 
@@ -91,10 +95,7 @@ def create_invite(user: CurrentUser, session: SessionDep, services: ServicesDep)
     },
     summary="Join the household of an invite; a household the user had alone comes along with its data",
 )
-def accept_invite(
-    body: AcceptIn, user: CurrentUser, session: SessionDep, services: ServicesDep
-) -> HouseholdOut:
-    service = _service(session, user, services)
+def accept_invite(body: AcceptIn, service: HouseholdDep) -> HouseholdOut:
     service.accept(body.code)
     return _out(service)
 
@@ -105,8 +106,8 @@ def accept_invite(
     responses={**OWNER_ONLY, **MEMBER_NOT_FOUND, 409: {"description": "The owner cannot remove themselves"}},
     summary="Remove a member (owner only); the member keeps nothing of the household",
 )
-def remove_member(user_id: str, user: CurrentUser, session: SessionDep, services: ServicesDep) -> Response:
-    _service(session, user, services).remove(user_id)
+def remove_member(user_id: str, service: HouseholdDep) -> Response:
+    service.remove(user_id)
     return Response(status_code=204)
 
 
@@ -116,10 +117,7 @@ def remove_member(user_id: str, user: CurrentUser, session: SessionDep, services
     responses={**OWNER_ONLY, **MEMBER_NOT_FOUND},
     summary="Hand ownership to another member (owner only); the owner becomes a member",
 )
-def transfer_ownership(
-    body: MemberRef, user: CurrentUser, session: SessionDep, services: ServicesDep
-) -> HouseholdOut:
-    service = _service(session, user, services)
+def transfer_ownership(body: MemberRef, service: HouseholdDep) -> HouseholdOut:
     service.transfer(body.user_id)
     return _out(service)
 
@@ -136,12 +134,8 @@ def transfer_ownership(
     summary="Leave the household, taking nothing; the user starts a new household of their own",
 )
 def leave_household(
-    user: CurrentUser,
-    session: SessionDep,
-    services: ServicesDep,
-    confirm: Annotated[str | None, CONFIRM] = None,
+    service: HouseholdDep, services: ServicesDep, confirm: Annotated[str | None, CONFIRM] = None
 ) -> HouseholdOut:
-    service = _service(session, user, services)
     service.leave(confirm, services.store)
     return _out(service)
 
@@ -156,10 +150,7 @@ def leave_household(
     summary="Delete the household and all its shared data (owner only, confirmed with the household id)",
 )
 def delete_household(
-    user: CurrentUser,
-    session: SessionDep,
-    services: ServicesDep,
-    confirm: Annotated[str | None, CONFIRM] = None,
+    service: HouseholdDep, services: ServicesDep, confirm: Annotated[str | None, CONFIRM] = None
 ) -> Response:
-    _service(session, user, services).delete(confirm, services.store)
+    service.delete(confirm, services.store)
     return Response(status_code=204)

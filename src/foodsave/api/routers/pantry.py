@@ -9,13 +9,13 @@ from fastapi import APIRouter, Query, Response
 
 from foodsave.api.deps import CurrentUser, ServicesDep, SessionDep
 from foodsave.api.etags import (
-    DELETE_RESPONSES,
     ETAG_HEADER,
     LOCATION_HEADER,
     READ_RESPONSES,
-    WRITE_RESPONSES,
     IfMatch,
     check_if_match,
+    delete_route,
+    patch_route,
     tagged,
 )
 from foodsave.api.query import ORDER_QUERY, Q_QUERY, Order
@@ -105,10 +105,8 @@ def get_item(item_id: str, user: CurrentUser, session: SessionDep, response: Res
 @router.patch(
     "/items/{item_id}",
     response_model=PantryItemOut,
-    responses={**NOT_FOUND, **WRITE_RESPONSES},
     summary="Change an item (only the fields sent)",
-    description="Send `If-Match` with the `ETag` you read to refuse the change (412) when someone else "
-    "changed the item meanwhile.",
+    **patch_route(NOT_FOUND, "someone else changed the item"),
 )
 def update_item(
     item_id: str,
@@ -128,9 +126,8 @@ def update_item(
 
 @router.delete(
     "/items/{item_id}",
-    status_code=204,
-    responses={**NOT_FOUND, **DELETE_RESPONSES},
     summary="Remove an item (not counted as eaten or wasted)",
+    **delete_route(NOT_FOUND),
 )
 def delete_item(item_id: str, user: CurrentUser, session: SessionDep, if_match: IfMatch = None) -> Response:
     service = PantryService(session, user.id)

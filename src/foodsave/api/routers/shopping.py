@@ -8,13 +8,13 @@ from fastapi import APIRouter, Query, Response
 
 from foodsave.api.deps import CurrentUser, ServicesDep, SessionDep
 from foodsave.api.etags import (
-    DELETE_RESPONSES,
     ETAG_HEADER,
     LOCATION_HEADER,
     READ_RESPONSES,
-    WRITE_RESPONSES,
     IfMatch,
     check_if_match,
+    delete_route,
+    patch_route,
     tagged,
 )
 from foodsave.api.query import ORDER_QUERY, Q_QUERY, Order
@@ -103,10 +103,8 @@ def get_shopping(item_id: str, user: CurrentUser, session: SessionDep, response:
 @router.patch(
     "/v1/shopping-list/{item_id}",
     response_model=ShoppingItemOut,
-    responses={**NOT_FOUND, **WRITE_RESPONSES},
     summary="Change a line or tick it off (`done`)",
-    description="Send `If-Match` with the `ETag` you read to refuse the change (412) when another phone "
-    "changed the line meanwhile.",
+    **patch_route(NOT_FOUND, "another phone changed the line"),
 )
 def update_shopping(
     item_id: str,
@@ -123,9 +121,8 @@ def update_shopping(
 
 @router.delete(
     "/v1/shopping-list/{item_id}",
-    status_code=204,
-    responses={**NOT_FOUND, **DELETE_RESPONSES},
     summary="Remove a line (send `If-Match` to refuse when it changed meanwhile)",
+    **delete_route(NOT_FOUND),
 )
 def delete_shopping(
     item_id: str, user: CurrentUser, session: SessionDep, if_match: IfMatch = None
