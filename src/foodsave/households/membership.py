@@ -9,7 +9,7 @@ from sqlalchemy import Table, delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from foodsave.db.models import Base, Document, Household, HouseholdInvite, HouseholdMember, Receipt, User
+from foodsave.db.models import Household, HouseholdInvite, HouseholdMember, User, load_all
 
 if TYPE_CHECKING:
     from foodsave.ports import ObjectStore
@@ -58,9 +58,7 @@ def found_household(session: Session, user_id: str) -> str:
 
 def shared_tables() -> list[Table]:
     """Tables whose rows belong to a household, children before parents."""
-    return [
-        t for t in reversed(Base.metadata.sorted_tables) if "household_id" in t.c and not _household_own(t)
-    ]
+    return [t for t in reversed(load_all().sorted_tables) if "household_id" in t.c and not _household_own(t)]
 
 
 def _household_own(table: Table) -> bool:
@@ -71,6 +69,7 @@ def erase_household(session: Session, store: ObjectStore, household_id: str) -> 
     """Delete a household with its shared rows, the files of its receipts and shared documents and the
     index of those documents; its members are left without
         a household (each gets a new one of their own on their next request). Returns the rows deleted by table."""
+    from foodsave.db.models import Document, Receipt  # erasure only: every request imports this module
     from foodsave.vectors.manifest import household_index_name, user_index_name
 
     keys = set(session.scalars(select(Receipt.object_key).where(Receipt.household_id == household_id)))

@@ -25,8 +25,9 @@ def prime(modules: Iterable[str] = ()) -> None:
     """Before the snapshot: configure every mapper and import what requests load lazily."""
     from sqlalchemy.orm import configure_mappers
 
-    import foodsave.db.models  # noqa: F401 - the mappers to configure
+    from foodsave.db.models import load_all
 
+    load_all()  # the mappers to configure
     for name in (*modules, *deferred_modules()):
         importlib.import_module(name)
     configure_mappers()

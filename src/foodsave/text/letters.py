@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Mapping
 
 # Letters that do not decompose under NFKD are mapped by hand; the rest loses its combining marks.
 _FOLD = str.maketrans({"ł": "l", "ß": "ss", "æ": "ae", "ø": "o", "œ": "oe", "đ": "d", "ı": "i"})
@@ -45,3 +47,24 @@ def fold(text: str) -> str:
 def words(text: str) -> list[str]:
     """Folded word tokens (apostrophes kept inside words: `what's`)."""
     return [w.replace("’", "'") for w in _WORD.findall(fold(text))]
+
+
+_LOWER_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+
+
+def spellings(texts: Iterable[str]) -> dict[str, str]:
+    """Folded word -> its most frequent lower-case spelling in `texts`, for words whose spelling has letters
+    that folding changes (`zamrozic` -> `zamrozić`); ties go to the spelling seen first."""
+    counts: Counter[str] = Counter(
+        w for text in texts for w in _LOWER_WORD.findall(text.lower()) if not w.isascii()
+    )
+    table: dict[str, str] = {}
+    for word, _ in counts.most_common():
+        table.setdefault(fold(word), word)
+    return table
+
+
+def restore_letters(text: str, table: Mapping[str, str]) -> str:
+    """`text` lower-cased with each word written without Polish letters spelt as in `table`
+    (`czy mozna zamrozic` -> `czy można zamrozić`); words the table does not know stay as they are."""
+    return _LOWER_WORD.sub(lambda m: table.get(m.group(0), m.group(0)), text.lower())

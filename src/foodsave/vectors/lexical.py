@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from importlib import resources
 
@@ -53,18 +53,45 @@ class Bm25:
         self._ids = list(ids)
         self._row = {chunk: row for row, chunk in enumerate(self._ids)}
         self._lengths: list[int] = []
-        self._postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
         for row, text in enumerate(texts):
             counts = Counter(tokens(text))
             self._lengths.append(sum(counts.values()))
             for term, tf in counts.items():
-                self._postings[term].append((row, tf))
+                postings[term].append((row, tf))
+        self._postings: Mapping[str, Sequence[tuple[int, int]]] = postings
         n = len(self._ids)
         self._avg_length = (sum(self._lengths) / n) if n else 0.0
         self._idf = {
-            term: math.log(1.0 + (n - len(rows) + 0.5) / (len(rows) + 0.5))
-            for term, rows in self._postings.items()
+            term: math.log(1.0 + (n - len(rows) + 0.5) / (len(rows) + 0.5)) for term, rows in postings.items()
         }
+
+    def table(self) -> tuple[list[int], list[int], Mapping[str, Sequence[tuple[int, int]]], dict[str, float]]:
+        """What the ranking is made of: chunk id and length per row, postings (row, tf) and IDF per term."""
+        return self._ids, self._lengths, self._postings, self._idf
+
+    @classmethod
+    def restore(
+        cls,
+        ids: Sequence[int],
+        lengths: Sequence[int],
+        postings: Mapping[str, Sequence[tuple[int, int]]],
+        idf: dict[str, float],
+        *,
+        k1: float = 1.2,
+        b: float = 0.75,
+    ) -> Bm25:
+        """The ranking `table()` described, without reading the texts again (foodsave.vectors.lexical_table)."""
+        bm25 = cls.__new__(cls)
+        bm25.k1, bm25.b = k1, b
+        bm25._ids = list(ids)
+        bm25._row = {chunk: row for row, chunk in enumerate(bm25._ids)}
+        bm25._lengths = list(lengths)
+        bm25._postings = postings
+        n = len(bm25._ids)
+        bm25._avg_length = (sum(bm25._lengths) / n) if n else 0.0
+        bm25._idf = idf
+        return bm25
 
     def search(self, query: str, n: int) -> list[tuple[int, float]]:
         """Up to `n` (chunk id, score) pairs with a positive score, best first."""

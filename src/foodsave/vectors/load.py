@@ -13,16 +13,18 @@ import shutil
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from foodsave.errors import FoodSaveError, InvalidInput, NotFound, Unavailable
+from foodsave.text.letters import spellings
 from foodsave.vectors.chunk import embedding_text
 from foodsave.vectors.embed import HashingEmbedder
 from foodsave.vectors.index import IvfPqParams, Neighbour, VectorIndex
 from foodsave.vectors.lexical import Bm25
+from foodsave.vectors.lexical_table import LEXICAL_FILE, read_table
 from foodsave.vectors.manifest import (
     DATA_FILES,
     FORMAT_VERSION,
@@ -64,6 +66,7 @@ class LoadedIndex:
     _lexical: Bm25 | None = field(default=None, repr=False)
     _lexical_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _ngrams: dict[int, NDArray[np.float32]] = field(default_factory=dict, repr=False)
+    _spellings: dict[str, str] | None = field(default=None, repr=False)
 
     def search(self, vector: NDArray[np.float32], k: int) -> list[ScoredChunk]:
         neighbours: list[Neighbour] = self.index.search(vector, k)[0]
@@ -71,14 +74,34 @@ class LoadedIndex:
         return [ScoredChunk(n.score, records[n.id]) for n in neighbours if n.id in records]
 
     def lexical(self) -> Bm25:
-        """BM25 over this version's chunks (title and text, as embedded), built on first use."""
+        """BM25 over this version's chunks (title and text, as embedded): the table published with the version
+        when it has one this code reads, else built from the chunks on first use."""
         with self._lexical_lock:
             if self._lexical is None:
-                records = self.meta.all()
-                self._lexical = Bm25(
-                    [r.id for r in records], [embedding_text(r.title, r.text) for r in records]
-                )
+                self._lexical = self._published_lexical() or lexical_ranking(self.meta.all())
             return self._lexical
+
+    def _published_lexical(self) -> Bm25 | None:
+        if LEXICAL_FILE not in self.manifest.files:
+            return None  # published before versions carried their BM25 table
+        try:
+            table = read_table(self.folder / LEXICAL_FILE)
+        except (OSError, ValueError) as exc:
+            log.warning(
+                "index %s v%s: BM25 table unreadable (%s)", self.manifest.name, self.manifest.version, exc
+            )
+            return None
+        if table is None:
+            log.info(
+                "index %s v%s: BM25 table from another tokenizer", self.manifest.name, self.manifest.version
+            )
+        return table
+
+    def spellings(self) -> dict[str, str]:
+        """Folded word -> its spelling with Polish letters in this version's chunks, built on first use."""
+        if self._spellings is None:
+            self._spellings = spellings(embedding_text(r.title, r.text) for r in self.meta.all())
+        return self._spellings
 
     def ngram_similarity(self, query: str, ids: Sequence[int]) -> dict[int, float]:
         """Cosine of the hashed character n-grams of `query` and of each chunk of `ids` (title and text); a
@@ -108,8 +131,19 @@ class LoadedIndex:
         self.meta.close()
 
 
+def lexical_ranking(records: Iterable[ChunkRecord]) -> Bm25:
+    """BM25 over chunks (title and text, as embedded), rows in chunk-id order."""
+    ordered = sorted(records, key=lambda r: r.id)
+    return Bm25([r.id for r in ordered], [embedding_text(r.title, r.text) for r in ordered])
+
+
+def _files(manifest: Manifest) -> tuple[str, ...]:
+    """The files of a version: the data files, and its BM25 table when the manifest lists one."""
+    return (*DATA_FILES, LEXICAL_FILE) if LEXICAL_FILE in manifest.files else DATA_FILES
+
+
 def _verify(folder: Path, manifest: Manifest) -> None:
-    for fname in DATA_FILES:
+    for fname in _files(manifest):
         expected = manifest.files.get(fname)
         path = folder / fname
         if expected is None:
@@ -158,7 +192,7 @@ def load_version(
         if not (marker.is_file() and marker.read_text() == expected_sha):
             staging = Path(tempfile.mkdtemp(prefix=".dl-", dir=_mkdir(cache_dir)))
             try:
-                for fname in DATA_FILES:
+                for fname in _files(manifest):
                     try:
                         store.download_to(f"{base_key}/{fname}", staging / fname)
                     except NotFound as exc:

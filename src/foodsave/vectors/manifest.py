@@ -1,7 +1,7 @@
 """What a published index version is: its manifest, chunk records and their SQLite lookup table, names and errors.
 
-Layout of a version: `indexes/{name}/v{n}/` holds index.faiss, ids.npy, vectors.npy, meta.sqlite and
-manifest.json; `indexes/{name}/latest.json` points at the newest complete version. The manifest records the
+Layout of a version: `indexes/{name}/v{n}/` holds index.faiss, ids.npy, vectors.npy, meta.sqlite, the BM25
+table lexical.npz (foodsave.vectors.lexical_table; versions published before it have none) and manifest.json; `indexes/{name}/latest.json` points at the newest complete version. The manifest records the
 embedder (name, dimension and version) that built the vectors, so a reader with another embedder refuses.
 """
 

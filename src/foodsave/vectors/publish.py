@@ -24,7 +24,8 @@ from typing import TYPE_CHECKING, Any
 
 from foodsave.errors import FoodSaveError, InvalidInput, NotFound, Unavailable
 from foodsave.vectors.index import VectorIndex
-from foodsave.vectors.load import load_version
+from foodsave.vectors.lexical_table import LEXICAL_FILE, write_table
+from foodsave.vectors.load import lexical_ranking, load_version
 from foodsave.vectors.manifest import (
     DATA_FILES,
     MANIFEST_FILE,
@@ -286,9 +287,10 @@ class IndexPublisher:
             folder = Path(tmp)
             contents.index.save(folder)
             write_meta(folder / META_FILE, (contents.records[int(i)] for i in contents.index.ids))
+            write_table(folder / LEXICAL_FILE, lexical_ranking(contents.records.values()))
             files = {
                 fname: {"sha256": sha256_file(folder / fname), "bytes": (folder / fname).stat().st_size}
-                for fname in DATA_FILES
+                for fname in (*DATA_FILES, LEXICAL_FILE)
             }
             manifest = Manifest(
                 name=name,
@@ -306,7 +308,7 @@ class IndexPublisher:
             )
             raw = manifest.to_json()
             (folder / MANIFEST_FILE).write_bytes(raw)
-            for fname in DATA_FILES:
+            for fname in files:
                 self.store.put(self._key(name, f"v{version}", fname), (folder / fname).read_bytes())
             if self.efs_dir is not None:
                 self._copy_to_efs(name, version, folder)

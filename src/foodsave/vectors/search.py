@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from foodsave.errors import FoodSaveError, InvalidInput, NotFound, Unavailable
+from foodsave.text.letters import restore_letters
 from foodsave.vectors.embed import E5_NAME, HashingEmbedder
 from foodsave.vectors.lexical import reciprocal_rank_fusion, score_fusion
 from foodsave.vectors.lexicon import is_english, polish_gloss
@@ -40,7 +41,9 @@ class Fusion:
     their own lexical weight and, with `translate`, a dense score that is the mean of the question's cosine and
     that of its Polish gloss (vectors/lexicon.py), since the model matches English to Polish text weakly.
     Other questions add, with `ngram_weight`, the similarity of hashed character n-grams (inflected Polish forms
-    share most of them); not when the embedder is itself the n-gram one.
+    share most of them); not when the embedder is itself the n-gram one. With `restore_letters`, a Polish
+    question typed without Polish letters is also embedded with its words spelt as in the index, its dense score
+    the mean of both cosines.
     """
 
     method: str = "sum"
@@ -48,6 +51,7 @@ class Fusion:
     lexical_weight_en: float = 1.0
     translate: bool = True
     ngram_weight: float = 0.0
+    restore_letters: bool = True
 
     def weight(self, english: bool) -> float:
         return self.lexical_weight_en if english else self.lexical_weight
@@ -56,9 +60,28 @@ class Fusion:
 # Chosen on the dev split of benchmarks/data/retrieval_eval_*.jsonl and the knowledge-corpus questions
 # (benchmarks/retrieval.py): score sum, BM25 and dense cosine weighted alike, n-grams for Polish questions.
 DEFAULT_FUSION = Fusion("sum", lexical_weight=1.0, lexical_weight_en=1.0, ngram_weight=1.0)
-# Per embedder, the relevance below which a hit is not about the question (calibrated on the dev questions by
-# benchmarks/relevance_floor.py); an embedder not listed has no floor.
-RELEVANCE_FLOOR = {E5_NAME: 0.8486, HashingEmbedder().name: 0.186}
+
+
+@dataclass(frozen=True)
+class RelevanceFloor:
+    """The relevance below which a hit is not about the question, per question language: the multilingual
+    model's cosines of English questions with Polish text run lower than those of Polish questions."""
+
+    polish: float
+    english: float
+
+    @property
+    def english_shift(self) -> float:
+        """Added to an English question's relevance so that the Polish floor serves both languages."""
+        return self.polish - self.english
+
+
+# Per embedder, calibrated on the dev questions by benchmarks/relevance_floor.py; an embedder not listed has no
+# floor.
+RELEVANCE_FLOOR = {
+    E5_NAME: RelevanceFloor(polish=0.8594, english=0.7966),
+    HashingEmbedder().name: RelevanceFloor(polish=0.1633, english=0.1253),
+}
 # A hit's relevance: its cosine plus this share of its lexical coverage of the question (chosen on dev, where
 # coverage tells unanswerable questions apart better than the cosine of a multilingual model does).
 COVERAGE_WEIGHT = 0.2
@@ -159,8 +182,16 @@ class SearchService:
 
     @property
     def relevance_floor(self) -> float:
-        """Hits whose relevance is below this are not about the question, for this service's embedder."""
-        return RELEVANCE_FLOOR.get(self.embedder.name, 0.0)
+        """Hits whose relevance is below this are not about the question, for this service's embedder (an
+        English question's relevance is shifted by `relevance_shift` to be compared with the same floor)."""
+        floor = RELEVANCE_FLOOR.get(self.embedder.name)
+        return floor.polish if floor else 0.0
+
+    def relevance_shift(self, query: str) -> float:
+        """What search adds to the relevance of hits for `query`: the gap between the Polish and English floors
+        for an English question, else 0."""
+        floor = RELEVANCE_FLOOR.get(self.embedder.name)
+        return floor.english_shift if floor and is_english(query) else 0.0
 
     @property
     def degraded(self) -> list[str]:
@@ -241,6 +272,7 @@ class SearchService:
             ) from None
         ranked = self._ranked(loaded, query, k)
         coverage = loaded.lexical().coverage(query, [hit.chunk.id for hit in ranked])
+        shift = self.relevance_shift(query)
         return [
             SearchHit(
                 score=hit.score,
@@ -250,22 +282,30 @@ class SearchService:
                 document_id=hit.chunk.document_id,
                 chunk=hit.chunk.position,
                 text=hit.chunk.text,
-                relevance=hit.score + COVERAGE_WEIGHT * coverage.get(hit.chunk.id, 0.0),
+                relevance=hit.score + COVERAGE_WEIGHT * coverage.get(hit.chunk.id, 0.0) + shift,
             )
             for hit in ranked
         ]
 
-    def _query_vectors(self, query: str, english: bool) -> list[NDArray[np.float32]]:
+    def _query_vectors(self, loaded: LoadedIndex, query: str, english: bool) -> list[NDArray[np.float32]]:
+        """The question's vector, and that of its Polish gloss (English) or of its words spelt with the Polish
+        letters the index uses (a Polish question typed without them: `zamrozic` -> `zamrozić`)."""
         vectors = [self.embedder.embed_query(query)]
-        gloss = polish_gloss(query) if english else ""
-        if gloss:
-            vectors.append(self.embedder.embed_query(gloss))
+        if english:
+            second = polish_gloss(query)
+        elif self.fusion.restore_letters and query.isascii() and not is_english(query):
+            second = restore_letters(query, loaded.spellings())
+            second = second if second != query.lower() else ""
+        else:
+            second = ""
+        if second:
+            vectors.append(self.embedder.embed_query(second))
         return vectors
 
     def _ranked(self, loaded: LoadedIndex, query: str, k: int) -> list[ScoredChunk]:
         """Dense candidates fused with BM25 candidates; each hit keeps its (mean) cosine similarity as its score."""
         english = self.fusion.translate and is_english(query)
-        vectors = self._query_vectors(query, english)
+        vectors = self._query_vectors(loaded, query, english)
         n = max(k, CANDIDATES)
         weight = self.fusion.weight(english)
         lexical = loaded.lexical().search(query, n) if weight > 0 else []

@@ -7,7 +7,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, inspect
 
 from foodsave.db.migrate import current, downgrade, upgrade
-from foodsave.db.models import Base
+from foodsave.db.models import load_all
 
 
 def test_migrated_schema_matches_the_models(db_url):
@@ -15,7 +15,7 @@ def test_migrated_schema_matches_the_models(db_url):
     try:
         with engine.connect() as conn:
             diff = compare_metadata(
-                MigrationContext.configure(conn, opts={"compare_type": False}), Base.metadata
+                MigrationContext.configure(conn, opts={"compare_type": False}), load_all()
             )
     finally:
         engine.dispose()

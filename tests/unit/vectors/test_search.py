@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from foodsave.adapters.local import LocalObjectStore
@@ -11,7 +12,7 @@ from foodsave.errors import InvalidInput, Unavailable
 from foodsave.vectors.builder import IndexBuilder, SourceDocument
 from foodsave.vectors.embed import HashingEmbedder
 from foodsave.vectors.manifest import user_index_name
-from foodsave.vectors.search import SearchService
+from foodsave.vectors.search import RELEVANCE_FLOOR, RelevanceFloor, SearchService
 
 
 @pytest.fixture
@@ -99,3 +100,60 @@ def test_an_english_question_finds_polish_text_through_its_polish_gloss(
     dense_only = Fusion("sum", 0.0, 0.0, translate=True)
     service = SearchService(store, HashingEmbedder(), tmp_path / "c2", refresh_seconds=0, fusion=dense_only)
     assert service.search("can I freeze butter", 1, "documents", "alice")[0].document_id == "m"
+
+
+def test_an_english_questions_relevance_is_shifted_by_the_gap_between_the_language_floors(
+    service: SearchService, builder: IndexBuilder, knowledge_docs: list[SourceDocument]
+) -> None:
+    builder.rebuild("knowledge", knowledge_docs)
+    floor = RELEVANCE_FLOOR[service.embedder.name]
+    english, polish = "how should I store eggs", "jak przechowywać jajka"
+    hit = service.search(english, 1, "knowledge")[0]
+    assert service.relevance_shift(english) == pytest.approx(floor.polish - floor.english) != 0.0
+    assert service.relevance_shift(polish) == 0.0
+    assert hit.relevance - hit.score >= floor.polish - floor.english
+
+
+def test_an_english_question_clears_the_floor_when_it_clears_the_english_floor() -> None:
+    floor = RelevanceFloor(polish=0.86, english=0.80)
+    assert 0.81 + floor.english_shift >= floor.polish
+    assert 0.79 + floor.english_shift < floor.polish
+
+
+class RecordingEmbedder(HashingEmbedder):
+    """The n-gram embedder, remembering every question it embeds."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.questions: list[str] = []
+
+    def embed_query(self, text: str) -> np.ndarray:
+        self.questions.append(text)
+        return super().embed_query(text)
+
+
+@pytest.fixture
+def recording_service(
+    store: LocalObjectStore, builder: IndexBuilder, tmp_path: Path
+) -> tuple[SearchService, RecordingEmbedder]:
+    builder.add_document(
+        user_index_name("alice"), SourceDocument("d", "Drożdże", "Drożdże można zamrozić w porcjach.")
+    )
+    embedder = RecordingEmbedder()
+    return SearchService(store, embedder, tmp_path / "c3", refresh_seconds=0), embedder
+
+
+def test_a_polish_question_typed_without_polish_letters_is_also_embedded_as_the_index_spells_it(
+    recording_service: tuple[SearchService, RecordingEmbedder],
+) -> None:
+    service, embedder = recording_service
+    service.search("czy mozna zamrozic drozdze", 1, "documents", "alice")
+    assert embedder.questions == ["czy mozna zamrozic drozdze", "czy można zamrozić drożdże"]
+
+
+def test_a_question_written_with_polish_letters_is_embedded_once(
+    recording_service: tuple[SearchService, RecordingEmbedder],
+) -> None:
+    service, embedder = recording_service
+    service.search("czy można zamrozić drożdże", 1, "documents", "alice")
+    assert embedder.questions == ["czy można zamrozić drożdże"]

@@ -5,10 +5,10 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import engine_from_config, pool
 
-from foodsave.db.models import Base
+from foodsave.db.models import load_all
 
 config = context.config
-target_metadata = Base.metadata
+target_metadata = load_all()  # every aggregate's models, so that autogenerate sees the whole schema
 
 
 def run_migrations_offline() -> None:

@@ -1,0 +1,42 @@
+"""Models load by aggregate: a model's first use imports its own module and those its foreign keys name, not
+every model; `load_all()` gives the whole schema."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from foodsave.db.models import AGGREGATES, load_all
+
+
+def _aggregates_loaded_by(statement: str) -> set[str]:
+    probe = (
+        f"{statement}\nimport json, sys\n"
+        "print(json.dumps(sorted(m.rsplit('.', 1)[1] for m in sys.modules if m.startswith('foodsave.db.models.'))))"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    return set(json.loads(out)) - {"base"}
+
+
+def test_using_notifications_loads_the_pantry_and_receipts_they_refer_to_and_nothing_else() -> None:
+    loaded = _aggregates_loaded_by("from foodsave.db.models import Notification")
+    assert loaded == {"notifications", "pantry", "receipts"}
+
+
+def test_the_people_models_need_no_aggregate() -> None:
+    assert _aggregates_loaded_by("from foodsave.db.models import Household, HouseholdMember, User") == set()
+
+
+def test_load_all_describes_every_aggregates_tables() -> None:
+    tables = set(load_all().tables)
+    assert {
+        "users",
+        "households",
+        "pantry_items",
+        "messages",
+        "documents",
+        "alerts",
+        "outbox_events",
+    } <= tables
+    assert _aggregates_loaded_by("from foodsave.db.models import load_all; load_all()") == set(AGGREGATES)
