@@ -1,17 +1,20 @@
 """Soak: many invocations of each Lambda handler in one process with real-shaped events and rotating users.
 
-Measures resident memory growth after the first 1 000 invocations (target < 10 MB), and open file
-descriptors, temp files and DB connections before/after; checks that nothing a user stored disappeared.
-Baseline in the same run: the cheapest handler path (`GET /health` through the alert-evaluator's API).
+After a warm-up (the first 1 000 calls, or a tenth), resident memory is sampled at fixed call counts and
+fitted to a growth in MB per 1 000 calls (median of five consecutive windows, and over the whole run);
+open descriptors and files, temp entries, threads and DB connections (pooled, and server-side on
+PostgreSQL) are compared with their warm values, and any that grew is reported as a leak. The time per call
+is reported per window too. Checks that nothing a user stored disappeared. Baseline in the same run, measured
+the same way: the cheapest handler path (`GET /health` through the alert-evaluator's API).
 
-    .venv/bin/python benchmarks/soak.py [--iterations 10000] [--ocr-iterations 300] [--only ocr agent-chat]
+    .venv/bin/python benchmarks/soak.py [--iterations 10000] [--index-iterations 1000]
+        [--ocr-iterations 100] [--postgres] [--only ocr agent-chat]
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
-import gc
 import io
 import json
 import os
@@ -33,9 +36,11 @@ os.environ.setdefault("POWERTOOLS_METRICS_NAMESPACE", "FoodSaveSoak")
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
-from record import write  # noqa: E402
+from record import spread, write  # noqa: E402
+from soak_probes import leaks, memory_growth, snapshot  # noqa: E402
 
 WARMUP = 1000
+WINDOWS = 5
 RSS_TARGET_MB = 10.0
 USERS = [f"soak-user-{i}" for i in range(25)]
 MESSAGES = ("co mam w spiżarni?", "co ugotować z tego, co się kończy?", "dodaj 2 mleka", "ile wydałem?",
@@ -47,28 +52,16 @@ def log(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
 
 
-def snapshot(proc: Any, services: Any, tmp_root: Path) -> dict[str, Any]:
-    gc.collect()
-    db_path = str(services.settings.sqlite_path.resolve())
-    files = proc.open_files()
-    pool = services.db.engine.pool
-    return {
-        "rss_mb": round(proc.memory_info().rss / 2**20, 2),
-        "open_fds": proc.num_fds(),
-        "db_files_open": sum(1 for f in files if f.path.startswith(db_path)),
-        "db_connections_checked_out": pool.checkedout() if hasattr(pool, "checkedout") else None,
-        "temp_entries": len(list(tmp_root.iterdir())),
-        "threads": proc.num_threads(),
-    }
-
-
 class Soak:
-    def __init__(self, data_dir: Path, tmp_root: Path) -> None:
+    def __init__(self, data_dir: Path, tmp_root: Path, database_url: str | None = None) -> None:
+        from pydantic import SecretStr
+
         from foodsave.bootstrap import build_services, set_services
         from foodsave.config import Settings
         from foodsave.db.migrate import upgrade
 
-        self.settings = Settings(env="local", data_dir=data_dir, dev_auth=True)
+        url = SecretStr(database_url) if database_url else None
+        self.settings = Settings(env="local", data_dir=data_dir, dev_auth=True, database_url=url)
         upgrade(self.settings.resolved_database_url())
         self.services = build_services(self.settings)
         set_services(self.services)
@@ -192,15 +185,20 @@ class Soak:
 
 
 def run_function(
-    soak: Soak, name: str, work: Callable[[int], bool], iterations: int, proc: Any
+    soak: Soak, name: str, work: Callable[[int], bool], iterations: int, proc: Any, samples: int
 ) -> dict[str, Any]:
     before = snapshot(proc, soak.services, soak.tmp_root)
     soak.statuses = {}
     warm = min(WARMUP, max(1, iterations // 10))
-    at_warm: dict[str, Any] | None = None
+    every = max(1, (iterations - warm) // samples)
+    # The calls after the warm-up in five windows, each timed on its own.
+    ends = sorted({warm + round(k * (iterations - warm) / WINDOWS) for k in range(1, WINDOWS + 1)} - {warm})
+    at_warm: dict[str, Any] = before
+    rss: list[tuple[int, float]] = []
+    window_ms: list[float] = []
     failures = 0
     errors: list[str] = []
-    started = time.perf_counter()
+    window_started = started = time.perf_counter()
     for i in range(iterations):
         try:
             if not work(i):
@@ -209,33 +207,87 @@ def run_function(
             failures += 1
             if len(errors) < 3:
                 errors.append(f"{type(exc).__name__}: {exc}"[:300])
-        if i + 1 == warm:
+        done = i + 1
+        if done == warm:
             at_warm = snapshot(proc, soak.services, soak.tmp_root)
-        if (i + 1) % max(1, iterations // 10) == 0:
-            log(
-                f"  {name}: {i + 1}/{iterations}, rss {proc.memory_info().rss / 2**20:.1f} MB, failures {failures}"
-            )
+            rss.append((done, at_warm["rss_mb"]))
+        elif done > warm and (done - warm) % every == 0:
+            rss.append((done, round(proc.memory_info().rss / 2**20, 3)))
+        if done in ends:
+            now = time.perf_counter()
+            calls = done - (warm if len(window_ms) == 0 else ends[len(window_ms) - 1])
+            window_ms.append(round((now - window_started) * 1000 / calls, 3))
+            window_started = now
+            log(f"  {name}: {done}/{iterations}, rss {rss[-1][1]:.1f} MB, failures {failures}")
+        elif done == warm:
+            window_started = time.perf_counter()
     seconds = time.perf_counter() - started
     after = snapshot(proc, soak.services, soak.tmp_root)
-    at_warm = at_warm or before
-    growth = round(after["rss_mb"] - at_warm["rss_mb"], 2)
+    growth = memory_growth(rss)
     return {
         "function": name,
         "iterations": iterations,
         "warmup_iterations": warm,
-        "ms_per_invocation": round(seconds * 1000 / max(iterations, 1), 3),
+        "seconds": round(seconds, 1),
+        "ms_per_invocation": spread(window_ms or [seconds * 1000 / max(iterations, 1)]),
         "failures": failures,
         "error_samples": errors,
         "http_statuses": dict(soak.statuses),
         "before": before,
         "after_warmup": at_warm,
         "after": after,
-        "rss_growth_after_warmup_mb": growth,
-        "rss_ok": growth < RSS_TARGET_MB,
-        "fd_delta_after_warmup": after["open_fds"] - at_warm["open_fds"],
-        "temp_entries_delta": after["temp_entries"] - before["temp_entries"],
-        "db_connections_checked_out_after": after["db_connections_checked_out"],
+        "rss_growth_after_warmup_mb": round(after["rss_mb"] - at_warm["rss_mb"], 2),
+        "memory_growth": growth,
+        "rss_ok": growth["mb_per_1000_calls_windows"]["median"] * 10 < RSS_TARGET_MB,
+        "leaks": leaks(at_warm, after),
     }
+
+
+def _postgres() -> tuple[Any, str]:
+    """A throwaway PostgreSQL cluster (the test suite's) and the URL of an empty database on it."""
+    from sqlalchemy import create_engine, text
+
+    from tests.pg import start_cluster
+
+    cluster = start_cluster()
+    engine = create_engine(cluster.admin_url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text("CREATE DATABASE foodsave_soak"))
+    engine.dispose()
+    return cluster, cluster.url("foodsave_soak")
+
+
+def _plan(soak: Soak, args: argparse.Namespace) -> list[tuple[str, Callable[[int], bool], int, str | None]]:
+    n = args.iterations
+    return [
+        ("baseline:/health", soak.health, n, None),
+        ("agent-chat", soak.agent_chat, n, None),
+        ("vector-search", soak.vector_search, n, None),
+        ("alert-evaluator", soak.alert_evaluator, n, None),
+        ("index-builder", soak.index_builder, min(n, args.index_iterations),
+         "each call embeds a document and publishes a new version of its owner's index, rewriting it whole: "
+         "a call costs more as the 25 users' indexes grow, so fewer calls than the others"),
+        ("ocr", soak.ocr, min(n, args.ocr_iterations),
+         "Tesseract reads a whole receipt photo per call (about 1 s of one core)"),
+    ]  # fmt: skip
+
+
+def _lost_items(soak: Soak) -> dict[str, int]:
+    """Nothing a user stored may disappear: every pantry item created is still listed."""
+    from sqlalchemy import func, select
+
+    from foodsave.db.models import PantryItem, User
+
+    with soak.services.db.session() as s:
+        stored = {
+            sub.removeprefix("dev:"): n
+            for sub, n in s.execute(
+                select(User.external_sub, func.count(PantryItem.id))
+                .join(PantryItem)
+                .group_by(User.external_sub)
+            )
+        }
+    return {u: n - stored.get(u, 0) for u, n in soak.created_items.items() if stored.get(u, 0) < n}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -245,77 +297,62 @@ def main(argv: list[str] | None = None) -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--iterations", type=int, default=10_000)
-    parser.add_argument("--ocr-iterations", type=int, default=300, help="OCR is ~1 s per receipt on one core")
+    parser.add_argument("--index-iterations", type=int, default=1_000)
+    parser.add_argument("--ocr-iterations", type=int, default=100)
+    parser.add_argument("--samples", type=int, default=50, help="memory samples after the warm-up")
+    parser.add_argument("--postgres", action="store_true", help="a throwaway PostgreSQL cluster, not SQLite")
     parser.add_argument("--only", nargs="*", default=None)
     args = parser.parse_args(argv)
     load_before = round(os.getloadavg()[0], 1)
+    cluster, database_url = _postgres() if args.postgres else (None, None)
 
     from foodsave.runtime.handlers import functions_dir
 
-    with tempfile.TemporaryDirectory(prefix="foodsave-soak-") as tmp:
-        tmp_root = Path(tmp) / "tmp"
-        tmp_root.mkdir()
-        tempfile.tempdir = str(tmp_root)  # temp files the handlers create land here, where we count them
-        soak = Soak(Path(tmp) / "data", tmp_root)
-        proc = psutil.Process()
-        plan: list[tuple[str, Callable[[int], bool], int, str | None]] = [
-            ("baseline:/health", soak.health, args.iterations, None),
-            ("agent-chat", soak.agent_chat, args.iterations, None),
-            ("vector-search", soak.vector_search, args.iterations, None),
-            ("alert-evaluator", soak.alert_evaluator, args.iterations, None),
-            ("index-builder", soak.index_builder, args.iterations, None),
-            ("ocr", soak.ocr, min(args.iterations, args.ocr_iterations),
-             f"OCR runs Tesseract per receipt; {args.ocr_iterations} iterations instead of {args.iterations}"),
-        ]  # fmt: skip
-        results = []
-        for name, work, n, note in plan:
-            if args.only and name not in args.only and not name.startswith("baseline"):
-                continue
-            fn = name.split(":")[0]
-            if fn != "baseline" and not (functions_dir() / fn / "handler.py").exists():
-                results.append({"function": name, "skipped": f"functions/{fn}/handler.py does not exist yet"})
-                log(f"{name}: skipped (no handler yet)")
-                continue
-            log(f"{name}: {n} invocations")
-            row = run_function(soak, name, work, n, proc)
-            if note:
-                row["note"] = note
-            results.append(row)
-        base = next(
-            (r for r in results if r["function"].startswith("baseline") and "ms_per_invocation" in r), None
-        )
-        for row in results:
-            if base and "ms_per_invocation" in row:
-                row["time_vs_baseline"] = round(
-                    row["ms_per_invocation"] / max(base["ms_per_invocation"], 1e-6), 1
-                )
-        # Nothing a user stored may disappear: every pantry item created is still listed.
-        from sqlalchemy import func, select
-
-        from foodsave.db.models import PantryItem, User
-
-        with soak.services.db.session() as s:
-            stored = {
-                sub.removeprefix("dev:"): n
-                for sub, n in s.execute(
-                    select(User.external_sub, func.count(PantryItem.id))
-                    .join(PantryItem)
-                    .group_by(User.external_sub)
-                )
-            }
-        lost = {u: n - stored.get(u, 0) for u, n in soak.created_items.items() if stored.get(u, 0) < n}
-        report = {
-            "iterations": args.iterations,
-            # Other work on the shared machine skews the timings: its 1-minute load before and after.
-            "machine_load_1m": {"before": load_before, "after": round(os.getloadavg()[0], 1)},
-            "rss_target_mb": RSS_TARGET_MB,
-            "functions": results,
-            "pantry_items_created": sum(soak.created_items.values()),
-            "pantry_items_lost": lost,
-            "all_rss_ok": all(r.get("rss_ok", True) for r in results),
-        }
-        soak.services.db.dispose()
-    write("soak", report)
+    try:
+        with tempfile.TemporaryDirectory(prefix="foodsave-soak-") as tmp:
+            tmp_root = Path(tmp) / "tmp"
+            tmp_root.mkdir()
+            tempfile.tempdir = str(tmp_root)  # temp files the handlers create land here, where we count them
+            soak = Soak(Path(tmp) / "data", tmp_root, database_url)
+            proc = psutil.Process()
+            results = []
+            for name, work, n, note in _plan(soak, args):
+                if args.only and name not in args.only and not name.startswith("baseline"):
+                    continue
+                fn = name.split(":")[0]
+                if fn != "baseline" and not (functions_dir() / fn / "handler.py").exists():
+                    results.append({"function": name, "skipped": f"functions/{fn}/handler.py does not exist"})
+                    continue
+                log(f"{name}: {n} invocations")
+                row = run_function(soak, name, work, n, proc, args.samples)
+                if note:
+                    row["note"] = note
+                results.append(row)
+            base = next((r for r in results if r["function"].startswith("baseline")), None)
+            for row in results:
+                if base and "ms_per_invocation" in row:
+                    ratio = row["ms_per_invocation"]["median"] / max(
+                        base["ms_per_invocation"]["median"], 1e-6
+                    )
+                    row["time_vs_baseline"] = round(ratio, 1)
+            lost = _lost_items(soak)
+            soak.services.db.dispose()
+    finally:
+        if cluster is not None:
+            cluster.stop()
+    report = {
+        "database": "postgresql" if args.postgres else "sqlite",
+        "iterations": args.iterations,
+        # Other work on the shared machine skews the timings: its 1-minute load before and after.
+        "machine_load_1m": {"before": load_before, "after": round(os.getloadavg()[0], 1)},
+        "rss_target_mb_per_10000_calls": RSS_TARGET_MB,
+        "functions": results,
+        "pantry_items_created": sum(soak.created_items.values()),
+        "pantry_items_lost": lost,
+        "all_rss_ok": all(r.get("rss_ok", True) for r in results),
+        "leaks": {r["function"]: r["leaks"] for r in results if r.get("leaks")},
+    }
+    write("soak-postgres" if args.postgres else "soak", report)
     return 0
 
 

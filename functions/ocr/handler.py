@@ -40,6 +40,7 @@ def processor() -> ReceiptProcessor:
             services.clock,
             max_bytes=services.settings.max_upload_bytes,
             engine_name=services.settings.ocr_engine,
+            holds=services.holds,
         )
     return _processor
 

@@ -221,6 +221,10 @@ def build_services(
         from foodsave.adapters.aws.messaging import SqsQueue
 
         services.receipt_queue = SqsQueue(client("sqs", settings.aws_region), settings.receipt_queue_url)
+    if settings.env == "local" and settings.hold_points:
+        from foodsave.adapters.local.holds import FileHolds
+
+        services.holds = FileHolds.from_spec(settings.hold_points, settings.data_dir / "holds")
     return services
 
 

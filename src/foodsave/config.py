@@ -65,6 +65,8 @@ class Settings(BaseSettings):
     schedule_seconds: float = 900.0
     trace_exporter: Literal["none", "console", "memory", "otlp"] = "none"
     log_level: str = "INFO"
+    # Local runtime only, for crash tests: `point=count,...` holds work mid-flight (adapters.local.holds).
+    hold_points: str = ""
 
     @property
     def sqlite_path(self) -> Path:

@@ -70,3 +70,18 @@ class EventBus(Protocol):
 @runtime_checkable
 class Clock(Protocol):
     def now(self) -> datetime: ...
+
+
+@runtime_checkable
+class HoldPoints(Protocol):
+    """Named places in long-running work (a chat turn, a receipt reading, a document indexing) where a
+    crash test can hold the work mid-flight; in production every hold passes at once."""
+
+    def hold(self, point: str) -> None: ...
+
+
+class NoHolds:
+    """Holds nothing: the production behaviour."""
+
+    def hold(self, point: str) -> None:
+        return None

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Generic, TypeVar
+
+from foodsave.ports import HoldPoints, NoHolds
 
 if TYPE_CHECKING:
     from foodsave.agents.llm import ChatLLM
@@ -70,6 +72,8 @@ class Services:
     lazy: LazyParts
     # Where uploaded receipts wait for OCR, for re-handing a stranded one (None: nothing to hand it to).
     receipt_queue: Queue | None = None
+    # Where crash tests hold long work mid-flight (local runtime only); production holds nothing.
+    holds: HoldPoints = field(default_factory=NoHolds)
 
     def __setattr__(self, name: str, value: object) -> None:
         super().__setattr__(name, value)

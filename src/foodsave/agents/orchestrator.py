@@ -129,6 +129,7 @@ def handle_message(
     with span("chat.llm", provider=services.settings.llm_provider):
         composed = compose(services.llm, lang=lang, message=text, draft=draft, history=history)
     degraded = sorted(set(draft.degraded) | set(composed.degraded))
+    services.holds.hold("chat.reply")  # the reply is composed, nothing of the turn is stored yet
     record_exchange(
         session,
         conversation,

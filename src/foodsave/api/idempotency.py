@@ -30,6 +30,7 @@ from foodsave.db.models import IdempotencyRecord
 from foodsave.db.session import Database, is_outage
 from foodsave.errors import FoodSaveError
 from foodsave.observability import logger
+from foodsave.ports import HoldPoints
 
 HEADER = "Idempotency-Key"
 KEY_PATTERN = r"^[\x21-\x7e]{1,255}$"
@@ -191,10 +192,16 @@ class IdempotencyMiddleware:
             await _refusal_or_replay(decision)(scope, replay, send)
             return
         assert decision.record_id is not None
-        await self._run(scope, replay, send, store, decision.record_id)
+        await self._run(scope, replay, send, store, decision.record_id, services.holds)
 
     async def _run(
-        self, scope: Scope, receive: Receive, send: Send, store: IdempotencyStore, record: str
+        self,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        store: IdempotencyStore,
+        record: str,
+        holds: HoldPoints,
     ) -> None:
         """Run the request with its answer held back until the record is saved, so a retry that follows the
         answer at once finds it completed (not still running)."""
@@ -211,6 +218,8 @@ class IdempotencyMiddleware:
         except BaseException:
             await _forget(store, record)
             raise
+        # The request ran (a 2xx committed its effects); its answer is neither saved nor sent yet.
+        await anyio.to_thread.run_sync(holds.hold, "keyed.answer")
         start = next((m for m in held if m["type"] == "http.response.start"), None)
         status = int(start["status"]) if start else 0
         try:

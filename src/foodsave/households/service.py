@@ -131,8 +131,20 @@ class HouseholdService:
         if spent != 1:
             raise Gone("this invite was already used; ask for a new one", code="InviteUsed")
         old = me.household_id
-        me.household_id, me.role, me.joined_at = invite.household_id, MEMBER, now
-        self.session.flush()
+        # Conditional on the membership as read: of two joins at once, the second finds it moved.
+        moved = claim(
+            self.session,
+            HouseholdMember,
+            HouseholdMember.user_id == self.user_id,
+            HouseholdMember.household_id == old,
+            HouseholdMember.role == me.role,
+            household_id=invite.household_id,
+            role=MEMBER,
+            joined_at=now,
+        )
+        if moved != 1:
+            raise Conflict("your household changed meanwhile; read it again", code="HouseholdChanged")
+        self.session.expire(me)
         if not others:  # the household the user leaves had nobody else: its data comes along
             _move_shared_rows(self.session, old, invite.household_id)
             self.session.execute(delete(HouseholdInvite).where(HouseholdInvite.household_id == old))
@@ -158,8 +170,14 @@ class HouseholdService:
                 "the owner cannot remove themselves: hand over ownership, then leave",
                 code="OwnerMustHandOver",
             )
-        self.session.delete(target)
-        self.session.flush()
+        removed = self.session.execute(
+            delete(HouseholdMember).where(
+                HouseholdMember.user_id == target.user_id, HouseholdMember.household_id == me.household_id
+            )
+        ).rowcount  # type: ignore[attr-defined]
+        if removed != 1:
+            raise NotFound(f"household member {user_id} not found")
+        self.session.expunge(target)
 
     def transfer(self, user_id: str) -> None:
         """The owner hands ownership to another member and becomes a member."""
@@ -167,8 +185,13 @@ class HouseholdService:
         target = self._member(me.household_id, user_id)
         if target.user_id == self.user_id:
             raise Conflict("you already own this household", code="AlreadyOwner")
-        target.role, me.role = OWNER, MEMBER
-        self.session.flush()
+        # The owner as read gives the role up once: of two hand-overs at once, the second finds no owner.
+        if not _set_role(self.session, me, OWNER, MEMBER):
+            raise Forbidden(
+                "ownership was handed over meanwhile; only the owner can hand it over", code="NotOwner"
+            )
+        if not _set_role(self.session, target, MEMBER, OWNER):
+            raise NotFound(f"household member {user_id} not found")
 
     def leave(self, confirm: str | None, store: ObjectStore) -> None:
         """A member leaves taking nothing and starts a household of their own. An owner with other members
@@ -193,6 +216,20 @@ class HouseholdService:
         _confirmed(confirm, me.household_id, "deleting the household")
         erase_household(self.session, store, me.household_id)
         found_household(self.session, self.user_id)
+
+
+def _set_role(session: Session, member: HouseholdMember, was: str, role: str) -> bool:
+    """`member` takes `role` if it is still in the same household with role `was`."""
+    changed = claim(
+        session,
+        HouseholdMember,
+        HouseholdMember.user_id == member.user_id,
+        HouseholdMember.household_id == member.household_id,
+        HouseholdMember.role == was,
+        role=role,
+    )
+    session.expire(member)
+    return changed == 1
 
 
 def _confirmed(confirm: str | None, household_id: str, what: str) -> None:

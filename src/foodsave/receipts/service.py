@@ -29,12 +29,13 @@ from foodsave.errors import (
 from foodsave.events import Event
 from foodsave.households.membership import household_of
 from foodsave.observability import logger, record_metric, span
+from foodsave.ports import NoHolds
 from foodsave.receipts.media import ALLOWED_MEDIA_TYPES, EXTENSIONS, sniff_media_type
 from foodsave.receipts.review import duplicate_flag, flags_from_parse
 
 if TYPE_CHECKING:
     from foodsave.db.session import Database
-    from foodsave.ports import Clock, ObjectStore, UploadSlot
+    from foodsave.ports import Clock, HoldPoints, ObjectStore, UploadSlot
     from foodsave.receipts.pipeline import PipelineResult, ReceiptPipeline
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -294,6 +295,7 @@ class ReceiptProcessor:
         *,
         max_bytes: int = MAX_UPLOAD_BYTES,
         engine_name: str = "auto",
+        holds: HoldPoints | None = None,
     ) -> None:
         self.db = db
         self.store = store
@@ -301,6 +303,7 @@ class ReceiptProcessor:
         self._pipeline = pipeline
         self.max_bytes = max_bytes
         self.engine_name = engine_name
+        self.holds = holds or NoHolds()
 
     def _now(self) -> datetime:
         return self.clock.now()
@@ -335,6 +338,7 @@ class ReceiptProcessor:
                 if info.size > self.max_bytes or (size or 0) > self.max_bytes:
                     raise TooLarge(f"the file has {info.size} bytes; the limit is {self.max_bytes}")
                 data = self.store.get(key)
+                self.holds.hold("receipt.ocr")
                 result = self.pipeline.process(data)
         except FoodSaveError as exc:
             return self._fail(receipt_id, exc.detail)

@@ -219,6 +219,7 @@ class IndexJobRunner:
             data = self.services.store.get(object_key)
             media = sniff_media_type(data, object_key)
             text = extract_text(data, media)
+            self.services.holds.hold("document.index")
             manifest = self.builder.add_document(
                 self._index_name(job.user_id),
                 SourceDocument(document_id=job.document_id, title=title, text=text, source="documents"),

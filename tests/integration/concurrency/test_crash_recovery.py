@@ -1,6 +1,10 @@
 """`kill -9` of `foodsave serve` with receipts, documents and chat in flight, then a restart: every accepted
-upload ends parsed, needing review, ready or failed with its true reason, every chat turn is whole and
-stored once however often it is retried with its `Idempotency-Key` (SQLite and PostgreSQL)."""
+upload ends parsed, needing review or ready within a minute, every chat turn is whole and stored once
+however often it is retried with its `Idempotency-Key` (SQLite and PostgreSQL).
+
+The first process runs with hold points (`FOODSAVE_HOLD_POINTS`), so the kill lands inside each kind of
+work for sure: a receipt being read, a document being indexed, chat turns whose reply is composed but not
+stored, and chat turns stored but not answered; the remaining chats are answered before the kill."""
 
 from __future__ import annotations
 
@@ -10,7 +14,8 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
@@ -22,18 +27,33 @@ from tests.pg import free_port
 UPLOADS = 3
 DOCUMENTS = 3
 CHATS = 10
-FINAL = {"parsed", "needs_review", "failed"}
-DOCUMENT_FINAL = {"ready", "failed"}
+MID_TURN = 3  # held with the reply composed and nothing stored
+UNANSWERED = 3  # held with the turn committed and the answer not yet sent
+ANSWERED = CHATS - MID_TURN - UNANSWERED
+HOLDS = f"chat.reply={MID_TURN},keyed.answer={UNANSWERED},receipt.ocr=1,document.index=1"
+HELD = {
+    *(f"chat.reply.{n}" for n in range(1, MID_TURN + 1)),
+    *(f"keyed.answer.{n}" for n in range(1, UNANSWERED + 1)),
+    "receipt.ocr.1",
+    "document.index.1",
+}
+RECOVERED_WITHIN = 60.0
 HEADERS = {"Authorization": "Bearer dev-crash"}
 
 
 class Served:
     """One `foodsave serve` process on a data folder (and database) that outlives it."""
 
-    def __init__(self, data_dir: Path, db_url: str, log: Path) -> None:
+    def __init__(self, data_dir: Path, db_url: str, log: Path, holds: str = "") -> None:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        env = {**os.environ, "FOODSAVE_DATA_DIR": str(data_dir), "FOODSAVE_DATABASE_URL": db_url}
+        self.holds_dir = data_dir / "holds"
+        env = {
+            **os.environ,
+            "FOODSAVE_DATA_DIR": str(data_dir),
+            "FOODSAVE_DATABASE_URL": db_url,
+            "FOODSAVE_HOLD_POINTS": holds,
+        }
         code = (
             f"import sys; from foodsave.cli import main; sys.exit(main(['serve', '--port', '{self.port}']))"
         )
@@ -50,6 +70,9 @@ class Served:
                 time.sleep(0.1)
         raise RuntimeError("foodsave serve did not answer /health")
 
+    def held(self) -> set[str]:
+        return {p.name for p in self.holds_dir.glob("*.*")} if self.holds_dir.exists() else set()
+
     def kill(self) -> None:
         if self.process.poll() is None:
             os.kill(self.process.pid, signal.SIGKILL)
@@ -57,11 +80,11 @@ class Served:
 
 
 @pytest.fixture
-def serve(tmp_path: Path, db_url: str) -> Iterator[callable]:  # type: ignore[valid-type]
+def serve(tmp_path: Path, db_url: str) -> Iterator[Callable[..., Served]]:
     started: list[Served] = []
 
-    def start() -> Served:
-        started.append(Served(tmp_path / "data", db_url, tmp_path / "serve.log"))
+    def start(holds: str = "") -> Served:
+        started.append(Served(tmp_path / "data", db_url, tmp_path / "serve.log", holds))
         return started[-1]
 
     try:
@@ -93,37 +116,39 @@ def _accept_uploads(base: str) -> tuple[list[str], list[str]]:
 def _chat(base: str, n: int) -> httpx.Response:
     headers = {**HEADERS, "Idempotency-Key": f"crash-chat-{n}"}
     return httpx.post(
-        f"{base}/v1/chat", json={"message": f"ile mam mleka? pytanie {n}"}, headers=headers, timeout=60
+        f"{base}/v1/chat", json={"message": f"ile mam mleka? pytanie {n}"}, headers=headers, timeout=120
     )
 
 
-def _chats_cut_by_kill_9(served: Served) -> int:
-    """Send every chat at once and kill the server as soon as the first answer is back; returns how many
-    were cut off (no answer reached the client)."""
+def _kill_9_with_everything_held(served: Served) -> dict[int, int]:
+    """Send every chat at once; once each hold point holds its work and the other chats are answered,
+    kill the server. Returns the status of each chat answered before the kill."""
     answered: dict[int, int] = {}
-    first = threading.Event()
 
     def send(n: int) -> None:
         try:
             answered[n] = _chat(served.base, n).status_code
         except httpx.HTTPError:
             return
-        first.set()
 
     threads = [threading.Thread(target=send, args=(n,)) for n in range(CHATS)]
     for thread in threads:
         thread.start()
-    first.wait(timeout=120)
+    deadline = time.monotonic() + 180
+    while (served.held() != HELD or len(answered) < ANSWERED) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    held = served.held()
     served.kill()
     for thread in threads:
         thread.join(timeout=120)
-    return CHATS - len(answered)
+    assert held == HELD, f"the kill did not land inside every kind of work: held {sorted(held)}"
+    return answered
 
 
-def _retry_chats(base: str) -> dict[int, str]:
+def _retry_chats(base: str) -> Counter[str]:
     """Each chat again with its own key until the answer is final: its reply (fresh or replayed) or 409
     `IdempotencyKeyApplied` (applied before the kill, answer lost)."""
-    outcomes = {}
+    outcomes: Counter[str] = Counter()
     for n in range(CHATS):
         deadline = time.monotonic() + 60
         while True:
@@ -133,49 +158,58 @@ def _retry_chats(base: str) -> dict[int, str]:
                 break
             time.sleep(0.5)
         assert resp.status_code == 200 or code == "IdempotencyKeyApplied", resp.text
-        outcomes[n] = "replayed" if resp.headers.get("idempotent-replayed") else (code or "answered")
+        outcomes["replayed" if resp.headers.get("idempotent-replayed") else (code or "answered")] += 1
     return outcomes
 
 
-def _wait_final(c: httpx.Client, path: str, final: set[str]) -> list[dict]:  # type: ignore[type-arg]
-    deadline = time.monotonic() + 60
+def _wait_final(c: httpx.Client, path: str, final: set[str], deadline: float) -> list[dict]:  # type: ignore[type-arg]
     while True:
         listed = c.get(path, params={"limit": 100}).json()["items"]
         if all(r["status"] in final for r in listed) or time.monotonic() > deadline:
             return listed
-        time.sleep(0.5)
+        time.sleep(0.25)
 
 
-def _assert_whole_turns_stored_once(c: httpx.Client) -> None:
+def _turns_per_message(c: httpx.Client) -> Counter[str]:
+    """How often each user message is stored, after checking every conversation is one whole turn."""
     conversations = c.get("/v1/conversations", params={"limit": 100}).json()["items"]
-    turns: dict[str, int] = {}
+    turns: Counter[str] = Counter()
     for conversation in conversations:
         messages = c.get(f"/v1/conversations/{conversation['id']}").json()["messages"]
         assert [m["role"] for m in messages] == ["user", "assistant"], messages
-        turns[messages[0]["content"]] = turns.get(messages[0]["content"], 0) + 1
-    assert turns == {f"ile mam mleka? pytanie {n}": 1 for n in range(CHATS)}
+        turns[messages[0]["content"]] += 1
+    return turns
 
 
-def test_uploads_and_chats_in_flight_at_kill_9_all_end_final_after_a_restart_and_none_twice(serve):
-    first = serve()
+def _indexed_chunks(c: httpx.Client) -> Counter[tuple[str, int]]:
+    hits = c.get("/v1/search", params={"q": "mleko w lodówce", "scope": "documents", "k": 50}).json()["hits"]
+    return Counter((h["document_id"], h["chunk"]) for h in hits)
+
+
+def test_kill_9_inside_ocr_indexing_and_chat_turns_leaves_every_upload_final_and_every_turn_once(serve):
+    first = serve(HOLDS)
     receipts, documents = _accept_uploads(first.base)
-    cut = _chats_cut_by_kill_9(first)
+    answered = _kill_9_with_everything_held(first)
 
+    restarted = time.monotonic()
     second = serve()
-    outcomes = _retry_chats(second.base)
     with httpx.Client(base_url=second.base, headers=HEADERS, timeout=60) as c:
-        listed = _wait_final(c, "/v1/receipts", FINAL)
-        docs = _wait_final(c, "/v1/documents", DOCUMENT_FINAL)
-        _assert_whole_turns_stored_once(c)
+        listed = _wait_final(c, "/v1/receipts", {"parsed", "needs_review"}, restarted + RECOVERED_WITHIN)
+        docs = _wait_final(c, "/v1/documents", {"ready"}, restarted + RECOVERED_WITHIN)
+        outcomes = _retry_chats(second.base)
+        turns = _turns_per_message(c)
+        chunks = _indexed_chunks(c)
 
-    assert cut >= 1, "no chat was in flight at the kill"
-    assert len(outcomes) == CHATS
+    assert answered == {n: 200 for n in answered} and len(answered) == ANSWERED
+    assert outcomes == {"replayed": ANSWERED, "IdempotencyKeyApplied": UNANSWERED, "answered": MID_TURN}
+    assert turns == {f"ile mam mleka? pytanie {n}": 1 for n in range(CHATS)}
     assert sorted(r["id"] for r in listed) == sorted(receipts)
-    assert {r["id"]: r["status"] for r in listed if r["status"] not in FINAL} == {}
-    reasons = {r["failure_reason"] for r in listed if r["status"] == "failed"}
-    assert not any("never arrived" in (reason or "") for reason in reasons)
+    assert {r["id"]: (r["status"], r["failure_reason"]) for r in listed if r["status"] == "failed"} == {}
+    assert all(r["status"] in ("parsed", "needs_review") for r in listed), [r["status"] for r in listed]
     for receipt in listed:
         positions = [line["position"] for line in receipt["lines"]]
-        assert positions == sorted(set(positions))
+        assert positions == list(range(len(positions)))
     assert sorted(d["id"] for d in docs) == sorted(documents)
     assert {d["id"]: (d["status"], d["failure_reason"]) for d in docs if d["status"] != "ready"} == {}
+    assert set(d for d, _chunk in chunks) == set(documents)
+    assert max(chunks.values()) == 1, "a chunk is indexed twice"

@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, delete, func, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 from starlette.concurrency import run_in_threadpool
@@ -362,10 +362,13 @@ def delete_document(
     document_id: str, user: CurrentUser, session: SessionDep, services: ServicesDep
 ) -> DocumentDeleted:
     doc = _owned(session, user, document_id)
-    owner = index_owner(doc)
-    if doc.object_key:
-        services.store.delete(doc.object_key)
-    session.delete(doc)
+    owner, key = index_owner(doc), doc.object_key
+    # Decided by the row deleted: of two deletes at once, the second answers 404 and queues nothing.
+    if session.execute(delete(Document).where(Document.id == doc.id)).rowcount != 1:  # type: ignore[attr-defined]
+        raise NotFound(f"document {document_id} not found")
+    session.expunge(doc)
+    if key:
+        services.store.delete(key)
     session.commit()
     _queue_job(services, "DocumentDeleted", user.id, {"document_id": document_id, "index_owner": owner})
     return DocumentDeleted(id=document_id)
