@@ -112,3 +112,38 @@ def test_an_unknown_share_is_a_problem(client, auth, services, pair):  # type: i
     resp = _share(client, auth("anna"), doc, "world")
     assert resp.status_code == 422
     assert resp.headers["content-type"].startswith("application/problem+json")
+
+
+def test_a_delete_waiting_on_a_sharing_change_removes_the_file_where_the_change_put_it(  # type: ignore[no-untyped-def]
+    client, auth, services, pair
+):
+    """The sharing change holds the row; the delete waits for it, then removes the file under its new owner."""
+    import threading
+    import time
+
+    from sqlalchemy import update
+
+    from foodsave.db.locking import claim
+    from foodsave.db.models import Document
+
+    doc = _indexed(client, auth, services)
+    old_key = next(k for k in services.store.list("documents/") if doc["id"] in k)
+    new_key = f"documents/{pair}/{doc['id']}.txt"
+    answers: list[int] = []
+    with services.db.session() as held:
+        assert claim(held, Document, Document.id == doc["id"]) == 1  # the change takes the row first
+        deleting = threading.Thread(
+            target=lambda: answers.append(
+                client.delete(f"/v1/documents/{doc['id']}", headers=auth("anna")).status_code
+            )
+        )
+        deleting.start()
+        time.sleep(0.5)  # the delete is now waiting on the row
+        services.store.put(new_key, services.store.get(old_key), content_type="text/plain")
+        services.store.delete(old_key)
+        held.execute(
+            update(Document).where(Document.id == doc["id"]).values(household_id=pair, object_key=new_key)
+        )
+    deleting.join(30)
+    assert answers == [202]
+    assert [k for k in services.store.list("documents/") if doc["id"] in k] == []

@@ -20,6 +20,7 @@ from foodsave.api.etags import (
     READ_RESPONSES,
     IfMatch,
     check_if_match,
+    locked_view,
     patch_route,
     tagged,
 )
@@ -361,6 +362,9 @@ def share_document(
 def delete_document(
     document_id: str, user: CurrentUser, session: SessionDep, services: ServicesDep
 ) -> DocumentDeleted:
+    # The row is held first, so that a sharing change either commits before (its new file and index owner are
+    # the ones removed here) or finds the row gone; it is read again as this user may see it now.
+    locked_view(session, _owned(session, user, document_id), DocumentOut)
     doc = _owned(session, user, document_id)
     owner, key = index_owner(doc), doc.object_key
     # Decided by the row deleted: of two deletes at once, the second answers 404 and queues nothing.
