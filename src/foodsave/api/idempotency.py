@@ -30,7 +30,7 @@ from foodsave.db.models import IdempotencyRecord
 from foodsave.db.session import Database, is_outage
 from foodsave.errors import FoodSaveError
 from foodsave.observability import logger
-from foodsave.ports import HoldPoints
+from foodsave.ports import HoldPoints, NoHolds
 
 HEADER = "Idempotency-Key"
 KEY_PATTERN = r"^[\x21-\x7e]{1,255}$"
@@ -219,7 +219,8 @@ class IdempotencyMiddleware:
             await _forget(store, record)
             raise
         # The request ran (a 2xx committed its effects); its answer is neither saved nor sent yet.
-        await anyio.to_thread.run_sync(holds.hold, "keyed.answer")
+        if not isinstance(holds, NoHolds):  # production holds nothing: no thread hop for it
+            await anyio.to_thread.run_sync(holds.hold, "keyed.answer")
         start = next((m for m in held if m["type"] == "http.response.start"), None)
         status = int(start["status"]) if start else 0
         try:
