@@ -24,6 +24,7 @@ from foodsave.households.membership import (
     membership_of,
     shared_tables,
 )
+from foodsave.households.moving import MovedDocuments, move_document_files
 
 if TYPE_CHECKING:
     from foodsave.ports import Clock, ObjectStore
@@ -99,9 +100,10 @@ class HouseholdService:
         self.session.flush()
         return Invite(code=code, link=INVITE_LINK.format(code=code), expires_at=expires)
 
-    def accept(self, code: str) -> str:
-        """Join the household the invite is for; returns its id. Unknown codes answer 404, expired or used
-        ones 410, and the invite is spent atomically (two users with one code: one joins)."""
+    def accept(self, code: str, store: ObjectStore) -> MovedDocuments | None:
+        """Join the household the invite is for. Unknown codes answer 404, expired or used ones 410, and the
+        invite is spent atomically (two users with one code: one joins). A household the user had alone comes
+        along: returns what is left to do for its shared documents once this is committed (see `moving`)."""
         invite = self.session.scalar(
             select(HouseholdInvite).where(HouseholdInvite.code_digest == invite_digest(code))
         )
@@ -145,11 +147,14 @@ class HouseholdService:
         if moved != 1:
             raise Conflict("your household changed meanwhile; read it again", code="HouseholdChanged")
         self.session.expire(me)
-        if not others:  # the household the user leaves had nobody else: its data comes along
-            _move_shared_rows(self.session, old, invite.household_id)
-            self.session.execute(delete(HouseholdInvite).where(HouseholdInvite.household_id == old))
-            self.session.execute(delete(Household).where(Household.id == old))
-        return invite.household_id
+        if others:
+            return None
+        # The household the user leaves had nobody else: its data comes along.
+        documents = move_document_files(self.session, store, old, invite.household_id)
+        _move_shared_rows(self.session, old, invite.household_id)
+        self.session.execute(delete(HouseholdInvite).where(HouseholdInvite.household_id == old))
+        self.session.execute(delete(Household).where(Household.id == old))
+        return documents
 
     def _count_others(self, household_id: str) -> int:
         return int(
