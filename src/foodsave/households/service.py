@@ -117,6 +117,8 @@ class HouseholdService:
         me = self.membership
         if me.household_id == invite.household_id:
             raise Conflict("you are already a member of this household", code="AlreadyMember")
+        # Both households are held before the one left is counted: a join into it commits first or waits.
+        self._hold(me.household_id, invite.household_id)
         others = self._count_others(me.household_id)
         if me.role == OWNER and others:
             raise Conflict(
@@ -155,6 +157,14 @@ class HouseholdService:
         self.session.execute(delete(HouseholdInvite).where(HouseholdInvite.household_id == old))
         self.session.execute(delete(Household).where(Household.id == old))
         return documents
+
+    def _hold(self, *household_ids: str) -> None:
+        """Hold the households' rows until the transaction ends (row locks on PostgreSQL, the write lock on
+        SQLite), in one order so that two joins across each other wait instead of deadlocking; a household
+        removed meanwhile answers 409."""
+        for household_id in sorted(set(household_ids)):
+            if claim(self.session, Household, Household.id == household_id) != 1:
+                raise Conflict("your household changed meanwhile; read it again", code="HouseholdChanged")
 
     def _count_others(self, household_id: str) -> int:
         return int(
