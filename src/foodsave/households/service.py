@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from foodsave.db.locking import claim
 from foodsave.db.models import Household, HouseholdInvite, HouseholdMember, ShoppingListItem
@@ -71,7 +71,7 @@ class HouseholdService:
     def _owner(self) -> HouseholdMember:
         me = self.membership
         if me.role != OWNER:
-            raise Forbidden("only the household's owner can manage its members", code="NotOwner")
+            raise _not_owner()
         return me
 
     def _member(self, household_id: str, user_id: str) -> HouseholdMember:
@@ -185,12 +185,23 @@ class HouseholdService:
                 "the owner cannot remove themselves: hand over ownership, then leave",
                 code="OwnerMustHandOver",
             )
+        # Decided by the owner role as committed now: an owner who handed over meanwhile removes nobody.
+        owner = aliased(HouseholdMember)
+        still_owner = (
+            select(owner.user_id)
+            .where(owner.user_id == self.user_id, owner.household_id == me.household_id, owner.role == OWNER)
+            .exists()
+        )
         removed = self.session.execute(
             delete(HouseholdMember).where(
-                HouseholdMember.user_id == target.user_id, HouseholdMember.household_id == me.household_id
+                HouseholdMember.user_id == target.user_id,
+                HouseholdMember.household_id == me.household_id,
+                still_owner,
             )
         ).rowcount  # type: ignore[attr-defined]
         if removed != 1:
+            if not self.session.scalar(select(still_owner)):
+                raise _not_owner()
             raise NotFound(f"household member {user_id} not found")
         self.session.expunge(target)
 
@@ -231,6 +242,10 @@ class HouseholdService:
         _confirmed(confirm, me.household_id, "deleting the household")
         erase_household(self.session, store, me.household_id)
         found_household(self.session, self.user_id)
+
+
+def _not_owner() -> Forbidden:
+    return Forbidden("only the household's owner can manage its members", code="NotOwner")
 
 
 def _set_role(session: Session, member: HouseholdMember, was: str, role: str) -> bool:
