@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from foodsave.db.locking import claim
 from foodsave.db.models import Household, HouseholdInvite, HouseholdMember, ShoppingListItem
@@ -24,6 +24,7 @@ from foodsave.households.membership import (
     membership_of,
     shared_tables,
 )
+from foodsave.households.moving import MovedDocuments, move_document_files
 
 if TYPE_CHECKING:
     from foodsave.ports import Clock, ObjectStore
@@ -70,7 +71,7 @@ class HouseholdService:
     def _owner(self) -> HouseholdMember:
         me = self.membership
         if me.role != OWNER:
-            raise Forbidden("only the household's owner can manage its members", code="NotOwner")
+            raise _not_owner()
         return me
 
     def _member(self, household_id: str, user_id: str) -> HouseholdMember:
@@ -99,9 +100,10 @@ class HouseholdService:
         self.session.flush()
         return Invite(code=code, link=INVITE_LINK.format(code=code), expires_at=expires)
 
-    def accept(self, code: str) -> str:
-        """Join the household the invite is for; returns its id. Unknown codes answer 404, expired or used
-        ones 410, and the invite is spent atomically (two users with one code: one joins)."""
+    def accept(self, code: str, store: ObjectStore) -> MovedDocuments | None:
+        """Join the household the invite is for. Unknown codes answer 404, expired or used ones 410, and the
+        invite is spent atomically (two users with one code: one joins). A household the user had alone comes
+        along: returns what is left to do for its shared documents once this is committed (see `moving`)."""
         invite = self.session.scalar(
             select(HouseholdInvite).where(HouseholdInvite.code_digest == invite_digest(code))
         )
@@ -115,6 +117,8 @@ class HouseholdService:
         me = self.membership
         if me.household_id == invite.household_id:
             raise Conflict("you are already a member of this household", code="AlreadyMember")
+        # Both households are held before the one left is counted: a join into it commits first or waits.
+        self._hold(me.household_id, invite.household_id)
         others = self._count_others(me.household_id)
         if me.role == OWNER and others:
             raise Conflict(
@@ -145,11 +149,22 @@ class HouseholdService:
         if moved != 1:
             raise Conflict("your household changed meanwhile; read it again", code="HouseholdChanged")
         self.session.expire(me)
-        if not others:  # the household the user leaves had nobody else: its data comes along
-            _move_shared_rows(self.session, old, invite.household_id)
-            self.session.execute(delete(HouseholdInvite).where(HouseholdInvite.household_id == old))
-            self.session.execute(delete(Household).where(Household.id == old))
-        return invite.household_id
+        if others:
+            return None
+        # The household the user leaves had nobody else: its data comes along.
+        documents = move_document_files(self.session, store, old, invite.household_id)
+        _move_shared_rows(self.session, old, invite.household_id)
+        self.session.execute(delete(HouseholdInvite).where(HouseholdInvite.household_id == old))
+        self.session.execute(delete(Household).where(Household.id == old))
+        return documents
+
+    def _hold(self, *household_ids: str) -> None:
+        """Hold the households' rows until the transaction ends (row locks on PostgreSQL, the write lock on
+        SQLite), in one order so that two joins across each other wait instead of deadlocking; a household
+        removed meanwhile answers 409."""
+        for household_id in sorted(set(household_ids)):
+            if claim(self.session, Household, Household.id == household_id) != 1:
+                raise Conflict("your household changed meanwhile; read it again", code="HouseholdChanged")
 
     def _count_others(self, household_id: str) -> int:
         return int(
@@ -170,12 +185,23 @@ class HouseholdService:
                 "the owner cannot remove themselves: hand over ownership, then leave",
                 code="OwnerMustHandOver",
             )
+        # Decided by the owner role as committed now: an owner who handed over meanwhile removes nobody.
+        owner = aliased(HouseholdMember)
+        still_owner = (
+            select(owner.user_id)
+            .where(owner.user_id == self.user_id, owner.household_id == me.household_id, owner.role == OWNER)
+            .exists()
+        )
         removed = self.session.execute(
             delete(HouseholdMember).where(
-                HouseholdMember.user_id == target.user_id, HouseholdMember.household_id == me.household_id
+                HouseholdMember.user_id == target.user_id,
+                HouseholdMember.household_id == me.household_id,
+                still_owner,
             )
         ).rowcount  # type: ignore[attr-defined]
         if removed != 1:
+            if not self.session.scalar(select(still_owner)):
+                raise _not_owner()
             raise NotFound(f"household member {user_id} not found")
         self.session.expunge(target)
 
@@ -216,6 +242,10 @@ class HouseholdService:
         _confirmed(confirm, me.household_id, "deleting the household")
         erase_household(self.session, store, me.household_id)
         found_household(self.session, self.user_id)
+
+
+def _not_owner() -> Forbidden:
+    return Forbidden("only the household's owner can manage its members", code="NotOwner")
 
 
 def _set_role(session: Session, member: HouseholdMember, was: str, role: str) -> bool:

@@ -112,3 +112,25 @@ def test_shared_documents_are_erased_with_the_household(client, auth, services):
     assert client.delete("/v1/me", headers=auth("anna")).status_code == 204
     with services.db.session() as session:
         assert session.scalar(select(Document.id).where(Document.id == shared["id"])) is None
+
+
+def test_shared_documents_of_a_household_joined_away_are_found_in_the_joined_household(
+    client, auth, services
+):  # type: ignore[no-untyped-def]
+    from foodsave.vectors.manifest import household_index_name, user_index_name
+
+    shared = _upload(client, auth("ben"), "ogorki.txt", NOTE, "household")
+    assert all(r["batchItemFailures"] == [] for r in drain(services.queue))
+    old = client.get("/v1/household", headers=auth("ben")).json()["id"]
+    assert services.store.list(f"indexes/{household_index_name(old)}/") != []
+    code = client.post("/v1/household/invites", headers=auth("anna")).json()["code"]
+    assert client.post("/v1/household/accept", json={"code": code}, headers=auth("ben")).status_code == 200
+
+    assert all(r["batchItemFailures"] == [] for r in drain(services.queue))
+    params = {"q": "kiszenie ogórków", "scope": "documents"}
+    for member in ("anna", "ben"):
+        hits = client.get("/v1/search", params=params, headers=auth(member)).json()["hits"]
+        assert [h["document_id"] for h in hits][:1] == [shared["id"]], member
+    for prefix in (household_index_name(old), user_index_name(old)):
+        assert services.store.list(f"indexes/{prefix}/") == []
+    assert services.store.list(f"documents/{old}/") == []

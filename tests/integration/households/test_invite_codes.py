@@ -27,7 +27,7 @@ def test_text_that_is_no_issued_code_is_not_found_and_joins_nothing(services, me
         HouseholdService(session, anna, services.clock).invite()
         before = household_of(session, ben)
         with pytest.raises(NotFound):
-            HouseholdService(session, ben, services.clock).accept(code)
+            HouseholdService(session, ben, services.clock).accept(code, services.store)
         assert household_of(session, ben) == before
 
 
@@ -35,7 +35,7 @@ def test_an_issued_code_is_accepted_once(services, members):
     anna, ben = members
     with services.db.session() as session:
         code = HouseholdService(session, anna, services.clock).invite().code
-        HouseholdService(session, ben, services.clock).accept(code)
+        HouseholdService(session, ben, services.clock).accept(code, services.store)
         assert household_of(session, ben) == household_of(session, anna)
         with pytest.raises(Gone):
-            HouseholdService(session, ben, services.clock).accept(code)
+            HouseholdService(session, ben, services.clock).accept(code, services.store)

@@ -11,6 +11,8 @@ from fastapi import APIRouter, Depends, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from foodsave.api.deps import CurrentUser, ServicesDep, SessionDep
+from foodsave.api.routers.documents import _queue_job as queue_job
+from foodsave.households.moving import drop_old
 from foodsave.households.service import HouseholdService
 
 router = APIRouter(prefix="/v1/household", tags=["household"])
@@ -95,9 +97,18 @@ def create_invite(service: HouseholdDep) -> InviteOut:
     },
     summary="Join the household of an invite; a household the user had alone comes along with its data",
 )
-def accept_invite(body: AcceptIn, service: HouseholdDep) -> HouseholdOut:
-    service.accept(body.code)
-    return _out(service)
+def accept_invite(
+    body: AcceptIn, service: HouseholdDep, session: SessionDep, services: ServicesDep
+) -> HouseholdOut:
+    moved = service.accept(body.code, services.store)
+    joined = _out(service)
+    if moved is not None:
+        session.commit()  # the index-builder must find the documents in their new household
+        drop_old(services.store, moved)
+        for document_id in moved.reindex:
+            data = {"document_id": document_id, "index_owner": moved.target}
+            queue_job(services, "DocumentAdded", service.user_id, data)
+    return joined
 
 
 @router.delete(
