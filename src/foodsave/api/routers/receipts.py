@@ -199,8 +199,8 @@ IN_REVIEW = {**NOT_FOUND, 409: {"description": "The receipt is not in review (pe
 @router.patch(
     "/{receipt_id}",
     response_model=ReceiptOut,
-    responses={**IN_REVIEW, **etags.WRITE_RESPONSES},
     summary="Repair the total, merchant or purchase time; the checks they settle are re-run",
+    **etags.patch_route(IN_REVIEW, "someone else changed the receipt"),
 )
 def patch_receipt(
     receipt_id: str,
