@@ -8,11 +8,12 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import create_engine, event, text
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
 
+from foodsave.db.sqlite_dialect import DRIVER
 from foodsave.db.timestamps import CLOCK_KEY, share_clock, stamp_times
 from foodsave.errors import Unavailable
 
@@ -38,8 +39,9 @@ def _engine_for(url: str, connect_timeout: float, tls: bool = False, pool_size: 
     if url.startswith("sqlite"):
         # Connections are kept and reused (opening one and setting its pragmas cost every unit of work a
         # file open and a header read); the overflow is unbounded, so nothing ever waits for a connection.
+        # Savepoints outside a transaction begin none (see foodsave.db.sqlite_dialect).
         engine = create_engine(
-            url,
+            make_url(url).set(drivername=DRIVER),
             poolclass=QueuePool,
             pool_size=pool_size,
             max_overflow=-1,
@@ -54,7 +56,6 @@ def _engine_for(url: str, connect_timeout: float, tls: bool = False, pool_size: 
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.close()
 
-        event.listen(engine, "savepoint", _savepoint_writes)
         return engine
     # Lambda: one connection per container is enough (one request at a time); RDS Proxy multiplexes.
     # A server (local runtime) sizes the pool to its worker threads so no request waits for a connection.
@@ -67,18 +68,6 @@ def _engine_for(url: str, connect_timeout: float, tls: bool = False, pool_size: 
         pool_timeout=connect_timeout,
         connect_args=_pg8000_args(connect_timeout, tls) if "pg8000" in url else {},
     )
-
-
-def _savepoint_writes(conn: Any, _name: str | None) -> None:
-    """SQLite: a savepoint opened outside a transaction takes the write lock at once (`BEGIN IMMEDIATE`).
-
-    The driver runs reads outside any transaction and opens one at the first write, which waits for the
-    lock. A bare SAVEPOINT instead opens a deferred transaction whose reads pin a snapshot; its first write
-    then fails at once ("database is locked") if another connection committed in between. Waiting for the
-    lock up front keeps what the savepoint's block reads and writes in one serial transaction."""
-    dbapi_conn = conn.connection.dbapi_connection
-    if not dbapi_conn.in_transaction:
-        dbapi_conn.execute("BEGIN IMMEDIATE")
 
 
 def _pg8000_args(connect_timeout: float, tls: bool) -> dict[str, Any]:
