@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
 
@@ -59,15 +59,54 @@ def _engine_for(url: str, connect_timeout: float, tls: bool = False, pool_size: 
         return engine
     # Lambda: one connection per container is enough (one request at a time); RDS Proxy multiplexes.
     # A server (local runtime) sizes the pool to its worker threads so no request waits for a connection.
-    return create_engine(
+    engine = create_engine(
         url,
         pool_size=pool_size,
         max_overflow=1 if pool_size == 1 else pool_size,
-        pool_pre_ping=True,
         pool_recycle=300,
         pool_timeout=connect_timeout,
         connect_args=_pg8000_args(connect_timeout, tls) if "pg8000" in url else {},
     )
+    event.listen(engine, "checkin", _note_checkin)
+    event.listen(engine, "checkout", _ping_after_idle(engine.dialect))
+    event.listen(engine, "handle_error", _socket_errors_are_disconnects)
+    return engine
+
+
+# A connection that sat in the pool this long is pinged before use (a thawed Lambda container, a quiet
+# server). One in steady use is not: a round trip per unit of work is what the ping would cost, and a
+# connection lost meanwhile fails its first statement as an outage (503), which discards every pooled
+# connection opened before it (SQLAlchemy's disconnect handling), so the next request connects afresh.
+PING_AFTER_IDLE_SECONDS = 10.0
+_CHECKED_IN = "foodsave.checked_in_at"
+
+
+def _note_checkin(_dbapi_conn: Any, record: Any) -> None:
+    record.info[_CHECKED_IN] = time.monotonic()
+
+
+def _ping_after_idle(dialect: Any) -> Any:
+    def ping(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+        """Ping a connection idle for PING_AFTER_IDLE_SECONDS; one that does not answer is replaced."""
+        checked_in = record.info.get(_CHECKED_IN)
+        if checked_in is None or time.monotonic() - checked_in < PING_AFTER_IDLE_SECONDS:
+            return
+        try:
+            dialect.do_ping(dbapi_conn)
+        except (dialect.loaded_dbapi.Error, OSError) as exc:
+            raise DisconnectionError("the pooled connection did not answer its ping") from exc
+
+    return ping
+
+
+def _socket_errors_are_disconnects(context: Any) -> OperationalError | None:
+    """pg8000 lets a socket error on the first read of a reply through unwrapped (a connection the server
+    reset): it is a lost connection like any other, which discards the pool and answers 503."""
+    error = context.original_exception
+    if not isinstance(error, OSError):
+        return None
+    context.is_disconnect = True
+    return OperationalError(context.statement, context.parameters, error, connection_invalidated=True)
 
 
 def _pg8000_args(connect_timeout: float, tls: bool) -> dict[str, Any]:
