@@ -13,6 +13,7 @@ from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, Opera
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
 
+from foodsave.db.pg8000_statements import cache_placeholder_rewrites
 from foodsave.db.sqlite_dialect import DRIVER
 from foodsave.db.timestamps import CLOCK_KEY, share_clock, stamp_times
 from foodsave.errors import Unavailable
@@ -57,6 +58,8 @@ def _engine_for(url: str, connect_timeout: float, tls: bool = False, pool_size: 
             cur.close()
 
         return engine
+    if "pg8000" in url:
+        cache_placeholder_rewrites()
     # Lambda: one connection per container is enough (one request at a time); RDS Proxy multiplexes.
     # A server (local runtime) sizes the pool to its worker threads so no request waits for a connection.
     engine = create_engine(
