@@ -40,7 +40,7 @@ def move_document_files(session: Session, store: ObjectStore, source: str, targe
         old_key = doc.object_key
         assert old_key is not None
         if store.head(old_key) is None:
-            continue  # not uploaded yet: the index-builder moves the file when it arrives
+            continue  # not uploaded yet: indexed in the new household when it arrives
         doc.object_key = owner_key(old_key, target)
         store.put(doc.object_key, store.get(old_key), content_type=doc.content_type)
         doc.status, doc.failure_reason = "pending", None
