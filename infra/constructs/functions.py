@@ -82,7 +82,7 @@ class Functions(Construct):
             database.grant_connect(fn)
             messaging.bus.grant_put_events_to(fn)
         self._grant_ocr(queues)
-        self._grant_agent_chat(storage)
+        self._grant_agent_chat(storage, queues)
         self._grant_vector_search(storage, queues)
         self._grant_index_builder(storage, queues)
         self._grant_alert_evaluator(storage, queues, messaging)
@@ -211,7 +211,7 @@ class Functions(Construct):
             )
         )
 
-    def _grant_agent_chat(self, storage: Storage) -> None:
+    def _grant_agent_chat(self, storage: Storage, queues: Queues) -> None:
         fn = self.functions[constants.AGENT_CHAT.name]
         fn.add_to_role_policy(
             self._objects(
@@ -237,6 +237,8 @@ class Functions(Construct):
         )
         fn.add_to_role_policy(self._bedrock_statement())
         fn.add_to_role_policy(self._objects("ReadModel", ["s3:GetObject"], constants.MODELS_PREFIX))
+        # Erasure and household moves ask the index-builder to drop or re-index documents.
+        queues.index_queue.grant_send_messages(fn)
 
     def _grant_vector_search(self, storage: Storage, queues: Queues) -> None:
         fn = self.functions[constants.VECTOR_SEARCH.name]

@@ -117,3 +117,31 @@ class GrantedStore:
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.store, name)
+
+
+class GrantedQueue:
+    """`queue` (the index-jobs queue, whose CloudFormation logical id is `queue_id`) behind a role's grants."""
+
+    def __init__(self, queue: Any, statements: list[dict[str, Any]], queue_id: str) -> None:
+        self.queue = queue
+        self.arn = {"Fn::GetAtt": [queue_id, "Arn"]}
+        self.statements = statements
+
+    def _need(self, action: str) -> None:
+        for s in self.statements:
+            actions = s["Action"] if isinstance(s["Action"], list) else [s["Action"]]
+            resources = s["Resource"] if isinstance(s["Resource"], list) else [s["Resource"]]
+            if action in actions and self.arn in resources:
+                return
+        raise AccessDenied(f"{action} on the index queue")
+
+    def send(self, body: dict[str, Any], *, attributes: dict[str, str] | None = None) -> str:
+        self._need("sqs:SendMessage")
+        return str(self.queue.send(body, attributes=attributes))
+
+    def depth(self) -> int:
+        self._need("sqs:GetQueueAttributes")
+        return int(self.queue.depth())
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.queue, name)

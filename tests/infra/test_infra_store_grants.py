@@ -1,7 +1,7 @@
 """What each function does to the bucket, its synthesized IAM role allows: the flows run against an object
 store that refuses anything the function's role statements do not grant (as S3 would answer AccessDenied).
 A user's erasure, a household's deletion, a receipt's deletion, a document's sharing and the index-builder's
-jobs each end with their files and indexes gone."""
+jobs each end with their files and indexes gone. The index-jobs queue is held to the same grants."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.infra.granted_store import AccessDenied, GrantedStore
+from tests.infra.granted_store import AccessDenied, GrantedQueue, GrantedStore
 from tests.integration.vectors.conftest import drain
 
 pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
@@ -21,16 +21,21 @@ NOTE = "Kiszone ogórki dojrzewają tydzień w kamiennym garnku z koprem i czosn
 def as_function(services, synth):  # type: ignore[no-untyped-def]
     """`as_function("agent-chat")` puts the store behind that function's role until the next call. The
     bundled corpora are published first, as the stack's deployment does."""
-    local = services.store
+    local, queue = services.store, services.queue
     assert services.search is not None
+    _, any_function = synth.function("agent-chat")
+    queue_id = any_function["Properties"]["Environment"]["Variables"]["FOODSAVE_INDEX_QUEUE_URL"]["Ref"]
 
     def switch(service: str | None) -> None:
-        services.store = (
-            local if service is None else GrantedStore(local, synth.role_policy_statements(service))
-        )
+        if service is None:
+            services.store, services.queue = local, queue
+            return
+        statements = synth.role_policy_statements(service)
+        services.store = GrantedStore(local, statements)
+        services.queue = GrantedQueue(queue, statements, queue_id)
 
     yield switch
-    services.store = local
+    services.store, services.queue = local, queue
 
 
 def _document(client: Any, headers: dict[str, str], share: str) -> dict[str, Any]:
@@ -52,6 +57,8 @@ def test_the_granted_store_refuses_what_a_role_does_not_allow(services, as_funct
         services.store.put("uploads/receipts/h/r.jpg", b"x")
     with pytest.raises(AccessDenied):
         services.store.get("indexes/recipes/latest.json")
+    with pytest.raises(AccessDenied):
+        services.queue.send({"type": "user_deleted", "user_id": "u1"})
 
 
 def test_documents_are_indexed_and_shared_under_their_functions_grants(client, auth, services, as_function):  # type: ignore[no-untyped-def]
