@@ -102,3 +102,18 @@ def test_coverage_is_zero_when_the_chunk_shares_no_word() -> None:
 
 def test_coverage_counts_the_translations_of_an_english_question() -> None:
     assert bm25().coverage("tomato soup", [2])[2] > 0.0
+
+
+def test_coverage_is_full_when_the_chunk_has_a_translation_of_every_english_word() -> None:
+    assert bm25().coverage("rice soup", [2])[2] == 1.0
+
+
+def test_coverage_counts_a_repeated_word_once() -> None:
+    assert bm25().coverage("zupa zupa glutaminian", [2]) == bm25().coverage("zupa glutaminian", [2])
+
+
+def test_a_word_the_index_has_never_seen_weighs_more_than_a_known_word_the_chunk_lacks() -> None:
+    # "glutaminian" and "mleko" occur in one chunk each, "kalafior" in none.
+    assert (
+        bm25().coverage("glutaminian kalafior", [1])[1] < bm25().coverage("glutaminian mleko", [1])[1] == 0.5
+    )
