@@ -13,7 +13,7 @@ from importlib import resources
 
 from foodsave.text import fold
 from foodsave.vectors.embed import STOPWORDS, tokens
-from foodsave.vectors.lexicon import translate
+from foodsave.vectors.lexicon import is_english, translate
 
 _WORD = re.compile(r"[a-z]+")
 _TOKEN = re.compile(r"[a-z0-9]+")
@@ -32,12 +32,30 @@ def glossary() -> dict[str, tuple[str, ...]]:
     return table
 
 
+@lru_cache(maxsize=1)
+def synonyms() -> dict[str, tuple[str, ...]]:
+    """Stemmed Polish word -> stems of the words documents tend to use for it (vectors/data/synonyms_pl.tsv)."""
+    text = (resources.files("foodsave.vectors") / "data" / "synonyms_pl.tsv").read_text(encoding="utf-8")
+    table: dict[str, tuple[str, ...]] = {}
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        word, related = line.split("\t", 1)
+        for term in tokens(word):
+            table[term] = tuple(dict.fromkeys(table.get(term, ()) + tuple(tokens(related))))
+    return table
+
+
 def query_terms(query: str) -> list[str]:
-    """The query's own stemmed words plus the stems of the Polish words the lexicon gives for its English ones."""
+    """The query's own stemmed words plus the stems of the Polish words the lexicon gives for its English ones,
+    or, for a Polish question, of the words documents tend to use for its own."""
     terms = tokens(query)
     for word in _WORD.findall(fold(query)):
         if word not in STOPWORDS:
             terms.extend(_stems(translate(word)))
+    if not is_english(query):
+        table = synonyms()
+        terms.extend(related for term in tokens(query) for related in table.get(term, ()))
     return terms
 
 
@@ -128,12 +146,14 @@ class Bm25:
 
 def _query_words(query: str) -> list[tuple[str, tuple[str, ...]]]:
     """Each distinct content word of the query as (its stem, the stems that stand for it: its own and those of
-    its Polish translations)."""
+    its Polish translations or, in a Polish question, of its synonyms)."""
+    related = {} if is_english(query) else synonyms()
     words: dict[str, tuple[str, ...]] = {}
     for word in _TOKEN.findall(fold(query)):
         own = tokens(word)
         if own and own[0] not in words:
-            words[own[0]] = tuple(dict.fromkeys((own[0], *_stems(translate(word)))))
+            alternatives = (own[0], *_stems(translate(word)), *related.get(own[0], ()))
+            words[own[0]] = tuple(dict.fromkeys(alternatives))
     return list(words.items())
 
 
