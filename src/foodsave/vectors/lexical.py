@@ -13,7 +13,7 @@ from importlib import resources
 
 from foodsave.text import fold
 from foodsave.vectors.embed import STOPWORDS, tokens
-from foodsave.vectors.lexicon import is_english, translate
+from foodsave.vectors.lexicon import is_english, read_table, translate
 
 _WORD = re.compile(r"[a-z]+")
 _TOKEN = re.compile(r"[a-z0-9]+")
@@ -35,14 +35,10 @@ def glossary() -> dict[str, tuple[str, ...]]:
 @lru_cache(maxsize=1)
 def synonyms() -> dict[str, tuple[str, ...]]:
     """Stemmed Polish word -> stems of the words documents tend to use for it (vectors/data/synonyms_pl.tsv)."""
-    text = (resources.files("foodsave.vectors") / "data" / "synonyms_pl.tsv").read_text(encoding="utf-8")
     table: dict[str, tuple[str, ...]] = {}
-    for line in text.splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        word, related = line.split("\t", 1)
+    for word, related in read_table("synonyms_pl.tsv").items():
         for term in tokens(word):
-            table[term] = tuple(dict.fromkeys(table.get(term, ()) + tuple(tokens(related))))
+            table[term] = tuple(dict.fromkeys(table.get(term, ()) + tuple(tokens(" ".join(related)))))
     return table
 
 
