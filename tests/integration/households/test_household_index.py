@@ -71,6 +71,7 @@ def test_erasing_the_household_deletes_its_index_under_both_names(client, auth, 
     )
     for member in ("ben", "anna"):
         assert client.delete("/v1/me", headers=auth(member)).status_code == 204
+    assert all(r["batchItemFailures"] == [] for r in drain(services.queue))  # the builder deletes indexes
     assert services.store.list(f"indexes/{household_index_name(household)}/") == []
     assert services.store.list(f"indexes/{user_index_name(household)}/") == []
 
