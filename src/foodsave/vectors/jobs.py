@@ -1,5 +1,6 @@
 """Index jobs consumed by the index-builder: document added/deleted, corpus rebuild, index rebuild (after an
-embedder change: a shared corpus from its sources, a user's index from their stored documents), user deleted.
+embedder change: a shared corpus from its sources, a user's index from their stored documents), user deleted,
+household deleted (its index under both names).
 
 A message body is one of: an S3 ObjectCreated notification for `uploads/documents/{user}/{doc}.{ext}`,
 an event envelope (`DocumentAdded`/`DocumentDeleted`), or a plain job `{"type": "corpus_rebuild", ...}`.
@@ -35,6 +36,7 @@ DOCUMENT_ADDED = "document_added"
 DOCUMENT_DELETED = "document_deleted"
 CORPUS_REBUILD = "corpus_rebuild"
 USER_DELETED = "user_deleted"
+HOUSEHOLD_DELETED = "household_deleted"
 INDEX_REBUILD = "index_rebuild"
 _ENVELOPE_TYPES = {"DocumentAdded": DOCUMENT_ADDED, "DocumentDeleted": DOCUMENT_DELETED}
 _UPLOAD_KEY = re.compile(
@@ -109,6 +111,11 @@ def parse_job(body: str) -> list[IndexJob]:
         if not isinstance(user_id, str) or not user_id:
             raise PoisonMessage("user_deleted needs user_id")
         return [IndexJob(USER_DELETED, user_id=user_id)]
+    if kind == HOUSEHOLD_DELETED:
+        household_id = data.get("household_id")
+        if not isinstance(household_id, str) or not household_id:
+            raise PoisonMessage("household_deleted needs household_id")
+        return [IndexJob(HOUSEHOLD_DELETED, user_id=household_id)]
     raise PoisonMessage(f"unknown job type {raw.get('type')!r}")
 
 
@@ -180,6 +187,12 @@ class IndexJobRunner:
 
                 assert job.user_id is not None
                 self.services.store.delete_prefix(f"indexes/{user_index_name(job.user_id)}/")
+            elif job.type == HOUSEHOLD_DELETED:
+                from foodsave.vectors.manifest import household_index_name, user_index_name
+
+                assert job.user_id is not None
+                for name in (household_index_name(job.user_id), user_index_name(job.user_id)):
+                    self.services.store.delete_prefix(f"indexes/{name}/")
 
     def _index_name(self, owner: str) -> str:
         """The index of `owner`'s documents: a household's shared index, or a user's private one. A household
