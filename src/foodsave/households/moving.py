@@ -11,7 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from foodsave.db.models import Document
-from foodsave.documents import DOCUMENT_ADDED, owner_key, queue_index_job
+from foodsave.documents import owner_key, queue_index_job
+from foodsave.events import DOCUMENT_ADDED_EVENT
 
 if TYPE_CHECKING:
     from foodsave.ports import ObjectStore
@@ -59,4 +60,4 @@ def finish_move(services: Services, user_id: str, moved: MovedDocuments) -> None
         services.store.delete(key)
     drop_household_index(services.queue, moved.source)
     for document_id in moved.reindex:
-        queue_index_job(services, DOCUMENT_ADDED, user_id, document_id, moved.target)
+        queue_index_job(services, DOCUMENT_ADDED_EVENT, user_id, document_id, moved.target)

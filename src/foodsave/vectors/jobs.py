@@ -21,11 +21,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote_plus
 
-from sqlalchemy import and_, or_, select
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy import select
 
 from foodsave.db.models import Document, Household
-from foodsave.errors import FoodSaveError, InvalidInput, UnsupportedMedia
+from foodsave.errors import FoodSaveError, InvalidInput, Unavailable, UnsupportedMedia
+from foodsave.events import DOCUMENT_ADDED_EVENT, DOCUMENT_DELETED_EVENT
 from foodsave.observability import logger, record_metric, span
 
 if TYPE_CHECKING:
@@ -38,7 +38,7 @@ CORPUS_REBUILD = "corpus_rebuild"
 USER_DELETED = "user_deleted"
 HOUSEHOLD_DELETED = "household_deleted"
 INDEX_REBUILD = "index_rebuild"
-_ENVELOPE_TYPES = {"DocumentAdded": DOCUMENT_ADDED, "DocumentDeleted": DOCUMENT_DELETED}
+_ENVELOPE_TYPES = {DOCUMENT_ADDED_EVENT: DOCUMENT_ADDED, DOCUMENT_DELETED_EVENT: DOCUMENT_DELETED}
 _UPLOAD_KEY = re.compile(
     r"^(?:uploads/)?documents/(?P<user>[A-Za-z0-9-]{1,64})/(?P<doc>[A-Za-z0-9-]{1,64})\.(txt|md|pdf)$"
 )
@@ -133,13 +133,6 @@ def _index_rebuild(name: object) -> IndexJob:
         except InvalidInput:
             pass
     raise PoisonMessage(f"index_rebuild names no known index: {name!r}")
-
-
-def owned_by(owner: str) -> ColumnElement[bool]:
-    """Documents held by the index of `owner`: a household's shared ones, or a user's personal ones."""
-    return or_(
-        Document.household_id == owner, and_(Document.user_id == owner, Document.household_id.is_(None))
-    )
 
 
 class IndexJobRunner:
@@ -244,7 +237,7 @@ class IndexJobRunner:
             self._finish(job.document_id, owner, status="pending", reason=exc.detail)
             raise
         chunks = manifest.documents[job.document_id]["chunks"] if manifest else None
-        self._finish(job.document_id, owner, status="ready", chunks=chunks)
+        self._settle(job.document_id, owner, chunks)
         record_metric("DocumentIndexed", 1)
 
     def _claim(self, job: IndexJob) -> tuple[str, str, str] | None:
@@ -252,7 +245,7 @@ class IndexJobRunner:
         An uploaded file is matched by its key, which was granted to that one row: the document may have moved
         to another household since its upload slot was issued (its file stays at that key, which erasure
         deletes by the row), and it is indexed where its row now belongs."""
-        from foodsave.documents import index_owner
+        from foodsave.documents import index_owner, owned_by
 
         assert job.document_id and job.user_id
         mine = Document.object_key == job.object_key if job.object_key else owned_by(job.user_id)
@@ -272,6 +265,8 @@ class IndexJobRunner:
         reason: str | None = None,
         chunks: int | None = None,
     ) -> None:
+        from foodsave.documents import owned_by
+
         with self.services.db.session() as session:
             doc = session.scalar(select(Document).where(Document.id == document_id, owned_by(owner)))
             if doc is None:
@@ -281,9 +276,32 @@ class IndexJobRunner:
             if chunks is not None:
                 doc.chunks = int(chunks)
 
+    def _settle(self, document_id: str, owner: str, chunks: int | None) -> None:
+        """Mark the document `ready` now that the index of `owner` holds it. One deleted while it was being
+        indexed leaves that index again; one that changed hands meanwhile (its household joined another) leaves
+        it, goes back to `pending` and the message is retried, to index it where its row now belongs."""
+        from foodsave.documents import index_owner
+
+        with self.services.db.session() as session:
+            doc = session.get(Document, document_id)
+            now = index_owner(doc) if doc is not None else None
+            if doc is not None and now == owner:
+                doc.status, doc.failure_reason = "ready", None
+                if chunks is not None:
+                    doc.chunks = int(chunks)
+                return
+            if doc is not None:
+                doc.status = "pending"
+        self.builder.delete_document(self._index_name(owner), document_id)
+        if now is not None:
+            raise Unavailable(
+                f"document {document_id} changed hands while it was indexed; it is indexed again"
+            )
+
     def _rebuild(self, name: str, owner: str) -> None:
         """Re-embed every ready document of one owner into index `name` (built by another embedder, or
         published under a legacy name)."""
+        from foodsave.documents import owned_by
         from foodsave.vectors.builder import SourceDocument
         from foodsave.vectors.extract import extract_text, sniff_media_type
 
