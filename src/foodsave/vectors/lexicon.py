@@ -29,7 +29,8 @@ ENGLISH_SHARE = 0.6
 GLOSS_WORDS_PER_TERM = 2
 
 
-def _read(name: str) -> dict[str, tuple[str, ...]]:
+def read_table(name: str) -> dict[str, tuple[str, ...]]:
+    """A word table of vectors/data: word TAB words separated by spaces; # starts a comment line."""
     text = (resources.files("foodsave.vectors") / "data" / name).read_text(encoding="utf-8")
     table: dict[str, tuple[str, ...]] = {}
     for line in text.splitlines():
@@ -43,8 +44,8 @@ def _read(name: str) -> dict[str, tuple[str, ...]]:
 @lru_cache(maxsize=1)
 def lexicon() -> dict[str, tuple[str, ...]]:
     """English word -> Polish words: the food glossary's first, then the general dictionary's."""
-    glossary = _read("glossary_en_pl.tsv")
-    table = dict(_read("lexicon_en_pl.tsv"))
+    glossary = read_table("glossary_en_pl.tsv")
+    table = dict(read_table("lexicon_en_pl.tsv"))
     for english, polish in glossary.items():
         table[english] = tuple(dict.fromkeys(polish + table.get(english, ())))
     return table
