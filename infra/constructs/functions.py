@@ -287,11 +287,13 @@ class Functions(Construct):
         )
         queues.receipt_queue.grant_send_messages(fn)
         fn.add_environment("FOODSAVE_RECEIPT_QUEUE_URL", queues.receipt_queue.queue_url)
+        fn.add_environment("FOODSAVE_RECEIPT_DLQ_URL", queues.receipt_dlq.queue_url)
+        depths = [queues.index_queue, queues.index_dlq, queues.receipt_queue, queues.receipt_dlq]
         fn.add_to_role_policy(
             iam.PolicyStatement(
                 sid="QueueDepthForStatus",
                 actions=["sqs:GetQueueAttributes"],
-                resources=[queues.index_queue.queue_arn, queues.index_dlq.queue_arn],
+                resources=[q.queue_arn for q in depths],
             )
         )
         fn.add_to_role_policy(

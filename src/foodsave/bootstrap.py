@@ -218,9 +218,14 @@ def build_services(
     )
     if settings.env == "aws" and settings.receipt_queue_url:
         from foodsave.adapters.aws.clients import client
-        from foodsave.adapters.aws.messaging import SqsQueue
+        from foodsave.adapters.aws.messaging import SqsQueue, SqsQueueWithDeadLetters
 
-        services.receipt_queue = SqsQueue(client("sqs", settings.aws_region), settings.receipt_queue_url)
+        sqs = client("sqs", settings.aws_region)
+        services.receipt_queue = (
+            SqsQueueWithDeadLetters(sqs, settings.receipt_queue_url, settings.receipt_dlq_url)
+            if settings.receipt_dlq_url
+            else SqsQueue(sqs, settings.receipt_queue_url)
+        )
     if settings.env == "local" and settings.hold_points:
         from foodsave.adapters.local.holds import FileHolds
 

@@ -33,6 +33,7 @@ class Settings(BaseSettings):
     bucket: str = "foodsave-local"
     index_queue_url: str | None = None
     receipt_queue_url: str | None = None
+    receipt_dlq_url: str | None = None  # its depth is on /v1/status for operators
     event_bus_name: str = "foodsave"
     notifications_topic_arn: str | None = None
 

@@ -72,3 +72,17 @@ def test_in_production_the_lease_sweep_runs_at_least_once_per_lease(synth):
     ]
     assert rule["ScheduleExpression"] == f"rate({constants.EVALUATOR_SCHEDULE_MINUTES} minutes)"
     assert timedelta(minutes=constants.EVALUATOR_SCHEDULE_MINUTES) <= STALE_CLAIM
+
+
+def test_the_status_route_knows_the_receipts_dead_letter_queue_and_may_read_both_depths(profile_synth):
+    queue_id, _, dlq_id, _ = _receipt_queue(profile_synth)
+    _, evaluator = profile_synth.function("alert-evaluator")
+    assert evaluator["Properties"]["Environment"]["Variables"]["FOODSAVE_RECEIPT_DLQ_URL"] == {"Ref": dlq_id}
+    (depths,) = [
+        s
+        for s in profile_synth.role_policy_statements("alert-evaluator")
+        if s.get("Sid") == "QueueDepthForStatus"
+    ]
+    assert depths["Action"] == "sqs:GetQueueAttributes"
+    assert {"Fn::GetAtt": [queue_id, "Arn"]} in depths["Resource"]
+    assert {"Fn::GetAtt": [dlq_id, "Arn"]} in depths["Resource"]

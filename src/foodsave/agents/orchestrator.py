@@ -116,7 +116,6 @@ def handle_message(
         summary=conversation.summary or "",
         services=services,
     )
-    services.holds.hold("chat.agent")  # the turn has begun, nothing of it is stored yet
     with span("chat.agent", intent=decided.intent, agent=decided.agent, source=decided.source):
         try:
             with session.begin_nested():

@@ -33,8 +33,16 @@ def index_status(services: Services) -> dict[str, Any]:
 
 
 def queue_status(services: Services) -> dict[str, Any]:
-    info: dict[str, Any] = {"depth": services.queue.depth()}
-    dlq_depth = getattr(services.queue, "dlq_depth", None)
+    """The index jobs' queue depth and dead letters, and the receipt queue's under `receipts`."""
+    info = _depths(services.queue)
+    if services.receipt_queue is not None:
+        info["receipts"] = _depths(services.receipt_queue)
+    return info
+
+
+def _depths(queue: Any) -> dict[str, Any]:
+    info: dict[str, Any] = {"depth": queue.depth()}
+    dlq_depth = getattr(queue, "dlq_depth", None)
     if dlq_depth is not None:
         info["dead_letters"] = dlq_depth()
     return info

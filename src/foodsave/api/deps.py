@@ -144,20 +144,18 @@ def jwt_expiry(token: str) -> datetime | None:
         return None
 
 
+async def subject_dep(request: Request, services: Annotated[Services, Depends(services_dep)]) -> str:
+    return subject_of(request, services)
+
+
 async def current_user_dep(
-    request: Request,
-    services: Annotated[Services, Depends(services_dep)],
-    _slot: Annotated[None, Depends(db_slot_dep)],
+    subject: Annotated[str, Depends(subject_dep)],
+    session: Annotated[Session, Depends(db_session_dep, scope="function")],
 ) -> User:
-    """The signed-in user, read (or created) in a short unit of work of its own, so the request's
-    transaction begins only when the route first touches the database."""
-    subject = subject_of(request, services)
-
-    def load() -> User:
-        with services.db.session() as session:
-            return get_or_create_user(session, subject)
-
-    return await anyio.to_thread.run_sync(load, limiter=_UNIT_WORK)
+    """The signed-in user, read (or created) in the request's own unit of work: one transaction a request,
+    not one more before it (a round trip each to begin and commit it on PostgreSQL). The subject comes
+    first, so a request without one is refused before any database work."""
+    return await anyio.to_thread.run_sync(get_or_create_user, session, subject, limiter=_UNIT_WORK)
 
 
 ServicesDep = Annotated[Services, Depends(services_dep)]

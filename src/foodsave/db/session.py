@@ -8,11 +8,13 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import create_engine, event, text
-from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
 
+from foodsave.db.pg8000_statements import cache_placeholder_rewrites
+from foodsave.db.sqlite_dialect import DRIVER
 from foodsave.db.timestamps import CLOCK_KEY, share_clock, stamp_times
 from foodsave.errors import Unavailable
 
@@ -38,8 +40,9 @@ def _engine_for(url: str, connect_timeout: float, tls: bool = False, pool_size: 
     if url.startswith("sqlite"):
         # Connections are kept and reused (opening one and setting its pragmas cost every unit of work a
         # file open and a header read); the overflow is unbounded, so nothing ever waits for a connection.
+        # Savepoints outside a transaction begin none (see foodsave.db.sqlite_dialect).
         engine = create_engine(
-            url,
+            make_url(url).set(drivername=DRIVER),
             poolclass=QueuePool,
             pool_size=pool_size,
             max_overflow=-1,
@@ -54,31 +57,59 @@ def _engine_for(url: str, connect_timeout: float, tls: bool = False, pool_size: 
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.close()
 
-        event.listen(engine, "savepoint", _savepoint_writes)
         return engine
+    if "pg8000" in url:
+        cache_placeholder_rewrites()
     # Lambda: one connection per container is enough (one request at a time); RDS Proxy multiplexes.
     # A server (local runtime) sizes the pool to its worker threads so no request waits for a connection.
-    return create_engine(
+    engine = create_engine(
         url,
         pool_size=pool_size,
         max_overflow=1 if pool_size == 1 else pool_size,
-        pool_pre_ping=True,
         pool_recycle=300,
         pool_timeout=connect_timeout,
         connect_args=_pg8000_args(connect_timeout, tls) if "pg8000" in url else {},
     )
+    event.listen(engine, "checkin", _note_checkin)
+    event.listen(engine, "checkout", _ping_after_idle(engine.dialect))
+    event.listen(engine, "handle_error", _socket_errors_are_disconnects)
+    return engine
 
 
-def _savepoint_writes(conn: Any, _name: str | None) -> None:
-    """SQLite: a savepoint opened outside a transaction takes the write lock at once (`BEGIN IMMEDIATE`).
+# A connection that sat in the pool this long is pinged before use (a thawed Lambda container, a quiet
+# server). One in steady use is not: a round trip per unit of work is what the ping would cost, and a
+# connection lost meanwhile fails its first statement as an outage (503), which discards every pooled
+# connection opened before it (SQLAlchemy's disconnect handling), so the next request connects afresh.
+PING_AFTER_IDLE_SECONDS = 10.0
+_CHECKED_IN = "foodsave.checked_in_at"
 
-    The driver runs reads outside any transaction and opens one at the first write, which waits for the
-    lock. A bare SAVEPOINT instead opens a deferred transaction whose reads pin a snapshot; its first write
-    then fails at once ("database is locked") if another connection committed in between. Waiting for the
-    lock up front keeps what the savepoint's block reads and writes in one serial transaction."""
-    dbapi_conn = conn.connection.dbapi_connection
-    if not dbapi_conn.in_transaction:
-        dbapi_conn.execute("BEGIN IMMEDIATE")
+
+def _note_checkin(_dbapi_conn: Any, record: Any) -> None:
+    record.info[_CHECKED_IN] = time.monotonic()
+
+
+def _ping_after_idle(dialect: Any) -> Any:
+    def ping(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+        """Ping a connection idle for PING_AFTER_IDLE_SECONDS; one that does not answer is replaced."""
+        checked_in = record.info.get(_CHECKED_IN)
+        if checked_in is None or time.monotonic() - checked_in < PING_AFTER_IDLE_SECONDS:
+            return
+        try:
+            dialect.do_ping(dbapi_conn)
+        except (dialect.loaded_dbapi.Error, OSError) as exc:
+            raise DisconnectionError("the pooled connection did not answer its ping") from exc
+
+    return ping
+
+
+def _socket_errors_are_disconnects(context: Any) -> OperationalError | None:
+    """pg8000 lets a socket error on the first read of a reply through unwrapped (a connection the server
+    reset): it is a lost connection like any other, which discards the pool and answers 503."""
+    error = context.original_exception
+    if not isinstance(error, OSError):
+        return None
+    context.is_disconnect = True
+    return OperationalError(context.statement, context.parameters, error, connection_invalidated=True)
 
 
 def _pg8000_args(connect_timeout: float, tls: bool) -> dict[str, Any]:

@@ -44,17 +44,21 @@ class MetricBuffer:
             self._points.append((name, value, unit, dimensions))
 
     def flush(self) -> int:
+        from sqlalchemy import insert
+
         from foodsave.db.models import MetricPoint
 
         with self._lock:
             points, self._points = self._points, []
         if points:
             now = self.services.clock.now()
+            rows = [
+                {"name": n, "value": v, "unit": u, "dimensions": d or None, "at": now}
+                for n, v, u, d in points
+            ]
+            # One multi-row INSERT (RETURNING makes SQLAlchemy batch the rows) without an ORM object per point.
             with self.services.db.session() as session:
-                session.add_all(
-                    MetricPoint(name=n, value=v, unit=u, dimensions=d or None, at=now)
-                    for n, v, u, d in points
-                )
+                session.execute(insert(MetricPoint).returning(MetricPoint.id), rows)
         return len(points)
 
 

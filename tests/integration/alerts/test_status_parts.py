@@ -6,8 +6,11 @@ import json
 import shutil
 from datetime import timedelta
 
+import boto3
 import pytest
+from moto import mock_aws
 
+from foodsave.adapters.aws.messaging import SqsQueueWithDeadLetters
 from foodsave.alerts import status as alert_status
 from foodsave.errors import Unavailable
 
@@ -52,6 +55,20 @@ def test_queue_depth_and_dead_letters_are_reported(client, services):
     queue = client.get("/v1/status", headers=OPERATOR).json()["components"]["queue"]
     assert queue["status"] == "ok"
     assert queue["info"] == {"depth": 2, "dead_letters": 0}
+
+
+def test_the_receipt_queues_depth_and_dead_letters_are_reported_beside_the_index_jobs(client, services):
+    with mock_aws():
+        sqs = boto3.client("sqs", region_name="eu-central-1")
+        dlq = sqs.create_queue(QueueName="receipt-uploads-dlq")["QueueUrl"]
+        queue_url = sqs.create_queue(QueueName="receipt-uploads")["QueueUrl"]
+        for n in range(2):
+            sqs.send_message(QueueUrl=queue_url, MessageBody=json.dumps({"receipt": n}))
+        sqs.send_message(QueueUrl=dlq, MessageBody=json.dumps({"receipt": "poison"}))
+        services.receipt_queue = SqsQueueWithDeadLetters(sqs, queue_url, dlq)
+        queue = client.get("/v1/status", headers=OPERATOR).json()["components"]["queue"]
+    assert queue["status"] == "ok"
+    assert queue["info"]["receipts"] == {"depth": 2, "dead_letters": 1}
 
 
 @pytest.mark.skipif(shutil.which("tesseract") is None, reason="tesseract is not installed here")

@@ -33,22 +33,13 @@ ANSWERED = CHATS - MID_TURN - UNANSWERED
 UPLOADS_HELD = {"receipt.ocr.1", "document.index.1"}
 
 
-def mid_turn_point(db_url: str) -> str:
-    """Where the turns cut mid-way are held. On PostgreSQL, with the reply composed and nothing stored. On
-    SQLite a turn holds the database's one write lock from its agent to its commit, so a turn held there
-    would hold every other writer: there the turns are held as they begin, with nothing stored either."""
-    return "chat.agent" if db_url.startswith("sqlite") else "chat.reply"
-
-
-def holds_for(point: str) -> tuple[str, set[str]]:
-    """The hold spec for the first server, and the markers it leaves once everything is held."""
-    spec = f"{point}={MID_TURN},keyed.answer={UNANSWERED},receipt.ocr=1,document.index=1"
-    held = {
-        *(f"{point}.{n}" for n in range(1, MID_TURN + 1)),
-        *(f"keyed.answer.{n}" for n in range(1, UNANSWERED + 1)),
-        *UPLOADS_HELD,
-    }
-    return spec, held
+MID_TURN_POINT = "chat.reply"  # the reply is composed, nothing of the turn is stored yet
+HOLDS = f"{MID_TURN_POINT}={MID_TURN},keyed.answer={UNANSWERED},receipt.ocr=1,document.index=1"
+HELD = {
+    *(f"{MID_TURN_POINT}.{n}" for n in range(1, MID_TURN + 1)),
+    *(f"keyed.answer.{n}" for n in range(1, UNANSWERED + 1)),
+    *UPLOADS_HELD,
+}
 
 
 RECOVERED_WITHIN = 60.0
@@ -145,11 +136,7 @@ def _kill_9_with_everything_held(served: Served, expected: set[str]) -> dict[int
         except httpx.HTTPError:
             return
 
-    # The uploads reach their hold points first: a held chat turn may hold SQLite's write lock, which the
-    # receipt reading and the document indexing need before they reach theirs.
     deadline = time.monotonic() + 180
-    while not UPLOADS_HELD <= served.held() and time.monotonic() < deadline:
-        time.sleep(0.1)
     threads = [threading.Thread(target=send, args=(n,)) for n in range(CHATS)]
     for thread in threads:
         thread.start()
@@ -205,12 +192,11 @@ def _indexed_chunks(c: httpx.Client) -> Counter[tuple[str, int]]:
 
 
 def test_kill_9_inside_ocr_indexing_and_chat_turns_leaves_every_upload_final_and_every_turn_once(
-    serve, db_url
+    serve,
 ):
-    spec, expected = holds_for(mid_turn_point(db_url))
-    first = serve(spec)
+    first = serve(HOLDS)
     receipts, documents = _accept_uploads(first.base)
-    answered = _kill_9_with_everything_held(first, expected)
+    answered = _kill_9_with_everything_held(first, HELD)
 
     restarted = time.monotonic()
     second = serve()

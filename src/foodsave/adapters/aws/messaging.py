@@ -34,16 +34,32 @@ class SqsQueue:
             raise Unavailable(f"queue unavailable: {exc}") from exc
 
     def depth(self) -> int:
-        try:
-            attrs = self.sqs.get_queue_attributes(
-                QueueUrl=self.queue_url,
-                AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
-            )["Attributes"]
-        except (BotoCoreError, ClientError) as exc:
-            raise Unavailable(f"queue unavailable: {exc}") from exc
-        return int(attrs.get("ApproximateNumberOfMessages", 0)) + int(
-            attrs.get("ApproximateNumberOfMessagesNotVisible", 0)
-        )
+        return _depth(self.sqs, self.queue_url)
+
+
+class SqsQueueWithDeadLetters(SqsQueue):
+    """An SQS queue whose dead-letter queue's depth is read too (the receipt queue, for `/v1/status`)."""
+
+    def __init__(self, sqs: Any, queue_url: str, dlq_url: str) -> None:
+        super().__init__(sqs, queue_url)
+        self.dlq_url = dlq_url
+
+    def dlq_depth(self) -> int:
+        return _depth(self.sqs, self.dlq_url)
+
+
+def _depth(sqs: Any, queue_url: str) -> int:
+    """Messages waiting plus those in flight."""
+    try:
+        attrs = sqs.get_queue_attributes(
+            QueueUrl=queue_url,
+            AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+        )["Attributes"]
+    except (BotoCoreError, ClientError) as exc:
+        raise Unavailable(f"queue unavailable: {exc}") from exc
+    return int(attrs.get("ApproximateNumberOfMessages", 0)) + int(
+        attrs.get("ApproximateNumberOfMessagesNotVisible", 0)
+    )
 
 
 class EventBridgeBus:
