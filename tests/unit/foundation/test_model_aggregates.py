@@ -40,3 +40,7 @@ def test_load_all_describes_every_aggregates_tables() -> None:
         "outbox_events",
     } <= tables
     assert _aggregates_loaded_by("from foodsave.db.models import load_all; load_all()") == set(AGGREGATES)
+
+
+def test_the_idempotency_middleware_loads_no_aggregate_before_a_keyed_request() -> None:
+    assert _aggregates_loaded_by("import foodsave.api.idempotency") == set()
