@@ -13,13 +13,12 @@ import shutil
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from foodsave.errors import FoodSaveError, InvalidInput, NotFound, Unavailable
-from foodsave.text.letters import spellings
 from foodsave.vectors.chunk import embedding_text
 from foodsave.vectors.embed import HashingEmbedder
 from foodsave.vectors.index import IvfPqParams, Neighbour, VectorIndex
@@ -38,6 +37,7 @@ from foodsave.vectors.manifest import (
     check_index_name,
     sha256_file,
 )
+from foodsave.vectors.spelling_table import SPELLINGS_FILE, chunk_spellings, read_spellings
 
 if TYPE_CHECKING:
     import numpy as np
@@ -66,7 +66,7 @@ class LoadedIndex:
     _lexical: Bm25 | None = field(default=None, repr=False)
     _lexical_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _ngrams: dict[int, NDArray[np.float32]] = field(default_factory=dict, repr=False)
-    _spellings: dict[str, str] | None = field(default=None, repr=False)
+    _spellings: Mapping[str, str] | None = field(default=None, repr=False)
 
     def search(self, vector: NDArray[np.float32], k: int) -> list[ScoredChunk]:
         neighbours: list[Neighbour] = self.index.search(vector, k)[0]
@@ -97,11 +97,23 @@ class LoadedIndex:
             )
         return table
 
-    def spellings(self) -> dict[str, str]:
-        """Folded word -> its spelling with Polish letters in this version's chunks, built on first use."""
+    def spellings(self) -> Mapping[str, str]:
+        """Folded word -> its spelling with Polish letters in this version's chunks: the table published with
+        the version when it has one, else built from the chunks on first use."""
         if self._spellings is None:
-            self._spellings = spellings(embedding_text(r.title, r.text) for r in self.meta.all())
+            self._spellings = self._published_spellings() or chunk_spellings(self.meta.all())
         return self._spellings
+
+    def _published_spellings(self) -> Mapping[str, str] | None:
+        if SPELLINGS_FILE not in self.manifest.files:
+            return None  # published before versions carried their spellings
+        try:
+            return read_spellings(self.folder / SPELLINGS_FILE)
+        except (OSError, ValueError) as exc:
+            log.warning(
+                "index %s v%s: spellings unreadable (%s)", self.manifest.name, self.manifest.version, exc
+            )
+            return None
 
     def ngram_similarity(self, query: str, ids: Sequence[int]) -> dict[int, float]:
         """Cosine of the hashed character n-grams of `query` and of each chunk of `ids` (title and text); a
@@ -138,8 +150,8 @@ def lexical_ranking(records: Iterable[ChunkRecord]) -> Bm25:
 
 
 def _files(manifest: Manifest) -> tuple[str, ...]:
-    """The files of a version: the data files, and its BM25 table when the manifest lists one."""
-    return (*DATA_FILES, LEXICAL_FILE) if LEXICAL_FILE in manifest.files else DATA_FILES
+    """The files of a version: the data files, and its BM25 table and spellings when the manifest lists them."""
+    return (*DATA_FILES, *(f for f in (LEXICAL_FILE, SPELLINGS_FILE) if f in manifest.files))
 
 
 def _verify(folder: Path, manifest: Manifest) -> None:

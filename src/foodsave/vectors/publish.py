@@ -38,6 +38,7 @@ from foodsave.vectors.manifest import (
     sha256_file,
     write_meta,
 )
+from foodsave.vectors.spelling_table import SPELLINGS_FILE, chunk_spellings, write_spellings
 
 if TYPE_CHECKING:
     from foodsave.ports import Clock, ObjectStore
@@ -288,9 +289,10 @@ class IndexPublisher:
             contents.index.save(folder)
             write_meta(folder / META_FILE, (contents.records[int(i)] for i in contents.index.ids))
             write_table(folder / LEXICAL_FILE, lexical_ranking(contents.records.values()))
+            write_spellings(folder / SPELLINGS_FILE, chunk_spellings(contents.records.values()))
             files = {
                 fname: {"sha256": sha256_file(folder / fname), "bytes": (folder / fname).stat().st_size}
-                for fname in (*DATA_FILES, LEXICAL_FILE)
+                for fname in (*DATA_FILES, LEXICAL_FILE, SPELLINGS_FILE)
             }
             manifest = Manifest(
                 name=name,
