@@ -22,6 +22,7 @@ from foodsave.vectors.lexical import Bm25
 from foodsave.vectors.lexical_table import LEXICAL_FILE, read_table, write_table
 from foodsave.vectors.load import LoadedIndex
 from foodsave.vectors.search import SearchService
+from foodsave.vectors.spelling_table import SPELLINGS_FILE
 from tests.unit.vectors.conftest import PUBLISHED_AT
 
 QUERIES = (
@@ -40,13 +41,14 @@ def _saved(tmp_path: Path, ranking: Bm25) -> Path:
     return path
 
 
-def test_a_published_version_lists_its_bm25_table_with_a_checksum(
-    builder: IndexBuilder, store: LocalObjectStore, knowledge_docs: list[SourceDocument]
+@pytest.mark.parametrize("fname", [LEXICAL_FILE, SPELLINGS_FILE])
+def test_a_published_version_lists_its_bm25_table_and_spellings_with_a_checksum(
+    builder: IndexBuilder, store: LocalObjectStore, knowledge_docs: list[SourceDocument], fname: str
 ) -> None:
     manifest = builder.rebuild("knowledge", knowledge_docs)
     assert manifest is not None
-    entry = manifest.files[LEXICAL_FILE]
-    body = store.get(f"indexes/knowledge/v{manifest.version}/{LEXICAL_FILE}")
+    entry = manifest.files[fname]
+    body = store.get(f"indexes/knowledge/v{manifest.version}/{fname}")
     assert len(body) == entry["bytes"] and len(entry["sha256"]) == 64
 
 

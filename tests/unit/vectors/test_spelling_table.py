@@ -1,5 +1,5 @@
-"""The spellings published with an index version: listed and checksummed in the manifest, the same table as one
-built from the chunks, and a version without them (or with an unreadable file) still has its spellings."""
+"""The spellings published with an index version (listed and checksummed in the manifest: test_lexical_table.py)
+are the table built from the chunks, and a version without them (or with an unreadable file) still has them."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from foodsave.adapters.local import FrozenClock, LocalObjectStore
-from foodsave.vectors.builder import IndexBuilder, SourceDocument
 from foodsave.vectors.corpus import build_corpus_index
 from foodsave.vectors.embed import HashingEmbedder
 from foodsave.vectors.load import LoadedIndex
@@ -22,16 +21,6 @@ def recipes(tmp_path: Path, embedder: HashingEmbedder) -> LoadedIndex:
     store = LocalObjectStore(tmp_path / "objects", "test-bucket")
     build_corpus_index("recipes", store=store, embedder=embedder, clock=FrozenClock(PUBLISHED_AT))
     return SearchService(store, embedder, tmp_path / "cache").reader("recipes", None).current()
-
-
-def test_a_published_version_lists_its_spellings_with_a_checksum(
-    builder: IndexBuilder, store: LocalObjectStore, knowledge_docs: list[SourceDocument]
-) -> None:
-    manifest = builder.rebuild("knowledge", knowledge_docs)
-    assert manifest is not None
-    entry = manifest.files[SPELLINGS_FILE]
-    body = store.get(f"indexes/knowledge/v{manifest.version}/{SPELLINGS_FILE}")
-    assert len(body) == entry["bytes"] and len(entry["sha256"]) == 64
 
 
 def test_the_published_spellings_are_those_of_the_versions_chunks(recipes: LoadedIndex) -> None:
