@@ -4,6 +4,8 @@ the routers its path needs, and a path nobody declares gets the full app's answe
 from __future__ import annotations
 
 import importlib
+import subprocess
+import sys
 
 import pytest
 from fastapi import FastAPI
@@ -66,3 +68,9 @@ def test_an_undeclared_path_mounts_every_router_so_it_gets_the_full_apps_404():
     loader.ensure("/v1/nowhere")
     assert loader.mounted == list(FUNCTION_ROUTERS["alert-evaluator"])
     assert TestClient(app).get("/v1/nowhere").status_code == 404
+
+
+def test_the_notifications_routes_load_no_pantry_schemas() -> None:
+    probe = "import sys, foodsave.api.routers.notifications; print('foodsave.pantry.schemas' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"
