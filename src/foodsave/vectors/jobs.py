@@ -10,6 +10,7 @@ A job's `user_id` names the index owner: the uploader for a personal document, t
 one (`uploads/documents/{household}/{doc}.{ext}`, or `index_owner` in the event data). A user's documents are
 indexed under `user-{id}`, a household's under `household-{id}`; a household index still published under the
 legacy `user-{household}` name is rebuilt under its own name by the first job that touches it.
+The database models load with the first job that reads documents: a corpus rebuild never does.
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ from urllib.parse import unquote_plus
 from sqlalchemy import and_, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
-from foodsave.db.models import Document, Household
 from foodsave.errors import FoodSaveError, InvalidInput, UnsupportedMedia
 from foodsave.observability import logger, record_metric, span
 
@@ -127,6 +127,8 @@ def _index_rebuild(name: object) -> IndexJob:
 
 def owned_by(owner: str) -> ColumnElement[bool]:
     """Documents held by the index of `owner`: a household's shared ones, or a user's personal ones."""
+    from foodsave.db.models import Document
+
     return or_(
         Document.household_id == owner, and_(Document.user_id == owner, Document.household_id.is_(None))
     )
@@ -181,6 +183,7 @@ class IndexJobRunner:
     def _index_name(self, owner: str) -> str:
         """The index of `owner`'s documents: a household's shared index, or a user's private one. A household
         index found under the legacy name is first rebuilt under its own."""
+        from foodsave.db.models import Household
         from foodsave.vectors.manifest import POINTER_FILE, household_index_name, user_index_name
 
         with self.services.db.session() as session:
@@ -200,6 +203,7 @@ class IndexJobRunner:
             self.services.store.delete_prefix(f"indexes/{user_index_name(owner)}/")
 
     def _document_added(self, job: IndexJob) -> None:
+        from foodsave.db.models import Document
         from foodsave.vectors.builder import SourceDocument
         from foodsave.vectors.extract import extract_text, sniff_media_type
 
@@ -238,6 +242,8 @@ class IndexJobRunner:
     def _finish(
         self, job: IndexJob, *, status: str, reason: str | None = None, chunks: int | None = None
     ) -> None:
+        from foodsave.db.models import Document
+
         assert job.user_id
         with self.services.db.session() as session:
             doc = session.scalar(
@@ -253,6 +259,7 @@ class IndexJobRunner:
     def _rebuild(self, name: str, owner: str) -> None:
         """Re-embed every ready document of one owner into index `name` (built by another embedder, or
         published under a legacy name)."""
+        from foodsave.db.models import Document
         from foodsave.vectors.builder import SourceDocument
         from foodsave.vectors.extract import extract_text, sniff_media_type
 

@@ -44,3 +44,9 @@ def test_load_all_describes_every_aggregates_tables() -> None:
 
 def test_the_idempotency_middleware_loads_no_aggregate_before_a_keyed_request() -> None:
     assert _aggregates_loaded_by("import foodsave.api.idempotency") == set()
+
+
+def test_the_index_jobs_load_no_models_before_a_job_reads_documents() -> None:
+    probe = "import sys, foodsave.vectors.jobs; print('foodsave.db.models' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"
