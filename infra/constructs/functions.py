@@ -26,11 +26,12 @@ CODE_EXCLUDES = ["__pycache__", "*.pyc", "tests", ".pytest_cache"]
 WILDCARD_REASONS = {
     "ReadReceiptUploads": "Objects are created per user and receipt under uploads/receipts/; access is limited to that prefix.",
     "HeadReceiptUploads": "The receipt lease check asks whether a stranded receipt's photo arrived; limited to uploads/receipts/.",
-    "PresignReceiptUploads": "Presigned POSTs create per-user keys under uploads/receipts/; the grant is limited to that prefix.",
-    "DocumentUploads": "Presigned POSTs and deletes act on per-user keys under uploads/documents/ only.",
-    "ReadDocumentUploads": "The builder reads queued documents, whose keys are per user under uploads/documents/.",
+    "ReceiptUploads": "Presigned POSTs, reads and deletes of per-household receipt photos under uploads/receipts/ only.",
+    "DocumentUploads": "Uploads, moves and deletes act on per-owner keys under uploads/documents/ and documents/ only.",
+    "ReadDocumentUploads": "The builder reads queued documents, whose keys are per owner under uploads/documents/ and documents/.",
+    "EraseIndexes": "Erasure deletes one user's or household's index: keys under indexes/user-* and indexes/household-* only.",
     "ReadIndexes": "Index versions are published as indexes/{name}/v{n}/ objects; reading is limited to that prefix.",
-    "PublishIndexes": "The builder writes new index versions and the latest pointer under indexes/ only.",
+    "PublishIndexes": "The builder writes new index versions and the latest pointer, and prunes old ones, under indexes/ only.",
     "ReadModel": "The multilingual embedding weights are fetched on cold start from models/ only (read-only).",
 }
 RESOURCE_STAR_REASON = (
@@ -81,7 +82,7 @@ class Functions(Construct):
             database.grant_connect(fn)
             messaging.bus.grant_put_events_to(fn)
         self._grant_ocr(queues)
-        self._grant_agent_chat(storage)
+        self._grant_agent_chat(storage, queues)
         self._grant_vector_search(storage, queues)
         self._grant_index_builder(storage, queues)
         self._grant_alert_evaluator(storage, queues, messaging)
@@ -180,9 +181,11 @@ class Functions(Construct):
         self.roles[spec.name] = role
         self.log_groups[spec.name] = log_group
 
-    def _objects(self, sid: str, actions: list[str], prefix: str) -> iam.PolicyStatement:
+    def _objects(self, sid: str, actions: list[str], *prefixes: str) -> iam.PolicyStatement:
         return iam.PolicyStatement(
-            sid=sid, actions=actions, resources=[self._storage.bucket.arn_for_objects(f"{prefix}*")]
+            sid=sid,
+            actions=actions,
+            resources=[self._storage.bucket.arn_for_objects(f"{p}*") for p in prefixes],
         )
 
     def _list(self, sid: str, prefixes: list[str]) -> iam.PolicyStatement:
@@ -208,16 +211,34 @@ class Functions(Construct):
             )
         )
 
-    def _grant_agent_chat(self, storage: Storage) -> None:
+    def _grant_agent_chat(self, storage: Storage, queues: Queues) -> None:
         fn = self.functions[constants.AGENT_CHAT.name]
         fn.add_to_role_policy(
             self._objects(
-                "PresignReceiptUploads", ["s3:PutObject", "s3:GetObject"], constants.RECEIPTS_PREFIX
+                "ReceiptUploads",
+                ["s3:PutObject", "s3:GetObject", "s3:DeleteObject"],
+                constants.RECEIPTS_PREFIX,
+            )
+        )
+        # Erasure, leaving or deleting a household, and joining another move or delete documents and indexes.
+        fn.add_to_role_policy(
+            self._objects(
+                "DocumentUploads",
+                ["s3:PutObject", "s3:GetObject", "s3:DeleteObject"],
+                *constants.DOCUMENT_PREFIXES,
             )
         )
         fn.add_to_role_policy(self._objects("ReadIndexes", ["s3:GetObject"], constants.INDEXES_PREFIX))
+        fn.add_to_role_policy(
+            self._objects("EraseIndexes", ["s3:DeleteObject"], *constants.PRIVATE_INDEX_PREFIXES)
+        )
+        fn.add_to_role_policy(
+            self._list("ListIndexesAndDocuments", [constants.INDEXES_PREFIX, constants.DOCUMENTS_PREFIX])
+        )
         fn.add_to_role_policy(self._bedrock_statement())
         fn.add_to_role_policy(self._objects("ReadModel", ["s3:GetObject"], constants.MODELS_PREFIX))
+        # Erasure and household moves ask the index-builder to drop or re-index documents.
+        queues.index_queue.grant_send_messages(fn)
 
     def _grant_vector_search(self, storage: Storage, queues: Queues) -> None:
         fn = self.functions[constants.VECTOR_SEARCH.name]
@@ -225,7 +246,7 @@ class Functions(Construct):
             self._objects(
                 "DocumentUploads",
                 ["s3:PutObject", "s3:GetObject", "s3:DeleteObject"],
-                constants.DOCUMENTS_PREFIX,
+                *constants.DOCUMENT_PREFIXES,
             )
         )
         fn.add_to_role_policy(self._objects("ReadModel", ["s3:GetObject"], constants.MODELS_PREFIX))
@@ -238,10 +259,15 @@ class Functions(Construct):
     def _grant_index_builder(self, storage: Storage, queues: Queues) -> None:
         fn = self.functions[constants.INDEX_BUILDER.name]
         fn.add_to_role_policy(
-            self._objects("ReadDocumentUploads", ["s3:GetObject"], constants.DOCUMENTS_PREFIX)
+            self._objects("ReadDocumentUploads", ["s3:GetObject"], *constants.DOCUMENT_PREFIXES)
         )
+        # New versions and the latest pointer; old versions pruned, erased users' and legacy indexes deleted.
         fn.add_to_role_policy(
-            self._objects("PublishIndexes", ["s3:GetObject", "s3:PutObject"], constants.INDEXES_PREFIX)
+            self._objects(
+                "PublishIndexes",
+                ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
+                constants.INDEXES_PREFIX,
+            )
         )
         fn.add_to_role_policy(self._objects("ReadModel", ["s3:GetObject"], constants.MODELS_PREFIX))
         fn.add_to_role_policy(self._list("ListIndexes", [constants.INDEXES_PREFIX]))

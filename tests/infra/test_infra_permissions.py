@@ -91,13 +91,17 @@ def _queues_sent_to(synthesis, service):
     ]
 
 
-def test_only_vector_search_enqueues_index_jobs_and_only_the_alert_evaluator_requeues_receipts(synth):
+def test_document_routes_and_erasure_enqueue_index_jobs_and_only_the_alert_evaluator_requeues_receipts(synth):
+    """vector-search (documents) and agent-chat (erasure, household moves) send index jobs; the builder and
+    ocr only consume."""
     for service in SERVICES:
-        if service not in ("vector-search", "alert-evaluator"):
+        if service not in ("vector-search", "agent-chat", "alert-evaluator"):
             assert _queues_sent_to(synth, service) == []
-    (index_queue,) = _queues_sent_to(synth, "vector-search")
+    for service in ("vector-search", "agent-chat"):
+        (index_queue,) = _queues_sent_to(synth, service)
+        assert "IndexJobs" in index_queue
     (receipt_queue,) = _queues_sent_to(synth, "alert-evaluator")
-    assert "IndexJobs" in index_queue and "ReceiptUploads" in receipt_queue
+    assert "ReceiptUploads" in receipt_queue
 
 
 def test_the_alert_evaluator_may_ask_whether_a_receipt_photo_arrived_and_knows_the_receipt_queue(synth):

@@ -11,9 +11,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from foodsave.db.models import Document
+from foodsave.documents import DOCUMENT_ADDED, owner_key, queue_index_job
 
 if TYPE_CHECKING:
     from foodsave.ports import ObjectStore
+    from foodsave.services import Services
 
 
 @dataclass(frozen=True)
@@ -37,10 +39,9 @@ def move_document_files(session: Session, store: ObjectStore, source: str, targe
     for doc in docs:
         old_key = doc.object_key
         assert old_key is not None
-        prefix, _owner, filename = old_key.rsplit("/", 2)
         if store.head(old_key) is None:
-            continue  # not uploaded yet: nothing to move or to index
-        doc.object_key = f"{prefix}/{target}/{filename}"
+            continue  # not uploaded yet: indexed in the new household when it arrives
+        doc.object_key = owner_key(old_key, target)
         store.put(doc.object_key, store.get(old_key), content_type=doc.content_type)
         doc.status, doc.failure_reason = "pending", None
         moved.old_keys.append(old_key)
@@ -49,12 +50,14 @@ def move_document_files(session: Session, store: ObjectStore, source: str, targe
     return moved
 
 
-def drop_old(store: ObjectStore, moved: MovedDocuments) -> None:
+def finish_move(services: Services, user_id: str, moved: MovedDocuments) -> None:
     """After the commit: the moved documents' old files and the source household's index (under its own name
-    and the legacy one) are deleted."""
+    and the legacy one) are deleted, and each moved document is queued for indexing under its new household."""
     from foodsave.vectors.manifest import household_index_name, user_index_name
 
     for key in moved.old_keys:
-        store.delete(key)
+        services.store.delete(key)
     for name in (household_index_name(moved.source), user_index_name(moved.source)):
-        store.delete_prefix(f"indexes/{name}/")
+        services.store.delete_prefix(f"indexes/{name}/")
+    for document_id in moved.reindex:
+        queue_index_job(services, DOCUMENT_ADDED, user_id, document_id, moved.target)

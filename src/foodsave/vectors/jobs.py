@@ -58,6 +58,7 @@ class IndexJob:
     user_id: str | None = None
     name: str | None = None
     force: bool = False
+    object_key: str | None = None  # the uploaded file of an S3 notification
 
 
 def parse_job(body: str) -> list[IndexJob]:
@@ -80,7 +81,9 @@ def parse_job(body: str) -> list[IndexJob]:
             match = _UPLOAD_KEY.match(key)
             if not match:
                 raise PoisonMessage(f"object {key!r} is not a document upload")
-            jobs.append(IndexJob(DOCUMENT_ADDED, document_id=match["doc"], user_id=match["user"]))
+            jobs.append(
+                IndexJob(DOCUMENT_ADDED, document_id=match["doc"], user_id=match["user"], object_key=key)
+            )
         return jobs
     kind = _ENVELOPE_TYPES.get(str(raw.get("type")), str(raw.get("type")))
     nested = raw.get("data")
@@ -203,52 +206,67 @@ class IndexJobRunner:
             self.services.store.delete_prefix(f"indexes/{user_index_name(owner)}/")
 
     def _document_added(self, job: IndexJob) -> None:
-        from foodsave.db.models import Document
         from foodsave.vectors.builder import SourceDocument
         from foodsave.vectors.extract import extract_text, sniff_media_type
 
         assert job.document_id and job.user_id
-        with self.services.db.session() as session:
-            doc = session.scalar(
-                select(Document).where(Document.id == job.document_id, owned_by(job.user_id))
+        claimed = self._claim(job)
+        if claimed is None:
+            logger.info(
+                "document gone before indexing; nothing to do", extra={"document_id": job.document_id}
             )
-            if doc is None or doc.status == "deleted" or not doc.object_key:
-                logger.info(
-                    "document gone before indexing; nothing to do", extra={"document_id": job.document_id}
-                )
-                return
-            object_key, title = doc.object_key, doc.title
-            doc.status = "processing"
+            return
+        owner, object_key, title = claimed
         try:
             data = self.services.store.get(object_key)
             media = sniff_media_type(data, object_key)
             text = extract_text(data, media)
             self.services.holds.hold("document.index")
             manifest = self.builder.add_document(
-                self._index_name(job.user_id),
+                self._index_name(owner),
                 SourceDocument(document_id=job.document_id, title=title, text=text, source="documents"),
             )
         except (InvalidInput, UnsupportedMedia) as exc:
-            self._finish(job, status="failed", reason=exc.detail)
+            self._finish(job.document_id, owner, status="failed", reason=exc.detail)
             record_metric("DocumentIndexFailed", 1)
             return
         except FoodSaveError as exc:
-            self._finish(job, status="pending", reason=exc.detail)
+            self._finish(job.document_id, owner, status="pending", reason=exc.detail)
             raise
         chunks = manifest.documents[job.document_id]["chunks"] if manifest else None
-        self._finish(job, status="ready", chunks=chunks)
+        self._finish(job.document_id, owner, status="ready", chunks=chunks)
         record_metric("DocumentIndexed", 1)
 
+    def _claim(self, job: IndexJob) -> tuple[str, str, str] | None:
+        """The document to index, marked `processing`: its index owner, file and title; None when it is gone.
+        An uploaded file is matched by its key, which was granted to that one row: the document may have moved
+        to another household since its upload slot was issued (its file stays at that key, which erasure
+        deletes by the row), and it is indexed where its row now belongs."""
+        from foodsave.db.models import Document
+        from foodsave.documents import index_owner
+
+        assert job.document_id and job.user_id
+        mine = Document.object_key == job.object_key if job.object_key else owned_by(job.user_id)
+        with self.services.db.session() as session:
+            doc = session.scalar(select(Document).where(Document.id == job.document_id, mine))
+            if doc is None or doc.status == "deleted" or not doc.object_key:
+                return None
+            doc.status = "processing"
+            return index_owner(doc), doc.object_key, doc.title
+
     def _finish(
-        self, job: IndexJob, *, status: str, reason: str | None = None, chunks: int | None = None
+        self,
+        document_id: str,
+        owner: str,
+        *,
+        status: str,
+        reason: str | None = None,
+        chunks: int | None = None,
     ) -> None:
         from foodsave.db.models import Document
 
-        assert job.user_id
         with self.services.db.session() as session:
-            doc = session.scalar(
-                select(Document).where(Document.id == job.document_id, owned_by(job.user_id))
-            )
+            doc = session.scalar(select(Document).where(Document.id == document_id, owned_by(owner)))
             if doc is None:
                 return
             doc.status = status

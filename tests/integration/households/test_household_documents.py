@@ -134,3 +134,32 @@ def test_shared_documents_of_a_household_joined_away_are_found_in_the_joined_hou
     for prefix in (household_index_name(old), user_index_name(old)):
         assert services.store.list(f"indexes/{prefix}/") == []
     assert services.store.list(f"documents/{old}/") == []
+
+
+def test_a_shared_document_uploaded_after_its_household_was_joined_away_is_indexed_in_the_joined_household(
+    client, auth, services
+):  # type: ignore[no-untyped-def]
+    """ben asks for an upload slot for a shared document, joins anna's household, and only then uploads: the
+    file arrives under the key the slot named, and the document is indexed where its row now belongs."""
+
+    made = client.post(
+        "/v1/documents",
+        json={"title": "Ogórki", "content_type": "text/plain", "share": "household"},
+        headers=auth("ben"),
+    ).json()
+    code = client.post("/v1/household/invites", headers=auth("anna")).json()["code"]
+    joined = client.post("/v1/household/accept", json={"code": code}, headers=auth("ben")).json()
+    assert all(r["batchItemFailures"] == [] for r in drain(services.queue))
+
+    key = made["upload"]["fields"]["key"]
+    services.store.put(key, NOTE.encode(), content_type="text/plain")
+    notification = {"Records": [{"eventName": "ObjectCreated:Post", "s3": {"object": {"key": key}}}]}
+    services.queue.send(notification)
+    assert all(r["batchItemFailures"] == [] for r in drain(services.queue))
+
+    doc = client.get(f"/v1/documents/{made['document']['id']}", headers=auth("anna")).json()
+    assert (doc["status"], doc["household_id"]) == ("ready", joined["id"])
+    params = {"q": "kiszenie ogórków", "scope": "documents"}
+    for member in ("anna", "ben"):
+        hits = client.get("/v1/search", params=params, headers=auth(member)).json()["hits"]
+        assert [h["document_id"] for h in hits][:1] == [made["document"]["id"]], member

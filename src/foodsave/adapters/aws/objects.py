@@ -85,9 +85,19 @@ class S3ObjectStore:
         keys = self.list(prefix)
         for start in range(0, len(keys), 1000):
             chunk = keys[start : start + 1000]
-            self.s3.delete_objects(
-                Bucket=self.bucket, Delete={"Objects": [{"Key": k} for k in chunk], "Quiet": True}
-            )
+            try:
+                answer = self.s3.delete_objects(
+                    Bucket=self.bucket, Delete={"Objects": [{"Key": k} for k in chunk], "Quiet": True}
+                )
+            except (BotoCoreError, ClientError) as exc:
+                raise Unavailable(f"object store delete failed: {exc}") from exc
+            # DeleteObjects answers 200 with per-key errors (AccessDenied, ...): those objects are still there.
+            if errors := answer.get("Errors"):
+                first = errors[0]
+                raise Unavailable(
+                    f"object store kept {len(errors)} of {len(chunk)} objects under {prefix!r}: "
+                    f"{first.get('Code')} on {first.get('Key')}"
+                )
         return len(keys)
 
     def list(self, prefix: str) -> list[str]:
@@ -136,7 +146,9 @@ class S3ObjectStore:
         )
 
     def ping(self) -> None:
+        # A listing under indexes/, which every role that asks is granted (HeadBucket would need ListBucket
+        # without a prefix condition, which no function role has).
         try:
-            self.s3.head_bucket(Bucket=self.bucket)
+            self.s3.list_objects_v2(Bucket=self.bucket, Prefix="indexes/", MaxKeys=1)
         except (BotoCoreError, ClientError) as exc:
             raise Unavailable(f"object store unreachable: {exc}") from exc

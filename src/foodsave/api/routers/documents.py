@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import and_, delete, func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 from starlette.concurrency import run_in_threadpool
@@ -29,10 +29,18 @@ from foodsave.api.problems import parse_body
 from foodsave.api.query import ORDER_QUERY, Q_QUERY, Order
 from foodsave.db.models import Document, User
 from foodsave.db.search import contains_folded, folded, sorted_by
+from foodsave.documents import (
+    DOCUMENT_ADDED,
+    after_move,
+    create_document,
+    index_owner,
+    move_to,
+    queue_index_job,
+    remove_document,
+)
 from foodsave.errors import Conflict, Forbidden, InvalidInput, NotFound, TooLarge, UnsupportedMedia
-from foodsave.events import Event
 from foodsave.households.membership import household_of
-from foodsave.observability import TRACE_HEADER, inject_trace, record_metric
+from foodsave.observability import record_metric
 from foodsave.services import Services
 from foodsave.vectors.extract import DOCUMENT_TYPES, sniff_media_type
 
@@ -117,35 +125,9 @@ Then poll `GET /v1/documents/{id}` (every 2-5 s; indexing takes seconds) until `
 Send an `Idempotency-Key` so a retried request does not create two documents."""
 
 
-def index_owner(doc: Document) -> str:
-    """Whose documents index holds `doc`: its household's when shared, else its uploader's."""
-    owner = doc.household_id or doc.user_id
-    assert owner is not None
-    return owner
-
-
-def _queue_job(services: Services, event_type: str, user_id: str, data: dict[str, Any]) -> None:
-    trace = inject_trace()
-    event = Event(
-        type=event_type,
-        user_id=user_id,
-        data={"user_id": user_id, **data},
-        trace=trace,
-        occurred_at=services.clock.now().isoformat(),
-    )
-    attributes = {"AWSTraceHeader": trace[TRACE_HEADER]} if TRACE_HEADER in trace else None
-    services.queue.send(event.to_dict(), attributes=attributes)
-
-
 def _create(session: Session, user: User, title: str, media: str, prefix: str, share: Share) -> Document:
     household_id = household_of(session, user.id) if share == "household" else None
-    doc = Document(
-        user_id=user.id, household_id=household_id, title=title.strip(), content_type=media, status="pending"
-    )
-    session.add(doc)
-    session.flush()
-    doc.object_key = f"{prefix}/{index_owner(doc)}/{doc.id}.{DOCUMENT_TYPES[media]}"
-    return doc
+    return create_document(session, user.id, household_id, title, media, prefix, DOCUMENT_TYPES[media])
 
 
 def _upload_slot(services: Services, session: Session, user: User, body: DocumentIn) -> DocumentCreated:
@@ -179,7 +161,7 @@ def _direct_upload(
     created = DocumentCreated(document=DocumentOut.model_validate(doc))
     owner = index_owner(doc)
     session.commit()  # the builder must find the row, so it is committed before the job is queued
-    _queue_job(services, "DocumentAdded", user.id, {"document_id": created.document.id, "index_owner": owner})
+    queue_index_job(services, DOCUMENT_ADDED, user.id, doc.id, owner)
     return created
 
 
@@ -336,18 +318,11 @@ def share_document(
             code="DocumentNotReady",
             extensions={"current": current.model_dump(mode="json")},
         )
-    before, old_key = index_owner(doc), doc.object_key
-    doc.household_id, doc.status, doc.failure_reason = target, "pending", None
-    # The file lives under its index owner (erasure of a user or a household removes that prefix).
-    prefix, _owner, filename = old_key.rsplit("/", 2)
-    doc.object_key = f"{prefix}/{index_owner(doc)}/{filename}"
-    services.store.put(doc.object_key, services.store.get(old_key), content_type=doc.content_type)
-    changed = DocumentOut.model_validate(doc)
-    after = index_owner(doc)
+    before = index_owner(doc)
+    old_key = move_to(services, session, doc, target)
+    changed, after = DocumentOut.model_validate(doc), index_owner(doc)
     session.commit()  # the builder must find the row as changed before the jobs are queued
-    services.store.delete(old_key)
-    _queue_job(services, "DocumentDeleted", user.id, {"document_id": doc.id, "index_owner": before})
-    _queue_job(services, "DocumentAdded", user.id, {"document_id": doc.id, "index_owner": after})
+    after_move(services, user.id, doc.id, old_key, before, after)
     return tagged(response, changed)
 
 
@@ -365,14 +340,5 @@ def delete_document(
     # The row is held first, so that a sharing change either commits before (its new file and index owner are
     # the ones removed here) or finds the row gone; it is read again as this user may see it now.
     locked_view(session, _owned(session, user, document_id), DocumentOut)
-    doc = _owned(session, user, document_id)
-    owner, key = index_owner(doc), doc.object_key
-    # Decided by the row deleted: of two deletes at once, the second answers 404 and queues nothing.
-    if session.execute(delete(Document).where(Document.id == doc.id)).rowcount != 1:  # type: ignore[attr-defined]
-        raise NotFound(f"document {document_id} not found")
-    session.expunge(doc)
-    if key:
-        services.store.delete(key)
-    session.commit()
-    _queue_job(services, "DocumentDeleted", user.id, {"document_id": document_id, "index_owner": owner})
+    remove_document(services, session, user.id, _owned(session, user, document_id))
     return DocumentDeleted(id=document_id)

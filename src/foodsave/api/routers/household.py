@@ -11,8 +11,7 @@ from fastapi import APIRouter, Depends, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from foodsave.api.deps import CurrentUser, ServicesDep, SessionDep
-from foodsave.api.routers.documents import _queue_job as queue_job
-from foodsave.households.moving import drop_old
+from foodsave.households.moving import finish_move
 from foodsave.households.service import HouseholdService
 
 router = APIRouter(prefix="/v1/household", tags=["household"])
@@ -104,10 +103,7 @@ def accept_invite(
     joined = _out(service)
     if moved is not None:
         session.commit()  # the index-builder must find the documents in their new household
-        drop_old(services.store, moved)
-        for document_id in moved.reindex:
-            data = {"document_id": document_id, "index_owner": moved.target}
-            queue_job(services, "DocumentAdded", service.user_id, data)
+        finish_move(services, service.user_id, moved)
     return joined
 
 
