@@ -1,6 +1,6 @@
 """A read-only mapping over the text of a `key TAB value` table whose lines are sorted by key: each look-up is
 a binary search over the text itself, so opening a table of tens of thousands of lines parses none of them
-(the English-Polish dictionary, an index version's spellings)."""
+(the English-Polish dictionary)."""
 
 from __future__ import annotations
 
@@ -51,16 +51,3 @@ class SortedLines(Mapping[str, str]):
 
     def __len__(self) -> int:
         return sum(1 for _ in self)
-
-
-def sorted_lines_text(table: Mapping[str, str], header: str = "") -> str:
-    """The text of `table` as sorted lines (after `header`, each of its lines prefixed with `# `)."""
-    lines = [f"# {line}\n" for line in header.splitlines()]
-    for key in sorted(table):
-        value = table[key]
-        if not key or key.startswith("#") or any(c in key + value for c in "\t\n\r"):
-            raise ValueError(
-                f"{key!r}: keys must be non-empty, not start with '#', and hold no tab or line break"
-            )
-        lines.append(f"{key}\t{value}\n")
-    return "".join(lines)

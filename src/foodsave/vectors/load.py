@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from foodsave.errors import FoodSaveError, InvalidInput, NotFound, Unavailable
+from foodsave.text.letters import spellings
 from foodsave.vectors.chunk import embedding_text
 from foodsave.vectors.embed import HashingEmbedder
 from foodsave.vectors.index import IvfPqParams, Neighbour, VectorIndex
@@ -37,7 +38,6 @@ from foodsave.vectors.manifest import (
     check_index_name,
     sha256_file,
 )
-from foodsave.vectors.spelling_table import SPELLINGS_FILE, chunk_spellings, read_spellings
 
 if TYPE_CHECKING:
     import numpy as np
@@ -98,22 +98,12 @@ class LoadedIndex:
         return table
 
     def spellings(self) -> Mapping[str, str]:
-        """Folded word -> its spelling with Polish letters in this version's chunks: the table published with
-        the version when it has one, else built from the chunks on first use."""
+        """Folded word -> its spelling with Polish letters in this version's chunks: the table published in
+        its chunk database, or (a version published before they were) built from the chunks on first use."""
         if self._spellings is None:
-            self._spellings = self._published_spellings() or chunk_spellings(self.meta.all())
+            published = self.meta.spellings()
+            self._spellings = chunk_spellings(self.meta.all()) if published is None else published
         return self._spellings
-
-    def _published_spellings(self) -> Mapping[str, str] | None:
-        if SPELLINGS_FILE not in self.manifest.files:
-            return None  # published before versions carried their spellings
-        try:
-            return read_spellings(self.folder / SPELLINGS_FILE)
-        except (OSError, ValueError) as exc:
-            log.warning(
-                "index %s v%s: spellings unreadable (%s)", self.manifest.name, self.manifest.version, exc
-            )
-            return None
 
     def ngram_similarity(self, query: str, ids: Sequence[int]) -> dict[int, float]:
         """Cosine of the hashed character n-grams of `query` and of each chunk of `ids` (title and text); a
@@ -149,9 +139,16 @@ def lexical_ranking(records: Iterable[ChunkRecord]) -> Bm25:
     return Bm25([r.id for r in ordered], [embedding_text(r.title, r.text) for r in ordered])
 
 
+def chunk_spellings(records: Iterable[ChunkRecord]) -> dict[str, str]:
+    """Folded word -> its most frequent spelling with Polish letters over chunks (title and text, as embedded),
+    in chunk-id order."""
+    ordered = sorted(records, key=lambda r: r.id)
+    return spellings(embedding_text(r.title, r.text) for r in ordered)
+
+
 def _files(manifest: Manifest) -> tuple[str, ...]:
-    """The files of a version: the data files, and its BM25 table and spellings when the manifest lists them."""
-    return (*DATA_FILES, *(f for f in (LEXICAL_FILE, SPELLINGS_FILE) if f in manifest.files))
+    """The files of a version: the data files, and its BM25 table when the manifest lists one."""
+    return (*DATA_FILES, LEXICAL_FILE) if LEXICAL_FILE in manifest.files else DATA_FILES
 
 
 def _verify(folder: Path, manifest: Manifest) -> None:

@@ -22,7 +22,6 @@ from foodsave.vectors.lexical import Bm25
 from foodsave.vectors.lexical_table import LEXICAL_FILE, read_table, write_table
 from foodsave.vectors.load import LoadedIndex
 from foodsave.vectors.search import SearchService
-from foodsave.vectors.spelling_table import SPELLINGS_FILE
 from tests.unit.vectors.conftest import PUBLISHED_AT
 
 QUERIES = (
@@ -41,14 +40,13 @@ def _saved(tmp_path: Path, ranking: Bm25) -> Path:
     return path
 
 
-@pytest.mark.parametrize("fname", [LEXICAL_FILE, SPELLINGS_FILE])
-def test_a_published_version_lists_its_bm25_table_and_spellings_with_a_checksum(
-    builder: IndexBuilder, store: LocalObjectStore, knowledge_docs: list[SourceDocument], fname: str
+def test_a_published_version_lists_its_bm25_table_with_a_checksum(
+    builder: IndexBuilder, store: LocalObjectStore, knowledge_docs: list[SourceDocument]
 ) -> None:
     manifest = builder.rebuild("knowledge", knowledge_docs)
     assert manifest is not None
-    entry = manifest.files[fname]
-    body = store.get(f"indexes/knowledge/v{manifest.version}/{fname}")
+    entry = manifest.files[LEXICAL_FILE]
+    body = store.get(f"indexes/knowledge/v{manifest.version}/{LEXICAL_FILE}")
     assert len(body) == entry["bytes"] and len(entry["sha256"]) == 64
 
 

@@ -57,15 +57,7 @@ def test_publish_writes_a_versioned_folder_then_the_pointer(
     keys = store.list("indexes/knowledge/")
     assert set(keys) == {
         f"indexes/knowledge/v1/{f}"
-        for f in (
-            "index.faiss",
-            "ids.npy",
-            "vectors.npy",
-            "meta.sqlite",
-            "lexical.npz",
-            "spellings.tsv",
-            "manifest.json",
-        )
+        for f in ("index.faiss", "ids.npy", "vectors.npy", "meta.sqlite", "lexical.npz", "manifest.json")
     } | {"indexes/knowledge/latest.json"}
     stamped = json.loads(store.get("indexes/knowledge/v1/manifest.json"))
     assert stamped["embedder"] == HashingEmbedder().name and stamped["dim"] == 512
