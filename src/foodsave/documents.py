@@ -4,10 +4,12 @@ changes hands or is deleted. The HTTP routes of documents and of households both
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
-from sqlalchemy import delete
+from sqlalchemy import and_, delete, or_, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from foodsave.db.models import Document
 from foodsave.errors import NotFound
@@ -19,6 +21,34 @@ if TYPE_CHECKING:
 
 DOCUMENT_ADDED = "DocumentAdded"
 DOCUMENT_DELETED = "DocumentDeleted"
+
+
+class _Hit(Protocol):
+    @property
+    def document_id(self) -> str: ...
+
+
+HitT = TypeVar("HitT", bound=_Hit)
+
+
+def visible(user_id: str, household_id: str | None) -> ColumnElement[bool]:
+    """The documents `user_id` may read: their personal ones and those shared with their household."""
+    personal = and_(Document.user_id == user_id, Document.household_id.is_(None))
+    return or_(personal, Document.household_id == household_id) if household_id else personal
+
+
+def still_readable(
+    session: Session, hits: Sequence[HitT], user_id: str, household_id: str | None
+) -> list[HitT]:
+    """The search hits whose document the user may still read. A deleted (or unshared) document leaves its
+    index only when the index-builder has run; until then its chunks are not shown."""
+    ids = {h.document_id for h in hits}
+    if not ids:
+        return list(hits)
+    kept = set(
+        session.scalars(select(Document.id).where(Document.id.in_(ids), visible(user_id, household_id)))
+    )
+    return [h for h in hits if h.document_id in kept]
 
 
 def index_owner(doc: Document) -> str:

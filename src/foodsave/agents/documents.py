@@ -24,6 +24,7 @@ def handle(ctx: AgentContext) -> AgentReply:
         return knowledge.handle(ctx)
 
     from foodsave.db.models import Document
+    from foodsave.documents import still_readable
     from foodsave.households.membership import household_of
     from foodsave.vectors.jobs import owned_by
 
@@ -66,6 +67,7 @@ def handle(ctx: AgentContext) -> AgentReply:
         return _unavailable(ctx, missing=False)
     # Below the embedder's relevance floor the nearest chunk is not an answer (e5 cosines are never near 0).
     hits = [h for h in hits if h.relevance >= service.relevance_floor]
+    hits = still_readable(ctx.session, hits, ctx.user.id, household)
     if not hits:
         return AgentReply(
             ctx.say(

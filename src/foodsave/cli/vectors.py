@@ -1,4 +1,5 @@
-"""`foodsave index build DIR --name NAME`, `foodsave index corpus` and `foodsave search QUERY --index NAME`."""
+"""`foodsave index build DIR --name NAME`, `foodsave index corpus`, `foodsave index migrate` and
+`foodsave search QUERY --index NAME`."""
 
 from __future__ import annotations
 
@@ -130,6 +131,27 @@ def _search(args: argparse.Namespace) -> int:
     return status
 
 
+def _migrate(args: argparse.Namespace) -> int:
+    from foodsave.db.models import Household
+    from foodsave.vectors.migrate import plan, queue_rebuilds
+
+    services = _services()
+
+    def is_household(owner: str) -> bool:
+        with services.db.session() as session:
+            return session.get(Household, owner) is not None
+
+    migration = plan(services.store, services.clock, services.embedder, is_household)
+    for name in migration.rebuilds:
+        print(f"rebuild {name}")
+    for problem in migration.unreadable:
+        print(f"error: unreadable index {problem}", file=sys.stderr)
+    if not args.dry_run:
+        queue_rebuilds(services.queue, migration)
+        print(f"queued {len(migration.rebuilds)} rebuilds for the index-builder", file=sys.stderr)
+    return 1 if migration.unreadable else 0
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     index = subparsers.add_parser("index", help="build vector indexes").add_subparsers(
         dest="index_command", required=True
@@ -145,6 +167,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     corpus.add_argument("--embedder")
     corpus.add_argument("--force", action="store_true")
     corpus.set_defaults(func=_corpus)
+    migrate = index.add_parser(
+        "migrate",
+        help="queue rebuilds of every index built by another embedder or published under a legacy name",
+    )
+    migrate.add_argument("--dry-run", action="store_true", help="list the rebuilds without queueing them")
+    migrate.set_defaults(func=_migrate)
 
     search = subparsers.add_parser(
         "search", help="search a published index (one JSON line per hit with --json)"

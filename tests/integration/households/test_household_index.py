@@ -73,3 +73,49 @@ def test_erasing_the_household_deletes_its_index_under_both_names(client, auth, 
         assert client.delete("/v1/me", headers=auth(member)).status_code == 204
     assert services.store.list(f"indexes/{household_index_name(household)}/") == []
     assert services.store.list(f"indexes/{user_index_name(household)}/") == []
+
+
+def test_index_migrate_queues_a_rebuild_of_every_legacy_or_stale_index_and_nothing_else(  # type: ignore[no-untyped-def]
+    client, auth, services, shared, capsys, monkeypatch
+):
+    """Nobody searches: `foodsave index migrate` still brings the household's legacy index and a personal index
+    built by an older embedder to date through the index-builder, and leaves current indexes alone."""
+    from foodsave.cli import main as cli
+    from foodsave.db.models import Household
+    from foodsave.users import get_or_create_user
+    from foodsave.vectors.embed import HashingEmbedder
+    from foodsave.vectors.migrate import plan
+
+    def is_household(owner: str) -> bool:
+        with services.db.session() as session:
+            return session.get(Household, owner) is not None
+
+    household = shared["household"]
+    services.store.delete_prefix(f"indexes/{household_index_name(household)}/")
+    publisher = IndexPublisher(services.store, clock=services.clock)
+    IndexBuilder(publisher, services.embedder).rebuild(
+        user_index_name(household), [SourceDocument(shared["document"], "ogorki", NOTE, "documents")]
+    )
+    personal = client.post("/v1/documents", headers=auth("carl"), files={"file": ("k.txt", NOTE.encode())})
+    assert all(r["batchItemFailures"] == [] for r in drain(services.queue))
+    with services.db.session() as session:
+        carl = get_or_create_user(session, "dev:carl").id
+    IndexBuilder(publisher, HashingEmbedder(dim=256)).rebuild(
+        user_index_name(carl), [SourceDocument(personal.json()["document"]["id"], "k", NOTE, "documents")]
+    )
+
+    monkeypatch.setattr("foodsave.cli.vectors._services", lambda: services)
+    assert cli(["index", "migrate", "--dry-run"]) == 0
+    wanted = sorted([f"rebuild {household_index_name(household)}", f"rebuild {user_index_name(carl)}"])
+    assert sorted(capsys.readouterr().out.splitlines()) == wanted
+    assert services.queue.depth() == 0
+    assert cli(["index", "migrate"]) == 0
+    assert services.queue.depth() == 2
+    assert all(r["batchItemFailures"] == [] for r in drain(services.queue))
+
+    assert _published(services, household_index_name(household))
+    assert not _published(services, user_index_name(household))
+    for name in ("ben", "carl"):
+        hits = client.get("/v1/search", params={"q": QUERY, "scope": "documents"}, headers=auth(name))
+        assert hits.status_code == 200 and hits.json()["hits"] != [], name
+    assert plan(services.store, services.clock, services.embedder, is_household).rebuilds == []

@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 from starlette.concurrency import run_in_threadpool
@@ -37,6 +37,7 @@ from foodsave.documents import (
     move_to,
     queue_index_job,
     remove_document,
+    visible,
 )
 from foodsave.errors import Conflict, Forbidden, InvalidInput, NotFound, TooLarge, UnsupportedMedia
 from foodsave.households.membership import household_of
@@ -258,10 +259,7 @@ def list_documents(
 
 def _visible(session: Session, user: User) -> ColumnElement[bool]:
     """The user's personal documents and their household's shared ones."""
-    return or_(
-        and_(Document.user_id == user.id, Document.household_id.is_(None)),
-        Document.household_id == household_of(session, user.id),
-    )
+    return visible(user.id, household_of(session, user.id))
 
 
 def _owned(session: Session, user: User, document_id: str) -> Document:
