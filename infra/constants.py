@@ -133,8 +133,6 @@ RECEIPTS_PREFIX = "uploads/receipts/"
 DOCUMENTS_PREFIX = "uploads/documents/"
 DIRECT_DOCUMENTS_PREFIX = "documents/"  # multipart uploads stored by the documents route itself
 DOCUMENT_PREFIXES = (DOCUMENTS_PREFIX, DIRECT_DOCUMENTS_PREFIX)
-# The indexes of one user's or one household's documents (not the shared corpora), which erasure deletes.
-PRIVATE_INDEX_PREFIXES = ("indexes/user-", "indexes/household-")
 INDEXES_PREFIX = "indexes/"
 MODELS_PREFIX = "models/"  # embedding weights fetched on cold start (FOODSAVE_EMBEDDER_MODEL_KEY)
 # The multilingual-e5-small weights: built into MODEL_WEIGHTS_DIR (`make model-weights`) and published by the

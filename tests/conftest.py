@@ -11,6 +11,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Property tests judge outcomes, never time: on a shared machine a per-example deadline fails at random.
+settings.register_profile("foodsave", deadline=None)
+settings.load_profile("foodsave")
 
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")

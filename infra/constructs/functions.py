@@ -29,7 +29,6 @@ WILDCARD_REASONS = {
     "ReceiptUploads": "Presigned POSTs, reads and deletes of per-household receipt photos under uploads/receipts/ only.",
     "DocumentUploads": "Uploads, moves and deletes act on per-owner keys under uploads/documents/ and documents/ only.",
     "ReadDocumentUploads": "The builder reads queued documents, whose keys are per owner under uploads/documents/ and documents/.",
-    "EraseIndexes": "Erasure deletes one user's or household's index: keys under indexes/user-* and indexes/household-* only.",
     "ReadIndexes": "Index versions are published as indexes/{name}/v{n}/ objects; reading is limited to that prefix.",
     "PublishIndexes": "The builder writes new index versions and the latest pointer, and prunes old ones, under indexes/ only.",
     "ReadModel": "The multilingual embedding weights are fetched on cold start from models/ only (read-only).",
@@ -188,12 +187,12 @@ class Functions(Construct):
             resources=[self._storage.bucket.arn_for_objects(f"{p}*") for p in prefixes],
         )
 
-    def _list(self, sid: str, prefixes: list[str]) -> iam.PolicyStatement:
+    def _list_bucket(self) -> iam.PolicyStatement:
+        """ListBucket on the bucket, without a prefix condition: S3 answers a missing key with 404 only to a
+        role that may list the bucket (otherwise 403, which would read as an outage), and that check carries no
+        prefix. Keys are opaque ids; reading any object still needs its prefix's GetObject."""
         return iam.PolicyStatement(
-            sid=sid,
-            actions=["s3:ListBucket"],
-            resources=[self._storage.bucket.bucket_arn],
-            conditions={"StringLike": {"s3:prefix": [f"{p}*" for p in prefixes]}},
+            sid="ListBucket", actions=["s3:ListBucket"], resources=[self._storage.bucket.bucket_arn]
         )
 
     def _grant_ocr(self, queues: Queues) -> None:
@@ -202,6 +201,7 @@ class Functions(Construct):
         fn.add_to_role_policy(
             self._objects("ReadReceiptUploads", ["s3:GetObject"], constants.RECEIPTS_PREFIX)
         )
+        fn.add_to_role_policy(self._list_bucket())
         fn.add_event_source(
             sources.SqsEventSource(
                 queues.receipt_queue,
@@ -220,7 +220,8 @@ class Functions(Construct):
                 constants.RECEIPTS_PREFIX,
             )
         )
-        # Erasure, leaving or deleting a household, and joining another move or delete documents and indexes.
+        # Erasure, leaving or deleting a household, and joining another move or delete documents (indexes are
+        # deleted by the index-builder, asked through its queue).
         fn.add_to_role_policy(
             self._objects(
                 "DocumentUploads",
@@ -229,12 +230,7 @@ class Functions(Construct):
             )
         )
         fn.add_to_role_policy(self._objects("ReadIndexes", ["s3:GetObject"], constants.INDEXES_PREFIX))
-        fn.add_to_role_policy(
-            self._objects("EraseIndexes", ["s3:DeleteObject"], *constants.PRIVATE_INDEX_PREFIXES)
-        )
-        fn.add_to_role_policy(
-            self._list("ListIndexesAndDocuments", [constants.INDEXES_PREFIX, constants.DOCUMENTS_PREFIX])
-        )
+        fn.add_to_role_policy(self._list_bucket())
         fn.add_to_role_policy(self._bedrock_statement())
         fn.add_to_role_policy(self._objects("ReadModel", ["s3:GetObject"], constants.MODELS_PREFIX))
         # Erasure and household moves ask the index-builder to drop or re-index documents.
@@ -251,9 +247,7 @@ class Functions(Construct):
         )
         fn.add_to_role_policy(self._objects("ReadModel", ["s3:GetObject"], constants.MODELS_PREFIX))
         fn.add_to_role_policy(self._objects("ReadIndexes", ["s3:GetObject"], constants.INDEXES_PREFIX))
-        fn.add_to_role_policy(
-            self._list("ListIndexesAndDocuments", [constants.INDEXES_PREFIX, constants.DOCUMENTS_PREFIX])
-        )
+        fn.add_to_role_policy(self._list_bucket())
         queues.index_queue.grant_send_messages(fn)
 
     def _grant_index_builder(self, storage: Storage, queues: Queues) -> None:
@@ -270,7 +264,7 @@ class Functions(Construct):
             )
         )
         fn.add_to_role_policy(self._objects("ReadModel", ["s3:GetObject"], constants.MODELS_PREFIX))
-        fn.add_to_role_policy(self._list("ListIndexes", [constants.INDEXES_PREFIX]))
+        fn.add_to_role_policy(self._list_bucket())
         fn.add_event_source(
             sources.SqsEventSource(
                 queues.index_queue,
@@ -285,7 +279,7 @@ class Functions(Construct):
         fn = self.functions[constants.ALERT_EVALUATOR.name]
         # Status page and the stale-index rule read each index's latest pointer and manifest.
         fn.add_to_role_policy(self._objects("ReadIndexes", ["s3:GetObject"], constants.INDEXES_PREFIX))
-        fn.add_to_role_policy(self._list("ListIndexes", [constants.INDEXES_PREFIX]))
+        fn.add_to_role_policy(self._list_bucket())
         messaging.notifications_topic.grant_publish(fn)
         # The receipt lease check asks whether a stranded receipt's photo arrived and queues it again.
         fn.add_to_role_policy(

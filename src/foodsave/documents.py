@@ -13,14 +13,11 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from foodsave.db.models import Document
 from foodsave.errors import NotFound
-from foodsave.events import Event
+from foodsave.events import DOCUMENT_ADDED_EVENT, DOCUMENT_DELETED_EVENT, Event
 from foodsave.observability import TRACE_HEADER, inject_trace
 
 if TYPE_CHECKING:
     from foodsave.services import Services
-
-DOCUMENT_ADDED = "DocumentAdded"
-DOCUMENT_DELETED = "DocumentDeleted"
 
 
 class _Hit(Protocol):
@@ -29,6 +26,13 @@ class _Hit(Protocol):
 
 
 HitT = TypeVar("HitT", bound=_Hit)
+
+
+def owned_by(owner: str) -> ColumnElement[bool]:
+    """Documents held by the index of `owner`: a household's shared ones, or a user's personal ones."""
+    return or_(
+        Document.household_id == owner, and_(Document.user_id == owner, Document.household_id.is_(None))
+    )
 
 
 def visible(user_id: str, household_id: str | None) -> ColumnElement[bool]:
@@ -115,18 +119,18 @@ def move_to(services: Services, session: Session, doc: Document, household_id: s
 def after_move(services: Services, user_id: str, doc_id: str, old_key: str, before: str, after: str) -> None:
     """Once a move is committed: the old file goes, and the document leaves one index for the other."""
     services.store.delete(old_key)
-    queue_index_job(services, DOCUMENT_DELETED, user_id, doc_id, before)
-    queue_index_job(services, DOCUMENT_ADDED, user_id, doc_id, after)
+    queue_index_job(services, DOCUMENT_DELETED_EVENT, user_id, doc_id, before)
+    queue_index_job(services, DOCUMENT_ADDED_EVENT, user_id, doc_id, after)
 
 
-def remove_document(services: Services, session: Session, user_id: str, doc: Document) -> None:
-    """Delete `doc` (held by the caller), its file, and queue its removal from its index once committed.
-    Decided by the row deleted: of two deletes at once, the second raises NotFound and queues nothing."""
+def remove_document(services: Services, session: Session, doc: Document) -> str:
+    """Delete `doc` (held by the caller) and its file. Returns its index owner, whose index the document leaves
+    once this is committed (`queue_index_job(..., DOCUMENT_DELETED_EVENT, ...)`). Decided by the row deleted:
+    of two deletes at once, the second raises NotFound."""
     owner, key, document_id = index_owner(doc), doc.object_key, doc.id
     if session.execute(delete(Document).where(Document.id == document_id)).rowcount != 1:  # type: ignore[attr-defined]
         raise NotFound(f"document {document_id} not found")
     session.expunge(doc)
     if key:
         services.store.delete(key)
-    session.commit()
-    queue_index_job(services, DOCUMENT_DELETED, user_id, document_id, owner)
+    return owner

@@ -7,6 +7,9 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 EVENT_SOURCE = "foodsave"
+# The event types of the index-builder's document jobs.
+DOCUMENT_ADDED_EVENT = "DocumentAdded"
+DOCUMENT_DELETED_EVENT = "DocumentDeleted"
 EVENT_TYPES = (
     "ReceiptUploaded",
     "ReceiptParsed",

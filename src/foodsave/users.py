@@ -90,11 +90,10 @@ def update_profile(
 
 
 def object_prefixes(user_id: str) -> tuple[str, ...]:
-    """Where a user's personal files live in the object store: document uploads and their private index
-    (receipt photos belong to the household, and go with it)."""
-    from foodsave.vectors.manifest import user_index_name
-
-    return (f"uploads/documents/{user_id}/", f"indexes/{user_index_name(user_id)}/")
+    """Where a user's personal files live in the object store: their documents, uploaded through a slot or
+    directly (receipt photos belong to the household, and go with it; their private index is deleted by the
+    index-builder's `user_deleted` job)."""
+    return (f"uploads/documents/{user_id}/", f"documents/{user_id}/")
 
 
 def user_tables() -> list[Table]:
@@ -179,7 +178,7 @@ def _leave_household(services: Services, session: Session, user_id: str, result:
         .order_by(HouseholdMember.joined_at, HouseholdMember.user_id)
     ).all()
     if not others:
-        result.rows.update(erase_household(session, services.store, me.household_id))
+        result.rows.update(erase_household(session, services.store, services.queue, me.household_id))
         return
     if me.role == OWNER:
         others[0].role = OWNER

@@ -1,6 +1,8 @@
 """An object store that allows only what a function's synthesized IAM statements allow, as S3 would: each call
 is checked against the statement's actions and resource patterns (and a ListBucket's `s3:prefix` condition)
-before the wrapped local store runs it. Written for the tests from the IAM rules, not from the stack's code."""
+before the wrapped local store runs it. A missing key answers 404 only to a role that may list the bucket
+without a prefix condition (S3's check carries no prefix), else 403. Refusals surface as the S3 adapter
+surfaces them (`Unavailable`). Written for the tests from the IAM rules, not from the stack's code."""
 
 from __future__ import annotations
 
@@ -8,9 +10,11 @@ from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any
 
+from foodsave.errors import Unavailable
 
-class AccessDenied(Exception):
-    """What S3 answers a call the role's policy does not allow."""
+
+class AccessDenied(Unavailable):
+    """What S3 answers a call the role's policy does not allow (the adapter raises Unavailable for a 403)."""
 
 
 def _patterns(resource: Any) -> list[str]:
@@ -78,16 +82,26 @@ class GrantedStore:
         self._need("s3:PutObject", key)
         return self.store.put_if_absent(key, data, content_type)
 
+    def _present(self, key: str) -> bool:
+        """Whether `key` exists; a missing key is a 403 to a role that may not list the whole bucket."""
+        if self.store.head(key) is not None:
+            return True
+        if not self.grants.allows_list(None):
+            raise AccessDenied(f"s3:GetObject on missing {key} without s3:ListBucket (403, not 404)")
+        return False
+
     def get(self, key: str) -> bytes:
         self._need("s3:GetObject", key)
+        self._present(key)
         return bytes(self.store.get(key))
 
     def head(self, key: str) -> Any:
         self._need("s3:GetObject", key)
-        return self.store.head(key)
+        return self.store.head(key) if self._present(key) else None
 
     def download_to(self, key: str, path: Path) -> Path:
         self._need("s3:GetObject", key)
+        self._present(key)
         return Path(self.store.download_to(key, path))
 
     def delete(self, key: str) -> None:
@@ -110,13 +124,9 @@ class GrantedStore:
         return self.store.presigned_post(key, *args, **kwargs)
 
     def ping(self) -> None:
-        # The S3 adapter pings with a one-key listing under indexes/ (see its contract test).
-        if not self.grants.allows_list("indexes/"):
-            raise AccessDenied("s3:ListBucket with prefix 'indexes/'")
+        if not self.grants.allows_list(None):
+            raise AccessDenied("s3:ListBucket without a prefix (HeadBucket)")
         self.store.ping()
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.store, name)
 
 
 class GrantedQueue:
@@ -144,4 +154,7 @@ class GrantedQueue:
         return int(self.queue.depth())
 
     def __getattr__(self, name: str) -> Any:
-        return getattr(self.queue, name)
+        # The tests' own consumer side (receive/delete) of the local queue, which no function role calls.
+        if name in ("receive", "delete", "send_raw"):
+            return getattr(self.queue, name)
+        raise AttributeError(name)

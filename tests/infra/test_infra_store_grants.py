@@ -27,6 +27,8 @@ def as_function(services, synth):  # type: ignore[no-untyped-def]
     queue_id = any_function["Properties"]["Environment"]["Variables"]["FOODSAVE_INDEX_QUEUE_URL"]["Ref"]
 
     def switch(service: str | None) -> None:
+        # Search is built again on first use, so that it reads indexes through the store of this function.
+        services.lazy.search.set(None)  # type: ignore[arg-type]
         if service is None:
             services.store, services.queue = local, queue
             return
@@ -119,6 +121,7 @@ def test_deleting_a_household_and_joining_another_work_under_agent_chats_grants(
     household = joined.json()["id"]
     gone = client.delete("/v1/household", params={"confirm": household}, headers=auth("anna"))
     assert gone.status_code == 204, gone.text
+    _indexed(services, as_function)
     as_function(None)
     assert [k for k in services.store.list("") if shared["id"] in k or household in k] == []
 

@@ -24,9 +24,8 @@ def handle(ctx: AgentContext) -> AgentReply:
         return knowledge.handle(ctx)
 
     from foodsave.db.models import Document
-    from foodsave.documents import still_readable
+    from foodsave.documents import owned_by, still_readable
     from foodsave.households.membership import household_of
-    from foodsave.vectors.jobs import owned_by
 
     household = household_of(ctx.session, ctx.user.id)
     documents = ctx.session.scalars(

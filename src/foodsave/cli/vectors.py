@@ -144,6 +144,8 @@ def _migrate(args: argparse.Namespace) -> int:
     migration = plan(services.store, services.clock, services.embedder, is_household)
     for name in migration.rebuilds:
         print(f"rebuild {name}")
+    for name in migration.skipped:
+        print(f"skipped {name}: built from files the index-builder does not keep; rebuild it by hand")
     for problem in migration.unreadable:
         print(f"error: unreadable index {problem}", file=sys.stderr)
     if not args.dry_run:

@@ -12,13 +12,14 @@ from sqlalchemy.orm import Session
 from foodsave.db.models import Household, HouseholdInvite, HouseholdMember, User, load_all
 
 if TYPE_CHECKING:
-    from foodsave.ports import ObjectStore
+    from foodsave.ports import ObjectStore, Queue
 
 __all__ = ["MEMBER", "OWNER", "erase_household", "found_household", "household_of", "membership_of"]
 
 OWNER = "owner"
 MEMBER = "member"
 NO_HOUSEHOLD = ""
+HOUSEHOLD_DELETED = "household_deleted"  # the index-builder's job that deletes a household's index
 
 
 def household_of(session: Session, user_id: str) -> str:
@@ -65,21 +66,25 @@ def _household_own(table: Table) -> bool:
     return table.name in (HouseholdMember.__tablename__, HouseholdInvite.__tablename__)
 
 
-def erase_household(session: Session, store: ObjectStore, household_id: str) -> dict[str, int]:
-    """Delete a household with its shared rows, the files of its receipts and shared documents and the
-    index of those documents; its members are left without
-        a household (each gets a new one of their own on their next request). Returns the rows deleted by table."""
+def drop_household_index(queue: Queue, household_id: str) -> None:
+    """Ask the index-builder to delete the index of the household's shared documents (under its own name and
+    the legacy one). The builder does it, after any job already in flight for the household, and only it may
+    delete indexes."""
+    queue.send({"type": HOUSEHOLD_DELETED, "household_id": household_id})
+
+
+def erase_household(session: Session, store: ObjectStore, queue: Queue, household_id: str) -> dict[str, int]:
+    """Delete a household with its shared rows and the files of its receipts and shared documents, and queue
+    the deletion of its documents' index; its members are left without a household (each gets a new one of
+    their own on their next request). Returns the rows deleted by table."""
     from foodsave.db.models import Document, Receipt  # erasure only: every request imports this module
-    from foodsave.vectors.manifest import household_index_name, user_index_name
 
     keys = set(session.scalars(select(Receipt.object_key).where(Receipt.household_id == household_id)))
     keys |= set(session.scalars(select(Document.object_key).where(Document.household_id == household_id)))
     for key in sorted(k for k in keys if k):
         if store.head(key) is not None:
             store.delete(key)
-    # Shared documents are indexed under the household (or, if not rebuilt yet, under its legacy name).
-    for name in (household_index_name(household_id), user_index_name(household_id)):
-        store.delete_prefix(f"indexes/{name}/")
+    drop_household_index(queue, household_id)
     rows: dict[str, int] = {}
     own: list[Table] = [HouseholdInvite.__table__, HouseholdMember.__table__]  # type: ignore[list-item]
     for table in [*shared_tables(), *own]:

@@ -11,7 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from foodsave.db.models import Document
-from foodsave.documents import DOCUMENT_ADDED, owner_key, queue_index_job
+from foodsave.documents import owner_key, queue_index_job
+from foodsave.events import DOCUMENT_ADDED_EVENT
 
 if TYPE_CHECKING:
     from foodsave.ports import ObjectStore
@@ -51,13 +52,12 @@ def move_document_files(session: Session, store: ObjectStore, source: str, targe
 
 
 def finish_move(services: Services, user_id: str, moved: MovedDocuments) -> None:
-    """After the commit: the moved documents' old files and the source household's index (under its own name
-    and the legacy one) are deleted, and each moved document is queued for indexing under its new household."""
-    from foodsave.vectors.manifest import household_index_name, user_index_name
+    """After the commit: the moved documents' old files are deleted, the source household's index is queued
+    for deletion, and each moved document is queued for indexing under its new household."""
+    from foodsave.households.membership import drop_household_index
 
     for key in moved.old_keys:
         services.store.delete(key)
-    for name in (household_index_name(moved.source), user_index_name(moved.source)):
-        services.store.delete_prefix(f"indexes/{name}/")
+    drop_household_index(services.queue, moved.source)
     for document_id in moved.reindex:
-        queue_index_job(services, DOCUMENT_ADDED, user_id, document_id, moved.target)
+        queue_index_job(services, DOCUMENT_ADDED_EVENT, user_id, document_id, moved.target)

@@ -27,7 +27,7 @@ from foodsave.households.membership import (
 from foodsave.households.moving import MovedDocuments, move_document_files
 
 if TYPE_CHECKING:
-    from foodsave.ports import Clock, ObjectStore
+    from foodsave.ports import Clock, ObjectStore, Queue
 
 INVITE_TTL = timedelta(hours=48)
 INVITE_LINK = "foodsave://household/join?code={code}"
@@ -219,7 +219,7 @@ class HouseholdService:
         if not _set_role(self.session, target, MEMBER, OWNER):
             raise NotFound(f"household member {user_id} not found")
 
-    def leave(self, confirm: str | None, store: ObjectStore) -> None:
+    def leave(self, confirm: str | None, store: ObjectStore, queue: Queue) -> None:
         """A member leaves taking nothing and starts a household of their own. An owner with other members
         must hand over ownership first; the last member leaving erases the household's shared data, once
         `confirm` repeats the household id."""
@@ -233,14 +233,14 @@ class HouseholdService:
             self.session.flush()
         else:
             _confirmed(confirm, me.household_id, "you are its last member: leaving")
-            erase_household(self.session, store, me.household_id)
+            erase_household(self.session, store, queue, me.household_id)
         found_household(self.session, self.user_id)
 
-    def delete(self, confirm: str | None, store: ObjectStore) -> None:
+    def delete(self, confirm: str | None, store: ObjectStore, queue: Queue) -> None:
         """The owner deletes the household and all its shared data, once `confirm` repeats its id."""
         me = self._owner()
         _confirmed(confirm, me.household_id, "deleting the household")
-        erase_household(self.session, store, me.household_id)
+        erase_household(self.session, store, queue, me.household_id)
         found_household(self.session, self.user_id)
 
 

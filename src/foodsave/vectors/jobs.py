@@ -1,5 +1,6 @@
 """Index jobs consumed by the index-builder: document added/deleted, corpus rebuild, index rebuild (after an
-embedder change: a shared corpus from its sources, a user's index from their stored documents), user deleted.
+embedder change: a shared corpus from its sources, a user's index from their stored documents), user deleted,
+household deleted (its index under both names).
 
 A message body is one of: an S3 ObjectCreated notification for `uploads/documents/{user}/{doc}.{ext}`,
 an event envelope (`DocumentAdded`/`DocumentDeleted`), or a plain job `{"type": "corpus_rebuild", ...}`.
@@ -21,10 +22,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote_plus
 
-from sqlalchemy import and_, or_, select
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy import select
 
-from foodsave.errors import FoodSaveError, InvalidInput, UnsupportedMedia
+from foodsave.errors import FoodSaveError, InvalidInput, Unavailable, UnsupportedMedia
+from foodsave.events import DOCUMENT_ADDED_EVENT, DOCUMENT_DELETED_EVENT
 from foodsave.observability import logger, record_metric, span
 
 if TYPE_CHECKING:
@@ -35,8 +36,9 @@ DOCUMENT_ADDED = "document_added"
 DOCUMENT_DELETED = "document_deleted"
 CORPUS_REBUILD = "corpus_rebuild"
 USER_DELETED = "user_deleted"
+HOUSEHOLD_DELETED = "household_deleted"
 INDEX_REBUILD = "index_rebuild"
-_ENVELOPE_TYPES = {"DocumentAdded": DOCUMENT_ADDED, "DocumentDeleted": DOCUMENT_DELETED}
+_ENVELOPE_TYPES = {DOCUMENT_ADDED_EVENT: DOCUMENT_ADDED, DOCUMENT_DELETED_EVENT: DOCUMENT_DELETED}
 _UPLOAD_KEY = re.compile(
     r"^(?:uploads/)?documents/(?P<user>[A-Za-z0-9-]{1,64})/(?P<doc>[A-Za-z0-9-]{1,64})\.(txt|md|pdf)$"
 )
@@ -109,6 +111,11 @@ def parse_job(body: str) -> list[IndexJob]:
         if not isinstance(user_id, str) or not user_id:
             raise PoisonMessage("user_deleted needs user_id")
         return [IndexJob(USER_DELETED, user_id=user_id)]
+    if kind == HOUSEHOLD_DELETED:
+        household_id = data.get("household_id")
+        if not isinstance(household_id, str) or not household_id:
+            raise PoisonMessage("household_deleted needs household_id")
+        return [IndexJob(HOUSEHOLD_DELETED, user_id=household_id)]
     raise PoisonMessage(f"unknown job type {raw.get('type')!r}")
 
 
@@ -126,15 +133,6 @@ def _index_rebuild(name: object) -> IndexJob:
         except InvalidInput:
             pass
     raise PoisonMessage(f"index_rebuild names no known index: {name!r}")
-
-
-def owned_by(owner: str) -> ColumnElement[bool]:
-    """Documents held by the index of `owner`: a household's shared ones, or a user's personal ones."""
-    from foodsave.db.models import Document
-
-    return or_(
-        Document.household_id == owner, and_(Document.user_id == owner, Document.household_id.is_(None))
-    )
 
 
 class IndexJobRunner:
@@ -182,6 +180,12 @@ class IndexJobRunner:
 
                 assert job.user_id is not None
                 self.services.store.delete_prefix(f"indexes/{user_index_name(job.user_id)}/")
+            elif job.type == HOUSEHOLD_DELETED:
+                from foodsave.vectors.manifest import household_index_name, user_index_name
+
+                assert job.user_id is not None
+                for name in (household_index_name(job.user_id), user_index_name(job.user_id)):
+                    self.services.store.delete_prefix(f"indexes/{name}/")
 
     def _index_name(self, owner: str) -> str:
         """The index of `owner`'s documents: a household's shared index, or a user's private one. A household
@@ -234,7 +238,7 @@ class IndexJobRunner:
             self._finish(job.document_id, owner, status="pending", reason=exc.detail)
             raise
         chunks = manifest.documents[job.document_id]["chunks"] if manifest else None
-        self._finish(job.document_id, owner, status="ready", chunks=chunks)
+        self._settle(job.document_id, owner, chunks)
         record_metric("DocumentIndexed", 1)
 
     def _claim(self, job: IndexJob) -> tuple[str, str, str] | None:
@@ -243,7 +247,7 @@ class IndexJobRunner:
         to another household since its upload slot was issued (its file stays at that key, which erasure
         deletes by the row), and it is indexed where its row now belongs."""
         from foodsave.db.models import Document
-        from foodsave.documents import index_owner
+        from foodsave.documents import index_owner, owned_by
 
         assert job.document_id and job.user_id
         mine = Document.object_key == job.object_key if job.object_key else owned_by(job.user_id)
@@ -264,6 +268,7 @@ class IndexJobRunner:
         chunks: int | None = None,
     ) -> None:
         from foodsave.db.models import Document
+        from foodsave.documents import owned_by
 
         with self.services.db.session() as session:
             doc = session.scalar(select(Document).where(Document.id == document_id, owned_by(owner)))
@@ -274,10 +279,34 @@ class IndexJobRunner:
             if chunks is not None:
                 doc.chunks = int(chunks)
 
+    def _settle(self, document_id: str, owner: str, chunks: int | None) -> None:
+        """Mark the document `ready` now that the index of `owner` holds it. One deleted while it was being
+        indexed leaves that index again; one that changed hands meanwhile (its household joined another) leaves
+        it, goes back to `pending` and the message is retried, to index it where its row now belongs."""
+        from foodsave.db.models import Document
+        from foodsave.documents import index_owner
+
+        with self.services.db.session() as session:
+            doc = session.get(Document, document_id)
+            now = index_owner(doc) if doc is not None else None
+            if doc is not None and now == owner:
+                doc.status, doc.failure_reason = "ready", None
+                if chunks is not None:
+                    doc.chunks = int(chunks)
+                return
+            if doc is not None:
+                doc.status = "pending"
+        self.builder.delete_document(self._index_name(owner), document_id)
+        if now is not None:
+            raise Unavailable(
+                f"document {document_id} changed hands while it was indexed; it is indexed again"
+            )
+
     def _rebuild(self, name: str, owner: str) -> None:
         """Re-embed every ready document of one owner into index `name` (built by another embedder, or
         published under a legacy name)."""
         from foodsave.db.models import Document
+        from foodsave.documents import owned_by
         from foodsave.vectors.builder import SourceDocument
         from foodsave.vectors.extract import extract_text, sniff_media_type
 

@@ -13,9 +13,10 @@ from importlib import resources
 
 from foodsave.text import fold
 from foodsave.vectors.embed import STOPWORDS, tokens
-from foodsave.vectors.lexicon import translate
+from foodsave.vectors.lexicon import is_english, read_table, translate
 
 _WORD = re.compile(r"[a-z]+")
+_TOKEN = re.compile(r"[a-z0-9]+")
 
 
 @lru_cache(maxsize=1)
@@ -31,12 +32,26 @@ def glossary() -> dict[str, tuple[str, ...]]:
     return table
 
 
+@lru_cache(maxsize=1)
+def synonyms() -> dict[str, tuple[str, ...]]:
+    """Stemmed Polish word -> stems of the words documents tend to use for it (vectors/data/synonyms_pl.tsv)."""
+    table: dict[str, tuple[str, ...]] = {}
+    for word, related in read_table("synonyms_pl.tsv").items():
+        for term in tokens(word):
+            table[term] = tuple(dict.fromkeys(table.get(term, ()) + tuple(tokens(" ".join(related)))))
+    return table
+
+
 def query_terms(query: str) -> list[str]:
-    """The query's own stemmed words plus the stems of the Polish words the lexicon gives for its English ones."""
+    """The query's own stemmed words plus the stems of the Polish words the lexicon gives for its English ones,
+    or, for a Polish question, of the words documents tend to use for its own."""
     terms = tokens(query)
     for word in _WORD.findall(fold(query)):
         if word not in STOPWORDS:
             terms.extend(_stems(translate(word)))
+    if not is_english(query):
+        table = synonyms()
+        terms.extend(related for term in tokens(query) for related in table.get(term, ()))
     return terms
 
 
@@ -107,17 +122,35 @@ class Bm25:
         return [(self._ids[row], score) for row, score in best]
 
     def coverage(self, query: str, ids: Sequence[int]) -> dict[int, float]:
-        """Per chunk of `ids`, the IDF-weighted share of the query's own words that the chunk contains (itself or
-        through a translation); a word the index has never seen weighs as the rarest one."""
+        """Per chunk of `ids`, the IDF-weighted share of the query's content words that the chunk contains, each
+        word itself or through one of its translations. A word weighs as its own stem's IDF, else as its best
+        known translation's (an English word: its senses count once, not once each), else as the rarest word,
+        since a word the index has never seen is evidence that the question is about something else."""
         wanted = {self._row[i]: i for i in ids if i in self._row}
         rarest = math.log(1.0 + (len(self._ids) + 0.5) / 0.5)
-        total = sum(self._idf.get(term, rarest) for term in set(tokens(query))) or 1.0
         matched: dict[int, float] = defaultdict(float)
-        for term in set(query_terms(query)):
-            for row, _ in self._postings.get(term, ()):
-                if row in wanted:
-                    matched[row] += self._idf[term]
-        return {chunk: min(matched.get(row, 0.0) / total, 1.0) for row, chunk in wanted.items()}
+        total = 0.0
+        for own, alternatives in _query_words(query):
+            known = [self._idf[term] for term in alternatives if term in self._idf]
+            weight = self._idf.get(own) or max(known, default=rarest)
+            total += weight
+            rows = {row for term in alternatives for row, _ in self._postings.get(term, ()) if row in wanted}
+            for row in rows:
+                matched[row] += weight
+        return {chunk: min(matched.get(row, 0.0) / (total or 1.0), 1.0) for row, chunk in wanted.items()}
+
+
+def _query_words(query: str) -> list[tuple[str, tuple[str, ...]]]:
+    """Each distinct content word of the query as (its stem, the stems that stand for it: its own and those of
+    its Polish translations or, in a Polish question, of its synonyms)."""
+    related = {} if is_english(query) else synonyms()
+    words: dict[str, tuple[str, ...]] = {}
+    for word in _TOKEN.findall(fold(query)):
+        own = tokens(word)
+        if own and own[0] not in words:
+            alternatives = (own[0], *_stems(translate(word)), *related.get(own[0], ()))
+            words[own[0]] = tuple(dict.fromkeys(alternatives))
+    return list(words.items())
 
 
 def reciprocal_rank_fusion(

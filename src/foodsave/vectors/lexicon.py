@@ -34,7 +34,8 @@ def _data(name: str) -> str:
     return (resources.files("foodsave.vectors") / "data" / name).read_text(encoding="utf-8")
 
 
-def _read(name: str) -> dict[str, tuple[str, ...]]:
+def read_table(name: str) -> dict[str, tuple[str, ...]]:
+    """A word table of vectors/data: word TAB words separated by spaces; # starts a comment line."""
     table: dict[str, tuple[str, ...]] = {}
     for line in _data(name).splitlines():
         if line.strip() and not line.startswith("#"):
@@ -45,7 +46,7 @@ def _read(name: str) -> dict[str, tuple[str, ...]]:
 
 @lru_cache(maxsize=1)
 def _glossary() -> dict[str, tuple[str, ...]]:
-    return _read("glossary_en_pl.tsv")
+    return read_table("glossary_en_pl.tsv")
 
 
 @lru_cache(maxsize=1)
@@ -69,7 +70,7 @@ def entry(english: str) -> tuple[str, ...] | None:
 @lru_cache(maxsize=1)
 def lexicon() -> dict[str, tuple[str, ...]]:
     """The whole table, English word -> Polish words: what `entry` answers for each word of either source."""
-    table = _read("lexicon_en_pl.tsv")
+    table = read_table("lexicon_en_pl.tsv")
     for english, polish in _glossary().items():
         table[english] = tuple(dict.fromkeys(polish + table.get(english, ())))
     return table

@@ -5,6 +5,7 @@ do the same for an index they touch; this reaches the indexes nobody reads (`foo
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -22,10 +23,12 @@ PREFIX = "indexes"
 
 @dataclass
 class Migration:
-    """What one pass found: the rebuilds it queued (index names) and the indexes it could not read."""
+    """What one pass found: the rebuilds it queued (index names), the indexes it could not read, and stale ones
+    the index-builder cannot rebuild (built by hand with `foodsave index build`: no stored sources)."""
 
     rebuilds: list[str] = field(default_factory=list)
     unreadable: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
 
 
 def published_names(store: ObjectStore) -> list[str]:
@@ -55,9 +58,20 @@ def plan(
             found.unreadable.append(f"{name}: {exc}")
             continue
         if manifest is not None and not manifest.built_with(embedder):
-            found.rebuilds.append(name)
+            (found.rebuilds if rebuildable(name) else found.skipped).append(name)
     found.rebuilds = sorted(set(found.rebuilds))
     return found
+
+
+def rebuildable(name: str) -> bool:
+    """Whether the index-builder knows how to rebuild `name` (a corpus, a user's or a household's index)."""
+    from foodsave.vectors.jobs import PoisonMessage, parse_job, rebuild_job
+
+    try:
+        parse_job(json.dumps(rebuild_job(name)))
+    except PoisonMessage:
+        return False
+    return True
 
 
 def queue_rebuilds(queue: Queue, migration: Migration) -> None:

@@ -80,12 +80,14 @@ class RelevanceFloor:
 # Per embedder, calibrated on the dev questions by benchmarks/relevance_floor.py; an embedder not listed has no
 # floor.
 RELEVANCE_FLOOR = {
-    E5_NAME: RelevanceFloor(polish=0.8594, english=0.8032),
-    HashingEmbedder().name: RelevanceFloor(polish=0.1633, english=0.1058),
+    E5_NAME: RelevanceFloor(polish=0.8594, english=0.8733),
+    HashingEmbedder().name: RelevanceFloor(polish=0.1112, english=0.2044),
 }
-# A hit's relevance: its cosine plus this share of its lexical coverage of the question (chosen on dev, where
-# coverage tells unanswerable questions apart better than the cosine of a multilingual model does).
+# A hit's relevance: its cosine plus this share of its lexical coverage of the question, per question language
+# (chosen on dev, where coverage tells unanswerable questions apart better than the cosine of a multilingual
+# model does; an English question's coverage goes through the lexicon and counts for more).
 COVERAGE_WEIGHT = 0.2
+COVERAGE_WEIGHT_EN = 0.6
 
 
 @dataclass(frozen=True)
@@ -277,6 +279,7 @@ class SearchService:
         ranked = self._ranked(loaded, query, k)
         coverage = loaded.lexical().coverage(query, [hit.chunk.id for hit in ranked])
         shift = self.relevance_shift(query)
+        share = COVERAGE_WEIGHT_EN if is_english(query) else COVERAGE_WEIGHT
         return [
             SearchHit(
                 score=hit.score,
@@ -286,7 +289,7 @@ class SearchService:
                 document_id=hit.chunk.document_id,
                 chunk=hit.chunk.position,
                 text=hit.chunk.text,
-                relevance=hit.score + COVERAGE_WEIGHT * coverage.get(hit.chunk.id, 0.0) + shift,
+                relevance=hit.score + share * coverage.get(hit.chunk.id, 0.0) + shift,
             )
             for hit in ranked
         ]

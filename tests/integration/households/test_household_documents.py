@@ -163,3 +163,47 @@ def test_a_shared_document_uploaded_after_its_household_was_joined_away_is_index
     for member in ("anna", "ben"):
         hits = client.get("/v1/search", params=params, headers=auth(member)).json()["hits"]
         assert [h["document_id"] for h in hits][:1] == [made["document"]["id"]], member
+
+
+def test_a_document_that_changes_hands_while_it_is_indexed_is_indexed_again_where_it_now_belongs(
+    client, auth, services
+):  # type: ignore[no-untyped-def]
+    """ben's upload is being indexed in his household when the document's row moves to anna's (a join that
+    committed as the file arrived): the index-builder takes it out of the old index, and the redelivered message
+    indexes it in anna's household."""
+    from foodsave.db.models import Document
+    from foodsave.ports import NoHolds
+    from foodsave.vectors.manifest import household_index_name
+    from foodsave.vectors.publish import IndexPublisher
+
+    made = client.post(
+        "/v1/documents",
+        json={"title": "Ogórki", "content_type": "text/plain", "share": "household"},
+        headers=auth("ben"),
+    ).json()
+    document_id, old = made["document"]["id"], made["document"]["household_id"]
+    annas = client.get("/v1/household", headers=auth("anna")).json()["id"]
+
+    class RowMovesMidIndexing:
+        def hold(self, point: str) -> None:
+            with services.db.session() as session:
+                session.get(Document, document_id).household_id = annas
+
+    key = made["upload"]["fields"]["key"]
+    services.store.put(key, NOTE.encode(), content_type="text/plain")
+    notification = {"Records": [{"eventName": "ObjectCreated:Post", "s3": {"object": {"key": key}}}]}
+    services.holds = RowMovesMidIndexing()
+    services.queue.send(notification)
+    assert [len(r["batchItemFailures"]) for r in drain(services.queue)] == [1]  # SQS will deliver it again
+    services.holds = NoHolds()
+    services.queue.send(notification)
+    assert all(r["batchItemFailures"] == [] for r in drain(services.queue))
+
+    doc = client.get(f"/v1/documents/{document_id}", headers=auth("anna")).json()
+    assert (doc["status"], doc["household_id"]) == ("ready", annas)
+    hits = client.get(
+        "/v1/search", params={"q": "kiszenie ogórków", "scope": "documents"}, headers=auth("anna")
+    )
+    assert [h["document_id"] for h in hits.json()["hits"]][:1] == [document_id]
+    left = IndexPublisher(services.store, clock=services.clock).current_manifest(household_index_name(old))
+    assert left is not None and document_id not in left.documents

@@ -71,6 +71,7 @@ def test_erasing_the_household_deletes_its_index_under_both_names(client, auth, 
     )
     for member in ("ben", "anna"):
         assert client.delete("/v1/me", headers=auth(member)).status_code == 204
+    assert all(r["batchItemFailures"] == [] for r in drain(services.queue))  # the builder deletes indexes
     assert services.store.list(f"indexes/{household_index_name(household)}/") == []
     assert services.store.list(f"indexes/{user_index_name(household)}/") == []
 
@@ -104,10 +105,15 @@ def test_index_migrate_queues_a_rebuild_of_every_legacy_or_stale_index_and_nothi
         user_index_name(carl), [SourceDocument(personal.json()["document"]["id"], "k", NOTE, "documents")]
     )
 
+    IndexBuilder(publisher, HashingEmbedder(dim=256)).rebuild(
+        "notes", [SourceDocument("n1", "notes", NOTE, "notes")]
+    )  # built by hand: the index-builder keeps no sources to rebuild it from
     monkeypatch.setattr("foodsave.cli.vectors._services", lambda: services)
     assert cli(["index", "migrate", "--dry-run"]) == 0
     wanted = sorted([f"rebuild {household_index_name(household)}", f"rebuild {user_index_name(carl)}"])
-    assert sorted(capsys.readouterr().out.splitlines()) == wanted
+    printed = capsys.readouterr().out.splitlines()
+    assert sorted(line for line in printed if line.startswith("rebuild ")) == wanted
+    assert [line.split(":")[0] for line in printed if line.startswith("skipped ")] == ["skipped notes"]
     assert services.queue.depth() == 0
     assert cli(["index", "migrate"]) == 0
     assert services.queue.depth() == 2

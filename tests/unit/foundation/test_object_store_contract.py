@@ -142,21 +142,3 @@ def test_s3_delete_prefix_reports_objects_that_s3_refused_to_delete():
         stub.add_response("delete_objects", refused, {"Bucket": "bucket-under-test", "Delete": ANY})
         with pytest.raises(Unavailable, match="AccessDenied"):
             S3ObjectStore(s3, "bucket-under-test").delete_prefix("indexes/user-u1/")
-
-
-def test_s3_ping_lists_a_prefix_rather_than_asking_for_the_bucket():
-    """HeadBucket needs ListBucket without a prefix condition, which no function role is granted."""
-    import boto3
-    from botocore.stub import Stubber
-
-    from foodsave.adapters.aws.objects import S3ObjectStore
-
-    s3 = boto3.client("s3", region_name="eu-central-1", aws_access_key_id="x", aws_secret_access_key="x")
-    with Stubber(s3) as stub:
-        stub.add_response(
-            "list_objects_v2",
-            {"KeyCount": 0},
-            {"Bucket": "bucket-under-test", "Prefix": "indexes/", "MaxKeys": 1},
-        )
-        S3ObjectStore(s3, "bucket-under-test").ping()
-        stub.assert_no_pending_responses()

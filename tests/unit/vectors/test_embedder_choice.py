@@ -140,3 +140,9 @@ def test_rebuild_of_a_household_index_is_a_rebuild_of_that_households_documents(
 def test_rebuild_of_an_unknown_index_is_a_poison_message(name: object) -> None:
     with pytest.raises(PoisonMessage):
         parse_job(json.dumps({"type": "index_rebuild", "name": name}))
+
+
+@pytest.mark.parametrize("household_id", [None, "", 7])
+def test_a_household_deletion_without_a_household_is_a_poison_message(household_id: object) -> None:
+    with pytest.raises(PoisonMessage):
+        parse_job(json.dumps({"type": "household_deleted", "household_id": household_id}))

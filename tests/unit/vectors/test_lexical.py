@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from foodsave.vectors.lexical import Bm25, reciprocal_rank_fusion, score_fusion
+from foodsave.vectors.lexical import Bm25, query_terms, reciprocal_rank_fusion, score_fusion
 
 CHUNKS = {
     1: "Glutaminian sodu E621 wzmacnia smak zup w proszku.",
@@ -102,3 +102,32 @@ def test_coverage_is_zero_when_the_chunk_shares_no_word() -> None:
 
 def test_coverage_counts_the_translations_of_an_english_question() -> None:
     assert bm25().coverage("tomato soup", [2])[2] > 0.0
+
+
+def test_coverage_is_full_when_the_chunk_has_a_translation_of_every_english_word() -> None:
+    assert bm25().coverage("rice soup", [2])[2] == 1.0
+
+
+def test_coverage_counts_a_repeated_word_once() -> None:
+    assert bm25().coverage("zupa zupa glutaminian", [2]) == bm25().coverage("zupa glutaminian", [2])
+
+
+def test_a_word_the_index_has_never_seen_weighs_more_than_a_known_word_the_chunk_lacks() -> None:
+    # "glutaminian" and "mleko" occur in one chunk each, "kalafior" in none.
+    assert (
+        bm25().coverage("glutaminian kalafior", [1])[1] < bm25().coverage("glutaminian mleko", [1])[1] == 0.5
+    )
+
+
+def test_bm25_finds_a_polish_question_phrased_with_a_synonym() -> None:
+    jam = Bm25([1, 2], ["Otwarty dżem trzymaj w lodówce.", "Otwarty sos trzymaj w lodówce."])
+    assert jam.search("otwarta konfitura", 1)[0][0] == 1
+
+
+def test_an_english_question_is_not_expanded_with_polish_synonyms() -> None:
+    assert "powidl" not in query_terms("how long does an opened konfitura keep in the fridge")
+
+
+def test_coverage_counts_a_polish_word_found_through_its_synonym() -> None:
+    jam = Bm25([1, 2], ["Otwarty dżem trzymaj w lodówce.", "Otwarty sos trzymaj w lodówce."])
+    assert jam.coverage("konfitura", [1, 2]) == {1: 1.0, 2: 0.0}

@@ -14,11 +14,18 @@ DATA = Path(__file__).resolve().parents[3] / "benchmarks" / "data"
 UNANSWERABLE_HELDOUT_SHA256 = "58d54fbb0722a4965444730e74c953f9d3b415d9b53809951fa4982ef40e50cc"
 HELDOUT_SHA256 = "505cadcc6268570373e100489c1cdd866904c6c0928bf41f3547e62ac74ae68e"
 DEV_SPLITS = ("dev", "dev_former_heldout")
+# The fresh held-out split: documents and questions of its own, evaluated once after tuning.
+FRESH_SHA256 = {
+    "retrieval_fresh_docs.jsonl": "e91d865b75bcc30e950dc4edd19949a6390c7701da55e1bd6bf6e636f84631ea",
+    "retrieval_fresh_heldout.jsonl": "862370b7f3489a3ce698cc2b05c75917b1c4cbc12a76d6e10ff4b27af223826d",
+    "relevance_unanswerable_fresh_heldout.jsonl": "b1cfb086ae3b43ded94e19cc46a0733459fd3df39ef71eccab1071b26db38f9e",
+}
 
 
 def rows(split: str, prefix: str = "retrieval_eval") -> list[dict[str, object]]:
     path = DATA / f"{prefix}_{split}.jsonl"
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines if line.strip() and not line.startswith("#")]
 
 
 def normalised(query: object) -> str:
@@ -60,3 +67,27 @@ def test_the_heldout_split_asks_in_both_languages() -> None:
 def test_the_heldout_split_asks_about_documents_no_dev_question_names() -> None:
     dev = {label for split in DEV_SPLITS for r in rows(split) for label in r["relevant"]}  # type: ignore[attr-defined]
     assert not dev & {label for r in rows("heldout") for label in r["relevant"]}  # type: ignore[attr-defined]
+
+
+def test_the_fresh_heldout_split_is_frozen() -> None:
+    digests = {name: hashlib.sha256((DATA / name).read_bytes()).hexdigest() for name in FRESH_SHA256}
+    assert digests == FRESH_SHA256
+
+
+def test_the_fresh_heldout_split_has_documents_of_its_own() -> None:
+    fresh = {row["id"] for row in rows("docs", "retrieval_fresh")}
+    assert not fresh & {row["id"] for row in rows("docs")}
+    assert {label for r in rows("heldout", "retrieval_fresh") for label in r["relevant"]} <= fresh  # type: ignore[attr-defined]
+
+
+def test_the_fresh_heldout_split_asks_at_least_forty_questions_per_language() -> None:
+    languages = [r["lang"] for r in rows("heldout", "retrieval_fresh")]
+    assert min(languages.count("pl"), languages.count("en")) >= 40
+
+
+def test_no_fresh_heldout_question_is_in_a_dev_split() -> None:
+    dev = {normalised(r["query"]) for split in DEV_SPLITS for r in rows(split)}
+    dev |= {normalised(r["query"]) for r in rows("dev", "relevance_unanswerable")}
+    fresh = {normalised(r["query"]) for r in rows("heldout", "retrieval_fresh")}
+    fresh |= {normalised(r["query"]) for r in rows("fresh_heldout", "relevance_unanswerable")}
+    assert not dev & fresh

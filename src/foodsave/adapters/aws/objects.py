@@ -146,9 +146,7 @@ class S3ObjectStore:
         )
 
     def ping(self) -> None:
-        # A listing under indexes/, which every role that asks is granted (HeadBucket would need ListBucket
-        # without a prefix condition, which no function role has).
         try:
-            self.s3.list_objects_v2(Bucket=self.bucket, Prefix="indexes/", MaxKeys=1)
+            self.s3.head_bucket(Bucket=self.bucket)
         except (BotoCoreError, ClientError) as exc:
             raise Unavailable(f"object store unreachable: {exc}") from exc

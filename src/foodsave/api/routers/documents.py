@@ -30,7 +30,6 @@ from foodsave.api.query import ORDER_QUERY, Q_QUERY, Order
 from foodsave.db.models import Document, User
 from foodsave.db.search import contains_folded, folded, sorted_by
 from foodsave.documents import (
-    DOCUMENT_ADDED,
     after_move,
     create_document,
     index_owner,
@@ -40,6 +39,7 @@ from foodsave.documents import (
     visible,
 )
 from foodsave.errors import Conflict, Forbidden, InvalidInput, NotFound, TooLarge, UnsupportedMedia
+from foodsave.events import DOCUMENT_ADDED_EVENT, DOCUMENT_DELETED_EVENT
 from foodsave.households.membership import household_of
 from foodsave.observability import record_metric
 from foodsave.services import Services
@@ -162,7 +162,7 @@ def _direct_upload(
     created = DocumentCreated(document=DocumentOut.model_validate(doc))
     owner = index_owner(doc)
     session.commit()  # the builder must find the row, so it is committed before the job is queued
-    queue_index_job(services, DOCUMENT_ADDED, user.id, doc.id, owner)
+    queue_index_job(services, DOCUMENT_ADDED_EVENT, user.id, doc.id, owner)
     return created
 
 
@@ -338,5 +338,7 @@ def delete_document(
     # The row is held first, so that a sharing change either commits before (its new file and index owner are
     # the ones removed here) or finds the row gone; it is read again as this user may see it now.
     locked_view(session, _owned(session, user, document_id), DocumentOut)
-    remove_document(services, session, user.id, _owned(session, user, document_id))
+    owner = remove_document(services, session, _owned(session, user, document_id))
+    session.commit()  # the builder drops the chunks of a row already gone
+    queue_index_job(services, DOCUMENT_DELETED_EVENT, user.id, document_id, owner)
     return DocumentDeleted(id=document_id)

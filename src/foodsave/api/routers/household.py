@@ -143,7 +143,7 @@ def transfer_ownership(body: MemberRef, service: HouseholdDep) -> HouseholdOut:
 def leave_household(
     service: HouseholdDep, services: ServicesDep, confirm: Annotated[str | None, CONFIRM] = None
 ) -> HouseholdOut:
-    service.leave(confirm, services.store)
+    service.leave(confirm, services.store, services.queue)
     return _out(service)
 
 
@@ -159,5 +159,5 @@ def leave_household(
 def delete_household(
     service: HouseholdDep, services: ServicesDep, confirm: Annotated[str | None, CONFIRM] = None
 ) -> Response:
-    service.delete(confirm, services.store)
+    service.delete(confirm, services.store, services.queue)
     return Response(status_code=204)
