@@ -83,6 +83,13 @@ def test_core_layer_has_the_foodsave_package_and_its_migrations(built_layers, ar
 
 
 @pytest.mark.parametrize("arch", ARCHES)
+def test_core_layer_leaves_out_pydantics_v1_api(built_layers, arch):
+    site = _site("core", arch)
+    assert (site / "pydantic" / "main.py").exists()
+    assert not (site / "pydantic" / "v1").exists(), "FastAPI imports pydantic.v1 only to refuse v1 models"
+
+
+@pytest.mark.parametrize("arch", ARCHES)
 @pytest.mark.parametrize("layer", ["ocr", "vectors", "core"])
 def test_layers_are_trimmed_of_tests_stubs_and_foreign_bytecode(built_layers, layer, arch):
     site = _site(layer, arch)

@@ -26,7 +26,6 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from foodsave.api.problems import problem
-from foodsave.db.models import IdempotencyRecord
 from foodsave.db.session import Database, is_outage
 from foodsave.errors import FoodSaveError
 from foodsave.observability import logger
@@ -52,7 +51,8 @@ class Decision:
 
 
 class IdempotencyStore:
-    """Idempotency records of one database; every method is one short transaction of its own."""
+    """Idempotency records of one database; every method is one short transaction of its own. The records'
+    model loads with the first keyed request (a function's cold start serves reads without it)."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -67,6 +67,8 @@ class IdempotencyStore:
     def _begin(
         self, owner: str, key: str, fingerprint: str, now: datetime, *, insert: bool = True
     ) -> Decision:
+        from foodsave.db.models import IdempotencyRecord
+
         with self.db.session() as session:
             session.execute(
                 delete(IdempotencyRecord).where(
@@ -98,18 +100,24 @@ class IdempotencyStore:
             return Decision("run", row.id)
 
     def complete(self, record_id: str, status_code: int, headers: dict[str, str], body: bytes) -> None:
+        from foodsave.db.models import IdempotencyRecord
+
         with self.db.session() as session:
             row = session.get(IdempotencyRecord, record_id)
             if row is not None:
                 row.state, row.status_code, row.headers, row.body = "completed", status_code, headers, body
 
     def release(self, record_id: str) -> None:
+        from foodsave.db.models import IdempotencyRecord
+
         with self.db.session() as session:
             session.execute(delete(IdempotencyRecord).where(IdempotencyRecord.id == record_id))
 
     def unlock_all(self, now: datetime) -> int:
         """For a runtime that is the only process serving its database, at start: no request is running,
         so no key stays locked by one that was killed."""
+        from foodsave.db.models import IdempotencyRecord
+
         with self.db.session() as session:
             freed = session.execute(
                 update(IdempotencyRecord)
@@ -122,6 +130,8 @@ class IdempotencyStore:
 
 def mark_applied(session: Session, record_id: str) -> None:
     """In the request's own unit of work: its effects and this mark commit together."""
+    from foodsave.db.models import IdempotencyRecord
+
     session.execute(
         update(IdempotencyRecord)
         .where(IdempotencyRecord.id == record_id, IdempotencyRecord.state == "in_progress")
@@ -250,6 +260,7 @@ async def _forget(store: IdempotencyStore, record: str) -> None:
 def _owner(scope: Scope) -> str | None:
     from foodsave.api.deps import subject_of
     from foodsave.bootstrap import get_services
+    from foodsave.db.models import IdempotencyRecord
 
     try:
         subject = subject_of(Request(scope), get_services())

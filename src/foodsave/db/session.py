@@ -113,7 +113,11 @@ def _socket_errors_are_disconnects(context: Any) -> OperationalError | None:
 
 
 def _pg8000_args(connect_timeout: float, tls: bool) -> dict[str, Any]:
-    args: dict[str, Any] = {"timeout": connect_timeout}
+    """pg8000's connect arguments. Without `tls` the connection is plain from its first byte (the local
+    runtime's database): pg8000's default would load the system trust store into a context on every connect
+    (~20 ms) only to try an unverified handshake first, which verifies nobody and which such a database
+    refuses."""
+    args: dict[str, Any] = {"timeout": connect_timeout, "ssl_context": False}
     if tls:  # RDS Proxy requires TLS; verify against the system trust store (Amazon roots included)
         import ssl
 

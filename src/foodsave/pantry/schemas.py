@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Generic, Literal, TypeVar
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_serializer, field_validator
 
 from foodsave.days import Day
 from foodsave.inputs import clean_name, clean_optional_name
+from foodsave.pages import Page as Page  # re-exported: the list routes' page
 
 CATEGORIES = (
     "dairy", "bakery", "meat", "fish", "fruit", "vegetables", "frozen", "dry_goods", "canned",
@@ -21,7 +22,6 @@ Category = Literal[
 ]  # fmt: skip
 Unit = Literal["szt", "kg", "g", "l", "ml", "opak"]
 Status = Literal["active", "consumed", "discarded"]
-T = TypeVar("T")
 
 
 def format_quantity(value: Decimal) -> str:
@@ -101,13 +101,6 @@ class PantryItemOut(BaseModel):
     @field_serializer("quantity")
     def _quantity(self, value: Decimal) -> str:
         return format_quantity(value)
-
-
-class Page(BaseModel, Generic[T]):
-    items: list[T]
-    total: int
-    limit: int
-    offset: int
 
 
 class UseIn(BaseModel):

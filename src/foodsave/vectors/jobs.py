@@ -11,6 +11,7 @@ A job's `user_id` names the index owner: the uploader for a personal document, t
 one (`uploads/documents/{household}/{doc}.{ext}`, or `index_owner` in the event data). A user's documents are
 indexed under `user-{id}`, a household's under `household-{id}`; a household index still published under the
 legacy `user-{household}` name is rebuilt under its own name by the first job that touches it.
+The database models load with the first job that reads documents: a corpus rebuild never does.
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ from urllib.parse import unquote_plus
 
 from sqlalchemy import select
 
-from foodsave.db.models import Document, Household
 from foodsave.errors import FoodSaveError, InvalidInput, Unavailable, UnsupportedMedia
 from foodsave.events import DOCUMENT_ADDED_EVENT, DOCUMENT_DELETED_EVENT
 from foodsave.observability import logger, record_metric, span
@@ -190,6 +190,7 @@ class IndexJobRunner:
     def _index_name(self, owner: str) -> str:
         """The index of `owner`'s documents: a household's shared index, or a user's private one. A household
         index found under the legacy name is first rebuilt under its own."""
+        from foodsave.db.models import Household
         from foodsave.vectors.manifest import POINTER_FILE, household_index_name, user_index_name
 
         with self.services.db.session() as session:
@@ -245,6 +246,7 @@ class IndexJobRunner:
         An uploaded file is matched by its key, which was granted to that one row: the document may have moved
         to another household since its upload slot was issued (its file stays at that key, which erasure
         deletes by the row), and it is indexed where its row now belongs."""
+        from foodsave.db.models import Document
         from foodsave.documents import index_owner, owned_by
 
         assert job.document_id and job.user_id
@@ -265,6 +267,7 @@ class IndexJobRunner:
         reason: str | None = None,
         chunks: int | None = None,
     ) -> None:
+        from foodsave.db.models import Document
         from foodsave.documents import owned_by
 
         with self.services.db.session() as session:
@@ -280,6 +283,7 @@ class IndexJobRunner:
         """Mark the document `ready` now that the index of `owner` holds it. One deleted while it was being
         indexed leaves that index again; one that changed hands meanwhile (its household joined another) leaves
         it, goes back to `pending` and the message is retried, to index it where its row now belongs."""
+        from foodsave.db.models import Document
         from foodsave.documents import index_owner
 
         with self.services.db.session() as session:
@@ -301,6 +305,7 @@ class IndexJobRunner:
     def _rebuild(self, name: str, owner: str) -> None:
         """Re-embed every ready document of one owner into index `name` (built by another embedder, or
         published under a legacy name)."""
+        from foodsave.db.models import Document
         from foodsave.documents import owned_by
         from foodsave.vectors.builder import SourceDocument
         from foodsave.vectors.extract import extract_text, sniff_media_type

@@ -10,6 +10,7 @@ from functools import lru_cache
 from importlib import resources
 
 from foodsave.text import fold
+from foodsave.text.sorted_lines import SortedLines
 
 _WORD = re.compile(r"[a-z]+")
 # English function words: they count as English when telling the languages apart but are never glossed.
@@ -29,24 +30,48 @@ ENGLISH_SHARE = 0.6
 GLOSS_WORDS_PER_TERM = 2
 
 
+def _data(name: str) -> str:
+    return (resources.files("foodsave.vectors") / "data" / name).read_text(encoding="utf-8")
+
+
 def read_table(name: str) -> dict[str, tuple[str, ...]]:
     """A word table of vectors/data: word TAB words separated by spaces; # starts a comment line."""
-    text = (resources.files("foodsave.vectors") / "data" / name).read_text(encoding="utf-8")
     table: dict[str, tuple[str, ...]] = {}
-    for line in text.splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        english, polish = line.split("\t", 1)
-        table[english.strip()] = tuple(polish.split())
+    for line in _data(name).splitlines():
+        if line.strip() and not line.startswith("#"):
+            english, polish = line.split("\t", 1)
+            table[english.strip()] = tuple(polish.split())
     return table
 
 
 @lru_cache(maxsize=1)
+def _glossary() -> dict[str, tuple[str, ...]]:
+    return read_table("glossary_en_pl.tsv")
+
+
+@lru_cache(maxsize=1)
+def _dictionary() -> SortedLines:
+    """The general dictionary, looked up in its text: parsing its ~28,000 lines into a dict would cost a cold
+    start tens of milliseconds to look up the few words of its first question."""
+    return SortedLines(_data("lexicon_en_pl.tsv"))
+
+
+def entry(english: str) -> tuple[str, ...] | None:
+    """The Polish words for one English dictionary word: the food glossary's first, then the general
+    dictionary's; None when neither lists it."""
+    general = _dictionary().get(english)
+    words = () if general is None else tuple(general.split())
+    glossary = _glossary().get(english)
+    if glossary is None:
+        return None if general is None else words
+    return tuple(dict.fromkeys(glossary + words))
+
+
+@lru_cache(maxsize=1)
 def lexicon() -> dict[str, tuple[str, ...]]:
-    """English word -> Polish words: the food glossary's first, then the general dictionary's."""
-    glossary = read_table("glossary_en_pl.tsv")
-    table = dict(read_table("lexicon_en_pl.tsv"))
-    for english, polish in glossary.items():
+    """The whole table, English word -> Polish words: what `entry` answers for each word of either source."""
+    table = read_table("lexicon_en_pl.tsv")
+    for english, polish in _glossary().items():
         table[english] = tuple(dict.fromkeys(polish + table.get(english, ())))
     return table
 
@@ -69,10 +94,10 @@ def english_forms(word: str) -> list[str]:
 
 def translate(word: str) -> tuple[str, ...]:
     """The Polish words for one folded English word (any of its forms), or ()."""
-    table = lexicon()
     for form in english_forms(word):
-        if form in table:
-            return table[form]
+        found = entry(form)
+        if found is not None:
+            return found
     return ()
 
 

@@ -13,7 +13,7 @@ import shutil
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -66,7 +66,7 @@ class LoadedIndex:
     _lexical: Bm25 | None = field(default=None, repr=False)
     _lexical_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _ngrams: dict[int, NDArray[np.float32]] = field(default_factory=dict, repr=False)
-    _spellings: dict[str, str] | None = field(default=None, repr=False)
+    _spellings: Mapping[str, str] | None = field(default=None, repr=False)
 
     def search(self, vector: NDArray[np.float32], k: int) -> list[ScoredChunk]:
         neighbours: list[Neighbour] = self.index.search(vector, k)[0]
@@ -97,10 +97,12 @@ class LoadedIndex:
             )
         return table
 
-    def spellings(self) -> dict[str, str]:
-        """Folded word -> its spelling with Polish letters in this version's chunks, built on first use."""
+    def spellings(self) -> Mapping[str, str]:
+        """Folded word -> its spelling with Polish letters in this version's chunks: the table published in
+        its chunk database, or (a version published before they were) built from the chunks on first use."""
         if self._spellings is None:
-            self._spellings = spellings(embedding_text(r.title, r.text) for r in self.meta.all())
+            published = self.meta.spellings()
+            self._spellings = chunk_spellings(self.meta.all()) if published is None else published
         return self._spellings
 
     def ngram_similarity(self, query: str, ids: Sequence[int]) -> dict[int, float]:
@@ -135,6 +137,13 @@ def lexical_ranking(records: Iterable[ChunkRecord]) -> Bm25:
     """BM25 over chunks (title and text, as embedded), rows in chunk-id order."""
     ordered = sorted(records, key=lambda r: r.id)
     return Bm25([r.id for r in ordered], [embedding_text(r.title, r.text) for r in ordered])
+
+
+def chunk_spellings(records: Iterable[ChunkRecord]) -> dict[str, str]:
+    """Folded word -> its most frequent spelling with Polish letters over chunks (title and text, as embedded),
+    in chunk-id order."""
+    ordered = sorted(records, key=lambda r: r.id)
+    return spellings(embedding_text(r.title, r.text) for r in ordered)
 
 
 def _files(manifest: Manifest) -> tuple[str, ...]:

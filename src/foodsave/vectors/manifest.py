@@ -12,7 +12,7 @@ import json
 import re
 import sqlite3
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -113,7 +113,11 @@ def sha256_file(path: Path) -> str:
 
 
 # -- chunk metadata in SQLite (lookups by id without loading everything) ----------------------------------------
-def write_meta(path: Path, records: Iterable[ChunkRecord]) -> None:
+def write_meta(
+    path: Path, records: Iterable[ChunkRecord], spellings: Mapping[str, str] | None = None
+) -> None:
+    """The chunks, and the version's spellings (folded word -> its spelling with Polish letters) when given:
+    a search container looks a question's words up there instead of reading every chunk for them."""
     path.unlink(missing_ok=True)
     conn = sqlite3.connect(path)
     try:
@@ -125,6 +129,11 @@ def write_meta(path: Path, records: Iterable[ChunkRecord]) -> None:
             "INSERT INTO chunks VALUES (?, ?, ?, ?, ?, ?)",
             ((r.id, r.document_id, r.position, r.title, r.source, r.text) for r in records),
         )
+        if spellings is not None:
+            conn.execute(
+                "CREATE TABLE spellings (folded TEXT PRIMARY KEY, spelling TEXT NOT NULL) WITHOUT ROWID"
+            )
+            conn.executemany("INSERT INTO spellings VALUES (?, ?)", sorted(spellings.items()))
         conn.commit()
     finally:
         conn.close()
@@ -155,5 +164,36 @@ class MetaReader:
             ).fetchall()
         return [ChunkRecord(*row) for row in rows]
 
+    def spellings(self) -> Mapping[str, str] | None:
+        """The version's spellings, looked up word by word; None when it was published without them."""
+        with self._lock:
+            found = self._conn.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'spellings'"
+            ).fetchone()
+        return None if found is None else _Spellings(self._conn, self._lock)
+
     def close(self) -> None:
         self._conn.close()
+
+
+class _Spellings(Mapping[str, str]):
+    """The `spellings` table of a chunk database, one indexed query per look-up."""
+
+    def __init__(self, conn: sqlite3.Connection, lock: threading.Lock) -> None:
+        self._conn, self._lock = conn, lock
+
+    def _rows(self, sql: str, *args: str) -> list[tuple[str, ...]]:
+        with self._lock:
+            return self._conn.execute(sql, args).fetchall()
+
+    def __getitem__(self, folded: str) -> str:
+        rows = self._rows("SELECT spelling FROM spellings WHERE folded = ?", folded)
+        if not rows:
+            raise KeyError(folded)
+        return rows[0][0]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter([row[0] for row in self._rows("SELECT folded FROM spellings ORDER BY folded")])
+
+    def __len__(self) -> int:
+        return int(self._rows("SELECT COUNT(*) FROM spellings")[0][0])

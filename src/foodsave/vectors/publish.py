@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from foodsave.errors import FoodSaveError, InvalidInput, NotFound, Unavailable
 from foodsave.vectors.index import VectorIndex
 from foodsave.vectors.lexical_table import LEXICAL_FILE, write_table
-from foodsave.vectors.load import lexical_ranking, load_version
+from foodsave.vectors.load import chunk_spellings, lexical_ranking, load_version
 from foodsave.vectors.manifest import (
     DATA_FILES,
     MANIFEST_FILE,
@@ -286,7 +286,11 @@ class IndexPublisher:
         with tempfile.TemporaryDirectory(prefix="foodsave-index-") as tmp:
             folder = Path(tmp)
             contents.index.save(folder)
-            write_meta(folder / META_FILE, (contents.records[int(i)] for i in contents.index.ids))
+            write_meta(
+                folder / META_FILE,
+                (contents.records[int(i)] for i in contents.index.ids),
+                chunk_spellings(contents.records.values()),
+            )
             write_table(folder / LEXICAL_FILE, lexical_ranking(contents.records.values()))
             files = {
                 fname: {"sha256": sha256_file(folder / fname), "bytes": (folder / fname).stat().st_size}

@@ -3,7 +3,10 @@ the routers its path needs, and a path nobody declares gets the full app's answe
 
 from __future__ import annotations
 
+import ast
 import importlib
+import subprocess
+import sys
 
 import pytest
 from fastapi import FastAPI
@@ -66,3 +69,19 @@ def test_an_undeclared_path_mounts_every_router_so_it_gets_the_full_apps_404():
     loader.ensure("/v1/nowhere")
     assert loader.mounted == list(FUNCTION_ROUTERS["alert-evaluator"])
     assert TestClient(app).get("/v1/nowhere").status_code == 404
+
+
+def _loaded_after(statement: str, prefix: str) -> list[str]:
+    probe = f"import sys; {statement}; print(sorted(m for m in sys.modules if m.startswith({prefix!r})))"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    return list(ast.literal_eval(out.strip()))
+
+
+def test_the_notifications_routes_load_no_pantry_schemas() -> None:
+    assert _loaded_after("import foodsave.api.routers.notifications", "foodsave.pantry.schemas") == []
+
+
+def test_the_search_routes_load_no_aggregates_models_before_a_search_of_documents() -> None:
+    assert _loaded_after("import foodsave.api.routers.search", "foodsave.db.models.") == [
+        "foodsave.db.models.base"
+    ]

@@ -40,3 +40,13 @@ def test_load_all_describes_every_aggregates_tables() -> None:
         "outbox_events",
     } <= tables
     assert _aggregates_loaded_by("from foodsave.db.models import load_all; load_all()") == set(AGGREGATES)
+
+
+def test_the_idempotency_middleware_loads_no_aggregate_before_a_keyed_request() -> None:
+    assert _aggregates_loaded_by("import foodsave.api.idempotency") == set()
+
+
+def test_the_index_jobs_load_no_models_before_a_job_reads_documents() -> None:
+    probe = "import sys, foodsave.vectors.jobs; print('foodsave.db.models' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"

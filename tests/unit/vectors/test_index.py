@@ -64,6 +64,17 @@ def test_duplicate_ids_are_a_conflict() -> None:
         VectorIndex.build(unit_vectors(2, 8), np.array([5, 5]))
 
 
+@pytest.mark.parametrize("ids", [[3, 1, 2, 1], [-1, 2, 3], [7, 0, -4]])
+def test_unordered_duplicate_or_negative_ids_are_a_conflict(ids: list[int]) -> None:
+    with pytest.raises(Conflict):
+        VectorIndex.build(unit_vectors(len(ids), 8), np.array(ids))
+
+
+def test_unique_unordered_ids_are_kept_in_id_order() -> None:
+    index = VectorIndex.build(unit_vectors(4, 8), np.array([9, 0, 4, 2]))
+    assert index.ids.tolist() == [0, 2, 4, 9]
+
+
 def test_flat_search_finds_the_vector_itself_first() -> None:
     vectors = unit_vectors(50, 24)
     index = VectorIndex.build(vectors, np.arange(100, 150))

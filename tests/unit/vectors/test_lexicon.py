@@ -3,11 +3,20 @@ endings reduce to dictionary words; the food glossary comes before the general d
 
 from __future__ import annotations
 
+from importlib import resources
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from foodsave.vectors.lexicon import english_forms, is_english, lexicon, polish_gloss, translate
+from foodsave.vectors.lexicon import (
+    english_forms,
+    entry,
+    is_english,
+    lexicon,
+    polish_gloss,
+    translate,
+)
 
 
 @pytest.mark.parametrize(
@@ -47,3 +56,20 @@ def test_any_text_is_classified_and_glossed_from_the_lexicon(text: str) -> None:
     assert is_english(text) in (True, False)
     values = {word for polish in lexicon().values() for word in polish}
     assert set(polish_gloss(text).split()) <= values
+
+
+def test_the_general_dictionary_is_sorted_by_unique_english_words() -> None:
+    text = (resources.files("foodsave.vectors") / "data" / "lexicon_en_pl.tsv").read_text(encoding="utf-8")
+    keys = [line.split("\t", 1)[0] for line in text.splitlines() if line and not line.startswith("#")]
+    assert keys == sorted(set(keys))
+
+
+def test_every_word_is_looked_up_as_the_whole_table_lists_it() -> None:
+    table = lexicon()
+    assert {english: entry(english) for english in table} == table
+
+
+@pytest.mark.parametrize("word", ["", "a", "zzzzz", "aaaaa", "egg ", "eggs\t", "#"])
+def test_a_word_neither_source_lists_has_no_entry(word: str) -> None:
+    assert word not in lexicon()
+    assert entry(word) is None

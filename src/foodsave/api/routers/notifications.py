@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict
 
 from foodsave.alerts.notifications import NotificationService
 from foodsave.api.deps import CurrentUser, ServicesDep, SessionDep
-from foodsave.pantry.schemas import Page
+from foodsave.pages import Page
 
 router = APIRouter(prefix="/v1/notifications", tags=["notifications"])
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "No such notification for this user"}}

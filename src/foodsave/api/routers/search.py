@@ -8,7 +8,6 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from foodsave.api.deps import CurrentUser, ServicesDep, SessionDep
-from foodsave.documents import still_readable
 from foodsave.households.membership import household_of
 from foodsave.observability import record_metric, span
 from foodsave.vectors.search import MAX_K, MAX_QUERY_CHARS
@@ -69,7 +68,9 @@ def search(
     with span("search", scope=scope, k=k):
         household = household_of(session, user.id) if scope == "documents" else None
         hits = service.search(q, k, scope, user.id, household)
-        if scope == "documents":
+        if scope == "documents":  # the documents' model loads with the first search of documents
+            from foodsave.documents import still_readable
+
             hits = still_readable(session, hits, user.id, household)
     record_metric("SearchQueries", 1, scope=scope)
     reader = service.reader(scope, user.id)
