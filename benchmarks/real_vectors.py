@@ -8,8 +8,8 @@ The collection, in this order (deterministic, exact duplicates dropped, each tex
      package's licence (GPL, LGPL and the like: /usr/share/doc/<package>/copyright); the texts are only
      embedded on this machine, never stored in the repository or published.
 
-Embedding runs at roughly 7 short texts a second with two threads on the shared 2-core machine (10-14 on one
-quiet core), so 100k texts take about four hours: the cache is filled in shards of 512 and a run resumes where
+Embedding runs at 7 to 30 short texts a second on the shared 2-core machine, depending on what else runs (100k
+texts took about two hours at a 14 texts/s average): the cache is filled in shards of 512 and a run resumes where
 the last one stopped (`--minutes` bounds one run; measure the rate with a short run first). Vectors land in
 benchmarks/.cache/ (git-ignored): `e5-shard-NNNNN.npy` plus `e5-texts.jsonl` naming the source of every row.
 
