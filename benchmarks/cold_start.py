@@ -1,7 +1,9 @@
 """Cold starts as Lambda runs them: CPython 3.12, exactly the layers `make layers` built (x86_64, this machine's),
 the runtime's boto3, no bytecode writes. Every figure is a fresh process.
 
-Per function, interleaved in each round so that machine load hits all of them alike:
+Each round measures every function once, interleaved so that machine load hits all of them alike (the order
+of the functions rotates from round to round, and whether a function's baseline or its handler runs first
+alternates):
 - bare: importing the libraries the function cannot avoid (web stack, SQLAlchemy with its PostgreSQL dialect,
   pg8000, Powertools, pydantic-settings, the OpenTelemetry SDK, and the native libraries its work needs; see
   layers/simulate.py) from the same layers: the baseline; also the narrower list of earlier results;
@@ -16,19 +18,21 @@ Cold init = import + the first request's extra time over the warm one (lazy impo
 index loading), so that the work a request does anyway (an OCR, a FAISS build) is not counted as init.
 The first request opens the function's first database connection, which imports alone do not: the time one
 pg8000 connection takes after the baseline's imports is recorded beside it (not part of the baseline).
-Wall-clock figures decide the goal; the same figures in process CPU time are recorded beside them, since on a
-shared machine other processes' load lengthens wall time but not the CPU time the start-up itself takes.
-Goal: cold init <= 1.2 x bare. A `-X importtime` profile of each handler and its first request, with the self
-time of every module the baseline does not import grouped by package, goes to cold_start_importtime.json.
+Every figure is taken in wall-clock and in process CPU time. On a shared machine other processes' load
+lengthens wall time most, and CPU time too (shared cores and caches), so the goal is judged on both. Each
+round's own pair (cold init / baseline, measured back to back, so under the same load) gives one ratio in
+CPU time and one in wall time; the goal is met when the median over the rounds of each is <= 1.2. Their min
+and max are reported, and so are the ratios of the medians across rounds.
+A `-X importtime` profile of each handler and its first request, with the self time of every module the
+baseline does not import grouped by package, goes to cold_start_importtime.json.
 
-    python benchmarks/cold_start.py [--runs 5] [--functions ocr,agent-chat]
+    python benchmarks/cold_start.py [--runs 9] [--functions ocr,agent-chat]
 """
 
 from __future__ import annotations
 
 import argparse
 import shutil
-import statistics
 import sys
 import tempfile
 from pathlib import Path
@@ -105,14 +109,23 @@ class Databases:
 
 
 def _one_round(
-    function: str, world: simulate.World, plain: dict[str, Any], tmp: Path, databases: Databases
+    function: str,
+    world: simulate.World,
+    plain: dict[str, Any],
+    tmp: Path,
+    databases: Databases,
+    bare_first: bool,
 ) -> dict[str, float]:
     data = world.copy(Path(tempfile.mkdtemp(dir=tmp)))
     database_url, connect = databases.fresh(), databases.connect_params()
-    bare = simulate.run({**simulate.bare_plan(function, data, arch=ARCH), "connect": connect})
-    narrow = simulate.run(simulate.bare_plan(function, data, arch=ARCH, narrow=True))
     events = [simulate.first_event(function, world, 0), simulate.first_event(function, world, 1)]
-    full = simulate.run(simulate.plan(function, data, arch=ARCH, events=events, database_url=database_url))
+    bare_plan = {**simulate.bare_plan(function, data, arch=ARCH), "connect": connect}
+    full_plan = simulate.plan(function, data, arch=ARCH, events=events, database_url=database_url)
+    if bare_first:
+        bare, full = simulate.run(bare_plan), simulate.run(full_plan)
+    else:
+        full, bare = simulate.run(full_plan), simulate.run(bare_plan)
+    narrow = simulate.run(simulate.bare_plan(function, data, arch=ARCH, narrow=True))
     errors = [r["error"] for r in full["requests"] if r["error"]]
     if errors:
         raise RuntimeError(f"{function}: {errors}")
@@ -128,6 +141,9 @@ def _one_round(
         "cold_init_s": full["import_s"] + max(0.0, cold - warm),
         "import_without_bytecode_s": unbytecoded["import_s"],
         "bare_import_cpu_s": bare["import_cpu_s"],
+        "import_cpu_s": full["import_cpu_s"],
+        "first_request_cpu_s": cold_cpu,
+        "warm_request_cpu_s": warm_cpu,
         "cold_init_cpu_s": full["import_cpu_s"] + max(0.0, cold_cpu - warm_cpu),
         "bare_connect_s": bare.get("connect_s", 0.0),
     }
@@ -189,31 +205,37 @@ def _importtime(
     }
 
 
+def _ratio(numerator: float, denominator: float) -> float:
+    return round(numerator / denominator, 3)
+
+
 def _summary(samples: list[dict[str, float]]) -> dict[str, Any]:
     keys = samples[0].keys()
     figures: dict[str, Any] = {k: spread([s[k] for s in samples]) for k in keys}
-    bare = statistics.median(s["bare_import_s"] for s in samples)
-    figures["ratio_import_vs_bare"] = round(figures["import_s"]["median"] / bare, 3)
-    figures["ratio_cold_init_vs_bare"] = round(figures["cold_init_s"]["median"] / bare, 3)
-    figures["ratio_cold_init_vs_bare_cpu"] = round(
-        figures["cold_init_cpu_s"]["median"] / figures["bare_import_cpu_s"]["median"], 3
+    median = {k: v["median"] for k, v in figures.items()}
+    bare = median["bare_import_s"]
+    figures["ratio_import_vs_bare"] = _ratio(median["import_s"], bare)
+    figures["ratio_cold_init_vs_bare"] = _ratio(median["cold_init_s"], bare)
+    figures["ratio_cold_init_vs_bare_cpu"] = _ratio(median["cold_init_cpu_s"], median["bare_import_cpu_s"])
+    per_round = {
+        "wall": spread([_ratio(s["cold_init_s"], s["bare_import_s"]) for s in samples]),
+        "cpu": spread([_ratio(s["cold_init_cpu_s"], s["bare_import_cpu_s"]) for s in samples]),
+    }
+    figures["ratio_cold_init_vs_bare_per_round"] = per_round
+    figures["ratio_cold_init_vs_narrow_bare"] = _ratio(median["cold_init_s"], median["narrow_bare_import_s"])
+    figures["ratio_import_with_vs_without_bytecode"] = _ratio(
+        median["import_s"], median["import_without_bytecode_s"]
     )
-    narrow = statistics.median(s["narrow_bare_import_s"] for s in samples)
-    figures["ratio_cold_init_vs_narrow_bare"] = round(figures["cold_init_s"]["median"] / narrow, 3)
-    figures["ratio_import_with_vs_without_bytecode"] = round(
-        figures["import_s"]["median"] / figures["import_without_bytecode_s"]["median"], 3
+    figures["ratio_cold_init_vs_bare_and_one_connection"] = _ratio(
+        median["cold_init_s"], bare + median["bare_connect_s"]
     )
-    connect = figures["bare_connect_s"]["median"]
-    figures["ratio_cold_init_vs_bare_and_one_connection"] = round(
-        figures["cold_init_s"]["median"] / (bare + connect), 3
-    )
-    figures["meets_goal"] = figures["ratio_cold_init_vs_bare"] <= GOAL
+    figures["meets_goal"] = per_round["cpu"]["median"] <= GOAL and per_round["wall"]["median"] <= GOAL
     return figures
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--runs", type=int, default=9)
     parser.add_argument("--functions", default=",".join(spec.name for spec in constants.FUNCTIONS))
     parser.add_argument("--sqlite", action="store_true", help="the world's SQLite file instead of PostgreSQL")
     args = parser.parse_args()
@@ -229,7 +251,15 @@ def main() -> int:
         {
             "python": "CPython 3.12 (layers as built, x86_64), -S -s -B, only layers + runtime boto3 on sys.path",
             "database": databases.kind,
-            "goal": f"cold init (import + first request's extra over a warm one) <= {GOAL} x bare imports",
+            "goal": (
+                f"cold init (import + first request's extra over a warm one) <= {GOAL} x bare imports, judged "
+                "on the ratio of each round's pair (cold init and baseline measured back to back): the median "
+                "over rounds in CPU time AND the median over rounds in wall time "
+                "(ratio_cold_init_vs_bare_per_round.cpu.median and .wall.median); ratio_cold_init_vs_bare(_cpu) "
+                "are the ratios of the medians, recorded beside them"
+            ),
+            "rounds": "interleaved: every function once per round, function order rotated each round, "
+            "baseline and handler in alternating order",
             "bare_imports": {f: list(simulate.BARE_IMPORTS[f]) for f in functions},
             "narrow_bare_imports": {f: list(simulate.NARROW_BARE_IMPORTS[f]) for f in functions},
             "functions": results,
@@ -250,9 +280,12 @@ def _measure(functions: list[str], runs: int, databases: Databases) -> tuple[dic
         }
         samples: dict[str, list[dict[str, float]]] = {f: [] for f in functions}
         for round_ in range(runs):
-            for function in functions:
+            shift = round_ % len(functions)
+            for function in functions[shift:] + functions[:shift]:
                 print(f"[cold_start] round {round_ + 1}/{runs} {function}", file=sys.stderr, flush=True)
-                samples[function].append(_one_round(function, world, plain[function], tmp, databases))
+                samples[function].append(
+                    _one_round(function, world, plain[function], tmp, databases, bare_first=round_ % 2 == 0)
+                )
         profiles = {f: _importtime(f, world, tmp, databases.fresh()) for f in functions}
     return {f: _summary(s) for f, s in samples.items()}, profiles
 

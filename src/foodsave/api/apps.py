@@ -48,7 +48,7 @@ def _build(title: str, modules: tuple[str, ...]) -> FastAPI:
     install_contract(app)
     app.add_middleware(EdgeGuard, upload_limit=get_settings().max_upload_bytes)
     for name in modules:
-        app.include_router(importlib.import_module(f"foodsave.api.routers.{name}").router)
+        importlib.import_module(f"foodsave.api.routers.{name}").router.mount(app.router)
     return app
 
 

@@ -50,6 +50,6 @@ class RouterLoader:
                 self._mount(name)
 
     def _mount(self, name: str) -> None:
-        self.app.include_router(importlib.import_module(f"foodsave.api.routers.{name}").router)
+        importlib.import_module(f"foodsave.api.routers.{name}").router.mount(self.app.router)
         self._pending.remove(name)
         self.mounted.append(name)

@@ -14,7 +14,6 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
 
 from foodsave.db.pg8000_statements import cache_placeholder_rewrites
-from foodsave.db.sqlite_dialect import DRIVER
 from foodsave.db.timestamps import CLOCK_KEY, share_clock, stamp_times
 from foodsave.errors import Unavailable
 
@@ -38,6 +37,8 @@ def driver_url(url: str) -> str:
 
 def _engine_for(url: str, connect_timeout: float, tls: bool = False, pool_size: int = 1) -> Engine:
     if url.startswith("sqlite"):
+        from foodsave.db.sqlite_dialect import DRIVER  # SQLite's dialect only where SQLite is the database
+
         # Connections are kept and reused (opening one and setting its pragmas cost every unit of work a
         # file open and a header read); the overflow is unbounded, so nothing ever waits for a connection.
         # Savepoints outside a transaction begin none (see foodsave.db.sqlite_dialect).

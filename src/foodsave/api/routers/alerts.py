@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import Depends, Query, Request, Response
 from pydantic import BaseModel
 
 from foodsave.alerts import status as alert_status
@@ -17,11 +17,12 @@ from foodsave.alerts.evaluator import AlertService
 from foodsave.alerts.operators import OperatorRequired, is_operator
 from foodsave.alerts.rules import AlertRuleIn, AlertRuleOut, RuleService
 from foodsave.api.deps import CurrentUser, ServicesDep, SessionDep
+from foodsave.api.route_table import RouteTable
 from foodsave.api.routers.health import register_status_check
 from foodsave.db.models import Alert, AlertRule, User
 from foodsave.vectors.health import embedder_status
 
-router = APIRouter(prefix="/v1/alerts", tags=["alerts"])
+router = RouteTable(prefix="/v1/alerts", tags=["alerts"])
 ERRORS: dict[int | str, dict[str, Any]] = {403: {"description": "Not an operator"}}
 NOT_FOUND: dict[int | str, dict[str, Any]] = {**ERRORS, 404: {"description": "No such alert or rule"}}
 CONFLICT: dict[int | str, dict[str, Any]] = {**NOT_FOUND, 409: {"description": "Not possible in this state"}}

@@ -5,14 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Response
+from fastapi import Query, Response
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from foodsave.api.chat_models import ChatAction, ChatSource
 from foodsave.api.deps import CurrentUser, ServicesDep, SessionDep
 from foodsave.api.query import ORDER_QUERY, Q_QUERY, Order
+from foodsave.api.route_table import RouteTable
 
-router = APIRouter(prefix="/v1", tags=["chat"])
+router = RouteTable(prefix="/v1", tags=["chat"])
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "No such conversation for this user"}}
 MAX_MESSAGE_CHARS = 4000
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -27,6 +27,7 @@ from foodsave.api.etags import (
 from foodsave.api.forms import read_form
 from foodsave.api.problems import parse_body
 from foodsave.api.query import ORDER_QUERY, Q_QUERY, Order
+from foodsave.api.route_table import RouteTable
 from foodsave.db.models import Document, User
 from foodsave.db.search import contains_folded, folded, sorted_by
 from foodsave.documents import (
@@ -45,7 +46,7 @@ from foodsave.observability import record_metric
 from foodsave.services import Services
 from foodsave.vectors.extract import DOCUMENT_TYPES, sniff_media_type
 
-router = APIRouter(prefix="/v1/documents", tags=["documents"])
+router = RouteTable(prefix="/v1/documents", tags=["documents"])
 ContentType = Literal["text/plain", "text/markdown", "application/pdf"]
 DocumentStatus = Literal["pending", "processing", "ready", "failed"]
 Share = Literal["personal", "household"]

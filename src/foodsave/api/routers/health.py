@@ -7,16 +7,17 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from foodsave import __version__
 from foodsave.api.deps import ServicesDep, claims_of, subject_of
+from foodsave.api.route_table import RouteTable
 from foodsave.errors import Unauthorized
 from foodsave.services import Services
 
-router = APIRouter(tags=["health"])
+router = RouteTable(tags=["health"])
 
 
 class Health(BaseModel):

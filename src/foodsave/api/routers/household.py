@@ -7,14 +7,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import Depends, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from foodsave.api.deps import CurrentUser, ServicesDep, SessionDep
+from foodsave.api.route_table import RouteTable
 from foodsave.households.moving import finish_move
 from foodsave.households.service import HouseholdService
 
-router = APIRouter(prefix="/v1/household", tags=["household"])
+router = RouteTable(prefix="/v1/household", tags=["household"])
 
 OWNER_ONLY: dict[int | str, dict[str, Any]] = {403: {"description": "Only the household's owner may do this"}}
 MEMBER_NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "No such member in this household"}}

@@ -5,19 +5,20 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, UploadFile
+from fastapi import Form, UploadFile
 from fastapi.responses import Response
 from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
 from foodsave.adapters.local.objects import LocalObjectStore
 from foodsave.api.deps import ServicesDep
+from foodsave.api.route_table import RouteTable
 from foodsave.db.models import Document, Receipt
 from foodsave.errors import Conflict, InvalidInput, NotFound, TooLarge, Unavailable, UnsupportedMedia
 from foodsave.uploads import sniff_media_type
 from foodsave.wiring import Services
 
-router = APIRouter(tags=["local"], include_in_schema=False)
+router = RouteTable(tags=["local"], include_in_schema=False)
 
 
 @router.post("/local-uploads", status_code=204)

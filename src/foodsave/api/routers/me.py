@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Literal
 
-from fastapi import APIRouter, Response
+from fastapi import Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from foodsave.api.deps import CurrentUser, ServicesDep, SessionDep
+from foodsave.api.route_table import RouteTable
 from foodsave.users import MAX_WARNING_DAYS, erase_user, update_profile
 
-router = APIRouter(prefix="/v1/me", tags=["me"])
+router = RouteTable(prefix="/v1/me", tags=["me"])
 
 
 class Profile(BaseModel):

@@ -5,14 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 from pydantic import BaseModel, ConfigDict
 
 from foodsave.alerts.notifications import NotificationService
 from foodsave.api.deps import CurrentUser, ServicesDep, SessionDep
+from foodsave.api.route_table import RouteTable
 from foodsave.pages import Page
 
-router = APIRouter(prefix="/v1/notifications", tags=["notifications"])
+router = RouteTable(prefix="/v1/notifications", tags=["notifications"])
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "No such notification for this user"}}
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Response
+from fastapi import Query, Response
 
 from foodsave.api.deps import CurrentUser, ServicesDep, SessionDep
 from foodsave.api.etags import (
@@ -19,6 +19,7 @@ from foodsave.api.etags import (
     tagged,
 )
 from foodsave.api.query import ORDER_QUERY, Q_QUERY, Order
+from foodsave.api.route_table import RouteTable
 from foodsave.days import Day
 from foodsave.pantry.schemas import (
     Category,
@@ -32,7 +33,7 @@ from foodsave.pantry.schemas import (
 )
 from foodsave.pantry.service import PantryService, local_today
 
-router = APIRouter(prefix="/v1/pantry", tags=["pantry"])
+router = RouteTable(prefix="/v1/pantry", tags=["pantry"])
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "No such item for this user"}}
 USE_RESPONSES: dict[int | str, dict[str, Any]] = {
     **NOT_FOUND,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import Query, Request, Response
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
@@ -13,6 +13,7 @@ from foodsave.api.deps import CurrentUser, ServicesDep, SessionDep
 from foodsave.api.etags import LOCATION_HEADER, IfMatch
 from foodsave.api.forms import read_form
 from foodsave.api.problems import parse_body
+from foodsave.api.route_table import RouteTable
 from foodsave.errors import InvalidInput
 from foodsave.pantry.schemas import Page, PantryItemOut
 from foodsave.receipts.review import ReceiptReview
@@ -32,7 +33,7 @@ from foodsave.receipts.schemas import (
 from foodsave.receipts.service import ReceiptService
 from foodsave.services import Services
 
-router = APIRouter(prefix="/v1/receipts", tags=["receipts"])
+router = RouteTable(prefix="/v1/receipts", tags=["receipts"])
 UPLOAD_FLOW = """From a photo to pantry items:
 
 1. `POST /v1/receipts` with JSON `{"content_type": "image/jpeg"}` (or png, webp, pdf). The answer (201) holds

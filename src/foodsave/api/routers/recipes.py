@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 
 from foodsave.api.deps import CurrentUser, ServicesDep, SessionDep
+from foodsave.api.route_table import RouteTable
 from foodsave.pantry.service import local_today
 from foodsave.recipes.catalog import RecipeCatalog
 from foodsave.recipes.planner import plan_from
@@ -22,7 +23,7 @@ from foodsave.recipes.stock import load_stock
 from foodsave.recipes.suggest import rank_recipes
 from foodsave.shopping.service import ShoppingListService
 
-router = APIRouter(tags=["recipes"])
+router = RouteTable(tags=["recipes"])
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "No such recipe"}}
 
 

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 from pydantic import BaseModel, Field
 
 from foodsave.api.deps import CurrentUser, ServicesDep, SessionDep
+from foodsave.api.route_table import RouteTable
 from foodsave.households.membership import household_of
 from foodsave.observability import record_metric, span
 from foodsave.vectors.search import MAX_K, MAX_QUERY_CHARS
 
-router = APIRouter(prefix="/v1", tags=["search"])
+router = RouteTable(prefix="/v1", tags=["search"])
 Scope = Literal["recipes", "knowledge", "documents"]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Response
+from fastapi import Query, Response
 
 from foodsave.api.deps import CurrentUser, ServicesDep, SessionDep
 from foodsave.api.etags import (
@@ -18,6 +18,7 @@ from foodsave.api.etags import (
     tagged,
 )
 from foodsave.api.query import ORDER_QUERY, Q_QUERY, Order
+from foodsave.api.route_table import RouteTable
 from foodsave.days import Day, shift
 from foodsave.errors import InvalidInput
 from foodsave.pantry.schemas import Category, Page
@@ -32,7 +33,7 @@ from foodsave.shopping.schemas import (
 from foodsave.shopping.service import ShoppingListService
 from foodsave.shopping.spending import spending
 
-router = APIRouter(tags=["shopping"])
+router = RouteTable(tags=["shopping"])
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "No such item for this user"}}
 MAX_SPENDING_DAYS = 3660
 
