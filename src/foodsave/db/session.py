@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
 
 from foodsave.db.pg8000_statements import cache_placeholder_rewrites
+from foodsave.db.references import load_referenced
 from foodsave.db.timestamps import CLOCK_KEY, share_clock, stamp_times
 from foodsave.errors import Unavailable
 
@@ -187,6 +188,7 @@ class Database:
         self.clock: Clock = clock
         self._factory = sessionmaker(self.engine, expire_on_commit=False, autoflush=True)
         event.listen(self._factory, "before_flush", stamp_times)
+        event.listen(self._factory, "before_flush", load_referenced)
         event.listen(self._factory, "after_begin", share_clock)
 
     @property

@@ -3,9 +3,10 @@ and one module per other aggregate: receipts, pantry, chat, documents, shopping,
 operations (outbox, consumed messages, idempotency).
 
 Building a model's mapping costs a few milliseconds, so a function loads only the aggregates it touches:
-`from foodsave.db.models import PantryItem` imports the pantry module (and the modules of the tables its
-foreign keys name) on first use. `load_all()` loads every one, for what must see the whole schema: migrations
-and their autogenerate, account and household erasure, mapper configuration before a snapshot.
+`from foodsave.db.models import PantryItem` imports the pantry module on first use; the modules of the
+tables its foreign keys name load before its rows are first written (foodsave.db.references). `load_all()`
+loads every one, for what must see the whole schema: migrations and their autogenerate, account and
+household erasure, mapper configuration before a snapshot.
 
 The people models stay in this module on purpose: a flush orders mappers that no relationship links by
 module and class name, and `foodsave.db.models.Household` sorts before `foodsave.db.models.pantry.PantryItem`,

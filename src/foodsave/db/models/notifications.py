@@ -8,7 +8,6 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-import foodsave.db.models.pantry  # noqa: F401 - the tables its foreign keys name
 from foodsave.db.models.base import Base, new_id
 from foodsave.db.timestamps import row_time
 from foodsave.db.types import UTCDateTime

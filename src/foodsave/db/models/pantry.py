@@ -8,7 +8,6 @@ from decimal import Decimal
 from sqlalchemy import Boolean, Date, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-import foodsave.db.models.receipts  # noqa: F401 - the tables its foreign keys name
 from foodsave.db.models.base import Base, added_by_fk, household_fk, new_id
 from foodsave.db.timestamps import row_time
 from foodsave.db.types import Money, Quantity, UTCDateTime
