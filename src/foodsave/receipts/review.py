@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, func, select, update
 
-from foodsave.db.models import PantryItem, Receipt, ReceiptLine
+from foodsave.db.models import Receipt, ReceiptLine
 from foodsave.errors import Conflict, NotFound
 from foodsave.observability import logger
 
@@ -159,6 +159,8 @@ class ReceiptReview:
 
     def delete_receipt(self, receipt_id: str, delete_items: bool = False) -> None:
         """Delete a receipt and its lines; a confirmed one's pantry items stay unless `delete_items`."""
+        from foodsave.db.models import PantryItem  # not loaded by the OCR function, which never deletes
+
         receipt = self.receipts.get(receipt_id)
         line_ids = [ln.id for ln in receipt.lines]
         if line_ids:

@@ -16,7 +16,7 @@ from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from foodsave.db.locking import claim_owned
-from foodsave.db.models import PantryItem, Receipt, ReceiptLine, User
+from foodsave.db.models import Receipt, ReceiptLine, User
 from foodsave.errors import (
     Conflict,
     FoodSaveError,
@@ -34,6 +34,7 @@ from foodsave.receipts.media import ALLOWED_MEDIA_TYPES, EXTENSIONS, sniff_media
 from foodsave.receipts.review import duplicate_flag, flags_from_parse
 
 if TYPE_CHECKING:
+    from foodsave.db.models import PantryItem
     from foodsave.db.session import Database
     from foodsave.ports import Clock, HoldPoints, ObjectStore, UploadSlot
     from foodsave.receipts.pipeline import PipelineResult, ReceiptPipeline
@@ -272,6 +273,8 @@ class ReceiptService:
         return receipt, items
 
     def _pantry_items_of(self, line_ids: builtins.list[str]) -> builtins.list[PantryItem]:
+        from foodsave.db.models import PantryItem  # the pantry's models load with a receipt's confirmation
+
         if not line_ids:
             return []
         return list(

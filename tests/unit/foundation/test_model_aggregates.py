@@ -54,3 +54,8 @@ def test_the_index_jobs_load_no_models_before_a_job_reads_documents() -> None:
     probe = "import sys, foodsave.vectors.jobs; print('foodsave.db.models' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
+
+
+def test_the_receipt_processing_path_loads_no_pantry_models() -> None:
+    loaded = _aggregates_loaded_by("import foodsave.receipts.service, foodsave.receipts.pipeline")
+    assert loaded == {"receipts"}
