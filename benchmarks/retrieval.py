@@ -2,10 +2,12 @@
 query language, on two labelled sets:
 
 - `eval`: short Polish food documents with near-topic distractors (benchmarks/data/retrieval_eval_docs.jsonl)
-  and paraphrased questions, about half in English, in three dev splits (used with the knowledge questions
+  and paraphrased questions, about half in English, in four dev splits (used with the knowledge questions
   below to choose the ranking, its weights and the lexicon; the second is a former held-out split that choices
   were made on, the third a held-out split whose results have been read, over documents of its own as well:
-  product names, numbers, rare words, colloquial phrasing and Polish typed without diacritics);
+  product names, numbers, rare words, colloquial phrasing and Polish typed without diacritics), and a fourth of
+  questions as users type them (Polish without Polish letters or with typos, British and American English,
+  English naming the Polish product);
 - `fresh`: a held-out split over short Polish food documents of its own (benchmarks/data/
   retrieval_fresh_docs.jsonl: storage, safety, recipes and products, with near-topic distractors) and
   paraphrased questions in Polish and in English, written before the tuning it follows and evaluated once at its
@@ -51,7 +53,7 @@ WEIGHTS = (0.43, 1.0, 2.33)
 NGRAM_WEIGHTS = (0.0, 0.5, 1.0)
 METHODS = ("rrf", "sum")
 LANGS = ("pl", "en")
-DEV_SETS = ("eval_dev", "eval_dev_former_heldout", "eval_dev_read_heldout", "knowledge")
+DEV_SETS = ("eval_dev", "eval_dev_former_heldout", "eval_dev_read_heldout", "eval_dev_typed", "knowledge")
 REPORTED = (*DEV_SETS, "fresh_heldout")
 # Query latency is timed for these rankings only.
 TIMED = ("dense", "former_rrf_w0.5", "default")
@@ -300,6 +302,7 @@ def main() -> None:
             "eval_dev_former_heldout", "eval", read_jsonl(DATA / "retrieval_eval_dev_former_heldout.jsonl")
         ),
         QuerySet("eval_dev_read_heldout", "eval", read_jsonl(DATA / "retrieval_eval_heldout.jsonl")),
+        QuerySet("eval_dev_typed", "eval", read_jsonl(DATA / "retrieval_eval_dev_typed.jsonl")),
         QuerySet("fresh_heldout", "fresh", read_jsonl(DATA / "retrieval_fresh_heldout.jsonl")),
         QuerySet("knowledge", "knowledge", read_jsonl(DATA / "retrieval_queries.jsonl")),
     ]

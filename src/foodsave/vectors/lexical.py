@@ -13,10 +13,16 @@ from importlib import resources
 
 from foodsave.text import fold
 from foodsave.vectors.embed import STOPWORDS, tokens
-from foodsave.vectors.lexicon import is_english, read_table, translate
+from foodsave.vectors.lexicon import is_english, lexicon, read_table, translate
 
 _WORD = re.compile(r"[a-z]+")
 _TOKEN = re.compile(r"[a-z0-9]+")
+# A query word the index has never seen, with no translation, is read as the closest index word that starts
+# with the same letter within one edit (adjacent letters swapped count as one), two from TYPO_TWO_EDITS_CHARS
+# letters on; its stem must have at least TYPO_MIN_CHARS letters. It weighs TYPO_WEIGHT of a word as typed.
+TYPO_MIN_CHARS = 4
+TYPO_TWO_EDITS_CHARS = 8
+TYPO_WEIGHT = 0.5
 
 
 @lru_cache(maxsize=1)
@@ -55,6 +61,23 @@ def query_terms(query: str) -> list[str]:
     return terms
 
 
+@lru_cache(maxsize=1)
+def polish_stems() -> frozenset[str]:
+    """The stems of every Polish word of the English-Polish dictionary: words that are spelt right (built on the
+    first query with a word the index lacks, ~0.25 s)."""
+    return frozenset(term for polish in lexicon().values() for term in _stems(polish))
+
+
+def unknown_words(query: str) -> list[str]:
+    """The stems of the query's content words that neither language's dictionary knows: where a typo hides."""
+    out = []
+    for word in _WORD.findall(fold(query)):
+        own = tokens(word)
+        if own and len(own[0]) >= TYPO_MIN_CHARS and not translate(word) and own[0] not in polish_stems():
+            out.append(own[0])
+    return list(dict.fromkeys(out))
+
+
 @lru_cache(maxsize=8192)
 def _stems(polish: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(tokens(" ".join(polish)))
@@ -75,6 +98,7 @@ class Bm25:
             for term, tf in counts.items():
                 postings[term].append((row, tf))
         self._postings: Mapping[str, Sequence[tuple[int, int]]] = postings
+        self._terms: dict[str, list[str]] | None = None
         n = len(self._ids)
         self._avg_length = (sum(self._lengths) / n) if n else 0.0
         self._idf = {
@@ -106,18 +130,49 @@ class Bm25:
         n = len(bm25._ids)
         bm25._avg_length = (sum(bm25._lengths) / n) if n else 0.0
         bm25._idf = idf
+        bm25._terms = None
         return bm25
 
+    def corrections(self, query: str) -> dict[str, str]:
+        """Stem -> the index's stem it is taken for, for each of the query's untranslated words the index has
+        never seen that lies within the allowed edits of an index word (the most frequent of the closest)."""
+        from rapidfuzz import process
+        from rapidfuzz.distance import OSA
+
+        out: dict[str, str] = {}
+        for stem in unknown_words(query):
+            if stem in self._idf:
+                continue
+            edits = 2 if len(stem) >= TYPO_TWO_EDITS_CHARS else 1
+            vocabulary = self._vocabulary().get(stem[0], [])
+            found = process.extractOne(stem, vocabulary, scorer=OSA.distance, score_cutoff=edits)
+            if found is not None:
+                out[stem] = found[0]
+        return out
+
+    def _vocabulary(self) -> dict[str, list[str]]:
+        """The index's stems by first letter, most frequent first (ties between equally close words go to the
+        commoner)."""
+        if self._terms is None:
+            terms: dict[str, list[str]] = defaultdict(list)
+            for term in sorted(self._idf, key=lambda term: (self._idf[term], term)):
+                terms[term[0]].append(term)
+            self._terms = dict(terms)
+        return self._terms
+
     def search(self, query: str, n: int) -> list[tuple[int, float]]:
-        """Up to `n` (chunk id, score) pairs with a positive score, best first."""
+        """Up to `n` (chunk id, score) pairs with a positive score, best first; a misspelt word counts as the
+        index word it is taken for."""
         scores: dict[int, float] = defaultdict(float)
-        for term in set(query_terms(query)):
+        weights = dict.fromkeys(self.corrections(query).values(), TYPO_WEIGHT)
+        weights.update(dict.fromkeys(query_terms(query), 1.0))
+        for term, weight in weights.items():
             idf = self._idf.get(term)
             if idf is None:
                 continue
             for row, tf in self._postings[term]:
                 norm = self.k1 * (1 - self.b + self.b * self._lengths[row] / (self._avg_length or 1.0))
-                scores[row] += idf * tf * (self.k1 + 1) / (tf + norm)
+                scores[row] += weight * idf * tf * (self.k1 + 1) / (tf + norm)
         best = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:n]
         return [(self._ids[row], score) for row, score in best]
 
@@ -130,7 +185,9 @@ class Bm25:
         rarest = math.log(1.0 + (len(self._ids) + 0.5) / 0.5)
         matched: dict[int, float] = defaultdict(float)
         total = 0.0
-        for own, alternatives in _query_words(query):
+        corrected = self.corrections(query)
+        for own, words in _query_words(query):
+            alternatives = (*words, corrected[own]) if own in corrected else words
             known = [self._idf[term] for term in alternatives if term in self._idf]
             weight = self._idf.get(own) or max(known, default=rarest)
             total += weight

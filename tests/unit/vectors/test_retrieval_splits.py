@@ -54,7 +54,12 @@ def test_no_question_is_in_both_dev_and_heldout() -> None:
 
 def test_every_label_names_an_evaluation_document() -> None:
     ids = {row["id"] for row in rows("docs")}
-    labels = {label for split in (*DEV_SPLITS, "heldout") for r in rows(split) for label in r["relevant"]}  # type: ignore[attr-defined]
+    labels = {
+        label
+        for split in (*DEV_SPLITS, "dev_typed", "heldout")
+        for r in rows(split)
+        for label in r["relevant"]
+    }  # type: ignore[attr-defined]
     assert labels <= ids
 
 
@@ -67,6 +72,12 @@ def test_the_heldout_split_asks_in_both_languages() -> None:
 def test_the_heldout_split_asks_about_documents_no_dev_question_names() -> None:
     dev = {label for split in DEV_SPLITS for r in rows(split) for label in r["relevant"]}  # type: ignore[attr-defined]
     assert not dev & {label for r in rows("heldout") for label in r["relevant"]}  # type: ignore[attr-defined]
+
+
+def test_no_typed_dev_question_is_in_a_heldout_split() -> None:
+    typed = {normalised(r["query"]) for r in rows("dev_typed")}
+    heldout = [*rows("heldout"), *rows("heldout", "retrieval_fresh")]
+    assert not typed & {normalised(r["query"]) for r in heldout}
 
 
 def test_the_fresh_heldout_split_is_frozen() -> None:
