@@ -13,7 +13,7 @@ from importlib import resources
 
 from foodsave.text import fold
 from foodsave.vectors.embed import STOPWORDS, tokens
-from foodsave.vectors.lexicon import is_english, lexicon, read_table, translate
+from foodsave.vectors.lexicon import is_english, lexicon, read_table, translate, translations
 
 _WORD = re.compile(r"[a-z]+")
 _TOKEN = re.compile(r"[a-z0-9]+")
@@ -52,9 +52,10 @@ def query_terms(query: str) -> list[str]:
     """The query's own stemmed words plus the stems of the Polish words the lexicon gives for its English ones,
     or, for a Polish question, of the words documents tend to use for its own."""
     terms = tokens(query)
-    for word in _WORD.findall(fold(query)):
+    words = _WORD.findall(fold(query))
+    for word, polish in zip(words, translations(words), strict=True):
         if word not in STOPWORDS:
-            terms.extend(_stems(translate(word)))
+            terms.extend(_stems(polish))
     if not is_english(query):
         table = synonyms()
         terms.extend(related for term in tokens(query) for related in table.get(term, ()))
@@ -202,10 +203,11 @@ def _query_words(query: str) -> list[tuple[str, tuple[str, ...]]]:
     its Polish translations or, in a Polish question, of its synonyms)."""
     related = {} if is_english(query) else synonyms()
     words: dict[str, tuple[str, ...]] = {}
-    for word in _TOKEN.findall(fold(query)):
+    found = _TOKEN.findall(fold(query))
+    for word, polish in zip(found, translations(found), strict=True):
         own = tokens(word)
         if own and own[0] not in words:
-            alternatives = (own[0], *_stems(translate(word)), *related.get(own[0], ()))
+            alternatives = (own[0], *_stems(polish), *related.get(own[0], ()))
             words[own[0]] = tuple(dict.fromkeys(alternatives))
     return list(words.items())
 
