@@ -162,20 +162,40 @@ class Bm25:
         return self._terms
 
     def search(self, query: str, n: int) -> list[tuple[int, float]]:
-        """Up to `n` (chunk id, score) pairs with a positive score, best first; a misspelt word counts as the
-        index word it is taken for."""
+        """Up to `n` (chunk id, score) pairs with a positive score, best first. A Polish question's stems (its
+        own words' and their synonyms') add up; each word of an English question scores in a chunk as the best
+        of the stems that stand for it (its own and its translations'), so a word with many senses counts once.
+        A misspelt word counts, at TYPO_WEIGHT, as the index word it is taken for."""
+        corrected = self.corrections(query)
+        if is_english(query):
+            groups = []
+            for own, alternatives in _query_words(query):
+                weights = dict.fromkeys(alternatives, 1.0)
+                if own in corrected:
+                    weights.setdefault(corrected[own], TYPO_WEIGHT)
+                groups.append(weights)
+        else:
+            weights = dict.fromkeys(corrected.values(), TYPO_WEIGHT)
+            weights.update(dict.fromkeys(query_terms(query), 1.0))
+            groups = [{term: weight} for term, weight in weights.items()]
         scores: dict[int, float] = defaultdict(float)
-        weights = dict.fromkeys(self.corrections(query).values(), TYPO_WEIGHT)
-        weights.update(dict.fromkeys(query_terms(query), 1.0))
+        for group in groups:
+            for row, value in self._best(group).items():
+                scores[row] += value
+        ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:n]
+        return [(self._ids[row], score) for row, score in ranked]
+
+    def _best(self, weights: dict[str, float]) -> dict[int, float]:
+        """Per row, the best weighted BM25 term score of the terms of `weights` it contains."""
+        best: dict[int, float] = {}
         for term, weight in weights.items():
             idf = self._idf.get(term)
             if idf is None:
                 continue
             for row, tf in self._postings[term]:
                 norm = self.k1 * (1 - self.b + self.b * self._lengths[row] / (self._avg_length or 1.0))
-                scores[row] += weight * idf * tf * (self.k1 + 1) / (tf + norm)
-        best = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:n]
-        return [(self._ids[row], score) for row, score in best]
+                best[row] = max(best.get(row, 0.0), weight * idf * tf * (self.k1 + 1) / (tf + norm))
+        return best
 
     def coverage(self, query: str, ids: Sequence[int]) -> dict[int, float]:
         """Per chunk of `ids`, the IDF-weighted share of the query's content words that the chunk contains, each

@@ -54,6 +54,12 @@ def test_a_word_the_index_contains_is_never_corrected(word: str) -> None:
     assert bm25().corrections(word) == {}
 
 
+def test_an_english_word_with_many_senses_counts_once_in_a_chunk() -> None:
+    # "keep": przechowywać, trzymać, utrzymanie; "butter": masło.
+    chunks = Bm25([1, 2, 3], ["Przechowywać, trzymać, utrzymanie.", "Trzymać masło.", "Zupa z proszku."])
+    assert [chunk for chunk, _ in chunks.search("keep butter", 3)] == [2, 1]
+
+
 def test_bm25_ranks_a_rare_word_above_a_common_one() -> None:
     ranked = [chunk for chunk, _ in bm25().search("zupy witaminy", 4)]
     assert ranked[0] == 4
