@@ -19,6 +19,8 @@ from foodsave.vectors.manifest import household_index_name, user_index_name
 from foodsave.vectors.query_cache import QUERY_VECTORS, QueryVectorCache
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     import numpy as np
     from numpy.typing import NDArray
 
@@ -31,6 +33,10 @@ MAX_K = 50
 SNIPPET_CHARS = 320
 CANDIDATES = 50
 RRF_K = 60
+# A search whose hits are filtered after ranking asks for OVERFETCH times k, then twice as many while the filter
+# leaves fewer than k and the index has more, up to MAX_FETCH.
+OVERFETCH = 2
+MAX_FETCH = 400
 
 
 @dataclass(frozen=True)
@@ -255,10 +261,26 @@ class SearchService:
         scope: str = "recipes",
         user_id: str | None = None,
         household_id: str | None = None,
+        keep: Callable[[list[SearchHit]], list[SearchHit]] | None = None,
     ) -> list[SearchHit]:
         """Best hits first. With `household_id`, documents searches the user's personal index and the
-        household's shared one, merged by relevance."""
+        household's shared one, merged by relevance. With `keep`, the hits it keeps (in order): more are
+        fetched while it leaves fewer than `k` and the indexes hold more, so a filter after ranking (documents
+        deleted while the index-builder lags) still yields `k` hits."""
         query = validate(query, k, scope)
+        if keep is None:
+            return self._search(query, k, scope, user_id, household_id)
+        n = k * OVERFETCH
+        while True:
+            hits = self._search(query, n, scope, user_id, household_id)
+            kept = keep(hits)
+            if len(kept) >= k or len(hits) < n or n >= MAX_FETCH:
+                return kept[:k]
+            n = min(n * 2, MAX_FETCH)
+
+    def _search(
+        self, query: str, k: int, scope: str, user_id: str | None, household_id: str | None
+    ) -> list[SearchHit]:
         reader = self.reader(scope, user_id)
         if scope == "documents" and household_id:
             hits = self._hits(query, k, scope, reader) + self._hits(

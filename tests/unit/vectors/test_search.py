@@ -70,6 +70,44 @@ def test_a_users_documents_are_invisible_to_another_user(
     assert service.search("pierogi z kapustą", 5, "documents", "bob") == []
 
 
+def _many_documents(builder: IndexBuilder, count: int) -> None:
+    for i in range(count):
+        builder.add_document(
+            user_index_name("alice"),
+            SourceDocument(f"d{i}", f"Notatka {i}", f"Pierogi z kapustą, przepis {i}."),
+        )
+
+
+def test_a_filter_after_ranking_still_yields_k_hits_when_it_drops_the_best(
+    service: SearchService, builder: IndexBuilder
+) -> None:
+    _many_documents(builder, 12)
+    best = [h.document_id for h in service.search("pierogi z kapustą", 12, "documents", "alice")]
+    dropped = set(best[:8])
+    hits = service.search(
+        "pierogi z kapustą",
+        3,
+        "documents",
+        "alice",
+        keep=lambda found: [h for h in found if h.document_id not in dropped],
+    )
+    assert [h.document_id for h in hits] == best[8:11]
+
+
+def test_a_filter_that_keeps_too_little_returns_what_the_whole_index_has(
+    service: SearchService, builder: IndexBuilder
+) -> None:
+    _many_documents(builder, 5)
+    hits = service.search(
+        "pierogi z kapustą",
+        3,
+        "documents",
+        "alice",
+        keep=lambda found: [h for h in found if h.document_id == "d2"],
+    )
+    assert [h.document_id for h in hits] == ["d2"]
+
+
 def test_searching_documents_needs_a_user(service: SearchService) -> None:
     with pytest.raises(InvalidInput):
         service.search("pierogi", 5, "documents", None)
