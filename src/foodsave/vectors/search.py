@@ -83,17 +83,23 @@ class RelevanceFloor:
         return self.polish - self.english
 
 
-# Per embedder, calibrated on the dev questions by benchmarks/relevance_floor.py; an embedder not listed has no
-# floor.
+# Per embedder, calibrated on the dev questions (both collections whose results have been read) by
+# benchmarks/relevance_floor.py; an embedder not listed has no floor.
 RELEVANCE_FLOOR = {
-    E5_NAME: RelevanceFloor(polish=0.8594, english=0.8733),
-    HashingEmbedder().name: RelevanceFloor(polish=0.1112, english=0.2044),
+    E5_NAME: RelevanceFloor(polish=0.8783, english=0.8344),
+    HashingEmbedder().name: RelevanceFloor(polish=0.1147, english=0.1604),
 }
 # A hit's relevance: its cosine plus this share of its lexical coverage of the question, per question language
 # (chosen on dev, where coverage tells unanswerable questions apart better than the cosine of a multilingual
 # model does; an English question's coverage goes through the lexicon and counts for more).
 COVERAGE_WEIGHT = 0.2
 COVERAGE_WEIGHT_EN = 0.6
+# ... plus, for a Polish question, this share of its lead: how far its cosine is above the best cosine of the
+# other candidates (0 for all but the nearest chunk). A question the documents answer tends to have one chunk
+# clearly nearest; one they do not answer, several about equally near (chosen on dev, where it refuses more
+# unanswerable Polish questions at no cost in right answers; English cosines with Polish text are too close
+# together for the lead to tell them apart).
+LEAD_WEIGHT = 1.0
 
 
 @dataclass(frozen=True)
@@ -157,10 +163,13 @@ class SearchService:
         fusion: Fusion = DEFAULT_FUSION,
         rrf_k: int = RRF_K,
         query_vectors: QueryVectorCache = QUERY_VECTORS,
+        lead_weight: float = LEAD_WEIGHT,
     ) -> None:
         """With a `queue`, an index built by another embedder is refused and its rebuild queued; query vectors
-        come through `query_vectors` (the process's cache unless another is given)."""
+        come through `query_vectors` (the process's cache unless another is given); `lead_weight` is the share
+        of a hit's lead in the relevance of a Polish question's hits."""
         self.query_vectors = query_vectors
+        self.lead_weight = lead_weight
         self.store = store
         self.queue = queue
         self.fusion = fusion
@@ -298,10 +307,12 @@ class SearchService:
             raise Unavailable(
                 f"the {scope} index has not been published yet", code="IndexNotPublished"
             ) from None
-        ranked = self._ranked(loaded, query, k)
+        ranked, lead = self._ranked(loaded, query, k)
         coverage = loaded.lexical().coverage(query, [hit.chunk.id for hit in ranked])
         shift = self.relevance_shift(query)
-        share = COVERAGE_WEIGHT_EN if is_english(query) else COVERAGE_WEIGHT
+        english = is_english(query)
+        share = COVERAGE_WEIGHT_EN if english else COVERAGE_WEIGHT
+        lead_weight = 0.0 if english else self.lead_weight
         return [
             SearchHit(
                 score=hit.score,
@@ -311,7 +322,10 @@ class SearchService:
                 document_id=hit.chunk.document_id,
                 chunk=hit.chunk.position,
                 text=hit.chunk.text,
-                relevance=hit.score + share * coverage.get(hit.chunk.id, 0.0) + shift,
+                relevance=hit.score
+                + share * coverage.get(hit.chunk.id, 0.0)
+                + lead_weight * lead(hit.score)
+                + shift,
             )
             for hit in ranked
         ]
@@ -331,8 +345,11 @@ class SearchService:
             vectors.append(self.query_vectors.embed_query(self.embedder, second))
         return vectors
 
-    def _ranked(self, loaded: LoadedIndex, query: str, k: int) -> list[ScoredChunk]:
-        """Dense candidates fused with BM25 candidates; each hit keeps its (mean) cosine similarity as its score."""
+    def _ranked(
+        self, loaded: LoadedIndex, query: str, k: int
+    ) -> tuple[list[ScoredChunk], Callable[[float], float]]:
+        """Dense candidates fused with BM25 candidates; each hit keeps its (mean) cosine similarity as its score.
+        With them, a hit's lead by its cosine over the best of the other candidates (0 when it has none)."""
         english = self.fusion.translate and is_english(query)
         vectors = self._query_vectors(loaded, query, english)
         n = max(k, CANDIDATES)
@@ -357,7 +374,13 @@ class SearchService:
         else:
             order = score_fusion(cosine, dict(lexical), weight, ngrams, ngram_weight)
         records = loaded.meta.get_many(order[:k])
-        return [ScoredChunk(cosine.get(i, 0.0), records[i]) for i in order[:k] if i in records]
+        hits = [ScoredChunk(cosine.get(i, 0.0), records[i]) for i in order[:k] if i in records]
+        best, second = (sorted(cosine.values(), reverse=True) + [0.0, 0.0])[:2]
+
+        def lead(score: float) -> float:
+            return max(0.0, score - second) if score >= best and len(cosine) > 1 else 0.0
+
+        return hits, lead
 
 
 def _published(reader: IndexReader) -> bool:
