@@ -4,7 +4,9 @@ benchmarks/data/retrieval_eval_dev.jsonl, retrieval_eval_dev_typed.jsonl, retrie
 and the held-out split whose results have been read, retrieval_eval_heldout.jsonl; not answerable:
 relevance_unanswerable_dev.jsonl and relevance_unanswerable_heldout.jsonl) and over the documents of the fresh
 split, whose results have been read (retrieval_fresh_heldout.jsonl and relevance_unanswerable_fresh_heldout.jsonl
-over retrieval_fresh_docs.jsonl); each collection is also reported on its own.
+over retrieval_fresh_docs.jsonl); each collection is also reported on its own. Reported only, never calibrated
+on: the blind held-out split written by someone who did not see the code (retrieval_blind_heldout.jsonl and
+relevance_unanswerable_blind_heldout.jsonl over retrieval_blind_docs.jsonl), evaluated once.
 
 A question is *answered* when its top hit's relevance (cosine plus a share of lexical coverage and a share of
 its lead over the other candidates' best cosine, see SearchService) is at least the floor of its language. Each language's floor is MARGIN below the lowest
@@ -28,7 +30,15 @@ from pathlib import Path
 import numpy as np
 
 from benchmarks.record import write
-from benchmarks.retrieval import DATA, EVAL_USER, FRESH_USER, QueryCache, eval_documents, read_jsonl
+from benchmarks.retrieval import (
+    BLIND_USER,
+    DATA,
+    EVAL_USER,
+    FRESH_USER,
+    QueryCache,
+    eval_documents,
+    read_jsonl,
+)
 from foodsave.adapters.local import LocalObjectStore, SystemClock
 from foodsave.bootstrap import build_embedder
 from foodsave.vectors.builder import IndexBuilder
@@ -57,6 +67,7 @@ SPLITS = {
         ("relevance_unanswerable_dev", "relevance_unanswerable_heldout"),
     ),
     "fresh_heldout": (FRESH_USER, ("retrieval_fresh_heldout",), ("relevance_unanswerable_fresh_heldout",)),
+    "blind_heldout": (BLIND_USER, ("retrieval_blind_heldout",), ("relevance_unanswerable_blind_heldout",)),
 }
 # The splits the floor is calibrated on (the others are reported only).
 CALIBRATION = ("dev", "fresh_heldout")
