@@ -1,7 +1,8 @@
 """Soak: many invocations of each Lambda handler in one process with real-shaped events and rotating users.
 
-After a warm-up (the first 1 000 calls, or a tenth), resident memory is sampled at fixed call counts and
-fitted to a growth in MB per 1 000 calls (median of five consecutive windows, and over the whole run);
+After a warm-up (the first 1 000 calls, or a tenth), anonymous resident memory (file-backed pages are reported
+apart: see soak_probes) is sampled at fixed call counts and fitted to a growth in MB per 1 000 calls (median of
+five consecutive windows, and over the whole run);
 open descriptors and files, temp entries, threads and DB connections (pooled, and server-side on
 PostgreSQL) are compared with their warm values, and any that grew is reported as a leak. The time per call
 is reported per window too. Checks that nothing a user stored disappeared. Baseline in the same run, measured
@@ -37,7 +38,7 @@ os.environ.setdefault("POWERTOOLS_METRICS_NAMESPACE", "FoodSaveSoak")
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from record import spread, write  # noqa: E402
-from soak_probes import leaks, memory_growth, snapshot  # noqa: E402
+from soak_probes import leaks, memory_growth, resident_mb, snapshot  # noqa: E402
 
 WARMUP = 1000
 WINDOWS = 5
@@ -210,15 +211,15 @@ def run_function(
         done = i + 1
         if done == warm:
             at_warm = snapshot(proc, soak.services, soak.tmp_root)
-            rss.append((done, at_warm["rss_mb"]))
+            rss.append((done, at_warm["rss_anon_mb"]))
         elif done > warm and (done - warm) % every == 0:
-            rss.append((done, round(proc.memory_info().rss / 2**20, 3)))
+            rss.append((done, resident_mb(proc)[0]))
         if done in ends:
             now = time.perf_counter()
             calls = done - (warm if len(window_ms) == 0 else ends[len(window_ms) - 1])
             window_ms.append(round((now - window_started) * 1000 / calls, 3))
             window_started = now
-            log(f"  {name}: {done}/{iterations}, rss {rss[-1][1]:.1f} MB, failures {failures}")
+            log(f"  {name}: {done}/{iterations}, anonymous rss {rss[-1][1]:.1f} MB, failures {failures}")
         elif done == warm:
             window_started = time.perf_counter()
     seconds = time.perf_counter() - started
@@ -237,6 +238,8 @@ def run_function(
         "after_warmup": at_warm,
         "after": after,
         "rss_growth_after_warmup_mb": round(after["rss_mb"] - at_warm["rss_mb"], 2),
+        "rss_anon_growth_after_warmup_mb": round(after["rss_anon_mb"] - at_warm["rss_anon_mb"], 2),
+        "rss_file_growth_after_warmup_mb": round(after["rss_file_mb"] - at_warm["rss_file_mb"], 2),
         "memory_growth": growth,
         "rss_ok": growth["mb_per_1000_calls_windows"]["median"] * 10 < RSS_TARGET_MB,
         "leaks": leaks(at_warm, after),
@@ -301,7 +304,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--ocr-iterations", type=int, default=100)
     parser.add_argument("--samples", type=int, default=50, help="memory samples after the warm-up")
     parser.add_argument("--postgres", action="store_true", help="a throwaway PostgreSQL cluster, not SQLite")
-    parser.add_argument("--only", nargs="*", default=None)
+    parser.add_argument(
+        "--only",
+        nargs="*",
+        default=None,
+        help="these handlers (and the baseline), written to soak-<names>.json",
+    )
     args = parser.parse_args(argv)
     load_before = round(os.getloadavg()[0], 1)
     cluster, database_url = _postgres() if args.postgres else (None, None)
@@ -352,7 +360,8 @@ def main(argv: list[str] | None = None) -> int:
         "all_rss_ok": all(r.get("rss_ok", True) for r in results),
         "leaks": {r["function"]: r["leaks"] for r in results if r.get("leaks")},
     }
-    write("soak-postgres" if args.postgres else "soak", report)
+    name = "soak-postgres" if args.postgres else "soak"
+    write(f"{name}-{'-'.join(args.only)}" if args.only else name, report)
     return 0
 
 

@@ -9,7 +9,9 @@
   many foods, herbs and cheeses the first one lacks.
 
 An English word keeps the English-Polish translations first, then at most MAX_INVERTED Polish headwords from
-the Polish-English dictionary, MAX_TRANSLATIONS in all.
+the Polish-English dictionary, MAX_TRANSLATIONS in all. The two-word English translations of one-word Polish
+nouns read the same way ("ice cream" -> lody, "cottage cheese" -> twaróg) go to a phrase table beside it
+(src/foodsave/vectors/data/phrases_en_pl.tsv), MAX_INVERTED nouns each.
 
     apt-get install dict-freedict-eng-pol dict-freedict-pol-eng && python -m devkit.lexicon
 """
@@ -27,6 +29,7 @@ INDEX = DICTD / "freedict-eng-pol.index"
 POL_ENG_DICT = DICTD / "freedict-pol-eng.dict.dz"
 POL_ENG_INDEX = DICTD / "freedict-pol-eng.index"
 OUT = Path(__file__).resolve().parents[1] / "src" / "foodsave" / "vectors" / "data" / "lexicon_en_pl.tsv"
+PHRASES_OUT = OUT.with_name("phrases_en_pl.tsv")
 B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 MAX_TRANSLATIONS = 8
 MAX_INVERTED = 3
@@ -43,6 +46,14 @@ HEADER = """\
 # licensed under the Creative Commons Attribution-ShareAlike 3.0 Unported licence.
 """
 _HEADWORD = re.compile(r"^[a-z][a-z-]*[a-z]$")
+_PHRASE = re.compile(r"^[a-z]{2,} [a-z]{2,}$")
+PHRASES_HEADER = """\
+# Two English words TAB Polish nouns (space-separated), for lexical search of Polish documents with English
+# questions: the phrase's words are glossed together, not one by one. Derived by devkit/lexicon.py from the
+# two-word English translations of one-word Polish nouns in the FreeDict Polish-English dictionary (WikDict
+# edition 2022.11.18 by Karl Bartel, from Wiktionary via DBnary, Debian package dict-freedict-pol-eng),
+# licensed under the Creative Commons Attribution-ShareAlike 3.0 Unported licence.
+"""
 _DROP = re.compile(r"<[^>]*>|\[[^\]]*\]|\([^)]*\)|^\s*[IVX]+\.\s*|^\s*\d+\.\s*")
 _POLISH_ITEM = re.compile(r"^[a-ząćęłńóśźż]+(?: [a-ząćęłńóśźż]+)?$")
 
@@ -96,10 +107,10 @@ _NEW_SENSE = re.compile(r"^\d+\. ")
 _POS = re.compile(r"<([^>]*)>")
 
 
-def english_translations(body: str) -> list[str]:
-    """The one-word English translations of a Polish-English entry, in order. Its first line is the headword
-    with its pronunciation and part of speech; a translation line follows it and each numbered sense that
-    starts a line; the other lines are Polish definitions."""
+def english_translations(body: str, pattern: re.Pattern[str] = _HEADWORD) -> list[str]:
+    """The one-word (or, with `pattern` _PHRASE, two-word) English translations of a Polish-English entry, in
+    order. Its first line is the headword with its pronunciation and part of speech; a translation line follows
+    it and each numbered sense that starts a line; the other lines are Polish definitions."""
     lines = body.splitlines()
     if not lines or not set(_POS.findall(lines[0])) & INVERTED_PARTS:
         return []
@@ -109,14 +120,15 @@ def english_translations(body: str) -> list[str]:
             continue
         for item in line.split(","):
             word = _SENSE_NUMBER.sub("", item.strip()).lower()
-            if _HEADWORD.match(word) and word not in out:
+            if pattern.match(word) and word not in out:
                 out.append(word)
     return out
 
 
-def inverted(dictionary: str, index: str) -> dict[str, list[str]]:
-    """English word -> the one-word Polish nouns translated by it, those it translates first before those it
-    translates in a later place, alphabetical among equals; proper names left out."""
+def inverted(dictionary: str, index: str, pattern: re.Pattern[str] = _HEADWORD) -> dict[str, list[str]]:
+    """English word (or phrase, with `pattern` _PHRASE) -> the one-word Polish nouns translated by it, those it
+    translates first before those it translates in a later place, alphabetical among equals; proper names left
+    out."""
     ranked: dict[str, list[tuple[int, str]]] = {}
     raw = dictionary.encode("utf-8")
     for line in index.splitlines():
@@ -125,7 +137,7 @@ def inverted(dictionary: str, index: str) -> dict[str, list[str]]:
             continue
         start = decode(offset)
         body = raw[start : start + decode(length)].decode("utf-8", errors="replace")
-        for place, english in enumerate(english_translations(body)):
+        for place, english in enumerate(english_translations(body, pattern)):
             ranked.setdefault(english, []).append((place, headword))
     return {
         english: list(dict.fromkeys(polish for _, polish in sorted(pairs)))
@@ -152,13 +164,21 @@ def read_dictd(dictionary: Path, index: Path) -> tuple[str, str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument("--phrases-out", type=Path, default=PHRASES_OUT)
     args = parser.parse_args()
-    table = merged(entries(*read_dictd(DICT, INDEX)), inverted(*read_dictd(POL_ENG_DICT, POL_ENG_INDEX)))
-    args.out.write_text(
-        HEADER + "".join(f"{english}\t{' '.join(polish)}\n" for english, polish in table.items()),
+    pol_eng = read_dictd(POL_ENG_DICT, POL_ENG_INDEX)
+    table = merged(entries(*read_dictd(DICT, INDEX)), inverted(*pol_eng))
+    write_table(args.out, HEADER, table)
+    phrases = {english: polish[:MAX_INVERTED] for english, polish in inverted(*pol_eng, _PHRASE).items()}
+    write_table(args.phrases_out, PHRASES_HEADER, phrases)
+    print(f"{len(table)} English words -> {args.out}, {len(phrases)} phrases -> {args.phrases_out}")
+
+
+def write_table(path: Path, header: str, table: dict[str, list[str]]) -> None:
+    path.write_text(
+        header + "".join(f"{english}\t{' '.join(polish)}\n" for english, polish in table.items()),
         encoding="utf-8",
     )
-    print(f"{len(table)} English words -> {args.out}")
 
 
 if __name__ == "__main__":

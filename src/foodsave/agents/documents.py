@@ -56,8 +56,14 @@ def handle(ctx: AgentContext) -> AgentReply:
         service = ctx.search()
         if not service.documents_published(ctx.user.id, household):
             return _unavailable(ctx, missing=True)
+        # A document deleted while the index-builder lags is not shown (more hits are fetched in its place).
         hits = service.search(
-            ctx.message[:2000], k=TOP_K, scope="documents", user_id=ctx.user.id, household_id=household
+            ctx.message[:2000],
+            k=TOP_K,
+            scope="documents",
+            user_id=ctx.user.id,
+            household_id=household,
+            keep=lambda found: still_readable(ctx.session, found, ctx.user.id, household),
         )
     except Exception:  # noqa: BLE001 - any index failure is an honest "unavailable", never a 500
         from foodsave.observability import logger
@@ -66,7 +72,6 @@ def handle(ctx: AgentContext) -> AgentReply:
         return _unavailable(ctx, missing=False)
     # Below the embedder's relevance floor the nearest chunk is not an answer (e5 cosines are never near 0).
     hits = [h for h in hits if h.relevance >= service.relevance_floor]
-    hits = still_readable(ctx.session, hits, ctx.user.id, household)
     if not hits:
         return AgentReply(
             ctx.say(

@@ -13,10 +13,16 @@ from importlib import resources
 
 from foodsave.text import fold
 from foodsave.vectors.embed import STOPWORDS, tokens
-from foodsave.vectors.lexicon import is_english, read_table, translate
+from foodsave.vectors.lexicon import is_english, lexicon, read_table, translate, translations
 
 _WORD = re.compile(r"[a-z]+")
 _TOKEN = re.compile(r"[a-z0-9]+")
+# A query word the index has never seen, with no translation, is read as the closest index word that starts
+# with the same letter within one edit (adjacent letters swapped count as one), two from TYPO_TWO_EDITS_CHARS
+# letters on; its stem must have at least TYPO_MIN_CHARS letters. It weighs TYPO_WEIGHT of a word as typed.
+TYPO_MIN_CHARS = 4
+TYPO_TWO_EDITS_CHARS = 8
+TYPO_WEIGHT = 0.5
 
 
 @lru_cache(maxsize=1)
@@ -46,13 +52,31 @@ def query_terms(query: str) -> list[str]:
     """The query's own stemmed words plus the stems of the Polish words the lexicon gives for its English ones,
     or, for a Polish question, of the words documents tend to use for its own."""
     terms = tokens(query)
-    for word in _WORD.findall(fold(query)):
+    words = _WORD.findall(fold(query))
+    for word, polish in zip(words, translations(words), strict=True):
         if word not in STOPWORDS:
-            terms.extend(_stems(translate(word)))
+            terms.extend(_stems(polish))
     if not is_english(query):
         table = synonyms()
         terms.extend(related for term in tokens(query) for related in table.get(term, ()))
     return terms
+
+
+@lru_cache(maxsize=1)
+def polish_stems() -> frozenset[str]:
+    """The stems of every Polish word of the English-Polish dictionary: words that are spelt right (built on the
+    first query with a word the index lacks, ~0.25 s)."""
+    return frozenset(term for polish in lexicon().values() for term in _stems(polish))
+
+
+def unknown_words(query: str) -> list[str]:
+    """The stems of the query's content words that neither language's dictionary knows: where a typo hides."""
+    out = []
+    for word in _WORD.findall(fold(query)):
+        own = tokens(word)
+        if own and len(own[0]) >= TYPO_MIN_CHARS and not translate(word) and own[0] not in polish_stems():
+            out.append(own[0])
+    return list(dict.fromkeys(out))
 
 
 @lru_cache(maxsize=8192)
@@ -75,6 +99,7 @@ class Bm25:
             for term, tf in counts.items():
                 postings[term].append((row, tf))
         self._postings: Mapping[str, Sequence[tuple[int, int]]] = postings
+        self._terms: dict[str, list[str]] | None = None
         n = len(self._ids)
         self._avg_length = (sum(self._lengths) / n) if n else 0.0
         self._idf = {
@@ -106,20 +131,71 @@ class Bm25:
         n = len(bm25._ids)
         bm25._avg_length = (sum(bm25._lengths) / n) if n else 0.0
         bm25._idf = idf
+        bm25._terms = None
         return bm25
 
+    def corrections(self, query: str) -> dict[str, str]:
+        """Stem -> the index's stem it is taken for, for each of the query's untranslated words the index has
+        never seen that lies within the allowed edits of an index word (the most frequent of the closest)."""
+        from rapidfuzz import process
+        from rapidfuzz.distance import OSA
+
+        out: dict[str, str] = {}
+        for stem in unknown_words(query):
+            if stem in self._idf:
+                continue
+            edits = 2 if len(stem) >= TYPO_TWO_EDITS_CHARS else 1
+            vocabulary = self._vocabulary().get(stem[0], [])
+            found = process.extractOne(stem, vocabulary, scorer=OSA.distance, score_cutoff=edits)
+            if found is not None:
+                out[stem] = found[0]
+        return out
+
+    def _vocabulary(self) -> dict[str, list[str]]:
+        """The index's stems by first letter, most frequent first (ties between equally close words go to the
+        commoner)."""
+        if self._terms is None:
+            terms: dict[str, list[str]] = defaultdict(list)
+            for term in sorted(self._idf, key=lambda term: (self._idf[term], term)):
+                terms[term[0]].append(term)
+            self._terms = dict(terms)
+        return self._terms
+
     def search(self, query: str, n: int) -> list[tuple[int, float]]:
-        """Up to `n` (chunk id, score) pairs with a positive score, best first."""
+        """Up to `n` (chunk id, score) pairs with a positive score, best first. A Polish question's stems (its
+        own words' and their synonyms') add up; each word of an English question scores in a chunk as the best
+        of the stems that stand for it (its own and its translations'), so a word with many senses counts once.
+        A misspelt word counts, at TYPO_WEIGHT, as the index word it is taken for."""
+        corrected = self.corrections(query)
+        if is_english(query):
+            groups = []
+            for own, alternatives in _query_words(query):
+                weights = dict.fromkeys(alternatives, 1.0)
+                if own in corrected:
+                    weights.setdefault(corrected[own], TYPO_WEIGHT)
+                groups.append(weights)
+        else:
+            weights = dict.fromkeys(corrected.values(), TYPO_WEIGHT)
+            weights.update(dict.fromkeys(query_terms(query), 1.0))
+            groups = [{term: weight} for term, weight in weights.items()]
         scores: dict[int, float] = defaultdict(float)
-        for term in set(query_terms(query)):
+        for group in groups:
+            for row, value in self._best(group).items():
+                scores[row] += value
+        ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:n]
+        return [(self._ids[row], score) for row, score in ranked]
+
+    def _best(self, weights: dict[str, float]) -> dict[int, float]:
+        """Per row, the best weighted BM25 term score of the terms of `weights` it contains."""
+        best: dict[int, float] = {}
+        for term, weight in weights.items():
             idf = self._idf.get(term)
             if idf is None:
                 continue
             for row, tf in self._postings[term]:
                 norm = self.k1 * (1 - self.b + self.b * self._lengths[row] / (self._avg_length or 1.0))
-                scores[row] += idf * tf * (self.k1 + 1) / (tf + norm)
-        best = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:n]
-        return [(self._ids[row], score) for row, score in best]
+                best[row] = max(best.get(row, 0.0), weight * idf * tf * (self.k1 + 1) / (tf + norm))
+        return best
 
     def coverage(self, query: str, ids: Sequence[int]) -> dict[int, float]:
         """Per chunk of `ids`, the IDF-weighted share of the query's content words that the chunk contains, each
@@ -130,7 +206,9 @@ class Bm25:
         rarest = math.log(1.0 + (len(self._ids) + 0.5) / 0.5)
         matched: dict[int, float] = defaultdict(float)
         total = 0.0
-        for own, alternatives in _query_words(query):
+        corrected = self.corrections(query)
+        for own, words in _query_words(query):
+            alternatives = (*words, corrected[own]) if own in corrected else words
             known = [self._idf[term] for term in alternatives if term in self._idf]
             weight = self._idf.get(own) or max(known, default=rarest)
             total += weight
@@ -145,10 +223,11 @@ def _query_words(query: str) -> list[tuple[str, tuple[str, ...]]]:
     its Polish translations or, in a Polish question, of its synonyms)."""
     related = {} if is_english(query) else synonyms()
     words: dict[str, tuple[str, ...]] = {}
-    for word in _TOKEN.findall(fold(query)):
+    found = _TOKEN.findall(fold(query))
+    for word, polish in zip(found, translations(found), strict=True):
         own = tokens(word)
         if own and own[0] not in words:
-            alternatives = (own[0], *_stems(translate(word)), *related.get(own[0], ()))
+            alternatives = (own[0], *_stems(polish), *related.get(own[0], ()))
             words[own[0]] = tuple(dict.fromkeys(alternatives))
     return list(words.items())
 

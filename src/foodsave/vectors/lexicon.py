@@ -1,6 +1,7 @@
 """English -> Polish word lookup for searching Polish documents with English questions: the hand-written food
 glossary (vectors/data/glossary_en_pl.tsv) before a general English-Polish dictionary (vectors/data/
-lexicon_en_pl.tsv, from FreeDict). Tells an English question from a Polish one and glosses it in Polish, for
+lexicon_en_pl.tsv, from FreeDict), and two-word phrases glossed as one (vectors/data/phrases_en_pl.tsv, from
+FreeDict: "ice cream" -> lody, not ice and cream). Tells an English question from a Polish one and glosses it in Polish, for
 BM25 (stems) and for the dense model (words)."""
 
 from __future__ import annotations
@@ -76,6 +77,38 @@ def lexicon() -> dict[str, tuple[str, ...]]:
     return table
 
 
+@lru_cache(maxsize=1)
+def phrase_table() -> dict[str, tuple[str, ...]]:
+    """Two English words, space-separated -> the Polish words for the phrase."""
+    return read_table("phrases_en_pl.tsv")
+
+
+def phrase(first: str, second: str) -> tuple[str, ...] | None:
+    """The Polish words for two folded English words that form a phrase of the table (its second word in any of
+    its forms: `green beans` -> green bean), else None."""
+    table = phrase_table()
+    for form in english_forms(second):
+        found = table.get(f"{first} {form}")
+        if found is not None:
+            return found
+    return None
+
+
+def translations(words: list[str]) -> list[tuple[str, ...]]:
+    """Per folded English word, its Polish words: those of the two-word phrase it belongs to, else its own."""
+    out: list[tuple[str, ...]] = [()] * len(words)
+    i = 0
+    while i < len(words):
+        joint = phrase(words[i], words[i + 1]) if i + 1 < len(words) else None
+        if joint is not None:
+            out[i] = out[i + 1] = joint
+            i += 2
+        else:
+            out[i] = translate(words[i])
+            i += 1
+    return out
+
+
 def english_forms(word: str) -> list[str]:
     """`word` and the base forms its English ending may stand for: `berries` -> berry, `thawed` -> thaw."""
     forms = [word]
@@ -116,7 +149,8 @@ def is_english(query: str) -> bool:
 def polish_gloss(query: str, per_word: int = GLOSS_WORDS_PER_TERM) -> str:
     """The query's content words replaced by their first Polish translations ("" when none is known)."""
     out: list[str] = []
-    for word in _WORD.findall(fold(query)):
+    words = _WORD.findall(fold(query))
+    for word, polish in zip(words, translations(words), strict=True):
         if word not in ENGLISH_FUNCTION_WORDS:
-            out.extend(translate(word)[:per_word])
-    return " ".join(out)
+            out.extend(polish[:per_word])
+    return " ".join(dict.fromkeys(out))

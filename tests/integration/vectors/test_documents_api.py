@@ -65,13 +65,19 @@ def test_deleting_a_document_removes_it_from_search(client, services, auth) -> N
     assert client.get(f"/v1/documents/{doc['id']}", headers=auth("anna")).status_code == 404
 
 
-def test_a_deleted_document_is_not_found_by_search_before_the_index_builder_has_run(
-    client, services, auth
-) -> None:  # type: ignore[no-untyped-def]
+def deleted_and_kept(client: Any, services: Any, auth: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Two indexed documents of anna's, the first deleted and its removal from the index still queued."""
     doc = upload(client, auth("anna"), "ogorki.txt", NOTE.encode())
     keep = upload(client, auth("anna"), "chleb.txt", "Chleb na zakwasie piekę w garnku żeliwnym.".encode())
     drain(services.queue)
     assert client.delete(f"/v1/documents/{doc['id']}", headers=auth("anna")).status_code == 202
+    return doc, keep
+
+
+def test_a_deleted_document_is_not_found_by_search_before_the_index_builder_has_run(
+    client, services, auth
+) -> None:  # type: ignore[no-untyped-def]
+    doc, keep = deleted_and_kept(client, services, auth)
     assert services.queue.depth() == 1  # the index still holds the document's chunks
     hits = client.get(
         "/v1/search", params={"q": "ogórki", "scope": "documents", "k": 5}, headers=auth("anna")
@@ -81,6 +87,16 @@ def test_a_deleted_document_is_not_found_by_search_before_the_index_builder_has_
         "/v1/chat", json={"message": "co moje dokumenty mówią o kiszeniu ogórków?"}, headers=auth("anna")
     )
     assert doc["id"] not in {s.get("id") for s in reply.json()["sources"]}
+
+
+def test_search_still_returns_k_hits_while_a_deleted_document_waits_for_the_index_builder(
+    client, services, auth
+) -> None:  # type: ignore[no-untyped-def]
+    _doc, keep = deleted_and_kept(client, services, auth)
+    hits = client.get(
+        "/v1/search", params={"q": "kiszone ogórki", "scope": "documents", "k": 1}, headers=auth("anna")
+    ).json()["hits"]
+    assert [h["document_id"] for h in hits] == [keep["id"]]
 
 
 def test_a_pdf_without_text_ends_as_a_failed_document_not_a_retry(client, services, auth) -> None:  # type: ignore[no-untyped-def]

@@ -31,6 +31,35 @@ def test_bm25_returns_nothing_when_no_word_is_shared() -> None:
     assert bm25().search("how long does bread keep", 5) == []
 
 
+def test_bm25_finds_a_chunk_by_a_misspelt_word() -> None:
+    assert bm25().search("pomidrowa", 1)[0][0] == 2
+
+
+def test_a_misspelt_word_counts_in_coverage_as_the_word_it_is_taken_for() -> None:
+    assert bm25().coverage("zupa pomidrowa", [2])[2] == 1.0
+
+
+def test_a_word_the_dictionary_knows_is_not_taken_for_a_misspelling_of_an_index_word() -> None:
+    # "dziwnie" lies one edit from the index's "dzień" but is a Polish word of its own.
+    soup = Bm25([1], ["Zupa postoi dzień w lodówce."])
+    assert soup.corrections("dziwnie pachnie") == {}
+
+
+def test_a_misspelling_is_not_read_as_a_word_with_another_first_letter() -> None:
+    assert bm25().corrections("omidorowa") == {}
+
+
+@given(st.sampled_from("glutaminian sodu wzmacnia pomidorowa ryżem klasyk polskiego obiadu witaminy".split()))
+def test_a_word_the_index_contains_is_never_corrected(word: str) -> None:
+    assert bm25().corrections(word) == {}
+
+
+def test_an_english_word_with_many_senses_counts_once_in_a_chunk() -> None:
+    # "keep": przechowywać, trzymać, utrzymanie; "butter": masło.
+    chunks = Bm25([1, 2, 3], ["Przechowywać, trzymać, utrzymanie.", "Trzymać masło.", "Zupa z proszku."])
+    assert [chunk for chunk, _ in chunks.search("keep butter", 3)] == [2, 1]
+
+
 def test_bm25_ranks_a_rare_word_above_a_common_one() -> None:
     ranked = [chunk for chunk, _ in bm25().search("zupy witaminy", 4)]
     assert ranked[0] == 4

@@ -14,8 +14,11 @@ from foodsave.vectors.lexicon import (
     entry,
     is_english,
     lexicon,
+    phrase,
+    phrase_table,
     polish_gloss,
     translate,
+    translations,
 )
 
 
@@ -47,6 +50,19 @@ def test_an_english_question_is_glossed_with_polish_words() -> None:
     assert "masło" in gloss and "zamrażać" in gloss
 
 
+def test_a_two_word_phrase_is_glossed_as_one() -> None:
+    assert translations(["melted", "ice", "cream"])[1:] == [phrase("ice", "cream")] * 2
+    assert "lody" in polish_gloss("melted ice cream").split()
+
+
+def test_a_phrase_is_found_with_its_last_word_in_the_plural() -> None:
+    assert phrase("egg", "whites") == phrase("egg", "white") is not None
+
+
+def test_words_that_form_no_phrase_keep_their_own_translations() -> None:
+    assert translations(["fresh", "butter"]) == [translate("fresh"), translate("butter")]
+
+
 def test_function_words_are_not_glossed() -> None:
     assert polish_gloss("how is the") == ""
 
@@ -54,7 +70,7 @@ def test_function_words_are_not_glossed() -> None:
 @given(st.text(max_size=80))
 def test_any_text_is_classified_and_glossed_from_the_lexicon(text: str) -> None:
     assert is_english(text) in (True, False)
-    values = {word for polish in lexicon().values() for word in polish}
+    values = {word for table in (lexicon(), phrase_table()) for polish in table.values() for word in polish}
     assert set(polish_gloss(text).split()) <= values
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from devkit.lexicon import MAX_INVERTED, MAX_TRANSLATIONS, english_translations, inverted, merged
+from devkit.lexicon import _PHRASE, MAX_INVERTED, MAX_TRANSLATIONS, english_translations, inverted, merged
 
 ENTRIES = [
     (
@@ -66,6 +66,10 @@ def test_multi_word_translations_and_headwords_are_left_out() -> None:
     table = inverted(*dictd(ENTRIES))
     assert not {"chinese parsley", "peach fuzz", "cottage cheese"} & table.keys()
     assert "biały ser" not in {word for polish in table.values() for word in polish}
+
+
+def test_two_word_translations_of_nouns_point_back_to_their_headword_as_phrases() -> None:
+    assert inverted(*dictd(ENTRIES), _PHRASE) == {"chinese parsley": ["kolendra"], "peach fuzz": ["koper"]}
 
 
 def test_polish_definitions_suffixes_and_proper_names_are_left_out() -> None:

@@ -22,6 +22,15 @@ FRESH_SHA256 = {
 }
 
 
+# The blind held-out split: documents and questions written by someone who did not see the code, evaluated once
+# after tuning.
+BLIND_SHA256 = {
+    "retrieval_blind_docs.jsonl": "f0db1be244b7cb498d4c1890106e483ca5a94b1cfdb3cb5c288bd559e390e4ed",
+    "retrieval_blind_heldout.jsonl": "bec74a71bad57a6fd582a2ab96ef84a5c6949e2ba2a2b2388be3ab7b76d7b19e",
+    "relevance_unanswerable_blind_heldout.jsonl": "4cd69404e575d5e4731067d5777488d6ea8f894c882c524b01ed1186cbb03bba",
+}
+
+
 def rows(split: str, prefix: str = "retrieval_eval") -> list[dict[str, object]]:
     path = DATA / f"{prefix}_{split}.jsonl"
     lines = path.read_text(encoding="utf-8").splitlines()
@@ -54,7 +63,12 @@ def test_no_question_is_in_both_dev_and_heldout() -> None:
 
 def test_every_label_names_an_evaluation_document() -> None:
     ids = {row["id"] for row in rows("docs")}
-    labels = {label for split in (*DEV_SPLITS, "heldout") for r in rows(split) for label in r["relevant"]}  # type: ignore[attr-defined]
+    labels = {
+        label
+        for split in (*DEV_SPLITS, "dev_typed", "heldout")
+        for r in rows(split)
+        for label in r["relevant"]
+    }  # type: ignore[attr-defined]
     assert labels <= ids
 
 
@@ -67,6 +81,22 @@ def test_the_heldout_split_asks_in_both_languages() -> None:
 def test_the_heldout_split_asks_about_documents_no_dev_question_names() -> None:
     dev = {label for split in DEV_SPLITS for r in rows(split) for label in r["relevant"]}  # type: ignore[attr-defined]
     assert not dev & {label for r in rows("heldout") for label in r["relevant"]}  # type: ignore[attr-defined]
+
+
+def test_no_typed_dev_question_is_in_a_heldout_split() -> None:
+    typed = {normalised(r["query"]) for r in rows("dev_typed")}
+    heldout = [*rows("heldout"), *rows("heldout", "retrieval_fresh")]
+    assert not typed & {normalised(r["query"]) for r in heldout}
+
+
+def test_the_blind_heldout_split_is_frozen() -> None:
+    digests = {name: hashlib.sha256((DATA / name).read_bytes()).hexdigest() for name in BLIND_SHA256}
+    assert digests == BLIND_SHA256
+
+
+def test_every_blind_label_names_a_blind_document() -> None:
+    blind = {row["id"] for row in rows("docs", "retrieval_blind")}
+    assert {label for r in rows("heldout", "retrieval_blind") for label in r["relevant"]} <= blind  # type: ignore[attr-defined]
 
 
 def test_the_fresh_heldout_split_is_frozen() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -68,6 +69,80 @@ def test_a_users_documents_are_invisible_to_another_user(
     )
     assert service.search("pierogi z kapustą", 5, "documents", "alice")[0].document_id == "d1"
     assert service.search("pierogi z kapustą", 5, "documents", "bob") == []
+
+
+def _many_documents(builder: IndexBuilder, count: int) -> None:
+    for i in range(count):
+        builder.add_document(
+            user_index_name("alice"),
+            SourceDocument(f"d{i}", f"Notatka {i}", f"Pierogi z kapustą, przepis {i}."),
+        )
+
+
+def test_a_filter_after_ranking_still_yields_k_hits_when_it_drops_the_best(
+    service: SearchService, builder: IndexBuilder
+) -> None:
+    _many_documents(builder, 12)
+    best = [h.document_id for h in service.search("pierogi z kapustą", 12, "documents", "alice")]
+    dropped = set(best[:8])
+    hits = service.search(
+        "pierogi z kapustą",
+        3,
+        "documents",
+        "alice",
+        keep=lambda found: [h for h in found if h.document_id not in dropped],
+    )
+    assert [h.document_id for h in hits] == best[8:11]
+
+
+def test_a_filter_that_keeps_too_little_returns_what_the_whole_index_has(
+    service: SearchService, builder: IndexBuilder
+) -> None:
+    _many_documents(builder, 5)
+    hits = service.search(
+        "pierogi z kapustą",
+        3,
+        "documents",
+        "alice",
+        keep=lambda found: [h for h in found if h.document_id == "d2"],
+    )
+    assert [h.document_id for h in hits] == ["d2"]
+
+
+@pytest.fixture
+def relevances(
+    store: LocalObjectStore,
+    embedder: HashingEmbedder,
+    builder: IndexBuilder,
+    knowledge_docs: list[SourceDocument],
+    tmp_path: Path,
+) -> Callable[[str, float], list[tuple[float, float]]]:
+    """(cosine, relevance) of every knowledge hit for a query, with a given lead weight."""
+    builder.rebuild("knowledge", knowledge_docs)
+
+    def search(query: str, lead_weight: float) -> list[tuple[float, float]]:
+        service = SearchService(store, embedder, tmp_path / str(lead_weight), lead_weight=lead_weight)
+        return [(h.score, h.relevance) for h in service.search(query, 5, "knowledge")]
+
+    return search
+
+
+def test_the_nearest_chunk_of_a_polish_question_gains_its_lead_over_the_next_nearest_in_relevance(
+    relevances: Callable[[str, float], list[tuple[float, float]]],
+) -> None:
+    without = relevances("jak przechowywać jajka", 0.0)
+    with_lead = relevances("jak przechowywać jajka", 1.0)
+    cosines = sorted((cosine for cosine, _ in without), reverse=True)
+    gains = [after - before for (_, before), (_, after) in zip(without, with_lead, strict=True)]
+    nearest = [cosine for cosine, _ in without].index(cosines[0])
+    assert gains[nearest] == pytest.approx(cosines[0] - cosines[1])
+    assert [g for i, g in enumerate(gains) if i != nearest] == [0.0] * (len(gains) - 1)
+
+
+def test_an_english_questions_relevance_has_no_lead(
+    relevances: Callable[[str, float], list[tuple[float, float]]],
+) -> None:
+    assert relevances("how should I store eggs", 1.0) == relevances("how should I store eggs", 0.0)
 
 
 def test_searching_documents_needs_a_user(service: SearchService) -> None:

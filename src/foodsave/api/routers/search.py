@@ -11,7 +11,7 @@ from foodsave.api.deps import CurrentUser, ServicesDep, SessionDep
 from foodsave.api.route_table import RouteTable
 from foodsave.households.membership import household_of
 from foodsave.observability import record_metric, span
-from foodsave.vectors.search import MAX_K, MAX_QUERY_CHARS
+from foodsave.vectors.search import MAX_K, MAX_QUERY_CHARS, SearchHit
 
 router = RouteTable(prefix="/v1", tags=["search"])
 Scope = Literal["recipes", "knowledge", "documents"]
@@ -68,11 +68,14 @@ def search(
     service = services.search
     with span("search", scope=scope, k=k):
         household = household_of(session, user.id) if scope == "documents" else None
-        hits = service.search(q, k, scope, user.id, household)
+        keep = None
         if scope == "documents":  # the documents' model loads with the first search of documents
             from foodsave.documents import still_readable
 
-            hits = still_readable(session, hits, user.id, household)
+            def keep(hits: list[SearchHit]) -> list[SearchHit]:
+                return still_readable(session, hits, user.id, household)
+
+        hits = service.search(q, k, scope, user.id, household, keep=keep)
     record_metric("SearchQueries", 1, scope=scope)
     reader = service.reader(scope, user.id)
     return {
