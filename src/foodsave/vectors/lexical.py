@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Container, Mapping, Sequence
 from functools import lru_cache
 from importlib import resources
 
@@ -69,12 +69,16 @@ def polish_stems() -> frozenset[str]:
     return frozenset(term for polish in lexicon().values() for term in _stems(polish))
 
 
-def unknown_words(query: str) -> list[str]:
-    """The stems of the query's content words that neither language's dictionary knows: where a typo hides."""
+def unknown_words(query: str, known: Container[str] = frozenset()) -> list[str]:
+    """The stems of the query's content words that neither `known` (an index's words, looked up first: the
+    dictionary's stems are built only for a word the index lacks) nor either language's dictionary knows:
+    where a typo hides."""
     out = []
     for word in _WORD.findall(fold(query)):
         own = tokens(word)
-        if own and len(own[0]) >= TYPO_MIN_CHARS and not translate(word) and own[0] not in polish_stems():
+        if not own or len(own[0]) < TYPO_MIN_CHARS or own[0] in known:
+            continue
+        if not translate(word) and own[0] not in polish_stems():
             out.append(own[0])
     return list(dict.fromkeys(out))
 
@@ -141,9 +145,7 @@ class Bm25:
         from rapidfuzz.distance import OSA
 
         out: dict[str, str] = {}
-        for stem in unknown_words(query):
-            if stem in self._idf:
-                continue
+        for stem in unknown_words(query, self._idf):
             edits = 2 if len(stem) >= TYPO_TWO_EDITS_CHARS else 1
             vocabulary = self._vocabulary().get(stem[0], [])
             found = process.extractOne(stem, vocabulary, scorer=OSA.distance, score_cutoff=edits)

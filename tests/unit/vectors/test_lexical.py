@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from foodsave.vectors.lexical import Bm25, query_terms, reciprocal_rank_fusion, score_fusion
+from foodsave.vectors.lexical import Bm25, polish_stems, query_terms, reciprocal_rank_fusion, score_fusion
 
 CHUNKS = {
     1: "Glutaminian sodu E621 wzmacnia smak zup w proszku.",
@@ -52,6 +52,12 @@ def test_a_misspelling_is_not_read_as_a_word_with_another_first_letter() -> None
 @given(st.sampled_from("glutaminian sodu wzmacnia pomidorowa ryżem klasyk polskiego obiadu witaminy".split()))
 def test_a_word_the_index_contains_is_never_corrected(word: str) -> None:
     assert bm25().corrections(word) == {}
+
+
+def test_a_query_whose_words_the_index_contains_builds_no_dictionary_stems() -> None:
+    polish_stems.cache_clear()
+    bm25().search("zupa pomidorowa z ryżem", 2)
+    assert polish_stems.cache_info().currsize == 0
 
 
 def test_an_english_word_with_many_senses_counts_once_in_a_chunk() -> None:
