@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 from hypothesis import given
 from hypothesis import strategies as st
 
+import foodsave
 from foodsave.vectors.lexical import Bm25, query_terms, reciprocal_rank_fusion, score_fusion
 
 CHUNKS = {
@@ -47,6 +53,27 @@ def test_a_word_the_dictionary_knows_is_not_taken_for_a_misspelling_of_an_index_
 
 def test_a_misspelling_is_not_read_as_a_word_with_another_first_letter() -> None:
     assert bm25().corrections("omidorowa") == {}
+
+
+def test_a_search_whose_words_the_index_holds_loads_neither_rapidfuzz_nor_the_spelling_table() -> None:
+    code = (
+        "import sys\n"
+        "from foodsave.vectors import lexicon\n"
+        "from foodsave.vectors.lexical import Bm25\n"
+        "bm25 = Bm25([1], ['Zupa pomidorowa postoi dzień w lodówce.'])\n"
+        "bm25.search('zupa pomidorowa w lodówce', 1)\n"
+        "bm25.coverage('zupa pomidorowa', [1])\n"
+        "print('rapidfuzz' in sys.modules, lexicon._spelt_right.cache_info().currsize)\n"
+    )
+    src = str(Path(foodsave.__file__).parents[1])
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([src, os.environ.get("PYTHONPATH", "")])}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
+    assert done.stdout.split() == ["False", "0"]
+
+
+def test_an_english_question_finds_the_word_beside_a_modal_not_a_phrase_across_it() -> None:
+    oils = Bm25([1, 2], ["Olej rzepakowy.", "Oliwiarka."])
+    assert [chunk for chunk, _ in oils.search("which oil can I use for frying", 2)] == [1]
 
 
 @given(st.sampled_from("glutaminian sodu wzmacnia pomidorowa ryżem klasyk polskiego obiadu witaminy".split()))
