@@ -122,8 +122,8 @@ clean:
 # Lambda layers for python3.12 on arm64 (deployed) and x86_64 (run here by the layer check), with 3.12 bytecode
 # and stripped libraries (pip --platform, no Docker); cached, rebuilt when a recipe changes.
 .PHONY: layers infra-test size-check layer-tools runtime-python model-weights lexicon
-# Regenerates src/foodsave/vectors/data/lexicon_en_pl.tsv and phrases_en_pl.tsv from the FreeDict English-Polish and Polish-English
-# dictionaries.
+# Regenerates src/foodsave/vectors/data/lexicon_en_pl.tsv, phrases_en_pl.tsv and stems_pl.tsv from the FreeDict English-Polish and
+# Polish-English dictionaries.
 lexicon: $(STAMP)
 	@test -f /usr/share/dictd/freedict-eng-pol.dict.dz -a -f /usr/share/dictd/freedict-pol-eng.dict.dz || \
 	  (apt-get install -y -qq dict-freedict-eng-pol dict-freedict-pol-eng >/dev/null 2>&1 || \

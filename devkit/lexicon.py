@@ -11,7 +11,10 @@
 An English word keeps the English-Polish translations first, then at most MAX_INVERTED Polish headwords from
 the Polish-English dictionary, MAX_TRANSLATIONS in all. The two-word English translations of one-word Polish
 nouns read the same way ("ice cream" -> lody, "cottage cheese" -> twaróg) go to a phrase table beside it
-(src/foodsave/vectors/data/phrases_en_pl.tsv), MAX_INVERTED nouns each.
+(src/foodsave/vectors/data/phrases_en_pl.tsv), MAX_INVERTED nouns each; phrases with an English function or
+modal word ("oil can", "head of") are left out, since a question's own words would be read as them. The stems
+of every Polish word of the lexicon and the food glossary go, sorted, to src/foodsave/vectors/data/stems_pl.tsv:
+the words spelt right, which a search looks up (by binary search) before reading a word as a typo.
 
     apt-get install dict-freedict-eng-pol dict-freedict-pol-eng && python -m devkit.lexicon
 """
@@ -30,6 +33,7 @@ POL_ENG_DICT = DICTD / "freedict-pol-eng.dict.dz"
 POL_ENG_INDEX = DICTD / "freedict-pol-eng.index"
 OUT = Path(__file__).resolve().parents[1] / "src" / "foodsave" / "vectors" / "data" / "lexicon_en_pl.tsv"
 PHRASES_OUT = OUT.with_name("phrases_en_pl.tsv")
+STEMS_OUT = OUT.with_name("stems_pl.tsv")
 B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 MAX_TRANSLATIONS = 8
 MAX_INVERTED = 3
@@ -53,6 +57,10 @@ PHRASES_HEADER = """\
 # two-word English translations of one-word Polish nouns in the FreeDict Polish-English dictionary (WikDict
 # edition 2022.11.18 by Karl Bartel, from Wiktionary via DBnary, Debian package dict-freedict-pol-eng),
 # licensed under the Creative Commons Attribution-ShareAlike 3.0 Unported licence.
+"""
+STEMS_HEADER = """\
+# The stems (foodsave.vectors.embed.tokens) of every Polish word of lexicon_en_pl.tsv and glossary_en_pl.tsv,
+# one a line, sorted: Polish words spelt right. Written by devkit/lexicon.py.
 """
 _DROP = re.compile(r"<[^>]*>|\[[^\]]*\]|\([^)]*\)|^\s*[IVX]+\.\s*|^\s*\d+\.\s*")
 _POLISH_ITEM = re.compile(r"^[a-ząćęłńóśźż]+(?: [a-ząćęłńóśźż]+)?$")
@@ -165,13 +173,40 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument("--phrases-out", type=Path, default=PHRASES_OUT)
+    parser.add_argument("--stems-out", type=Path, default=STEMS_OUT)
     args = parser.parse_args()
     pol_eng = read_dictd(POL_ENG_DICT, POL_ENG_INDEX)
     table = merged(entries(*read_dictd(DICT, INDEX)), inverted(*pol_eng))
     write_table(args.out, HEADER, table)
-    phrases = {english: polish[:MAX_INVERTED] for english, polish in inverted(*pol_eng, _PHRASE).items()}
+    phrases = phrase_table(inverted(*pol_eng, _PHRASE))
     write_table(args.phrases_out, PHRASES_HEADER, phrases)
-    print(f"{len(table)} English words -> {args.out}, {len(phrases)} phrases -> {args.phrases_out}")
+    stems = polish_stems(table)
+    args.stems_out.write_text(STEMS_HEADER + "".join(f"{stem}\n" for stem in stems), encoding="utf-8")
+    print(
+        f"{len(table)} English words -> {args.out}, {len(phrases)} phrases -> {args.phrases_out}, "
+        f"{len(stems)} Polish stems -> {args.stems_out}"
+    )
+
+
+def phrase_table(found: dict[str, list[str]]) -> dict[str, list[str]]:
+    """The two-word phrases without an English function or modal word, MAX_INVERTED nouns each."""
+    from foodsave.vectors.lexicon import ENGLISH_FUNCTION_WORDS
+
+    return {
+        english: polish[:MAX_INVERTED]
+        for english, polish in found.items()
+        if not ENGLISH_FUNCTION_WORDS & set(english.split())
+    }
+
+
+def polish_stems(table: dict[str, list[str]]) -> list[str]:
+    """The sorted stems of the Polish words of `table` and of the food glossary."""
+    from foodsave.vectors.embed import tokens
+    from foodsave.vectors.lexicon import read_table
+
+    glossary = read_table("glossary_en_pl.tsv")
+    words = {word for polish in [*table.values(), *glossary.values()] for word in polish}
+    return sorted({stem for word in words for stem in tokens(word)})
 
 
 def write_table(path: Path, header: str, table: dict[str, list[str]]) -> None:

@@ -7,13 +7,13 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Container, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
 from importlib import resources
 
 from foodsave.text import fold
 from foodsave.vectors.embed import STOPWORDS, tokens
-from foodsave.vectors.lexicon import is_english, lexicon, read_table, translate, translations
+from foodsave.vectors.lexicon import is_english, read_table, spelt_right, translate, translations
 
 _WORD = re.compile(r"[a-z]+")
 _TOKEN = re.compile(r"[a-z0-9]+")
@@ -62,23 +62,16 @@ def query_terms(query: str) -> list[str]:
     return terms
 
 
-@lru_cache(maxsize=1)
-def polish_stems() -> frozenset[str]:
-    """The stems of every Polish word of the English-Polish dictionary: words that are spelt right (built on the
-    first query with a word the index lacks, ~0.25 s)."""
-    return frozenset(term for polish in lexicon().values() for term in _stems(polish))
-
-
-def unknown_words(query: str, known: Container[str] = frozenset()) -> list[str]:
-    """The stems of the query's content words that neither `known` (an index's words, looked up first: the
-    dictionary's stems are built only for a word the index lacks) nor either language's dictionary knows:
-    where a typo hides."""
+def unknown_words(query: str, known: Callable[[str], bool] = lambda stem: False) -> list[str]:
+    """The stems of the query's content words that neither `known` (the index's vocabulary) nor either
+    language's dictionary knows: where a typo hides. The index is asked first: a word it holds costs no
+    dictionary look-up."""
     out = []
     for word in _WORD.findall(fold(query)):
         own = tokens(word)
-        if not own or len(own[0]) < TYPO_MIN_CHARS or own[0] in known:
+        if not own or len(own[0]) < TYPO_MIN_CHARS or known(own[0]):
             continue
-        if not translate(word) and own[0] not in polish_stems():
+        if not translate(word) and not spelt_right(own[0]):
             out.append(own[0])
     return list(dict.fromkeys(out))
 
@@ -140,12 +133,16 @@ class Bm25:
 
     def corrections(self, query: str) -> dict[str, str]:
         """Stem -> the index's stem it is taken for, for each of the query's untranslated words the index has
-        never seen that lies within the allowed edits of an index word (the most frequent of the closest)."""
+        never seen that lies within the allowed edits of an index word (the most frequent of the closest).
+        rapidfuzz is imported only when such a word remains."""
+        unknown = unknown_words(query, self._idf.__contains__)
+        if not unknown:
+            return {}
         from rapidfuzz import process
         from rapidfuzz.distance import OSA
 
         out: dict[str, str] = {}
-        for stem in unknown_words(query, self._idf):
+        for stem in unknown:
             edits = 2 if len(stem) >= TYPO_TWO_EDITS_CHARS else 1
             vocabulary = self._vocabulary().get(stem[0], [])
             found = process.extractOne(stem, vocabulary, scorer=OSA.distance, score_cutoff=edits)

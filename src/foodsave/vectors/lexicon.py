@@ -14,11 +14,12 @@ from foodsave.text import fold
 from foodsave.text.sorted_lines import SortedLines
 
 _WORD = re.compile(r"[a-z]+")
-# English function words: they count as English when telling the languages apart but are never glossed.
+# English function and modal words: they count as English when telling the languages apart but are never
+# glossed, never part of a two-word phrase, and a phrase is never read across them.
 ENGLISH_FUNCTION_WORDS = frozenset(
     """a an and are as at be been but by can could do does did for from has have how i if in into is it its
-    me my of on or should so than that the their them then there these they this to was what when where which
-    who why will with would you your""".split()
+    may me might must my of on or ought shall should so than that the their them then there these they this to
+    was what when where which who why will with would you your""".split()
 )
 # Polish function words that are also English dictionary entries ("po", "to", "na"): never evidence of English.
 POLISH_FUNCTION_WORDS = frozenset(
@@ -78,6 +79,17 @@ def lexicon() -> dict[str, tuple[str, ...]]:
 
 
 @lru_cache(maxsize=1)
+def _spelt_right() -> SortedLines:
+    return SortedLines(_data("stems_pl.tsv"))
+
+
+def spelt_right(stem: str) -> bool:
+    """Whether `stem` is the stem of a Polish word of the English-Polish dictionary (vectors/data/stems_pl.tsv,
+    sorted, looked up in its text): a word spelt right."""
+    return stem in _spelt_right()
+
+
+@lru_cache(maxsize=1)
 def phrase_table() -> dict[str, tuple[str, ...]]:
     """Two English words, space-separated -> the Polish words for the phrase."""
     return read_table("phrases_en_pl.tsv")
@@ -94,14 +106,17 @@ def phrase(first: str, second: str) -> tuple[str, ...] | None:
     return None
 
 
-def translations(words: list[str]) -> list[tuple[str, ...]]:
-    """Per folded English word, its Polish words: those of the two-word phrase it belongs to, else its own."""
+def translations(words: list[str], *, own: bool = True) -> list[tuple[str, ...]]:
+    """Per folded English word, its Polish words: those of the two-word phrase it belongs to (two adjacent
+    words, neither a function word) followed, with `own`, by its own; else its own."""
     out: list[tuple[str, ...]] = [()] * len(words)
     i = 0
     while i < len(words):
-        joint = phrase(words[i], words[i + 1]) if i + 1 < len(words) else None
+        pair = i + 1 < len(words) and not ENGLISH_FUNCTION_WORDS & {words[i], words[i + 1]}
+        joint = phrase(words[i], words[i + 1]) if pair else None
         if joint is not None:
-            out[i] = out[i + 1] = joint
+            for j in (i, i + 1):
+                out[j] = tuple(dict.fromkeys(joint + translate(words[j]))) if own else joint
             i += 2
         else:
             out[i] = translate(words[i])
@@ -150,7 +165,7 @@ def polish_gloss(query: str, per_word: int = GLOSS_WORDS_PER_TERM) -> str:
     """The query's content words replaced by their first Polish translations ("" when none is known)."""
     out: list[str] = []
     words = _WORD.findall(fold(query))
-    for word, polish in zip(words, translations(words), strict=True):
+    for word, polish in zip(words, translations(words, own=False), strict=True):
         if word not in ENGLISH_FUNCTION_WORDS:
             out.extend(polish[:per_word])
     return " ".join(dict.fromkeys(out))

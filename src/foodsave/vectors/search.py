@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from foodsave.errors import FoodSaveError, InvalidInput, NotFound, Unavailable
 from foodsave.text.letters import restore_letters
 from foodsave.vectors.embed import E5_NAME, HashingEmbedder
-from foodsave.vectors.lexical import reciprocal_rank_fusion, score_fusion
+from foodsave.vectors.fusion import DEFAULT_FUSION, RRF_K, Fusion, Ranking, fuse
 from foodsave.vectors.lexicon import is_english, polish_gloss
 from foodsave.vectors.load import NGRAMS, IndexReader, LoadedIndex, ScoredChunk
 from foodsave.vectors.manifest import household_index_name, user_index_name
@@ -32,43 +32,11 @@ MAX_QUERY_CHARS = 2000
 MAX_K = 50
 SNIPPET_CHARS = 320
 CANDIDATES = 50
-RRF_K = 60
-# A search whose hits are filtered after ranking asks for OVERFETCH times k, then twice as many while the filter
-# leaves fewer than k and the index has more, up to MAX_FETCH.
+# A search whose hits are filtered after ranking reads OVERFETCH times k hits of the same ranking as a plain
+# search, then the next ones; when the ranking runs out and the filter still leaves fewer than k, the ranking is
+# redone over twice as many candidates while the index has more, up to MAX_FETCH.
 OVERFETCH = 2
 MAX_FETCH = 400
-
-
-@dataclass(frozen=True)
-class Fusion:
-    """How the dense and BM25 rankings of the top CANDIDATES chunks are combined.
-
-    `method` "sum" adds the scaled scores (cosine min-max over the candidates, BM25 over its maximum) with the
-    lexical side weighted; "rrf" fuses the two rankings by weighted reciprocal rank. English questions have
-    their own lexical weight and, with `translate`, a dense score that is the mean of the question's cosine and
-    that of its Polish gloss (vectors/lexicon.py), since the model matches English to Polish text weakly.
-    Other questions add, with `ngram_weight`, the similarity of hashed character n-grams (inflected Polish forms
-    share most of them); not when the embedder is itself the n-gram one. With `restore_letters`, a Polish
-    question typed without Polish letters is also embedded with its words spelt as in the index, its dense score
-    the mean of both cosines.
-    """
-
-    method: str = "sum"
-    lexical_weight: float = 1.0
-    lexical_weight_en: float = 1.0
-    translate: bool = True
-    ngram_weight: float = 0.0
-    restore_letters: bool = True
-
-    def weight(self, english: bool) -> float:
-        return self.lexical_weight_en if english else self.lexical_weight
-
-
-# Chosen on the dev questions (benchmarks/retrieval.py: the dev splits of benchmarks/data/retrieval_eval_*.jsonl,
-# the read fresh split and the knowledge-corpus questions): score sum, BM25 and dense cosine weighted alike,
-# n-grams for Polish questions. Polish BM25 0.43 and n-grams 0.5 score 0.006 higher on all dev questions
-# together, but lower the Polish relevance floor so that it refuses a quarter fewer unanswerable questions.
-DEFAULT_FUSION = Fusion("sum", lexical_weight=1.0, lexical_weight_en=1.0, ngram_weight=1.0)
 
 
 @dataclass(frozen=True)
@@ -86,22 +54,17 @@ class RelevanceFloor:
 
 
 # Per embedder, calibrated on the dev questions (both collections whose results have been read) by
-# benchmarks/relevance_floor.py; an embedder not listed has no floor.
+# benchmarks/relevance_floor.py: per language, 0.02 below the right answers' relevance once the lowest 2 % of
+# them (at least one) are set aside; an embedder not listed has no floor.
 RELEVANCE_FLOOR = {
-    E5_NAME: RelevanceFloor(polish=0.8783, english=0.8344),
-    HashingEmbedder().name: RelevanceFloor(polish=0.1147, english=0.1604),
+    E5_NAME: RelevanceFloor(polish=0.8829, english=0.8738),
+    HashingEmbedder().name: RelevanceFloor(polish=0.1717, english=0.2057),
 }
 # A hit's relevance: its cosine plus this share of its lexical coverage of the question, per question language
 # (chosen on dev, where coverage tells unanswerable questions apart better than the cosine of a multilingual
 # model does; an English question's coverage goes through the lexicon and counts for more).
 COVERAGE_WEIGHT = 0.2
 COVERAGE_WEIGHT_EN = 0.6
-# ... plus, for a Polish question, this share of its lead: how far its cosine is above the best cosine of the
-# other candidates (0 for all but the nearest chunk). A question the documents answer tends to have one chunk
-# clearly nearest; one they do not answer, several about equally near (chosen on dev, where it refuses more
-# unanswerable Polish questions at no cost in right answers; English cosines with Polish text are too close
-# together for the lead to tell them apart), per embedder: the n-gram fallback's leads tell nothing apart.
-LEAD_WEIGHT = {E5_NAME: 1.0}
 
 
 @dataclass(frozen=True)
@@ -165,14 +128,10 @@ class SearchService:
         fusion: Fusion = DEFAULT_FUSION,
         rrf_k: int = RRF_K,
         query_vectors: QueryVectorCache = QUERY_VECTORS,
-        lead_weight: float | None = None,
     ) -> None:
         """With a `queue`, an index built by another embedder is refused and its rebuild queued; query vectors
-        come through `query_vectors` (the process's cache unless another is given); `lead_weight` is the share
-        of a hit's lead in the relevance of a Polish question's hits (LEAD_WEIGHT's for the embedder unless
-        given)."""
+        come through `query_vectors` (the process's cache unless another is given)."""
         self.query_vectors = query_vectors
-        self.lead_weight = LEAD_WEIGHT.get(embedder.name, 0.0) if lead_weight is None else lead_weight
         self.store = store
         self.queue = queue
         self.fusion = fusion
@@ -276,46 +235,76 @@ class SearchService:
         keep: Callable[[list[SearchHit]], list[SearchHit]] | None = None,
     ) -> list[SearchHit]:
         """Best hits first. With `household_id`, documents searches the user's personal index and the
-        household's shared one, merged by relevance. With `keep`, the hits it keeps (in order): more are
-        fetched while it leaves fewer than `k` and the indexes hold more, so a filter after ranking (documents
-        deleted while the index-builder lags) still yields `k` hits."""
+        household's shared one, merged by relevance. With `keep`, the hits it keeps, in the order of the plain
+        search's ranking read further (documents deleted while the index-builder lags are filtered out after
+        ranking and others take their place, so that `k` hits remain while the indexes hold them)."""
         query = validate(query, k, scope)
+        pool = max(k, CANDIDATES)
+        rankings = self._rankings(query, scope, user_id, household_id, pool)
         if keep is None:
-            return self._search(query, k, scope, user_id, household_id)
-        n = k * OVERFETCH
+            return self._pages(query, scope, rankings, k, 0, 1)
+        kept: list[SearchHit] = []
+        seen: set[tuple[str, int]] = set()
+        start = 0
         while True:
-            hits = self._search(query, n, scope, user_id, household_id)
-            kept = keep(hits)
-            if len(kept) >= k or len(hits) < n or n >= MAX_FETCH:
+            fresh = [
+                h for h in self._pages(query, scope, rankings, k, start, OVERFETCH) if _key(h) not in seen
+            ]
+            seen.update(map(_key, fresh))
+            kept += keep(fresh)
+            start += OVERFETCH
+            if len(kept) >= k:
                 return kept[:k]
-            n = min(n * 2, MAX_FETCH)
+            if any(start * k < len(r.order) for r in rankings):
+                continue
+            if pool >= MAX_FETCH or all(len(r.order) < pool for r in rankings):
+                return kept
+            pool, start = min(pool * 2, MAX_FETCH), 0
+            rankings = self._rankings(query, scope, user_id, household_id, pool)
 
-    def _search(
-        self, query: str, k: int, scope: str, user_id: str | None, household_id: str | None
-    ) -> list[SearchHit]:
-        reader = self.reader(scope, user_id)
+    def _rankings(
+        self, query: str, scope: str, user_id: str | None, household_id: str | None, pool: int
+    ) -> list[Ranking]:
+        """The fused ranking of each index searched (none for a user who has no documents index yet)."""
+        readers = [self.reader(scope, user_id)]
         if scope == "documents" and household_id:
-            hits = self._hits(query, k, scope, reader) + self._hits(
-                query, k, scope, self.household_reader(household_id)
-            )
-            return sorted(hits, key=lambda h: h.relevance, reverse=True)[:k]
-        return self._hits(query, k, scope, reader)
+            readers.append(self.household_reader(household_id))
+        out = []
+        for reader in readers:
+            try:
+                loaded = reader.current()
+            except NotFound:
+                if scope == "documents":
+                    continue  # this user has not indexed any document yet
+                raise Unavailable(
+                    f"the {scope} index has not been published yet", code="IndexNotPublished"
+                ) from None
+            out.append(self._ranked(loaded, query, pool))
+        return out
 
-    def _hits(self, query: str, k: int, scope: str, reader: IndexReader) -> list[SearchHit]:
-        try:
-            loaded = reader.current()
-        except NotFound:
-            if scope == "documents":
-                return []  # this user has not indexed any document yet
-            raise Unavailable(
-                f"the {scope} index has not been published yet", code="IndexNotPublished"
-            ) from None
-        ranked, lead = self._ranked(loaded, query, k)
-        coverage = loaded.lexical().coverage(query, [hit.chunk.id for hit in ranked])
+    def _pages(
+        self, query: str, scope: str, rankings: list[Ranking], k: int, start: int, count: int
+    ) -> list[SearchHit]:
+        """Pages `start` to `start + count` of `k` hits: each the next k of every ranking, merged by relevance
+        when there are several (the first page is what a plain search returns)."""
+        per_index = [self._hits(query, scope, r, start * k, (start + count) * k) for r in rankings]
+        out: list[SearchHit] = []
+        for page in range(count):
+            hits = [h for hits in per_index for h in hits[page * k : (page + 1) * k]]
+            out += sorted(hits, key=lambda h: h.relevance, reverse=True) if len(per_index) > 1 else hits
+        return out
+
+    def _hits(self, query: str, scope: str, ranking: Ranking, start: int, stop: int) -> list[SearchHit]:
+        """The hits at positions `start` to `stop` of a ranking (one read of their chunks)."""
+        ids = ranking.order[start:stop]
+        if not ids:
+            return []
+        loaded = ranking.loaded
+        records = loaded.meta.get_many(ids)
+        coverage = loaded.lexical().coverage(query, [i for i in ids if i in records])
         shift = self.relevance_shift(query)
-        english = is_english(query)
-        share = COVERAGE_WEIGHT_EN if english else COVERAGE_WEIGHT
-        lead_weight = 0.0 if english else self.lead_weight
+        share = COVERAGE_WEIGHT_EN if is_english(query) else COVERAGE_WEIGHT
+        hits = [ScoredChunk(ranking.cosine.get(i, 0.0), records[i]) for i in ids if i in records]
         return [
             SearchHit(
                 score=hit.score,
@@ -325,12 +314,9 @@ class SearchService:
                 document_id=hit.chunk.document_id,
                 chunk=hit.chunk.position,
                 text=hit.chunk.text,
-                relevance=hit.score
-                + share * coverage.get(hit.chunk.id, 0.0)
-                + lead_weight * lead(hit.score)
-                + shift,
+                relevance=hit.score + share * coverage.get(hit.chunk.id, 0.0) + shift,
             )
-            for hit in ranked
+            for hit in hits
         ]
 
     def _query_vectors(self, loaded: LoadedIndex, query: str, english: bool) -> list[NDArray[np.float32]]:
@@ -348,42 +334,18 @@ class SearchService:
             vectors.append(self.query_vectors.embed_query(self.embedder, second))
         return vectors
 
-    def _ranked(
-        self, loaded: LoadedIndex, query: str, k: int
-    ) -> tuple[list[ScoredChunk], Callable[[float], float]]:
-        """Dense candidates fused with BM25 candidates; each hit keeps its (mean) cosine similarity as its score.
-        With them, a hit's lead by its cosine over the best of the other candidates (0 when it has none)."""
+    def _ranked(self, loaded: LoadedIndex, query: str, pool: int) -> Ranking:
+        """Dense candidates fused with BM25 candidates, `pool` of each (foodsave.vectors.fusion)."""
         english = self.fusion.translate and is_english(query)
         vectors = self._query_vectors(loaded, query, english)
-        n = max(k, CANDIDATES)
-        weight = self.fusion.weight(english)
-        lexical = loaded.lexical().search(query, n) if weight > 0 else []
-        dense_ids = [hit.chunk.id for vector in vectors for hit in loaded.search(vector, n)]
-        candidates = list(dict.fromkeys([*dense_ids, *(i for i, _ in lexical)]))
-        per_vector = [loaded.similarity(vector, candidates) for vector in vectors]
-        cosine = {i: sum(s.get(i, 0.0) for s in per_vector) / len(per_vector) for i in per_vector[0]}
-        by_cosine = sorted(cosine, key=lambda i: (-cosine[i], i))
-        ngram_weight = 0.0 if english or self.embedder.name == NGRAMS.name else self.fusion.ngram_weight
-        ngrams = loaded.ngram_similarity(query, candidates) if ngram_weight > 0 else {}
-        if weight <= 0 and ngram_weight <= 0:
-            order = by_cosine
-        elif self.fusion.method == "rrf":
-            by_ngrams = sorted(ngrams, key=lambda i: (-ngrams[i], i))
-            order = reciprocal_rank_fusion(
-                [by_cosine[:n], [i for i, _ in lexical], by_ngrams[:n]],
-                [1.0, weight, ngram_weight],
-                k=self.rrf_k,
-            )
-        else:
-            order = score_fusion(cosine, dict(lexical), weight, ngrams, ngram_weight)
-        records = loaded.meta.get_many(order[:k])
-        hits = [ScoredChunk(cosine.get(i, 0.0), records[i]) for i in order[:k] if i in records]
-        best, second = (sorted(cosine.values(), reverse=True) + [0.0, 0.0])[:2]
+        ngrams = not english and self.embedder.name != NGRAMS.name
+        return fuse(
+            loaded, query, vectors, pool, self.fusion, english=english, ngrams=ngrams, rrf_k=self.rrf_k
+        )
 
-        def lead(score: float) -> float:
-            return max(0.0, score - second) if score >= best and len(cosine) > 1 else 0.0
 
-        return hits, lead
+def _key(hit: SearchHit) -> tuple[str, int]:
+    return hit.document_id, hit.chunk
 
 
 def _published(reader: IndexReader) -> bool:

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 from hypothesis import given
 from hypothesis import strategies as st
 
-from foodsave.vectors.lexical import Bm25, polish_stems, query_terms, reciprocal_rank_fusion, score_fusion
+import foodsave
+from foodsave.vectors.lexical import Bm25, query_terms, reciprocal_rank_fusion, score_fusion
 
 CHUNKS = {
     1: "Glutaminian sodu E621 wzmacnia smak zup w proszku.",
@@ -49,15 +55,30 @@ def test_a_misspelling_is_not_read_as_a_word_with_another_first_letter() -> None
     assert bm25().corrections("omidorowa") == {}
 
 
+def test_a_search_whose_words_the_index_holds_loads_neither_rapidfuzz_nor_the_spelling_table() -> None:
+    code = (
+        "import sys\n"
+        "from foodsave.vectors import lexicon\n"
+        "from foodsave.vectors.lexical import Bm25\n"
+        "bm25 = Bm25([1], ['Zupa pomidorowa postoi dzień w lodówce.'])\n"
+        "bm25.search('zupa pomidorowa w lodówce', 1)\n"
+        "bm25.coverage('zupa pomidorowa', [1])\n"
+        "print('rapidfuzz' in sys.modules, lexicon._spelt_right.cache_info().currsize)\n"
+    )
+    src = str(Path(foodsave.__file__).parents[1])
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([src, os.environ.get("PYTHONPATH", "")])}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
+    assert done.stdout.split() == ["False", "0"]
+
+
+def test_an_english_question_finds_the_word_beside_a_modal_not_a_phrase_across_it() -> None:
+    oils = Bm25([1, 2], ["Olej rzepakowy.", "Oliwiarka."])
+    assert [chunk for chunk, _ in oils.search("which oil can I use for frying", 2)] == [1]
+
+
 @given(st.sampled_from("glutaminian sodu wzmacnia pomidorowa ryżem klasyk polskiego obiadu witaminy".split()))
 def test_a_word_the_index_contains_is_never_corrected(word: str) -> None:
     assert bm25().corrections(word) == {}
-
-
-def test_a_query_whose_words_the_index_contains_builds_no_dictionary_stems() -> None:
-    polish_stems.cache_clear()
-    bm25().search("zupa pomidorowa z ryżem", 2)
-    assert polish_stems.cache_info().currsize == 0
 
 
 def test_an_english_word_with_many_senses_counts_once_in_a_chunk() -> None:

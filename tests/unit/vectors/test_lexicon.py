@@ -9,7 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from foodsave.vectors.embed import tokens
 from foodsave.vectors.lexicon import (
+    ENGLISH_FUNCTION_WORDS,
     english_forms,
     entry,
     is_english,
@@ -17,6 +19,7 @@ from foodsave.vectors.lexicon import (
     phrase,
     phrase_table,
     polish_gloss,
+    spelt_right,
     translate,
     translations,
 )
@@ -51,8 +54,45 @@ def test_an_english_question_is_glossed_with_polish_words() -> None:
 
 
 def test_a_two_word_phrase_is_glossed_as_one() -> None:
-    assert translations(["melted", "ice", "cream"])[1:] == [phrase("ice", "cream")] * 2
+    assert translations(["melted", "ice", "cream"], own=False)[1:] == [phrase("ice", "cream")] * 2
     assert "lody" in polish_gloss("melted ice cream").split()
+
+
+def test_the_words_of_a_phrase_keep_their_own_translations_after_the_phrases() -> None:
+    joint = phrase("ice", "cream")
+    assert joint is not None
+    ice, cream = translations(["ice", "cream"])
+    assert ice[: len(joint)] == joint and set(translate("ice")) <= set(ice)
+    assert cream[: len(joint)] == joint and set(translate("cream")) <= set(cream)
+
+
+def test_no_phrase_holds_an_english_function_or_modal_word() -> None:
+    assert [english for english in phrase_table() if ENGLISH_FUNCTION_WORDS & set(english.split())] == []
+
+
+@pytest.mark.parametrize(
+    ("query", "word"), [("which oil can i use for frying", "oil"), ("head of lettuce", "head")]
+)
+def test_a_word_beside_a_function_word_keeps_its_own_translations(query: str, word: str) -> None:
+    words = query.split()
+    assert translations(words)[words.index(word)] == translate(word)
+
+
+def test_the_spelling_table_holds_the_stem_of_every_polish_word_of_the_lexicon() -> None:
+    text = (resources.files("foodsave.vectors") / "data" / "stems_pl.tsv").read_text(encoding="utf-8")
+    listed = [line for line in text.splitlines() if line and not line.startswith("#")]
+    words = {word for polish in lexicon().values() for word in polish}
+    assert listed == sorted({stem for word in words for stem in tokens(word)})
+
+
+@pytest.mark.parametrize("word", ["pomidor", "lodówka", "masło"])
+def test_a_polish_dictionary_word_is_spelt_right(word: str) -> None:
+    assert spelt_right(tokens(word)[0])
+
+
+@pytest.mark.parametrize("word", ["pomidrowa", "zzzzz", ""])
+def test_a_misspelt_word_is_not_spelt_right(word: str) -> None:
+    assert not spelt_right(word)
 
 
 def test_a_phrase_is_found_with_its_last_word_in_the_plural() -> None:

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
 
-from foodsave.adapters.local import LocalObjectStore
+from foodsave.adapters.local import LocalObjectStore, SystemClock
 from foodsave.errors import InvalidInput, Unavailable
+from foodsave.vectors import search as search_module
 from foodsave.vectors.builder import IndexBuilder, SourceDocument
-from foodsave.vectors.embed import HashingEmbedder
+from foodsave.vectors.embed import E5_NAME, HashingEmbedder
+from foodsave.vectors.fusion import Ranking, fuse
 from foodsave.vectors.manifest import user_index_name
+from foodsave.vectors.publish import IndexPublisher
 from foodsave.vectors.query_cache import QueryVectorCache
-from foodsave.vectors.search import RELEVANCE_FLOOR, RelevanceFloor, SearchService
+from foodsave.vectors.search import COVERAGE_WEIGHT, RELEVANCE_FLOOR, RelevanceFloor, SearchService
 
 
 @pytest.fixture
@@ -109,40 +112,70 @@ def test_a_filter_that_keeps_too_little_returns_what_the_whole_index_has(
     assert [h.document_id for h in hits] == ["d2"]
 
 
-@pytest.fixture
-def relevances(
-    store: LocalObjectStore,
-    embedder: HashingEmbedder,
-    builder: IndexBuilder,
-    knowledge_docs: list[SourceDocument],
-    tmp_path: Path,
-) -> Callable[[str, float], list[tuple[float, float]]]:
-    """(cosine, relevance) of every knowledge hit for a query, with a given lead weight."""
-    builder.rebuild("knowledge", knowledge_docs)
+class E5Named(HashingEmbedder):
+    """The n-gram embedder under the multilingual model's name, so that search applies that model's settings."""
 
-    def search(query: str, lead_weight: float) -> list[tuple[float, float]]:
-        service = SearchService(store, embedder, tmp_path / str(lead_weight), lead_weight=lead_weight)
-        return [(h.score, h.relevance) for h in service.search(query, 5, "knowledge")]
-
-    return search
+    def __init__(self) -> None:
+        super().__init__()
+        self.name = E5_NAME
 
 
-def test_the_nearest_chunk_of_a_polish_question_gains_its_lead_over_the_next_nearest_in_relevance(
-    relevances: Callable[[str, float], list[tuple[float, float]]],
+def test_a_polish_hits_relevance_is_its_cosine_plus_its_share_of_lexical_coverage(
+    store: LocalObjectStore, knowledge_docs: list[SourceDocument], tmp_path: Path
 ) -> None:
-    without = relevances("jak przechowywać jajka", 0.0)
-    with_lead = relevances("jak przechowywać jajka", 1.0)
-    cosines = sorted((cosine for cosine, _ in without), reverse=True)
-    gains = [after - before for (_, before), (_, after) in zip(without, with_lead, strict=True)]
-    nearest = [cosine for cosine, _ in without].index(cosines[0])
-    assert gains[nearest] == pytest.approx(cosines[0] - cosines[1])
-    assert [g for i, g in enumerate(gains) if i != nearest] == [0.0] * (len(gains) - 1)
+    embedder = E5Named()
+    IndexBuilder(IndexPublisher(store, clock=SystemClock()), embedder).rebuild("knowledge", knowledge_docs)
+    service = SearchService(store, embedder, tmp_path / "e5", refresh_seconds=0)
+    query = "jak przechowywać jajka"
+    hits = service.search(query, 5, "knowledge")
+    loaded = service.reader("knowledge", None).current()
+    ids = {(r.document_id, r.position): r.id for r in loaded.meta.all()}
+    coverage = loaded.lexical().coverage(query, list(ids.values()))
+    expected = [h.score + COVERAGE_WEIGHT * coverage[ids[h.document_id, h.chunk]] for h in hits]
+    assert [h.relevance for h in hits] == pytest.approx(expected)
 
 
-def test_an_english_questions_relevance_has_no_lead(
-    relevances: Callable[[str, float], list[tuple[float, float]]],
+def _varied_documents(builder: IndexBuilder, count: int) -> None:
+    foods = "pierogi kapusta grzyby barszcz bigos schabowy rosół żurek placki kluski".split()
+    for i in range(count):
+        words = " ".join(foods[(i * j) % len(foods)] for j in range(1, 2 + i % 5))
+        builder.add_document(
+            user_index_name("alice"), SourceDocument(f"v{i}", f"Notatka {i}", f"{words}, przepis numer {i}.")
+        )
+
+
+def test_a_filter_that_keeps_everything_returns_the_plain_search_in_its_order(
+    service: SearchService, builder: IndexBuilder
 ) -> None:
-    assert relevances("how should I store eggs", 1.0) == relevances("how should I store eggs", 0.0)
+    _varied_documents(builder, 90)
+    query = "rosół z kluskami"
+    plain = [(h.document_id, h.chunk) for h in service.search(query, 40, "documents", "alice")]
+    kept = service.search(query, 40, "documents", "alice", keep=lambda found: found)
+    assert [(h.document_id, h.chunk) for h in kept] == plain
+
+
+def test_a_filter_after_ranking_reads_further_down_one_ranking(
+    service: SearchService, builder: IndexBuilder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _varied_documents(builder, 30)
+    calls: list[int] = []
+
+    def counted(*args: Any, **kwargs: Any) -> Ranking:
+        calls.append(1)
+        return fuse(*args, **kwargs)
+
+    monkeypatch.setattr(search_module, "fuse", counted)
+    plain = [h.document_id for h in service.search("pierogi", 12, "documents", "alice")]
+    calls.clear()
+    dropped = set(plain[:6])
+    hits = service.search(
+        "pierogi",
+        3,
+        "documents",
+        "alice",
+        keep=lambda found: [h for h in found if h.document_id not in dropped],
+    )
+    assert [h.document_id for h in hits] == plain[6:9] and len(calls) == 1
 
 
 def test_searching_documents_needs_a_user(service: SearchService) -> None:
