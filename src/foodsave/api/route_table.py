@@ -65,7 +65,16 @@ class RouteTable:
         return self.api_route(path, methods=("DELETE",), **options)
 
     def mount(self, router: APIRouter) -> None:
-        """Build every declared route on `router` (an app's `app.router`), in declaration order."""
+        """Build every declared route on `router` (an app's `app.router`), in declaration order: all of them
+        or, if one fails to build, none (the routes added before it are taken off again)."""
+        mounted = len(router.routes)
+        try:
+            self._add_all(router)
+        except BaseException:
+            del router.routes[mounted:]
+            raise
+
+    def _add_all(self, router: APIRouter) -> None:
         for route in self.routes:
             options = dict(route.options)
             tags = [*self.tags, *options.pop("tags", [])]
