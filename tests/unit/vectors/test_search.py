@@ -82,19 +82,20 @@ def _many_documents(builder: IndexBuilder, count: int) -> None:
         )
 
 
+def _search_without(service: SearchService, query: str, dropped: set[str]) -> list[Any]:
+    """Alice's 3 best document hits for `query`, with the documents `dropped` filtered out after ranking."""
+    return service.search(
+        query, 3, "documents", "alice", keep=lambda found: [h for h in found if h.document_id not in dropped]
+    )
+
+
 def test_a_filter_after_ranking_still_yields_k_hits_when_it_drops_the_best(
     service: SearchService, builder: IndexBuilder
 ) -> None:
     _many_documents(builder, 12)
     best = [h.document_id for h in service.search("pierogi z kapustą", 12, "documents", "alice")]
     dropped = set(best[:8])
-    hits = service.search(
-        "pierogi z kapustą",
-        3,
-        "documents",
-        "alice",
-        keep=lambda found: [h for h in found if h.document_id not in dropped],
-    )
+    hits = _search_without(service, "pierogi z kapustą", dropped)
     assert [h.document_id for h in hits] == best[8:11]
 
 
@@ -168,13 +169,7 @@ def test_a_filter_after_ranking_reads_further_down_one_ranking(
     plain = [h.document_id for h in service.search("pierogi", 12, "documents", "alice")]
     calls.clear()
     dropped = set(plain[:6])
-    hits = service.search(
-        "pierogi",
-        3,
-        "documents",
-        "alice",
-        keep=lambda found: [h for h in found if h.document_id not in dropped],
-    )
+    hits = _search_without(service, "pierogi", dropped)
     assert [h.document_id for h in hits] == plain[6:9] and len(calls) == 1
 
 
