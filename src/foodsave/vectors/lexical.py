@@ -97,6 +97,7 @@ class Bm25:
                 postings[term].append((row, tf))
         self._postings: Mapping[str, Sequence[tuple[int, int]]] = postings
         self._terms: dict[str, list[str]] | None = None
+        self._corrected: tuple[str, dict[str, str]] = ("", {})
         n = len(self._ids)
         self._avg_length = (sum(self._lengths) / n) if n else 0.0
         self._idf = {
@@ -129,12 +130,22 @@ class Bm25:
         bm25._avg_length = (sum(bm25._lengths) / n) if n else 0.0
         bm25._idf = idf
         bm25._terms = None
+        bm25._corrected = ("", {})
         return bm25
 
     def corrections(self, query: str) -> dict[str, str]:
         """Stem -> the index's stem it is taken for, for each of the query's untranslated words the index has
         never seen that lies within the allowed edits of an index word (the most frequent of the closest).
-        rapidfuzz is imported only when such a word remains."""
+        rapidfuzz is imported only when such a word remains. The last query's answer is kept: ranking and
+        coverage both ask for it."""
+        last, corrected = self._corrected
+        if query == last:
+            return corrected
+        corrected = self._corrections(query)
+        self._corrected = (query, corrected)  # one assignment: a concurrent reader sees either pair whole
+        return corrected
+
+    def _corrections(self, query: str) -> dict[str, str]:
         unknown = unknown_words(query, self._idf.__contains__)
         if not unknown:
             return {}

@@ -6,11 +6,13 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from hypothesis import given
 from hypothesis import strategies as st
 
 import foodsave
+from foodsave.vectors import lexical
 from foodsave.vectors.lexical import Bm25, query_terms, reciprocal_rank_fusion, score_fusion
 
 CHUNKS = {
@@ -43,6 +45,22 @@ def test_bm25_finds_a_chunk_by_a_misspelt_word() -> None:
 
 def test_a_misspelt_word_counts_in_coverage_as_the_word_it_is_taken_for() -> None:
     assert bm25().coverage("zupa pomidrowa", [2])[2] == 1.0
+
+
+def test_ranking_and_coverage_of_one_question_look_its_misspellings_up_once(monkeypatch: Any) -> None:
+    index = bm25()
+    asked: list[str] = []
+    real = lexical.unknown_words
+
+    def counted(query: str, known: Any) -> list[str]:
+        asked.append(query)
+        return real(query, known)
+
+    monkeypatch.setattr(lexical, "unknown_words", counted)
+    index.search("zupa pomidrowa", 2)
+    index.coverage("zupa pomidrowa", [2])
+    index.search("mleko tłuszcz", 2)
+    assert asked == ["zupa pomidrowa", "mleko tłuszcz"]
 
 
 def test_a_word_the_dictionary_knows_is_not_taken_for_a_misspelling_of_an_index_word() -> None:
