@@ -27,6 +27,7 @@ SIM = LAYERS / "lambda_sim.py"
 BUCKET = "foodsave-sim"
 USER_ID = "5e1f0000-0000-4000-8000-000000000001"
 USER_SUB = "sim-user-sub"
+HOUSEHOLD_ID = "5e1f0000-0000-4000-8000-0000000000ff"
 RECEIPT_IDS = ("5e1f0000-0000-4000-8000-0000000000aa", "5e1f0000-0000-4000-8000-0000000000bb")
 # The baseline: the third-party libraries each function cannot avoid loading for its cold start (import and
 # first request), imported alone from the same layers. Every function: SQLAlchemy with its PostgreSQL dialect
@@ -114,16 +115,20 @@ def prepare_world(folder: Path) -> World:
 
 
 def seed_database(url: str) -> None:
-    """The schema and the signed-in user, in the world's SQLite file or in a PostgreSQL template database."""
+    """The schema and the signed-in user, a returning one (the household every user gets on their first
+    request is there), in the world's SQLite file or in a PostgreSQL template database."""
     from foodsave.adapters.local import SystemClock
     from foodsave.db.migrate import upgrade
-    from foodsave.db.models import User
+    from foodsave.db.models import Household, HouseholdMember, User
     from foodsave.db.session import Database
 
     upgrade(url)
     db = Database(url, connect_timeout=5.0, clock=SystemClock())
     with db.session() as session:
         session.add(User(id=USER_ID, external_sub=USER_SUB))
+        session.add(Household(id=HOUSEHOLD_ID))
+        session.flush()
+        session.add(HouseholdMember(household_id=HOUSEHOLD_ID, user_id=USER_ID, role="owner"))
         session.commit()
     db.dispose()
 
@@ -184,6 +189,8 @@ def environment(function: str, data_dir: Path, arch: str) -> dict[str, str]:
         "FOODSAVE_DATA_DIR": str(data_dir),
         "FOODSAVE_BUCKET": BUCKET,
         "FOODSAVE_EMBEDDER": EMBEDDER,
+        # The corpora's indexes are in the world's bucket, published ahead as a deploy publishes them.
+        "FOODSAVE_INDEX_BUNDLED_CORPORA": "false",
         "FOODSAVE_OCR_ENGINE": "tesserocr",
         "FOODSAVE_TESSDATA_PREFIX": str(ocr_layer / "share" / "tessdata"),
         "TESSDATA_PREFIX": str(ocr_layer / "share" / "tessdata"),

@@ -103,7 +103,7 @@ def _search(services: Services) -> SearchService:
         efs_dir=settings.efs_index_dir,
         queue=services.queue,
     )
-    if settings.env == "local":
+    if settings.env == "local" and settings.index_bundled_corpora:
         _index_bundled_corpora(services, service)
     return service
 

@@ -56,6 +56,9 @@ class Settings(BaseSettings):
     presign_expires_seconds: int = 900
     conversation_retention_days: int = 90
     index_refresh_seconds: float = 60.0
+    # Locally, the bundled recipe and knowledge corpora are indexed on the first search when their sources changed
+    # (nobody runs the deploy-time build on a laptop); off where the indexes are published ahead, as in AWS.
+    index_bundled_corpora: bool = True
     index_cache_dir: Path | None = None
     efs_index_dir: Path | None = None
 

@@ -1,7 +1,8 @@
-"""Routers mounted on first use: a Lambda API function imports and includes only the routers a request's path
-needs (building one router's FastAPI routes and pydantic schemas takes tens of milliseconds), so a cold start
-pays for the router it serves, not for all of them. A path that no declared prefix covers mounts every router,
-so its 404 or 405 is the full app's answer; a router without declared prefixes is mounted on any request."""
+"""Routers mounted on first use: a Lambda API function imports only the routers a request's path needs and
+builds only the routes of theirs that the path may reach (building one FastAPI route, its dependency tree and
+pydantic fields, takes milliseconds), so a cold start pays for the route it serves, not for all of them. A path
+that no declared prefix covers mounts every router whole, so its 404 or 405 is the full app's answer; a router
+without declared prefixes is mounted whole on any request."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ import threading
 from collections.abc import Mapping
 
 from fastapi import FastAPI
+
+from foodsave.api.route_table import TableMount
 
 
 def covers(prefix: str, path: str) -> bool:
@@ -26,30 +29,42 @@ class RouterLoader:
         self.app = app
         self._prefixes = {name: prefixes[name] for name in routers if name in prefixes}
         self._pending = list(routers)
-        self.mounted: list[str] = []
+        self._mounts: dict[str, TableMount] = {}
+        self.mounted: list[str] = []  # routers with routes built, in the order of their first
         self._lock = threading.Lock()
 
-    def needed(self, path: str) -> list[str]:
-        """The routers not yet mounted that a request to `path` needs, in the function's order."""
+    def needed(self, path: str) -> list[tuple[str, str | None]]:
+        """The routers not yet wholly mounted that a request to `path` needs, in the function's order, each
+        with the path whose routes it must build (None: all of them)."""
         covering = {name for name, owned in self._prefixes.items() if any(covers(p, path) for p in owned)}
         if not covering:
-            return list(self._pending)
-        return [name for name in self._pending if name in covering or name not in self._prefixes]
+            return [(name, None) for name in self._pending]
+        return [
+            (name, path if name in covering else None)
+            for name in self._pending
+            if name in covering or name not in self._prefixes
+        ]
 
     def ensure(self, path: str) -> None:
         """Mount what a request to `path` needs before it is routed."""
         if self._pending:
             with self._lock:
-                for name in self.needed(path):
-                    self._mount(name)
+                for name, reaching in self.needed(path):
+                    self._mount(name, reaching)
 
     def mount_all(self) -> None:
-        """Every router (a SnapStart snapshot is taken with the whole app built)."""
+        """Every route of every router (a SnapStart snapshot is taken with the whole app built)."""
         with self._lock:
             for name in list(self._pending):
-                self._mount(name)
+                self._mount(name, None)
 
-    def _mount(self, name: str) -> None:
-        importlib.import_module(f"foodsave.api.routers.{name}").router.mount(self.app.router)
-        self._pending.remove(name)
-        self.mounted.append(name)
+    def _mount(self, name: str, path: str | None) -> None:
+        table = self._mounts.get(name)
+        if table is None:
+            module = importlib.import_module(f"foodsave.api.routers.{name}")
+            table = self._mounts[name] = TableMount(module.router, self.app.router)
+        table.ensure(path)
+        if name not in self.mounted:
+            self.mounted.append(name)
+        if table.complete:
+            self._pending.remove(name)

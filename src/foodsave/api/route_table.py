@@ -5,16 +5,23 @@ handler) when it is declared on an `APIRouter`, and an app that includes that ro
 routes again, for the app, on the first request that reaches it. A `RouteTable` only records what its
 decorators declare; `mount` adds each route to the app's own router, which builds it once, with the app's
 dependencies, exactly as `include_router` would have served it (prefix, tags, `include_in_schema`).
+
+A cold Lambda function builds only the routes its first request can reach (`TableMount`): the routes whose path
+pattern matches the request's path, with or without a trailing slash (so that every method's route is there
+for a 405 and Starlette's slash redirect finds its target); the table's other routes are built when a request
+for them arrives, and take their places in declaration order.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from fastapi import APIRouter
+    from starlette.routing import BaseRoute
 
 Endpoint = TypeVar("Endpoint", bound=Callable[..., Any])
 
@@ -64,18 +71,20 @@ class RouteTable:
     def delete(self, path: str, **options: Any) -> Callable[[Endpoint], Endpoint]:
         return self.api_route(path, methods=("DELETE",), **options)
 
-    def mount(self, router: APIRouter) -> None:
-        """Build every declared route on `router` (an app's `app.router`), in declaration order: all of them
-        or, if one fails to build, none (the routes added before it are taken off again)."""
+    def mount(self, router: APIRouter, routes: Sequence[DeclaredRoute] | None = None) -> list[BaseRoute]:
+        """Build `routes` (by default every declared route) on `router` (an app's `app.router`), in the order
+        given: all of them or, if one fails to build, none (the routes added before it are taken off again).
+        Returns the built routes."""
         mounted = len(router.routes)
         try:
-            self._add_all(router)
+            self._add_all(router, self.routes if routes is None else routes)
         except BaseException:
             del router.routes[mounted:]
             raise
+        return list(router.routes[mounted:])
 
-    def _add_all(self, router: APIRouter) -> None:
-        for route in self.routes:
+    def _add_all(self, router: APIRouter, routes: Sequence[DeclaredRoute]) -> None:
+        for route in routes:
             options = dict(route.options)
             tags = [*self.tags, *options.pop("tags", [])]
             include_in_schema = self.include_in_schema and options.pop("include_in_schema", True)
@@ -87,3 +96,42 @@ class RouteTable:
                 include_in_schema=include_in_schema,
                 **options,
             )
+
+
+class TableMount:
+    """One route table built on one app's router a route at a time, as requests need them."""
+
+    def __init__(self, table: RouteTable, router: APIRouter) -> None:
+        from starlette.routing import compile_path
+
+        self.table = table
+        self.router = router
+        self._patterns: list[re.Pattern[str]] = [compile_path(route.path)[0] for route in table.routes]
+        self._built: dict[int, BaseRoute] = {}
+
+    @property
+    def complete(self) -> bool:
+        return len(self._built) == len(self.table.routes)
+
+    def reaching(self, path: str) -> list[int]:
+        """The positions of the declared routes a request to `path` may reach (any method, either slash)."""
+        other = path.removesuffix("/") if path.endswith("/") else path + "/"
+        return [i for i, pattern in enumerate(self._patterns) if pattern.match(path) or pattern.match(other)]
+
+    def ensure(self, path: str | None = None) -> None:
+        """Build the routes a request to `path` may reach (every route when `path` is None) that are not built
+        yet, all or none, and keep the table's built routes in declaration order on the router."""
+        wanted = range(len(self.table.routes)) if path is None else self.reaching(path)
+        missing = [i for i in wanted if i not in self._built]
+        if not missing:
+            return
+        built = self.table.mount(self.router, [self.table.routes[i] for i in missing])
+        self._built.update(zip(missing, built, strict=True))
+        self._order()
+
+    def _order(self) -> None:
+        """The table's routes, wherever they stand among the router's, put back in declaration order."""
+        ours = {id(route) for route in self._built.values()}
+        slots = [i for i, route in enumerate(self.router.routes) if id(route) in ours]
+        for slot, position in zip(slots, sorted(self._built), strict=True):
+            self.router.routes[slot] = self._built[position]

@@ -45,6 +45,23 @@ def test_the_search_service_is_built_once_and_shared(tmp_path: Path) -> None:
     assert first.embedder is services.embedder
 
 
+def _published_corpora(services: object) -> list[str]:
+    store = services.store  # type: ignore[attr-defined]
+    return sorted(key for key in store.list("indexes/") if key.endswith("latest.json"))
+
+
+def test_locally_the_first_search_indexes_the_bundled_corpora(tmp_path: Path) -> None:
+    services = build_services(_local(tmp_path, embedder="hashing"))
+    services.search  # noqa: B018 - building the search service is the first use
+    assert _published_corpora(services) == ["indexes/knowledge/latest.json", "indexes/recipes/latest.json"]
+
+
+def test_with_indexes_published_ahead_the_first_search_indexes_nothing(tmp_path: Path) -> None:
+    services = build_services(_local(tmp_path, embedder="hashing", index_bundled_corpora=False))
+    services.search  # noqa: B018 - building the search service is the first use
+    assert _published_corpora(services) == []
+
+
 def test_the_offline_llm_is_the_default(tmp_path: Path) -> None:
     assert isinstance(build_services(_local(tmp_path)).llm, OfflineLLM)
 

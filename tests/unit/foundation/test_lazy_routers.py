@@ -57,6 +57,30 @@ def test_a_request_mounts_only_the_router_its_path_needs():
     assert loader.mounted == ["pantry"]
 
 
+def test_a_request_builds_only_the_routes_of_its_router_that_its_path_reaches():
+    app = FastAPI()
+    loader = RouterLoader(app, FUNCTION_ROUTERS["agent-chat"], ROUTER_PREFIXES)
+    loader.ensure("/v1/pantry/items")
+    built = {
+        (route.path, *sorted(route.methods)) for route in app.router.routes if route.path.startswith("/v1")
+    }
+    assert built == {("/v1/pantry/items", "GET"), ("/v1/pantry/items", "POST")}
+
+
+def test_after_mount_all_every_route_of_the_function_is_served_as_declared():
+    app = FastAPI()
+    loader = RouterLoader(app, FUNCTION_ROUTERS["agent-chat"], ROUTER_PREFIXES)
+    loader.ensure("/v1/pantry/items/00000000-0000-4000-8000-000000000001")
+    loader.mount_all()
+    declared = [
+        route.path
+        for name in FUNCTION_ROUTERS["agent-chat"]
+        for route in importlib.import_module(f"foodsave.api.routers.{name}").router.routes
+    ]
+    assert [route.path for route in app.router.routes if route.path.startswith("/v1")] == declared
+    assert loader.mounted == list(FUNCTION_ROUTERS["agent-chat"])
+
+
 def test_a_router_without_declared_prefixes_is_mounted_on_the_first_request():
     loader = RouterLoader(FastAPI(), ("health", "pantry"), {"pantry": ("/v1/pantry",)})
     loader.ensure("/v1/pantry/items")

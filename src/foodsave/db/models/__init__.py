@@ -13,8 +13,6 @@ module and class name, and `foodsave.db.models.Household` sorts before `foodsave
 so a household made in the same flush as rows that name it is inserted before them.
 """
 
-from __future__ import annotations
-
 import importlib
 import sys
 from datetime import datetime

@@ -1,7 +1,5 @@
 """Operational alerting: rules, alerts with their history, and the local metric points rules read."""
 
-from __future__ import annotations
-
 from datetime import datetime
 from typing import Any
 

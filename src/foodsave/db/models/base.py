@@ -1,7 +1,5 @@
 """The declarative base of every model, its naming convention, and the columns models share."""
 
-from __future__ import annotations
-
 import uuid
 from typing import Any
 

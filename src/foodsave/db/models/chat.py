@@ -1,7 +1,5 @@
 """Chat conversations and their messages."""
 
-from __future__ import annotations
-
 from datetime import datetime
 from typing import Any
 
@@ -23,7 +21,7 @@ class Conversation(Base):
     updated_at: Mapped[datetime] = mapped_column(
         UTCDateTime(), default=row_time, onupdate=row_time, index=True
     )
-    messages: Mapped[list[Message]] = relationship(
+    messages: Mapped[list["Message"]] = relationship(
         back_populates="conversation", cascade="all, delete-orphan", order_by="Message.created_at"
     )
 

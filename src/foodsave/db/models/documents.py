@@ -1,7 +1,5 @@
 """Documents users add to search (personal, or shared with their household)."""
 
-from __future__ import annotations
-
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, Integer, String, Text

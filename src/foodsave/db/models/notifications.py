@@ -1,7 +1,5 @@
 """Notifications to users (expiry warnings of pantry items)."""
 
-from __future__ import annotations
-
 from datetime import datetime
 from typing import Any
 

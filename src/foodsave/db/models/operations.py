@@ -1,7 +1,5 @@
 """Delivery bookkeeping: the event outbox, consumed-message keys and replayable POST responses."""
 
-from __future__ import annotations
-
 import hashlib
 from datetime import datetime
 from typing import Any

@@ -1,7 +1,5 @@
 """The pantry: items on hand and what happened to them (eaten, thrown away)."""
 
-from __future__ import annotations
-
 from datetime import date, datetime
 from decimal import Decimal
 

@@ -1,7 +1,5 @@
 """Receipts and their lines, as read from the uploaded photos."""
 
-from __future__ import annotations
-
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -40,7 +38,7 @@ class Receipt(Base):
     ocr_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=row_time)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=row_time, onupdate=row_time)
-    lines: Mapped[list[ReceiptLine]] = relationship(
+    lines: Mapped[list["ReceiptLine"]] = relationship(
         back_populates="receipt", cascade="all, delete-orphan", order_by="ReceiptLine.position"
     )
 

@@ -1,7 +1,5 @@
 """The shopping list."""
 
-from __future__ import annotations
-
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
