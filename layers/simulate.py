@@ -33,8 +33,9 @@ RECEIPT_IDS = ("5e1f0000-0000-4000-8000-0000000000aa", "5e1f0000-0000-4000-8000-
 # first request), imported alone from the same layers. Every function: SQLAlchemy with its PostgreSQL dialect
 # (what `postgresql+pg8000` loads in AWS), pg8000, Powertools, pydantic-settings and the OpenTelemetry SDK
 # with the X-Ray id generator and propagator (foodsave.observability's tracer provider); the API functions
-# add FastAPI and Mangum, the SQS workers Powertools' batch utility, and each function the native library its
-# work needs (rapidfuzz: the receipt parser's fuzzy matching). The floor no project code goes below.
+# add FastAPI (with the anyio backend its worker threads load) and Mangum, the SQS workers Powertools' batch
+# utility, and each function the native library its work needs (rapidfuzz: the receipt parser's fuzzy
+# matching). The floor no project code goes below.
 _STACK = (
     "sqlalchemy.orm",
     "sqlalchemy.dialects.postgresql",
@@ -45,7 +46,9 @@ _STACK = (
     "opentelemetry.sdk.extension.aws.trace",
     "opentelemetry.propagators.aws",
 )
-_API = ("fastapi", "mangum", *_STACK)
+# FastAPI runs a sync route or dependency on anyio's worker threads, which load anyio's asyncio backend (its
+# streams and sockets) on the first request: every API function's first request loads it.
+_API = ("fastapi", "anyio._backends._asyncio", "mangum", *_STACK)
 # First, as in the handlers: imported after pydantic, the batch utility also loads Powertools' parser models.
 _WORKER = ("aws_lambda_powertools.utilities.batch", *_STACK)
 # The download-free embedder: the layer carries the e5 engine but not its weights (fetched from the bucket).

@@ -21,8 +21,6 @@ from opentelemetry import propagate, trace
 from opentelemetry.propagators.aws import AwsXRayPropagator
 from opentelemetry.sdk.extension.aws.trace import AwsXRayIdGenerator
 from opentelemetry.sdk.trace import TracerProvider
-from opentelemetry.sdk.trace.export import SimpleSpanProcessor
-from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 SERVICE = os.environ.get("POWERTOOLS_SERVICE_NAME", "foodsave")
 NAMESPACE = os.environ.get("POWERTOOLS_METRICS_NAMESPACE", "FoodSave")
@@ -55,12 +53,13 @@ _sinks: list[MetricSink] = []
 # Modules the X-Ray SDK patches in Lambda: botocore covers every AWS call including Bedrock.
 XRAY_PATCHED_MODULES = ("botocore", "pg8000")
 _provider_lock = threading.Lock()
-_memory_exporter: InMemorySpanExporter | None = None
+_memory_exporter: Any | None = None  # an InMemorySpanExporter with the `memory` exporter
 _configured = False
 
 
 def configure_tracing(exporter: str | None = None) -> None:
-    """Install the tracer provider once: X-Ray id generator and propagator, exporter by setting."""
+    """Install the tracer provider once: X-Ray id generator and propagator, exporter by setting (imported only
+    when one is chosen: the deployed functions export through X-Ray and need none)."""
     global _configured, _memory_exporter
     with _provider_lock:
         if _configured:
@@ -68,10 +67,13 @@ def configure_tracing(exporter: str | None = None) -> None:
         exporter = exporter or os.environ.get("FOODSAVE_TRACE_EXPORTER", "none")
         provider = TracerProvider(id_generator=AwsXRayIdGenerator())
         if exporter == "console":
-            from opentelemetry.sdk.trace.export import ConsoleSpanExporter
+            from opentelemetry.sdk.trace.export import ConsoleSpanExporter, SimpleSpanProcessor
 
             provider.add_span_processor(SimpleSpanProcessor(ConsoleSpanExporter()))
         elif exporter == "memory":
+            from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+            from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
             _memory_exporter = InMemorySpanExporter()
             provider.add_span_processor(SimpleSpanProcessor(_memory_exporter))
         elif exporter == "otlp":  # the ADOT collector extension listens on localhost in Lambda

@@ -71,9 +71,11 @@ def _paper_mask(small: Image.Image) -> np.ndarray:
     import numpy as np
     from PIL import Image, ImageFilter
 
+    from foodsave.receipts.order_stats import percentiles
+
     hsv = np.asarray(small.convert("HSV"), dtype=np.int16)
     value, saturation = hsv[..., 2], hsv[..., 1]
-    bright = value > max(100.0, 0.55 * float(np.percentile(value, 95)))
+    bright = value > max(100.0, 0.55 * percentiles(value, [95])[0])
     mask = Image.fromarray(((bright & (saturation < PAPER_MAX_SATURATION)) * 255).astype(np.uint8))
     mask = mask.filter(ImageFilter.MinFilter(3)).filter(ImageFilter.MaxFilter(3))
     mask = mask.filter(ImageFilter.MaxFilter(5)).filter(ImageFilter.MinFilter(5))

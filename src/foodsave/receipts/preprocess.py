@@ -140,9 +140,11 @@ def illumination_spread(gray: Image.Image) -> float:
     """Spread (5th..95th percentile) of the background brightness: large under shadows or uneven light."""
     import numpy as np
 
+    from foodsave.receipts.order_stats import percentiles
+
     bg = np.asarray(_background(gray), dtype=np.float32)
-    lo, hi = np.percentile(bg, [5, 95])
-    return float(hi - lo)
+    lo, hi = percentiles(bg, [5, 95])
+    return hi - lo
 
 
 def flatten_illumination(gray: Image.Image) -> Image.Image:
@@ -188,6 +190,8 @@ def estimate_line_height(gray: Image.Image) -> float | None:
     """Median height (px) of the ink rows of text lines, from the horizontal projection profile."""
     import numpy as np
 
+    from foodsave.receipts.order_stats import median
+
     arr = np.asarray(gray, dtype=np.uint8)
     threshold = arr.mean() - arr.std() * 0.5
     ink_rows = (arr < threshold).mean(axis=1) > 0.004
@@ -202,7 +206,7 @@ def estimate_line_height(gray: Image.Image) -> float | None:
     runs = [r for r in runs if r >= 4]
     if len(runs) < 5:
         return None
-    return float(np.median(runs))
+    return median(runs)
 
 
 def estimate_skew(gray: Image.Image, *, max_angle: float = 10.0, step: float = 1.0) -> float:
