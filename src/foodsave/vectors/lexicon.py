@@ -1,8 +1,9 @@
 """English -> Polish word lookup for searching Polish documents with English questions: the hand-written food
 glossary (vectors/data/glossary_en_pl.tsv) before a general English-Polish dictionary (vectors/data/
-lexicon_en_pl.tsv, from FreeDict), and two-word phrases glossed as one (vectors/data/phrases_en_pl.tsv, from
-FreeDict: "ice cream" -> lody, not ice and cream). Tells an English question from a Polish one and glosses it in Polish, for
-BM25 (stems) and for the dense model (words)."""
+lexicon_en_pl.tsv, from FreeDict), and two-word phrases glossed as one (the hand-written vectors/data/
+glossary_phrases_en_pl.tsv before vectors/data/phrases_en_pl.tsv, from FreeDict: "ice cream" -> lody, not ice
+and cream). Tells an English question from a Polish one and glosses it in Polish, for BM25 (stems, every sense)
+and for the dense model (words: the glossary's alone for a word it lists)."""
 
 from __future__ import annotations
 
@@ -91,8 +92,9 @@ def spelt_right(stem: str) -> bool:
 
 @lru_cache(maxsize=1)
 def phrase_table() -> dict[str, tuple[str, ...]]:
-    """Two English words, space-separated -> the Polish words for the phrase."""
-    return read_table("phrases_en_pl.tsv")
+    """Two English words, space-separated -> the Polish words for the phrase: the hand-written food phrases'
+    (vectors/data/glossary_phrases_en_pl.tsv) where they list it, else the general dictionary's."""
+    return read_table("phrases_en_pl.tsv") | read_table("glossary_phrases_en_pl.tsv")
 
 
 def phrase(first: str, second: str) -> tuple[str, ...] | None:
@@ -106,9 +108,11 @@ def phrase(first: str, second: str) -> tuple[str, ...] | None:
     return None
 
 
-def translations(words: list[str], *, own: bool = True) -> list[tuple[str, ...]]:
+def translations(words: list[str], *, own: bool = True, curated: bool = False) -> list[tuple[str, ...]]:
     """Per folded English word, its Polish words: those of the two-word phrase it belongs to (two adjacent
-    words, neither a function word) followed, with `own`, by its own; else its own."""
+    words, neither a function word) followed, with `own`, by its own; else its own. With `curated`, a word the
+    food glossary lists has the glossary's words alone (`curated_translate`)."""
+    look_up = curated_translate if curated else translate
     out: list[tuple[str, ...]] = [()] * len(words)
     i = 0
     while i < len(words):
@@ -116,10 +120,10 @@ def translations(words: list[str], *, own: bool = True) -> list[tuple[str, ...]]
         joint = phrase(words[i], words[i + 1]) if pair else None
         if joint is not None:
             for j in (i, i + 1):
-                out[j] = tuple(dict.fromkeys(joint + translate(words[j]))) if own else joint
+                out[j] = tuple(dict.fromkeys(joint + look_up(words[j]))) if own else joint
             i += 2
         else:
-            out[i] = translate(words[i])
+            out[i] = look_up(words[i])
             i += 1
     return out
 
@@ -149,6 +153,15 @@ def translate(word: str) -> tuple[str, ...]:
     return ()
 
 
+def curated_translate(word: str) -> tuple[str, ...]:
+    """`translate`, except that a word of which the food glossary lists a form (`carrots` -> carrot) has the
+    glossary's words alone: the general dictionary's rarer senses (cheese -> forsa, safe -> sejf) would pull a
+    dense gloss off the topic."""
+    forms = english_forms(word)
+    hand = next((_glossary()[form] for form in forms if form in _glossary()), None)
+    return translate(word) if hand is None else hand
+
+
 def is_english(query: str) -> bool:
     """Whether the query reads as English: no Polish letters, and most of its words are English function or
     dictionary words that are not Polish function words."""
@@ -162,10 +175,11 @@ def is_english(query: str) -> bool:
 
 
 def polish_gloss(query: str, per_word: int = GLOSS_WORDS_PER_TERM) -> str:
-    """The query's content words replaced by their first Polish translations ("" when none is known)."""
+    """The query's content words replaced by their first Polish translations ("" when none is known), the food
+    glossary's alone for a word it lists."""
     out: list[str] = []
     words = _WORD.findall(fold(query))
-    for word, polish in zip(words, translations(words, own=False), strict=True):
+    for word, polish in zip(words, translations(words, own=False, curated=True), strict=True):
         if word not in ENGLISH_FUNCTION_WORDS:
             out.extend(polish[:per_word])
     return " ".join(dict.fromkeys(out))

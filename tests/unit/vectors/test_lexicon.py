@@ -19,6 +19,7 @@ from foodsave.vectors.lexicon import (
     phrase,
     phrase_table,
     polish_gloss,
+    read_table,
     spelt_right,
     translate,
     translations,
@@ -41,7 +42,7 @@ def test_a_polish_question_does_not_read_as_english(query: str) -> None:
 
 def test_english_endings_reduce_to_the_dictionary_word() -> None:
     assert "berry" in english_forms("berries")
-    assert "rozmrażać" in translate("thawed")
+    assert "namoczyć" in translate("soaked")
 
 
 def test_the_food_glossary_comes_before_the_general_dictionary() -> None:
@@ -64,6 +65,35 @@ def test_the_words_of_a_phrase_keep_their_own_translations_after_the_phrases() -
     ice, cream = translations(["ice", "cream"])
     assert ice[: len(joint)] == joint and set(translate("ice")) <= set(ice)
     assert cream[: len(joint)] == joint and set(translate("cream")) <= set(cream)
+
+
+@pytest.mark.parametrize("query", ["is it safe to eat the cheese", "milk smells fine", "power at home"])
+def test_the_dense_gloss_of_a_glossary_word_uses_only_the_glossary_s_polish_words(query: str) -> None:
+    glossary = read_table("glossary_en_pl.tsv")
+    listed = {word for english in query.split() for word in glossary.get(english, ())}
+    assert polish_gloss(query) and set(polish_gloss(query).split()) <= listed
+
+
+def test_lexical_search_keeps_the_general_dictionary_s_senses_of_a_glossary_word() -> None:
+    glossary = read_table("glossary_en_pl.tsv")
+    assert set(translate("cheese")) > set(glossary["cheese"])
+
+
+def test_the_dense_gloss_of_a_word_the_glossary_lacks_uses_the_general_dictionary() -> None:
+    assert "glossary" not in read_table("glossary_en_pl.tsv")
+    assert polish_gloss("glossary").split() == list(translate("glossary")[:2])
+
+
+def test_a_hand_written_phrase_comes_before_the_general_dictionary_s() -> None:
+    hand = read_table("glossary_phrases_en_pl.tsv")
+    assert read_table("phrases_en_pl.tsv")["cottage cheese"] != hand["cottage cheese"]
+    assert {english: phrase_table()[english] for english in hand} == hand
+
+
+def test_every_hand_written_phrase_is_two_english_words_without_a_function_word() -> None:
+    hand = read_table("glossary_phrases_en_pl.tsv")
+    assert [english for english in hand if len(english.split()) != 2 or not english.isascii()] == []
+    assert [english for english in hand if ENGLISH_FUNCTION_WORDS & set(english.split())] == []
 
 
 def test_no_phrase_holds_an_english_function_or_modal_word() -> None:
