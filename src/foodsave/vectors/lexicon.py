@@ -91,18 +91,38 @@ def spelt_right(stem: str) -> bool:
 
 
 @lru_cache(maxsize=1)
+def _hand_phrases() -> dict[str, tuple[str, ...]]:
+    return read_table("glossary_phrases_en_pl.tsv")
+
+
+@lru_cache(maxsize=1)
+def _dictionary_phrases() -> SortedLines:
+    """The general dictionary's phrases, looked up in their sorted text (a search's first question pairs its
+    words up, Polish ones too: parsing the table would cost every cold search milliseconds)."""
+    return SortedLines(_data("phrases_en_pl.tsv"))
+
+
+def phrase_entry(english: str) -> tuple[str, ...] | None:
+    """The Polish words for one two-word phrase (space-separated): the hand-written food phrases'
+    (vectors/data/glossary_phrases_en_pl.tsv) where they list it, else the general dictionary's, else None."""
+    hand = _hand_phrases().get(english)
+    if hand is not None:
+        return hand
+    general = _dictionary_phrases().get(english)
+    return None if general is None else tuple(general.split())
+
+
+@lru_cache(maxsize=1)
 def phrase_table() -> dict[str, tuple[str, ...]]:
-    """Two English words, space-separated -> the Polish words for the phrase: the hand-written food phrases'
-    (vectors/data/glossary_phrases_en_pl.tsv) where they list it, else the general dictionary's."""
-    return read_table("phrases_en_pl.tsv") | read_table("glossary_phrases_en_pl.tsv")
+    """The whole phrase table, two English words -> Polish words: what `phrase_entry` answers for each."""
+    return read_table("phrases_en_pl.tsv") | _hand_phrases()
 
 
 def phrase(first: str, second: str) -> tuple[str, ...] | None:
     """The Polish words for two folded English words that form a phrase of the table (its second word in any of
     its forms: `green beans` -> green bean), else None."""
-    table = phrase_table()
     for form in english_forms(second):
-        found = table.get(f"{first} {form}")
+        found = phrase_entry(f"{first} {form}")
         if found is not None:
             return found
     return None

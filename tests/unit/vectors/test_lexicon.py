@@ -17,6 +17,7 @@ from foodsave.vectors.lexicon import (
     is_english,
     lexicon,
     phrase,
+    phrase_entry,
     phrase_table,
     polish_gloss,
     read_table,
@@ -88,6 +89,12 @@ def test_a_hand_written_phrase_comes_before_the_general_dictionary_s() -> None:
     hand = read_table("glossary_phrases_en_pl.tsv")
     assert read_table("phrases_en_pl.tsv")["cottage cheese"] != hand["cottage cheese"]
     assert {english: phrase_table()[english] for english in hand} == hand
+
+
+def test_a_phrase_looked_up_alone_reads_as_in_the_whole_table() -> None:
+    table = phrase_table()
+    assert {english: phrase_entry(english) for english in table} == table
+    assert phrase_entry("zupa pomidorowa") is None
 
 
 def test_every_hand_written_phrase_is_two_english_words_without_a_function_word() -> None:
