@@ -59,8 +59,9 @@ PHRASES_HEADER = """\
 # licensed under the Creative Commons Attribution-ShareAlike 3.0 Unported licence.
 """
 STEMS_HEADER = """\
-# The stems (foodsave.vectors.embed.tokens) of every Polish word of lexicon_en_pl.tsv and glossary_en_pl.tsv,
-# one a line, sorted: Polish words spelt right. Written by devkit/lexicon.py.
+# The stems (foodsave.vectors.embed.tokens) of every Polish word of the word and phrase tables (lexicon_en_pl.tsv,
+# phrases_en_pl.tsv, glossary_en_pl.tsv, glossary_phrases_en_pl.tsv), one a line, sorted: Polish words spelt
+# right. Written by devkit/lexicon.py.
 """
 _DROP = re.compile(r"<[^>]*>|\[[^\]]*\]|\([^)]*\)|^\s*[IVX]+\.\s*|^\s*\d+\.\s*")
 _POLISH_ITEM = re.compile(r"^[a-ząćęłńóśźż]+(?: [a-ząćęłńóśźż]+)?$")
@@ -180,7 +181,7 @@ def main() -> None:
     write_table(args.out, HEADER, table)
     phrases = phrase_table(inverted(*pol_eng, _PHRASE))
     write_table(args.phrases_out, PHRASES_HEADER, phrases)
-    stems = polish_stems(table)
+    stems = polish_stems(table, phrases)
     args.stems_out.write_text(STEMS_HEADER + "".join(f"{stem}\n" for stem in stems), encoding="utf-8")
     print(
         f"{len(table)} English words -> {args.out}, {len(phrases)} phrases -> {args.phrases_out}, "
@@ -199,13 +200,14 @@ def phrase_table(found: dict[str, list[str]]) -> dict[str, list[str]]:
     }
 
 
-def polish_stems(table: dict[str, list[str]]) -> list[str]:
-    """The sorted stems of the Polish words of `table` and of the food glossary."""
+def polish_stems(table: dict[str, list[str]], phrases: dict[str, list[str]]) -> list[str]:
+    """The sorted stems of the Polish words of `table`, of `phrases` and of the food glossary's words and
+    phrases."""
     from foodsave.vectors.embed import tokens
     from foodsave.vectors.lexicon import read_table
 
-    glossary = read_table("glossary_en_pl.tsv")
-    words = {word for polish in [*table.values(), *glossary.values()] for word in polish}
+    hand = [*read_table("glossary_en_pl.tsv").values(), *read_table("glossary_phrases_en_pl.tsv").values()]
+    words = {word for polish in [*table.values(), *phrases.values(), *hand] for word in polish}
     return sorted({stem for word in words for stem in tokens(word)})
 
 

@@ -115,10 +115,11 @@ def test_a_word_beside_a_function_word_keeps_its_own_translations(query: str, wo
     assert translations(words)[words.index(word)] == translate(word)
 
 
-def test_the_spelling_table_holds_the_stem_of_every_polish_word_of_the_lexicon() -> None:
+def test_the_spelling_table_holds_the_stem_of_every_polish_word_of_the_lexicon_and_its_phrases() -> None:
     text = (resources.files("foodsave.vectors") / "data" / "stems_pl.tsv").read_text(encoding="utf-8")
     listed = [line for line in text.splitlines() if line and not line.startswith("#")]
-    words = {word for polish in lexicon().values() for word in polish}
+    tables = (lexicon(), read_table("phrases_en_pl.tsv"), read_table("glossary_phrases_en_pl.tsv"))
+    words = {word for table in tables for polish in table.values() for word in polish}
     assert listed == sorted({stem for word in words for stem in tokens(word)})
 
 
