@@ -7,13 +7,26 @@ from pathlib import Path
 from typing import Literal
 
 from pydantic import Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 
 class Settings(BaseSettings):
     """Every knob of the system. Local defaults need nothing installed beyond the project."""
 
     model_config = SettingsConfigDict(env_prefix="FOODSAVE_", extra="ignore")
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Arguments, then the environment: no `.env` file or secrets folder is read (the dotenv source would
+        walk every field of the environment a second time on each cold start)."""
+        return init_settings, env_settings
 
     env: Literal["local", "aws"] = "local"
     data_dir: Path = Path(".foodsave")
