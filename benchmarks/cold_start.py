@@ -9,8 +9,9 @@ alternates):
   layers/simulate.py) from the same layers: the baseline; also the narrower list of earlier results;
 - handler: importing the handler, then two real-shaped events (API Gateway v2 request; an SQS batch carrying
   S3's EventBridge event for the ocr function, an index job for the index-builder) against a fresh copy of a
-  migrated PostgreSQL database reached through pg8000 (`--sqlite`: the world's SQLite file); the first is the
-  cold request, the second the warm one;
+  migrated PostgreSQL database reached through pg8000 (`--sqlite`: the world's SQLite file), seeded with a
+  returning user (and the household every user has), the recipe and knowledge indexes published ahead as a
+  deploy publishes them; the first is the cold request, the second the warm one;
 - no-bytecode: the handler import again from copies of its layers without `__pycache__` (what the layers cost
   before they carried 3.12 bytecode).
 
