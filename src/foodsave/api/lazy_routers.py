@@ -2,7 +2,9 @@
 builds only the routes of theirs that the path may reach (building one FastAPI route, its dependency tree and
 pydantic fields, takes milliseconds), so a cold start pays for the route it serves, not for all of them. A path
 that no declared prefix covers mounts every router whole, so its 404 or 405 is the full app's answer; a router
-without declared prefixes is mounted whole on any request."""
+without declared prefixes is mounted whole on any request. The loader is the ASGI app a server or Mangum
+calls: it decides from the path Starlette routes on (decoded, `get_route_path`), so `/v1/shopping-list/clear%2Ddone`
+builds the routes that `/v1/shopping-list/clear-done` reaches."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ import threading
 from collections.abc import Mapping
 
 from fastapi import FastAPI
+from starlette.types import Receive, Scope, Send
 
 from foodsave.api.route_table import TableMount
 
@@ -30,8 +33,16 @@ class RouterLoader:
         self._prefixes = {name: prefixes[name] for name in routers if name in prefixes}
         self._pending = list(routers)
         self._mounts: dict[str, TableMount] = {}
-        self.mounted: list[str] = []  # routers with routes built, in the order of their first
+        self.mounted: list[str] = []  # routers with routes built, in the order of their first request
         self._lock = threading.Lock()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Serve one ASGI connection with the app, having mounted what its path needs first."""
+        if scope["type"] in ("http", "websocket"):
+            from starlette._utils import get_route_path  # what Starlette's routes match on
+
+            self.ensure(get_route_path(scope))
+        await self.app(scope, receive, send)
 
     def needed(self, path: str) -> list[tuple[str, str | None]]:
         """The routers not yet wholly mounted that a request to `path` needs, in the function's order, each

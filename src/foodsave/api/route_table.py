@@ -115,7 +115,7 @@ class TableMount:
 
     def reaching(self, path: str) -> list[int]:
         """The positions of the declared routes a request to `path` may reach (any method, either slash)."""
-        other = path.removesuffix("/") if path.endswith("/") else path + "/"
+        other = path.rstrip("/") if path.endswith("/") else path + "/"  # as Starlette's slash redirect
         return [i for i, pattern in enumerate(self._patterns) if pattern.match(path) or pattern.match(other)]
 
     def ensure(self, path: str | None = None) -> None:

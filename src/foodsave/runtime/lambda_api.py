@@ -28,7 +28,7 @@ def api_handler(name: str) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
 
     configure_tracing()
     routers = RouterLoader(routerless_app(name), FUNCTION_ROUTERS[name], ROUTER_PREFIXES)
-    adapter = Mangum(routers.app, lifespan="off")
+    adapter = Mangum(routers, lifespan="off")
     snapstart.register(FIRST_USE_MODULES.get(name, ()), routers.mount_all)
 
     @logger.inject_lambda_context(correlation_id_path="requestContext.requestId", clear_state=True)
@@ -36,7 +36,6 @@ def api_handler(name: str) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
     def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         with extracted_trace(event.get("headers") or {}), span(f"{name}.request", route=event.get("rawPath")):
             # FastAPI's own server span reads only the request headers: hand it the Lambda's trace.
-            routers.ensure(event.get("rawPath") or event.get("path") or "")
             header = inject_trace().get(TRACE_HEADER)
             if header:
                 event.setdefault("headers", {})["x-amzn-trace-id"] = header

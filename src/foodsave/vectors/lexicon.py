@@ -174,24 +174,37 @@ def translate(word: str) -> tuple[str, ...]:
 
 
 def curated_translate(word: str) -> tuple[str, ...]:
-    """`translate`, except that a word of which the food glossary lists a form (`carrots` -> carrot) has the
-    glossary's words alone: the general dictionary's rarer senses (cheese -> forsa, safe -> sejf) would pull a
-    dense gloss off the topic."""
-    forms = english_forms(word)
-    hand = next((_glossary()[form] for form in forms if form in _glossary()), None)
-    return translate(word) if hand is None else hand
+    """`translate`, except that a form the food glossary lists has the glossary's words alone: the general
+    dictionary's rarer senses (cheese -> forsa, safe -> sejf) would pull a dense gloss off the topic. The first
+    form either source lists decides, as in `translate`: icing is glossed by its own entry (lukier), not by the
+    glossary's ice."""
+    for form in english_forms(word):
+        hand = _glossary().get(form)
+        if hand is not None:
+            return hand
+        found = entry(form)
+        if found is not None:
+            return found
+    return ()
 
 
 def is_english(query: str) -> bool:
     """Whether the query reads as English: no Polish letters, and most of its words are English function or
-    dictionary words that are not Polish function words."""
+    dictionary words that are not Polish function words. A word that is its own Polish translation (loanwords:
+    chia, ricotta, gouda, burger) is evidence of neither language, so "sos chilli" or "pudding chia" stay
+    Polish; a query of such words alone reads as Polish."""
     words = _WORD.findall(fold(query))
     if not words or POLISH_LETTERS & set(query.lower()):
         return False
-    english = sum(
-        1 for w in words if w in ENGLISH_FUNCTION_WORDS or (w not in POLISH_FUNCTION_WORDS and translate(w))
-    )
-    return english >= ENGLISH_SHARE * len(words)
+    english = shared = 0
+    for w in words:
+        polish = () if w in ENGLISH_FUNCTION_WORDS or w in POLISH_FUNCTION_WORDS else curated_translate(w)
+        if w not in ENGLISH_FUNCTION_WORDS and w in {fold(p) for p in polish}:
+            shared += 1
+        elif w in ENGLISH_FUNCTION_WORDS or polish:
+            english += 1
+    counted = len(words) - shared
+    return counted > 0 and english >= ENGLISH_SHARE * counted
 
 
 def polish_gloss(query: str, per_word: int = GLOSS_WORDS_PER_TERM) -> str:

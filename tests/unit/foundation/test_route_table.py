@@ -127,3 +127,13 @@ def test_without_a_path_every_route_is_built_once() -> None:
     mount.ensure()
     mount.ensure()
     assert _paths(app) == [route.path for route in _things().routes]
+
+
+def test_a_path_with_doubled_trailing_slashes_builds_the_route_it_redirects_to() -> None:
+    app, whole = FastAPI(), FastAPI()
+    TableMount(_things(), app.router).ensure("/v1/things//")
+    _things().mount(whole.router)
+    answer = TestClient(app).get("/v1/things//", follow_redirects=False)
+    expected = TestClient(whole).get("/v1/things//", follow_redirects=False)
+    assert answer.status_code == expected.status_code == 307
+    assert answer.headers["location"] == expected.headers["location"]

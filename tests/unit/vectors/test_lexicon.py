@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from foodsave.vectors.embed import tokens
 from foodsave.vectors.lexicon import (
     ENGLISH_FUNCTION_WORDS,
+    curated_translate,
     english_forms,
     entry,
     is_english,
@@ -35,10 +36,36 @@ def test_an_english_question_reads_as_english(query: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "query", ["kefir po terminie", "czy mogę zamrozić masło", "mleko UHT", "ile dni wytrzyma dzem"]
+    "query",
+    [
+        "kefir po terminie",
+        "czy mogę zamrozić masło",
+        "mleko UHT",
+        "ile dni wytrzyma dzem",
+        # Loanwords Polish shares with English, typed without Polish letters: no evidence of English.
+        "sos chilli",
+        "pudding chia",
+        "ricotta czy mascarpone",
+        "ser gouda edam",
+        "burger wolowy",
+    ],
 )
 def test_a_polish_question_does_not_read_as_english(query: str) -> None:
     assert not is_english(query)
+
+
+@pytest.mark.parametrize("query", ["can I freeze ricotta", "how to store gouda", "is leftover pizza safe"])
+def test_an_english_question_about_a_loanword_still_reads_as_english(query: str) -> None:
+    assert is_english(query)
+
+
+@pytest.mark.parametrize(
+    ("word", "polish"), [("icing", "lukier"), ("breading", "panierowanie"), ("boiling", "wrzenie")]
+)
+def test_a_word_with_its_own_entry_is_glossed_by_it_not_by_a_shorter_glossary_word(word, polish) -> None:
+    """icing is not ice (lód), breading is not bread: the first form either source lists decides."""
+    assert polish in curated_translate(word)
+    assert curated_translate(word) == translate(word)
 
 
 def test_english_endings_reduce_to_the_dictionary_word() -> None:
