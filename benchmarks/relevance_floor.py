@@ -5,8 +5,10 @@ and the held-out split whose results have been read, retrieval_eval_heldout.json
 relevance_unanswerable_dev.jsonl and relevance_unanswerable_heldout.jsonl) and over the documents of the fresh
 split, whose results have been read (retrieval_fresh_heldout.jsonl and relevance_unanswerable_fresh_heldout.jsonl
 over retrieval_fresh_docs.jsonl); each collection is also reported on its own. Reported only, never calibrated
-on: the blind held-out split written by someone who did not see the code (retrieval_blind_heldout.jsonl and
-relevance_unanswerable_blind_heldout.jsonl over retrieval_blind_docs.jsonl), evaluated once.
+on: the held-out split written by an evaluator who saw neither the code nor its tables (retrieval_blind2_heldout.jsonl
+and relevance_unanswerable_blind2_heldout.jsonl over retrieval_blind2_docs.jsonl), evaluated once; and the
+earlier blind split, whose results have been seen (retrieval_blind_heldout.jsonl and
+relevance_unanswerable_blind_heldout.jsonl over retrieval_blind_docs.jsonl).
 
 A question is *answered* when its top hit's relevance (cosine plus a share of lexical coverage, see
 SearchService) is at least the floor of its language. Each language's floor is MARGIN below the relevance of
@@ -32,6 +34,7 @@ import numpy as np
 
 from benchmarks.record import write
 from benchmarks.retrieval import (
+    BLIND2_USER,
     BLIND_USER,
     DATA,
     EVAL_USER,
@@ -75,7 +78,12 @@ SPLITS = {
         ("relevance_unanswerable_dev", "relevance_unanswerable_heldout"),
     ),
     "fresh_heldout": (FRESH_USER, ("retrieval_fresh_heldout",), ("relevance_unanswerable_fresh_heldout",)),
-    "blind_heldout": (BLIND_USER, ("retrieval_blind_heldout",), ("relevance_unanswerable_blind_heldout",)),
+    "blind_seen": (BLIND_USER, ("retrieval_blind_heldout",), ("relevance_unanswerable_blind_heldout",)),
+    "blind2_heldout": (
+        BLIND2_USER,
+        ("retrieval_blind2_heldout",),
+        ("relevance_unanswerable_blind2_heldout",),
+    ),
 }
 # The splits the floor is calibrated on (the others are reported only).
 CALIBRATION = ("dev", "fresh_heldout")

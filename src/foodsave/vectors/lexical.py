@@ -9,7 +9,6 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
-from importlib import resources
 
 from foodsave.text import fold
 from foodsave.vectors.embed import STOPWORDS, tokens
@@ -27,15 +26,8 @@ TYPO_WEIGHT = 0.5
 
 @lru_cache(maxsize=1)
 def glossary() -> dict[str, tuple[str, ...]]:
-    """English word -> stemmed Polish words (vectors/data/glossary_en_pl.tsv)."""
-    text = (resources.files("foodsave.vectors") / "data" / "glossary_en_pl.tsv").read_text(encoding="utf-8")
-    table: dict[str, tuple[str, ...]] = {}
-    for line in text.splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        english, polish = line.split("\t", 1)
-        table[english.strip()] = tuple(tokens(polish))
-    return table
+    """English word -> stemmed Polish words (vectors/data/glossary_en_pl.tsv, read as `read_table` reads it)."""
+    return {english: _stems(polish) for english, polish in read_table("glossary_en_pl.tsv").items()}
 
 
 @lru_cache(maxsize=1)

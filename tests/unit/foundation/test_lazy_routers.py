@@ -112,14 +112,15 @@ def test_the_search_routes_load_no_aggregates_models_before_a_search_of_document
 
 
 # Paths as clients send them: percent-encoded characters, an encoded slash, doubled trailing slashes. Starlette
-# routes on the decoded path, so a cold container must build the routes the decoded path reaches.
+# routes on the decoded path, so a cold container must build the routes the decoded path reaches. Each request
+# is answered by routing alone (a 405 or a slash redirect needs the route built), so no endpoint runs.
 AS_SENT = [
-    ("POST", "/v1/shopping-list/clear%2Ddone"),
-    ("GET", "/v1/recipes/%73uggestions"),
+    ("PUT", "/v1/shopping-list/clear%2Ddone"),
+    ("POST", "/v1/recipes/%73uggestions"),
     ("GET", "/v1/pantry/items%2F"),
     ("GET", "/v1/pantry/items//"),
     ("DELETE", "/v1/pantry/items"),
-    ("GET", "/v1/pantry%2Fitems"),
+    ("DELETE", "/v1/pantry%2Fitems"),
 ]
 
 
@@ -130,6 +131,7 @@ def test_a_cold_container_answers_a_path_as_sent_exactly_as_the_whole_app(method
     cold = RouterLoader(routerless_app("agent-chat"), FUNCTION_ROUTERS["agent-chat"], ROUTER_PREFIXES)
     answer = TestClient(cold).request(method, path, follow_redirects=False)
     expected = TestClient(function_app("agent-chat")).request(method, path, follow_redirects=False)
+    assert expected.status_code in (307, 405)
     assert (answer.status_code, answer.headers.get("allow"), answer.headers.get("location")) == (
         expected.status_code,
         expected.headers.get("allow"),
