@@ -124,17 +124,21 @@ def _one_round(
     events = [simulate.first_event(function, world, 0), simulate.first_event(function, world, 1)]
     bare_plan = {**simulate.bare_plan(function, data, arch=ARCH), "connect": connect}
     full_plan = simulate.plan(function, data, arch=ARCH, events=events, database_url=database_url)
+    older_plan = None
+    if function in simulate.BARE_IMPORTS_WITHOUT_ANYIO_BACKEND:
+        older_plan = {
+            **simulate.bare_plan(function, data, arch=ARCH, without_anyio_backend=True),
+            "connect": connect,
+        }
+    # Both baselines take the same place relative to the handler: first in one round, last in the next.
     if bare_first:
+        older = simulate.run(older_plan) if older_plan else None
         bare, full = simulate.run(bare_plan), simulate.run(full_plan)
     else:
         full, bare = simulate.run(full_plan), simulate.run(bare_plan)
+        older = simulate.run(older_plan) if older_plan else None
+    older = older or bare
     narrow = simulate.run(simulate.bare_plan(function, data, arch=ARCH, narrow=True))
-    if function in simulate.BARE_IMPORTS_WITHOUT_ANYIO_BACKEND:
-        older = simulate.run(
-            {**simulate.bare_plan(function, data, arch=ARCH, without_anyio_backend=True), "connect": connect}
-        )
-    else:
-        older = bare
     errors = [r["error"] for r in full["requests"] if r["error"]]
     if errors:
         raise RuntimeError(f"{function}: {errors}")

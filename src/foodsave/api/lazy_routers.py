@@ -2,9 +2,9 @@
 builds only the routes of theirs that the path may reach (building one FastAPI route, its dependency tree and
 pydantic fields, takes milliseconds), so a cold start pays for the route it serves, not for all of them. A path
 that no declared prefix covers mounts every router whole, so its 404 or 405 is the full app's answer; a router
-without declared prefixes is mounted whole on any request. The loader is the ASGI app a server or Mangum
-calls: it decides from the path Starlette routes on (decoded, `get_route_path`), so `/v1/shopping-list/clear%2Ddone`
-builds the routes that `/v1/shopping-list/clear-done` reaches."""
+without declared prefixes is mounted whole on any request. The loader mounts from within the app (an ASGI
+middleware just before routing), on the path Starlette routes on (decoded, less the root path: `route_path`), so
+`/v1/shopping-list/clear%2Ddone` builds the routes that `/v1/shopping-list/clear-done` reaches."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ import threading
 from collections.abc import Mapping
 
 from fastapi import FastAPI
-from starlette.types import Receive, Scope, Send
+from starlette.middleware import Middleware
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from foodsave.api.route_table import TableMount
 
@@ -21,6 +22,31 @@ from foodsave.api.route_table import TableMount
 def covers(prefix: str, path: str) -> bool:
     """`prefix` covers `path` on a segment boundary: /v1/pantry covers /v1/pantry/items, not /v1/pantryx."""
     return path == prefix or path.startswith(prefix.rstrip("/") + "/")
+
+
+def route_path(scope: Scope) -> str:
+    """The path Starlette's routes match: the (decoded) path less the root path where it starts with it, on a
+    segment boundary (what `starlette._utils.get_route_path` computes)."""
+    path: str = scope["path"]
+    root = scope.get("root_path", "")
+    if not root or not path.startswith(root):
+        return path
+    if path == root:
+        return ""
+    return path[len(root) :] if path[len(root)] == "/" else path
+
+
+class MountOnFirstUse:
+    """ASGI middleware: mounts what a request's route path needs, then passes the request on."""
+
+    def __init__(self, app: ASGIApp, loader: RouterLoader) -> None:
+        self.app = app
+        self.loader = loader
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] in ("http", "websocket"):
+            self.loader.ensure(route_path(scope))
+        await self.app(scope, receive, send)
 
 
 class RouterLoader:
@@ -35,14 +61,11 @@ class RouterLoader:
         self._mounts: dict[str, TableMount] = {}
         self.mounted: list[str] = []  # routers with routes built, in the order of their first request
         self._lock = threading.Lock()
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Serve one ASGI connection with the app, having mounted what its path needs first."""
-        if scope["type"] in ("http", "websocket"):
-            from starlette._utils import get_route_path  # what Starlette's routes match on
-
-            self.ensure(get_route_path(scope))
-        await self.app(scope, receive, send)
+        if app.middleware_stack is not None:
+            raise RuntimeError("routers are mounted on first use only on an app that has not served yet")
+        # Innermost, just before routing: a router that fails to mount is answered by the app's own error
+        # handlers (problem+json, metrics), like any other failure of a request.
+        app.user_middleware.append(Middleware(MountOnFirstUse, loader=self))
 
     def needed(self, path: str) -> list[tuple[str, str | None]]:
         """The routers not yet wholly mounted that a request to `path` needs, in the function's order, each

@@ -130,8 +130,10 @@ class TableMount:
         self._order()
 
     def _order(self) -> None:
-        """The table's routes, wherever they stand among the router's, put back in declaration order."""
+        """The table's routes, wherever they stand among the router's, put back in declaration order; the
+        router's list is replaced in one assignment, so a request routed meanwhile sees either order whole."""
         ours = {id(route) for route in self._built.values()}
-        slots = [i for i, route in enumerate(self.router.routes) if id(route) in ours]
-        for slot, position in zip(slots, sorted(self._built), strict=True):
-            self.router.routes[slot] = self._built[position]
+        in_order = iter(self._built[position] for position in sorted(self._built))
+        self.router.routes[:] = [
+            next(in_order) if id(route) in ours else route for route in self.router.routes
+        ]

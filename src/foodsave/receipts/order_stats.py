@@ -12,7 +12,8 @@ from typing import Any
 
 def percentiles(values: Any, qs: Sequence[float]) -> list[float]:
     """`np.percentile(values, qs)` with its default linear interpolation, for a non-empty array without NaN
-    and a sequence of percentiles in [0, 100], refused outside it as NumPy refuses them (for an integer array,
+    and a sequence of percentiles in [0, 100] given as Python numbers (NumPy computes float32 or float16 ones
+    in their own precision), refused outside it as NumPy refuses them (for an integer array,
     also what one scalar q gives; for a float32 array NumPy computes one scalar q in float32)."""
     import numpy as np
 

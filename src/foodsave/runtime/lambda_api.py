@@ -28,7 +28,7 @@ def api_handler(name: str) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
 
     configure_tracing()
     routers = RouterLoader(routerless_app(name), FUNCTION_ROUTERS[name], ROUTER_PREFIXES)
-    adapter = Mangum(routers, lifespan="off")
+    adapter = Mangum(routers.app, lifespan="off")
     snapstart.register(FIRST_USE_MODULES.get(name, ()), routers.mount_all)
 
     @logger.inject_lambda_context(correlation_id_path="requestContext.requestId", clear_state=True)

@@ -174,34 +174,42 @@ def translate(word: str) -> tuple[str, ...]:
 
 
 def curated_translate(word: str) -> tuple[str, ...]:
-    """`translate`, except that a form the food glossary lists has the glossary's words alone: the general
-    dictionary's rarer senses (cheese -> forsa, safe -> sejf) would pull a dense gloss off the topic. The first
-    form either source lists decides, as in `translate`: icing is glossed by its own entry (lukier), not by the
-    glossary's ice."""
-    for form in english_forms(word):
-        hand = _glossary().get(form)
-        if hand is not None:
-            return hand
-        found = entry(form)
-        if found is not None:
-            return found
-    return ()
+    """`translate`, except that a word of which the food glossary lists a form (`carrots` -> carrot) has the
+    glossary's words alone: the general dictionary's rarer senses (cheese -> forsa, safe -> sejf, stocks ->
+    dyby) would pull a dense gloss off the topic. An inflected form whose meaning differs from its base form's
+    (icing is not ice, breading is not bread) has an entry of its own in the glossary."""
+    forms = english_forms(word)
+    hand = next((_glossary()[form] for form in forms if form in _glossary()), None)
+    return translate(word) if hand is None else hand
+
+
+@lru_cache(maxsize=1)
+def _glossary_polish() -> frozenset[str]:
+    tables = (_glossary(), _hand_phrases())
+    return frozenset(fold(word) for table in tables for polish in table.values() for word in polish)
+
+
+def loanword(word: str) -> bool:
+    """Whether the food glossaries write the folded `word` as a Polish word (ricotta, chia, burger, sos, tort):
+    a word both languages may write alike, so no evidence of English."""
+    return word in _glossary_polish()
 
 
 def is_english(query: str) -> bool:
     """Whether the query reads as English: no Polish letters, and most of its words are English function or
-    dictionary words that are not Polish function words. A word that is its own Polish translation (loanwords:
-    chia, ricotta, gouda, burger) is evidence of neither language, so "sos chilli" or "pudding chia" stay
-    Polish; a query of such words alone reads as Polish."""
+    dictionary words that are not Polish function words. A word the glossaries write as Polish (`loanword`) is
+    evidence of neither language, so "sos chilli" or "pudding chia" stay Polish; a query of such words alone
+    reads as Polish."""
     words = _WORD.findall(fold(query))
     if not words or POLISH_LETTERS & set(query.lower()):
         return False
     english = shared = 0
     for w in words:
-        polish = () if w in ENGLISH_FUNCTION_WORDS or w in POLISH_FUNCTION_WORDS else curated_translate(w)
-        if w not in ENGLISH_FUNCTION_WORDS and w in {fold(p) for p in polish}:
+        if w in ENGLISH_FUNCTION_WORDS:
+            english += 1
+        elif loanword(w):
             shared += 1
-        elif w in ENGLISH_FUNCTION_WORDS or polish:
+        elif w not in POLISH_FUNCTION_WORDS and translate(w):
             english += 1
     counted = len(words) - shared
     return counted > 0 and english >= ENGLISH_SHARE * counted

@@ -129,7 +129,7 @@ def test_a_cold_container_answers_a_path_as_sent_exactly_as_the_whole_app(method
     from foodsave.api.apps import function_app, routerless_app
 
     cold = RouterLoader(routerless_app("agent-chat"), FUNCTION_ROUTERS["agent-chat"], ROUTER_PREFIXES)
-    answer = TestClient(cold).request(method, path, follow_redirects=False)
+    answer = TestClient(cold.app).request(method, path, follow_redirects=False)
     expected = TestClient(function_app("agent-chat")).request(method, path, follow_redirects=False)
     assert expected.status_code in (307, 405)
     assert (answer.status_code, answer.headers.get("allow"), answer.headers.get("location")) == (
@@ -137,3 +137,47 @@ def test_a_cold_container_answers_a_path_as_sent_exactly_as_the_whole_app(method
         expected.headers.get("allow"),
         expected.headers.get("location"),
     )
+
+
+@pytest.mark.parametrize(("method", "path"), AS_SENT)
+def test_behind_a_root_path_a_cold_container_answers_as_the_whole_app(method, path):
+    from foodsave.api.apps import function_app, routerless_app
+
+    cold = RouterLoader(routerless_app("agent-chat"), FUNCTION_ROUTERS["agent-chat"], ROUTER_PREFIXES)
+    answer = TestClient(cold.app, root_path="/prod").request(method, path, follow_redirects=False)
+    whole = TestClient(function_app("agent-chat"), root_path="/prod")
+    expected = whole.request(method, path, follow_redirects=False)
+    assert expected.status_code in (307, 405)
+    assert (answer.status_code, answer.headers.get("allow"), answer.headers.get("location")) == (
+        expected.status_code,
+        expected.headers.get("allow"),
+        expected.headers.get("location"),
+    )
+
+
+@pytest.mark.parametrize(
+    ("path", "root_path"),
+    [
+        ("/v1/pantry", ""),
+        ("/prod/v1/pantry", "/prod"),
+        ("/prod", "/prod"),
+        ("/production/v1", "/prod"),
+        ("/", ""),
+    ],
+)
+def test_the_route_path_is_the_one_starlette_routes_on(path, root_path):
+    from starlette._utils import get_route_path
+
+    from foodsave.api.lazy_routers import route_path
+
+    scope = {"type": "http", "path": path, "root_path": root_path}
+    assert route_path(scope) == get_route_path(scope)
+
+
+def test_a_router_that_fails_to_mount_is_answered_by_the_apps_own_problem_handler():
+    from foodsave.api.apps import routerless_app
+
+    loader = RouterLoader(routerless_app("agent-chat"), ("missing",), {"missing": ("/v1/missing",)})
+    answer = TestClient(loader.app, raise_server_exceptions=False).get("/v1/missing")
+    assert answer.status_code == 500
+    assert answer.headers["content-type"] == "application/problem+json"

@@ -33,9 +33,9 @@ BLIND_SHA256 = {
 # The held-out split: written by another evaluator who saw neither the code, nor its tables, nor the other
 # splits; evaluated once after tuning, never used for choosing.
 BLIND2_SHA256 = {
-    "retrieval_blind2_docs.jsonl": "fee6f42b023224d80f6e8554de3f3a651197461d0feeb81c463025a3272bb122",
-    "retrieval_blind2_heldout.jsonl": "fdea3d5cb8cad5e9329ec75b09e4b2b2ebe3865c111419a25d218e9f744cca7d",
-    "relevance_unanswerable_blind2_heldout.jsonl": "7f0b345a9b64d8c6e5c3e2266f3bb02c09deb3bf8b5ebd304a2a0758a8c6d320",
+    "retrieval_blind2_docs.jsonl": "7671539664266b6cdd0ed8339030c844540be3b8418fc0fff8f3e3243e3a52ab",
+    "retrieval_blind2_heldout.jsonl": "0010d29dc01586cdccbedaea3f57fbe97c8dc2d335130a8b1b94c2ad323ab5e9",
+    "relevance_unanswerable_blind2_heldout.jsonl": "4d311f90a2867a8fb62da11733a5d6cd50098d7da109b1a04cc086bd6dd9429c",
 }
 # Every split whose questions a choice may have been made on.
 CHOSEN_ON = [
@@ -46,6 +46,7 @@ CHOSEN_ON = [
     ("heldout", "retrieval_fresh"),
     ("heldout", "retrieval_blind"),
     ("questions", "retrieval_dev3"),
+    ("queries", "retrieval"),
     ("dev", "relevance_unanswerable"),
     ("heldout", "relevance_unanswerable"),
     ("fresh_heldout", "relevance_unanswerable"),
@@ -169,3 +170,11 @@ def test_the_second_blind_split_asks_in_both_languages() -> None:
 def test_every_label_of_the_third_dev_split_names_one_of_its_documents() -> None:
     ids = {row["id"] for row in rows("docs", "retrieval_dev3")}
     assert {label for r in rows("questions", "retrieval_dev3") for label in r["relevant"]} <= ids  # type: ignore[attr-defined]
+
+
+def test_the_blind_splits_are_reported_only_never_chosen_or_calibrated_on() -> None:
+    from benchmarks.relevance_floor import CALIBRATION
+    from benchmarks.retrieval import DEV_SETS, REPORTED
+
+    assert {"blind_seen", "blind2_heldout"} <= set(REPORTED)
+    assert not {"blind_seen", "blind2_heldout"} & {*DEV_SETS, *CALIBRATION}
