@@ -124,28 +124,15 @@ AS_SENT = [
 ]
 
 
+@pytest.mark.parametrize("root_path", ["", "/prod"])
 @pytest.mark.parametrize(("method", "path"), AS_SENT)
-def test_a_cold_container_answers_a_path_as_sent_exactly_as_the_whole_app(method, path):
+def test_a_cold_container_answers_a_path_as_sent_exactly_as_the_whole_app(method, path, root_path):
+    """Directly and behind a root path (an API Gateway stage)."""
     from foodsave.api.apps import function_app, routerless_app
 
     cold = RouterLoader(routerless_app("agent-chat"), FUNCTION_ROUTERS["agent-chat"], ROUTER_PREFIXES)
-    answer = TestClient(cold.app).request(method, path, follow_redirects=False)
-    expected = TestClient(function_app("agent-chat")).request(method, path, follow_redirects=False)
-    assert expected.status_code in (307, 405)
-    assert (answer.status_code, answer.headers.get("allow"), answer.headers.get("location")) == (
-        expected.status_code,
-        expected.headers.get("allow"),
-        expected.headers.get("location"),
-    )
-
-
-@pytest.mark.parametrize(("method", "path"), AS_SENT)
-def test_behind_a_root_path_a_cold_container_answers_as_the_whole_app(method, path):
-    from foodsave.api.apps import function_app, routerless_app
-
-    cold = RouterLoader(routerless_app("agent-chat"), FUNCTION_ROUTERS["agent-chat"], ROUTER_PREFIXES)
-    answer = TestClient(cold.app, root_path="/prod").request(method, path, follow_redirects=False)
-    whole = TestClient(function_app("agent-chat"), root_path="/prod")
+    answer = TestClient(cold.app, root_path=root_path).request(method, path, follow_redirects=False)
+    whole = TestClient(function_app("agent-chat"), root_path=root_path)
     expected = whole.request(method, path, follow_redirects=False)
     assert expected.status_code in (307, 405)
     assert (answer.status_code, answer.headers.get("allow"), answer.headers.get("location")) == (

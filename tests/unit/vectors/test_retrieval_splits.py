@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from pathlib import Path
 
 DATA = Path(__file__).resolve().parents[3] / "benchmarks" / "data"
@@ -58,6 +59,11 @@ def rows(split: str, prefix: str = "retrieval_eval") -> list[dict[str, object]]:
     path = DATA / f"{prefix}_{split}.jsonl"
     lines = path.read_text(encoding="utf-8").splitlines()
     return [json.loads(line) for line in lines if line.strip() and not line.startswith("#")]
+
+
+def digests(names: Iterable[str]) -> dict[str, str]:
+    """The SHA-256 of each named data file."""
+    return {name: hashlib.sha256((DATA / name).read_bytes()).hexdigest() for name in names}
 
 
 def normalised(query: object) -> str:
@@ -113,8 +119,7 @@ def test_no_typed_dev_question_is_in_a_heldout_split() -> None:
 
 
 def test_the_blind_heldout_split_is_frozen() -> None:
-    digests = {name: hashlib.sha256((DATA / name).read_bytes()).hexdigest() for name in BLIND_SHA256}
-    assert digests == BLIND_SHA256
+    assert digests(BLIND_SHA256) == BLIND_SHA256
 
 
 def test_every_blind_label_names_a_blind_document() -> None:
@@ -123,8 +128,7 @@ def test_every_blind_label_names_a_blind_document() -> None:
 
 
 def test_the_fresh_heldout_split_is_frozen() -> None:
-    digests = {name: hashlib.sha256((DATA / name).read_bytes()).hexdigest() for name in FRESH_SHA256}
-    assert digests == FRESH_SHA256
+    assert digests(FRESH_SHA256) == FRESH_SHA256
 
 
 def test_the_fresh_heldout_split_has_documents_of_its_own() -> None:
@@ -147,8 +151,7 @@ def test_no_fresh_heldout_question_is_in_a_dev_split() -> None:
 
 
 def test_the_second_blind_heldout_split_is_frozen() -> None:
-    digests = {name: hashlib.sha256((DATA / name).read_bytes()).hexdigest() for name in BLIND2_SHA256}
-    assert digests == BLIND2_SHA256
+    assert digests(BLIND2_SHA256) == BLIND2_SHA256
 
 
 def test_the_second_blind_split_has_documents_and_questions_of_its_own() -> None:
