@@ -37,6 +37,7 @@ from benchmarks.retrieval import (
     BLIND2_USER,
     BLIND_USER,
     DATA,
+    DEV4_USER,
     EVAL_USER,
     FRESH_USER,
     QueryCache,
@@ -78,6 +79,7 @@ SPLITS = {
         ("relevance_unanswerable_dev", "relevance_unanswerable_heldout"),
     ),
     "fresh_heldout": (FRESH_USER, ("retrieval_fresh_heldout",), ("relevance_unanswerable_fresh_heldout",)),
+    "dev4": (DEV4_USER, ("retrieval_dev4_questions",), ("relevance_unanswerable_dev4",)),
     "blind_seen": (BLIND_USER, ("retrieval_blind_heldout",), ("relevance_unanswerable_blind_heldout",)),
     "blind2_heldout": (
         BLIND2_USER,

@@ -23,6 +23,9 @@ query language, on two labelled sets:
 - `dev3`: a dev split written by another evaluator who did not see the code or its tables, over documents
   of its own (retrieval_dev3_docs.jsonl; 80 English and 40 Polish questions, retrieval_dev3_questions.jsonl),
   read question by question and used for choosing glossary entries;
+- `dev4`: a dev split written the same way by another evaluator (retrieval_dev4_docs.jsonl: 40 documents with
+  15 near-topic distractor pairs; 89 English and 45 Polish questions, retrieval_dev4_questions.jsonl), used
+  for choosing;
 - `knowledge`: the bundled knowledge corpus with benchmarks/data/retrieval_queries.jsonl.
 
 Documents are chunked and indexed exactly as in production (IndexBuilder, exact Flat index) and queried
@@ -71,6 +74,7 @@ DEV_SETS = (
     "eval_dev_typed",
     "fresh_heldout",
     "dev3",
+    "dev4",
     "knowledge",
 )
 REPORTED = (*DEV_SETS, "blind_seen", "blind2_heldout")
@@ -150,12 +154,14 @@ FRESH_USER = "fresh"
 BLIND_USER = "blind"
 BLIND2_USER = "blind2"
 DEV3_USER = "dev3"
+DEV4_USER = "dev4"
 SCOPES = {
     "eval": ("documents", EVAL_USER),
     "fresh": ("documents", FRESH_USER),
     "blind": ("documents", BLIND_USER),
     "blind2": ("documents", BLIND2_USER),
     "dev3": ("documents", DEV3_USER),
+    "dev4": ("documents", DEV4_USER),
     "knowledge": ("knowledge", None),
 }
 DOCUMENTS = {
@@ -164,6 +170,7 @@ DOCUMENTS = {
     BLIND_USER: "retrieval_blind_docs.jsonl",
     BLIND2_USER: "retrieval_blind2_docs.jsonl",
     DEV3_USER: "retrieval_dev3_docs.jsonl",
+    DEV4_USER: "retrieval_dev4_docs.jsonl",
 }
 
 
@@ -332,6 +339,7 @@ def main() -> None:
         "blind": eval_documents(BLIND_USER),
         "blind2": eval_documents(BLIND2_USER),
         "dev3": eval_documents(DEV3_USER),
+        "dev4": eval_documents(DEV4_USER),
         "knowledge": load_knowledge(),
     }
     sets = [
@@ -343,6 +351,7 @@ def main() -> None:
         QuerySet("eval_dev_typed", "eval", read_jsonl(DATA / "retrieval_eval_dev_typed.jsonl")),
         QuerySet("fresh_heldout", "fresh", read_jsonl(DATA / "retrieval_fresh_heldout.jsonl")),
         QuerySet("dev3", "dev3", read_jsonl(DATA / "retrieval_dev3_questions.jsonl")),
+        QuerySet("dev4", "dev4", read_jsonl(DATA / "retrieval_dev4_questions.jsonl")),
         QuerySet("blind_seen", "blind", read_jsonl(DATA / "retrieval_blind_heldout.jsonl")),
         QuerySet("blind2_heldout", "blind2", read_jsonl(DATA / "retrieval_blind2_heldout.jsonl")),
         QuerySet("knowledge", "knowledge", read_jsonl(DATA / "retrieval_queries.jsonl")),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -9,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, OperationalError
+from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
 
@@ -187,6 +188,7 @@ class Database:
         # Row creation and update times come from this clock (see foodsave.db.timestamps).
         self.clock: Clock = clock
         self._factory = sessionmaker(self.engine, expire_on_commit=False, autoflush=True)
+        self._ahead: threading.Thread | None = None
         event.listen(self._factory, "before_flush", stamp_times)
         event.listen(self._factory, "before_flush", load_referenced)
         event.listen(self._factory, "after_begin", share_clock)
@@ -195,8 +197,27 @@ class Database:
     def dialect(self) -> str:
         return self.engine.dialect.name
 
+    def connect_ahead(self) -> None:
+        """Open the pool's first connection on a thread of its own, so that its round trips (TCP, TLS,
+        authentication, the dialect's first queries) overlap the work a cold start does before its first
+        statement; the first unit of work waits for it rather than open a second connection. A failure is
+        left to that unit of work, which meets it as it would any outage. Not for SQLite (a local file)."""
+        if self._ahead is not None or self.dialect == "sqlite":
+            return
+        self._ahead = threading.Thread(target=self._connect_once, name="db-connect-ahead", daemon=True)
+        self._ahead.start()
+
+    def _connect_once(self) -> None:
+        try:
+            self.engine.connect().close()  # into the pool, for the first unit of work
+        except (SQLAlchemyError, OSError):
+            pass  # the first unit of work connects again and reports the outage
+
     def begin(self) -> UnitOfWork:
         """Open a unit of work whose two halves may run on different threads (HTTP requests)."""
+        ahead = self._ahead
+        if ahead is not None and ahead.is_alive():
+            ahead.join()  # bounded: the connect timeout ends it
         return UnitOfWork(self._factory(info={CLOCK_KEY: self.clock}), self.dialect)
 
     @contextmanager

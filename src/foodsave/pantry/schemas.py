@@ -30,8 +30,12 @@ def format_quantity(value: Decimal) -> str:
     return text
 
 
+# Built on first use (`defer_build`): a cold container builds only the shapes its first request's routes need.
+
+
 class PantryItemIn(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="forbid",
         json_schema_extra={
             "examples": [
@@ -63,7 +67,9 @@ class PantryItemIn(BaseModel):
 
 class PantryItemPatch(BaseModel):
     model_config = ConfigDict(
-        extra="forbid", json_schema_extra={"examples": [{"quantity": "1", "expires_at": "2030-01-07"}]}
+        defer_build=True,
+        extra="forbid",
+        json_schema_extra={"examples": [{"quantity": "1", "expires_at": "2030-01-07"}]},
     )
     name: str | None = Field(default=None, min_length=1, max_length=200)
     category: Category | None = None
@@ -82,7 +88,7 @@ class PantryItemPatch(BaseModel):
 
 
 class PantryItemOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
+    model_config = ConfigDict(defer_build=True, from_attributes=True)
     id: str
     name: str
     normalized_name: str
@@ -106,7 +112,9 @@ class PantryItemOut(BaseModel):
 class UseIn(BaseModel):
     """How much of an item was eaten or thrown away, in the item's unit; all of it when omitted."""
 
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"quantity": "0.5"}]})
+    model_config = ConfigDict(
+        defer_build=True, extra="forbid", json_schema_extra={"examples": [{"quantity": "0.5"}]}
+    )
     quantity: Decimal | None = Field(
         default=None, gt=0, le=Decimal("100000"), max_digits=12, decimal_places=3
     )
@@ -115,7 +123,7 @@ class UseIn(BaseModel):
 class PantryStatsOut(BaseModel):
     """Items bought from `since` to `until`: counts by status and where their money went."""
 
-    model_config = ConfigDict(from_attributes=True)
+    model_config = ConfigDict(defer_build=True, from_attributes=True)
     since: date | None
     until: date
     counts: dict[str, int] = Field(

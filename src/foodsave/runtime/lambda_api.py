@@ -34,6 +34,7 @@ def api_handler(name: str) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
     @logger.inject_lambda_context(correlation_id_path="requestContext.requestId", clear_state=True)
     @metrics.log_metrics
     def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        _connect_ahead()
         with extracted_trace(event.get("headers") or {}), span(f"{name}.request", route=event.get("rawPath")):
             # FastAPI's own server span reads only the request headers: hand it the Lambda's trace.
             header = inject_trace().get(TRACE_HEADER)
@@ -42,3 +43,18 @@ def api_handler(name: str) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
             return adapter(event, context)  # type: ignore[arg-type]
 
     return handler
+
+
+def _connect_ahead() -> None:
+    """A cold container's first request: build the services and open the database connection on a thread
+    of its own, so that its round trips overlap the work of mounting the routes the request needs. A failure
+    here is left to the request, which meets it where it always did and answers it (problem+json)."""
+    from foodsave.bootstrap import built_services, get_services
+
+    if built_services() is not None:
+        return
+    try:
+        services = get_services()
+    except Exception:  # noqa: BLE001 - the request builds them again and answers the failure
+        return
+    services.db.connect_ahead()

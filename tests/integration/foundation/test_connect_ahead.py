@@ -1,0 +1,105 @@
+"""A cold API function opens its first database connection on a thread of its own while it mounts routes:
+the first unit of work uses that connection (it waits for it rather than open a second), a database that is
+down is reported by that unit of work as an outage, SQLite opens nothing ahead, and services that fail to
+build ahead are built by the request itself, which meets and answers any failure where it always did."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+
+import pytest
+from sqlalchemy import event, text
+from sqlalchemy.exc import DBAPIError
+
+from foodsave.adapters.local import FrozenClock
+from foodsave.db.session import Database, is_outage
+
+
+def _connections_opened(db: Database) -> list[int]:
+    opened: list[int] = []
+    event.listen(db.engine, "connect", lambda *_: opened.append(1))
+    return opened
+
+
+def _backend_pid(db: Database) -> int:
+    with db.session() as session:
+        return int(session.scalar(text("SELECT pg_backend_pid()")))
+
+
+def test_the_first_unit_of_work_waits_for_the_connection_opened_ahead_and_uses_it(pg_url):
+    db = Database(pg_url, pool_size=1, clock=FrozenClock())
+    opened = _connections_opened(db)
+    # A slow network: the connection ahead is still being opened when the unit of work begins.
+    event.listen(db.engine, "do_connect", lambda *_: time.sleep(0.3))
+    try:
+        db.connect_ahead()
+        pid = _backend_pid(db)
+        assert len(opened) == 1  # no second connection while the first was on its way
+        assert _backend_pid(db) == pid
+        assert db.engine.pool.checkedin() == 1
+    finally:
+        db.dispose()
+
+
+def test_connecting_ahead_twice_opens_one_connection(pg_url):
+    db = Database(pg_url, pool_size=1, clock=FrozenClock())
+    opened = _connections_opened(db)
+    try:
+        db.connect_ahead()
+        db.connect_ahead()
+        _backend_pid(db)
+        assert len(opened) == 1
+    finally:
+        db.dispose()
+
+
+def _closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_a_database_that_is_down_is_reported_by_the_first_unit_of_work_as_an_outage():
+    db = Database(
+        f"postgresql://postgres@127.0.0.1:{_closed_port()}/foodsave", connect_timeout=2, clock=FrozenClock()
+    )
+    try:
+        db.connect_ahead()  # the failure stays on its thread
+        with pytest.raises(DBAPIError) as failed, db.session() as session:
+            session.execute(text("SELECT 1"))
+        assert is_outage(failed.value)  # answered 503 at the edge
+    finally:
+        db.dispose()
+
+
+def test_sqlite_opens_nothing_ahead(sqlite_url):
+    db = Database(sqlite_url, clock=FrozenClock())
+    try:
+        db.connect_ahead()
+        assert not [t for t in threading.enumerate() if t.name == "db-connect-ahead"]
+    finally:
+        db.dispose()
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_services_that_fail_to_build_ahead_are_built_by_the_request_itself(services, monkeypatch):
+    from foodsave import bootstrap
+    from foodsave.errors import Unavailable
+    from foodsave.runtime import events
+    from foodsave.runtime.context import LocalLambdaContext
+    from foodsave.runtime.lambda_api import api_handler
+
+    def unreachable() -> None:
+        raise Unavailable("the secret store did not answer")
+
+    handler = api_handler("alert-evaluator")
+    bootstrap.set_services(None)
+    monkeypatch.setattr(bootstrap, "get_services", unreachable)  # what the cold path calls ahead
+    monkeypatch.setattr("foodsave.api.deps.get_services", lambda: services)  # the request's own build
+    response = handler(
+        events.http_api_request("GET", "/v1/notifications", sub="sub-anna"),
+        LocalLambdaContext(function_name="foodsave-alert-evaluator"),
+    )
+    assert response["statusCode"] == 200
