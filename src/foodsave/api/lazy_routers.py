@@ -1,6 +1,7 @@
 """Routers mounted on first use: a Lambda API function imports only the routers a request's path needs and
-builds only the routes of theirs that the path may reach (building one FastAPI route, its dependency tree and
-pydantic fields, takes milliseconds), so a cold start pays for the route it serves, not for all of them. A path
+builds only the routes of theirs that the request may reach (those serving its method on its path, or when
+none does every route of the path, for the 405 or the slash redirect; building one FastAPI route, its dependency
+tree and pydantic fields, takes milliseconds), so a cold start pays for the route it serves, not for all of them. A path
 that no declared prefix covers mounts every router whole, so its 404 or 405 is the full app's answer; a router
 without declared prefixes is mounted whole on any request. The loader mounts from within the app (an ASGI
 middleware just before routing), on the path Starlette routes on (decoded, less the root path: `route_path`), so
@@ -45,7 +46,7 @@ class MountOnFirstUse:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] in ("http", "websocket"):
-            self.loader.ensure(route_path(scope))
+            self.loader.ensure(route_path(scope), scope.get("method"))
         await self.app(scope, receive, send)
 
 
@@ -79,12 +80,12 @@ class RouterLoader:
             if name in covering or name not in self._prefixes
         ]
 
-    def ensure(self, path: str) -> None:
-        """Mount what a request to `path` needs before it is routed."""
+    def ensure(self, path: str, method: str | None = None) -> None:
+        """Mount what a `method` request to `path` needs before it is routed."""
         if self._pending:
             with self._lock:
                 for name, reaching in self.needed(path):
-                    self._mount(name, reaching)
+                    self._mount(name, reaching, method)
 
     def mount_all(self) -> None:
         """Every route of every router (a SnapStart snapshot is taken with the whole app built)."""
@@ -92,12 +93,12 @@ class RouterLoader:
             for name in list(self._pending):
                 self._mount(name, None)
 
-    def _mount(self, name: str, path: str | None) -> None:
+    def _mount(self, name: str, path: str | None, method: str | None = None) -> None:
         table = self._mounts.get(name)
         if table is None:
             module = importlib.import_module(f"foodsave.api.routers.{name}")
             table = self._mounts[name] = TableMount(module.router, self.app.router)
-        table.ensure(path)
+        table.ensure(path, method)
         if name not in self.mounted:
             self.mounted.append(name)
         if table.complete:

@@ -7,9 +7,10 @@ decorators declare; `mount` adds each route to the app's own router, which build
 dependencies, exactly as `include_router` would have served it (prefix, tags, `include_in_schema`).
 
 A cold Lambda function builds only the routes its first request can reach (`TableMount`): the routes whose path
-pattern matches the request's path, with or without a trailing slash (so that every method's route is there
-for a 405 and Starlette's slash redirect finds its target); the table's other routes are built when a request
-for them arrives, and take their places in declaration order.
+pattern matches the request's path and that serve its method (Starlette routes to the first of them); when none
+does, every route whose pattern matches the path with or without a trailing slash, so that every method's route
+is there for a 405 and Starlette's slash redirect finds its target. The table's other routes are built when a
+request for them arrives, and take their places in declaration order.
 """
 
 from __future__ import annotations
@@ -113,15 +114,25 @@ class TableMount:
     def complete(self) -> bool:
         return len(self._built) == len(self.table.routes)
 
-    def reaching(self, path: str) -> list[int]:
-        """The positions of the declared routes a request to `path` may reach (any method, either slash)."""
+    def reaching(self, path: str, method: str | None = None) -> list[int]:
+        """The positions of the declared routes a `method` request to `path` may reach: those matching the path
+        that serve the method (one of them answers it); when none does (or no method is given), every route
+        matching the path with either slash, for the 405 and its `Allow` or the slash redirect."""
+        if method is not None:
+            serving = [
+                i
+                for i, pattern in enumerate(self._patterns)
+                if method in self.table.routes[i].methods and pattern.match(path)
+            ]
+            if serving:
+                return serving
         other = path.rstrip("/") if path.endswith("/") else path + "/"  # as Starlette's slash redirect
         return [i for i, pattern in enumerate(self._patterns) if pattern.match(path) or pattern.match(other)]
 
-    def ensure(self, path: str | None = None) -> None:
-        """Build the routes a request to `path` may reach (every route when `path` is None) that are not built
-        yet, all or none, and keep the table's built routes in declaration order on the router."""
-        wanted = range(len(self.table.routes)) if path is None else self.reaching(path)
+    def ensure(self, path: str | None = None, method: str | None = None) -> None:
+        """Build the routes a `method` request to `path` may reach (every route when `path` is None) that are
+        not built yet, all or none, and keep the table's built routes in declaration order on the router."""
+        wanted = range(len(self.table.routes)) if path is None else self.reaching(path, method)
         missing = [i for i in wanted if i not in self._built]
         if not missing:
             return

@@ -18,7 +18,6 @@ from foodsave.db.models import PantryEvent, PantryItem
 from foodsave.db.search import contains_folded, folded, sorted_by
 from foodsave.errors import Conflict, InvalidInput, NotFound
 from foodsave.households.membership import household_of
-from foodsave.pantry.matching import rank_by_name
 from foodsave.pantry.schemas import PantryItemIn, PantryItemPatch, format_quantity
 from foodsave.text import normalize_name
 
@@ -262,6 +261,8 @@ class PantryService:
     def find_active_by_name(self, text: str) -> builtins.list[PantryItem]:
         """Active items whose name matches `text` despite inflection ("mleka" finds "Mleko 3,2%"), best first;
         among equally good matches the one that expires first comes first."""
+        from foodsave.pantry.matching import rank_by_name  # the fuzzy matcher loads with the first search
+
         items = self.session.scalars(self._scoped().where(PantryItem.status == "active")).all()
         items = sorted(items, key=lambda i: (i.expires_at is None, i.expires_at or date.max, i.created_at))
         return [item for _, item in rank_by_name(text, items, lambda i: i.normalized_name or i.name)]

@@ -168,3 +168,42 @@ def test_a_router_that_fails_to_mount_is_answered_by_the_apps_own_problem_handle
     answer = TestClient(loader.app, raise_server_exceptions=False).get("/v1/missing")
     assert answer.status_code == 500
     assert answer.headers["content-type"] == "application/problem+json"
+
+
+def _unreachable_services():  # type: ignore[no-untyped-def]
+    from foodsave.errors import Unavailable
+
+    raise Unavailable("no services in a routing test")
+
+
+METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD")
+
+
+@pytest.mark.parametrize("function", list(FUNCTION_ROUTERS))
+def test_every_declared_path_and_method_is_routed_by_a_cold_container_as_by_the_whole_app(function):
+    """Each request on a container of its own, with and without a trailing slash, every method: the same status,
+    `Allow` and `Location`. The services are unreachable on both apps, so a routed request ends in the same
+    503 before any endpoint's work."""
+    import re
+
+    from foodsave.api.apps import function_app, routerless_app
+    from foodsave.api.deps import services_dep
+
+    whole_app = function_app(function)
+    whole_app.dependency_overrides[services_dep] = _unreachable_services
+    whole = TestClient(whole_app)
+    example = "00000000-0000-4000-8000-000000000001"
+    paths = {re.sub(r"\{[^}]+\}", example, p) for name in FUNCTION_ROUTERS[function] for p in _paths(name)}
+    differences = []
+    for path in sorted(paths | {p + "/" for p in paths}):
+        for method in METHODS:
+            cold = RouterLoader(routerless_app(function), FUNCTION_ROUTERS[function], ROUTER_PREFIXES)
+            cold.app.dependency_overrides[services_dep] = _unreachable_services
+            answer = TestClient(cold.app).request(method, path, follow_redirects=False)
+            expected = whole.request(method, path, follow_redirects=False)
+            got, want = (
+                (r.status_code, r.headers.get("allow"), r.headers.get("location")) for r in (answer, expected)
+            )
+            if got != want:
+                differences.append((method, path, got, want))
+    assert differences == []

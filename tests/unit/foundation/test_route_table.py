@@ -1,6 +1,7 @@
 """A RouteTable mounts its routes on an app all at once: a route that fails to build leaves none behind, so
-mounting again later does not serve the earlier routes twice. A TableMount builds only the routes a request's
-path may reach, and the app answers that request exactly as the whole table would."""
+mounting again later does not serve the earlier routes twice. A TableMount builds only the routes a request may
+reach (those serving its method on its path, else every route of the path), and the app answers that request
+exactly as the whole table would."""
 
 from __future__ import annotations
 
@@ -88,6 +89,48 @@ def test_a_request_builds_only_the_routes_its_path_may_reach() -> None:
     app = FastAPI()
     TableMount(_things(), app.router).ensure("/v1/things")
     assert _paths(app) == ["/v1/things", "/v1/things"]  # GET and POST: both methods of the path
+
+
+def test_a_request_builds_only_the_routes_serving_its_method_on_its_path() -> None:
+    app = FastAPI()
+    mount = TableMount(_things(), app.router)
+    mount.ensure("/v1/things", "GET")
+    assert _paths(app) == ["/v1/things"]
+    assert TestClient(app).get("/v1/things").json() == ["all"]
+    mount.ensure("/v1/things", "POST")
+    assert [(r.path, sorted(r.methods)) for r in app.router.routes if r.path.startswith("/v1")] == [
+        ("/v1/things", ["GET"]),
+        ("/v1/things", ["POST"]),
+    ]
+
+
+def test_every_route_serving_the_method_is_built_so_the_first_declared_answers() -> None:
+    app = FastAPI()
+    TableMount(_things(), app.router).ensure("/v1/things/expiring", "GET")
+    assert _paths(app) == ["/v1/things/expiring", "/v1/things/{thing_id}"]
+    assert TestClient(app).get("/v1/things/expiring").json() == ["expiring"]
+
+
+@pytest.mark.parametrize("method", ["DELETE", "HEAD", "PUT"])
+def test_a_method_no_route_serves_builds_every_route_of_the_path_for_the_whole_tables_405(
+    method: str,
+) -> None:
+    app, whole = FastAPI(), FastAPI()
+    TableMount(_things(), app.router).ensure("/v1/things", method)
+    _things().mount(whole.router)
+    assert _paths(app) == ["/v1/things", "/v1/things"]
+    answer = TestClient(app).request(method, "/v1/things")
+    expected = TestClient(whole).request(method, "/v1/things")
+    assert answer.status_code == expected.status_code == 405
+    assert answer.headers["allow"] == expected.headers["allow"]
+
+
+def test_a_method_request_with_a_trailing_slash_still_builds_the_route_it_redirects_to() -> None:
+    app = FastAPI()
+    TableMount(_things(), app.router).ensure("/v1/things/", "GET")
+    answer = TestClient(app).get("/v1/things/", follow_redirects=False)
+    assert answer.status_code == 307
+    assert answer.headers["location"].endswith("/v1/things")
 
 
 def test_routes_built_later_take_their_declared_places_so_routing_is_unchanged() -> None:
