@@ -12,14 +12,17 @@ import sys
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 RESULTS = Path(__file__).parent / "results"
 
 
+@cache
 def commit() -> str:
-    """The checked-out commit, with `-dirty` when the tree has uncommitted changes."""
+    """The checked-out commit, with `-dirty` when the tree has uncommitted changes; read once per process, when
+    the run writes its first result, so that every file one run writes records the same commit."""
     root = Path(__file__).resolve().parent.parent
     try:
         head = subprocess.run(

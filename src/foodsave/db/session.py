@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import threading
 import time
 from collections.abc import Iterator
@@ -10,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
 
@@ -185,6 +186,7 @@ class Database:
     ) -> None:
         self.url = driver_url(url)
         self.engine = _engine_for(self.url, connect_timeout, tls, pool_size)
+        self._connect_timeout = connect_timeout
         # Row creation and update times come from this clock (see foodsave.db.timestamps).
         self.clock: Clock = clock
         self._factory = sessionmaker(self.engine, expire_on_commit=False, autoflush=True)
@@ -200,24 +202,35 @@ class Database:
     def connect_ahead(self) -> None:
         """Open the pool's first connection on a thread of its own, so that its round trips (TCP, TLS,
         authentication, the dialect's first queries) overlap the work a cold start does before its first
-        statement; the first unit of work waits for it rather than open a second connection. A failure is
-        left to that unit of work, which meets it as it would any outage. Not for SQLite (a local file)."""
+        statement; the first unit of work (or ping) waits for it rather than open a second connection. A failure
+        is logged and left to that unit of work, which connects again and reports an outage as it always did.
+        Not for SQLite (a local file)."""
         if self._ahead is not None or self.dialect == "sqlite":
             return
-        self._ahead = threading.Thread(target=self._connect_once, name="db-connect-ahead", daemon=True)
+        run = contextvars.copy_context().run  # the request's trace context, for the connection's span
+        self._ahead = threading.Thread(
+            target=run, args=(self._connect_once,), name="db-connect-ahead", daemon=True
+        )
         self._ahead.start()
 
     def _connect_once(self) -> None:
         try:
             self.engine.connect().close()  # into the pool, for the first unit of work
-        except (SQLAlchemyError, OSError):
-            pass  # the first unit of work connects again and reports the outage
+        except Exception as exc:  # noqa: BLE001 - the first unit of work connects again and reports it
+            from foodsave.observability import logger
+
+            logger.warning("the database connection opened ahead failed", extra={"error": repr(exc)})
+
+    def _await_ahead(self) -> None:
+        """Wait for the connection being opened ahead, if any (at most a few connect timeouts: a connect that
+        hangs past them leaves this unit of work to open its own)."""
+        ahead = self._ahead
+        if ahead is not None and ahead.is_alive():
+            ahead.join(3 * self._connect_timeout + 1)
 
     def begin(self) -> UnitOfWork:
         """Open a unit of work whose two halves may run on different threads (HTTP requests)."""
-        ahead = self._ahead
-        if ahead is not None and ahead.is_alive():
-            ahead.join()  # bounded: the connect timeout ends it
+        self._await_ahead()
         return UnitOfWork(self._factory(info={CLOCK_KEY: self.clock}), self.dialect)
 
     @contextmanager
@@ -233,6 +246,7 @@ class Database:
 
     def ping(self) -> float:
         """Round trip in milliseconds; raises Unavailable when the database does not answer."""
+        self._await_ahead()
         start = time.perf_counter()
         try:
             with self.engine.connect() as conn:

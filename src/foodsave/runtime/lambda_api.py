@@ -34,8 +34,8 @@ def api_handler(name: str) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
     @logger.inject_lambda_context(correlation_id_path="requestContext.requestId", clear_state=True)
     @metrics.log_metrics
     def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-        _connect_ahead()
         with extracted_trace(event.get("headers") or {}), span(f"{name}.request", route=event.get("rawPath")):
+            _connect_ahead(event)
             # FastAPI's own server span reads only the request headers: hand it the Lambda's trace.
             header = inject_trace().get(TRACE_HEADER)
             if header:
@@ -45,16 +45,26 @@ def api_handler(name: str) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
     return handler
 
 
-def _connect_ahead() -> None:
-    """A cold container's first request: build the services and open the database connection on a thread
-    of its own, so that its round trips overlap the work of mounting the routes the request needs. A failure
-    here is left to the request, which meets it where it always did and answers it (problem+json)."""
+def _connect_ahead(event: dict[str, Any]) -> None:
+    """A cold container's first signed-in request (every one of them reads the user from the database): build the
+    services and open the database connection on a thread of its own, so that its round trips overlap the work
+    of mounting the routes the request needs. A request without credentials (health, a CORS preflight, a 401 to
+    be) builds nothing ahead. A failure here is logged and left to the request, which builds the services itself
+    and meets and answers the failure where it always did (problem+json)."""
     from foodsave.bootstrap import built_services, get_services
 
-    if built_services() is not None:
+    if built_services() is not None or not _signed_in(event):
         return
     try:
         services = get_services()
-    except Exception:  # noqa: BLE001 - the request builds them again and answers the failure
+    except Exception as exc:  # noqa: BLE001 - the request builds them again and answers the failure
+        logger.warning("building the services ahead of the first request failed", extra={"error": repr(exc)})
         return
     services.db.connect_ahead()
+
+
+def _signed_in(event: dict[str, Any]) -> bool:
+    """The request carries credentials: claims API Gateway verified, or an Authorization header."""
+    claims = (((event.get("requestContext") or {}).get("authorizer") or {}).get("jwt") or {}).get("claims")
+    headers = event.get("headers") or {}
+    return bool(claims) or any(key.lower() == "authorization" for key in headers)

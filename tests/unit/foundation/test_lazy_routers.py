@@ -9,7 +9,7 @@ import subprocess
 import sys
 
 import pytest
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.testclient import TestClient
 
 from foodsave.api.functions import FUNCTION_ROUTERS, ROUTER_PREFIXES
@@ -170,20 +170,21 @@ def test_a_router_that_fails_to_mount_is_answered_by_the_apps_own_problem_handle
     assert answer.headers["content-type"] == "application/problem+json"
 
 
-def _unreachable_services():  # type: ignore[no-untyped-def]
+def _unreachable_services(request: Request):  # type: ignore[no-untyped-def]
+    """No services in a routing test: the 503 names the route that was reached."""
     from foodsave.errors import Unavailable
 
-    raise Unavailable("no services in a routing test")
+    raise Unavailable(f"reached {request.method} {request.scope['route'].path}")
 
 
-METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD")
+METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
 
 
 @pytest.mark.parametrize("function", list(FUNCTION_ROUTERS))
 def test_every_declared_path_and_method_is_routed_by_a_cold_container_as_by_the_whole_app(function):
     """Each request on a container of its own, with and without a trailing slash, every method: the same status,
-    `Allow` and `Location`. The services are unreachable on both apps, so a routed request ends in the same
-    503 before any endpoint's work."""
+    `Allow`, `Location` and body. The services are unreachable on both apps, so a routed request ends in a 503
+    that names the route it reached, before any endpoint's work."""
     import re
 
     from foodsave.api.apps import function_app, routerless_app
@@ -202,7 +203,8 @@ def test_every_declared_path_and_method_is_routed_by_a_cold_container_as_by_the_
             answer = TestClient(cold.app).request(method, path, follow_redirects=False)
             expected = whole.request(method, path, follow_redirects=False)
             got, want = (
-                (r.status_code, r.headers.get("allow"), r.headers.get("location")) for r in (answer, expected)
+                (r.status_code, r.headers.get("allow"), r.headers.get("location"), r.text)
+                for r in (answer, expected)
             )
             if got != want:
                 differences.append((method, path, got, want))
