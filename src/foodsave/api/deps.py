@@ -16,6 +16,7 @@ import anyio.to_thread
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
+from foodsave.api.claims import event_claims
 from foodsave.bootstrap import built_services, get_services
 from foodsave.db.models import User
 from foodsave.errors import Unauthorized
@@ -84,10 +85,7 @@ async def db_session_dep(
 
 def claims_of(request: Request) -> dict[str, Any]:
     """The JWT claims API Gateway verified for this request (empty outside Lambda)."""
-    event: dict[str, Any] = request.scope.get("aws.event") or {}
-    return (((event.get("requestContext") or {}).get("authorizer") or {}).get("jwt") or {}).get(
-        "claims"
-    ) or {}
+    return event_claims(request.scope.get("aws.event") or {})
 
 
 def subject_of(request: Request, services: Services) -> str:

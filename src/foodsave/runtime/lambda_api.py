@@ -65,6 +65,7 @@ def _connect_ahead(event: dict[str, Any]) -> None:
 
 def _signed_in(event: dict[str, Any]) -> bool:
     """The request carries credentials: claims API Gateway verified, or an Authorization header."""
-    claims = (((event.get("requestContext") or {}).get("authorizer") or {}).get("jwt") or {}).get("claims")
+    from foodsave.api.claims import event_claims
+
     headers = event.get("headers") or {}
-    return bool(claims) or any(key.lower() == "authorization" for key in headers)
+    return bool(event_claims(event)) or any(key.lower() == "authorization" for key in headers)

@@ -16,7 +16,7 @@ from foodsave.alerts import status as alert_status
 from foodsave.alerts.evaluator import AlertService
 from foodsave.alerts.operators import OperatorRequired, is_operator
 from foodsave.alerts.rules import AlertRuleIn, AlertRuleOut, RuleService
-from foodsave.api.deps import CurrentUser, ServicesDep, SessionDep
+from foodsave.api.deps import CurrentUser, ServicesDep, SessionDep, claims_of
 from foodsave.api.route_table import RouteTable
 from foodsave.api.routers.health import register_status_check
 from foodsave.db.models import Alert, AlertRule, User
@@ -34,15 +34,8 @@ register_status_check("llm", alert_status.llm_status, required=False)
 register_status_check("embedder", embedder_status, required=False)
 
 
-def _claims(request: Request) -> dict[str, Any]:
-    event: dict[str, Any] = request.scope.get("aws.event") or {}
-    return (((event.get("requestContext") or {}).get("authorizer") or {}).get("jwt") or {}).get(
-        "claims"
-    ) or {}
-
-
 def operator_dep(request: Request, user: CurrentUser, services: ServicesDep) -> User:
-    if not is_operator(user.external_sub, _claims(request), services.settings):
+    if not is_operator(user.external_sub, claims_of(request), services.settings):
         raise OperatorRequired("Operational alerts are for operators (Cognito group 'operators').")
     return user
 
